@@ -1,0 +1,233 @@
+//! The outbox dispatcher: sends queued messages in order through the platforms, with retry and backoff.
+
+use super::{ChatPlatform, Destination, InDoubt, Message, Outgoing, Platform, SendError};
+use crate::clock::Clock;
+use crate::store::outbox::OutboxRow;
+use crate::store::{Store, StoreError};
+use chrono::{DateTime, Duration, Utc};
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+use tokio::sync::{Notify, watch};
+
+#[derive(Debug, Clone)]
+pub struct DispatcherConfig {
+    /// Rows claimed per pass.
+    pub batch: i64,
+    /// Attempts before a row is marked failed (rate-limit deferrals do not count).
+    pub max_attempts: i64,
+    pub base_backoff: Duration,
+    pub max_backoff: Duration,
+}
+
+impl Default for DispatcherConfig {
+    fn default() -> Self {
+        Self {
+            batch: 100,
+            max_attempts: 8,
+            base_backoff: Duration::seconds(2),
+            max_backoff: Duration::minutes(10),
+        }
+    }
+}
+
+/// What one pass did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PassReport {
+    pub claimed: usize,
+    pub sent: usize,
+    pub retried: usize,
+    pub failed: usize,
+}
+
+pub struct Dispatcher {
+    store: Store,
+    platforms: HashMap<Platform, Arc<dyn ChatPlatform>>,
+    clock: Arc<dyn Clock>,
+    config: DispatcherConfig,
+    /// Tenants paused by a rate limit, until the given time.
+    paused: Mutex<HashMap<i64, DateTime<Utc>>>,
+    wake: Arc<Notify>,
+}
+
+impl Dispatcher {
+    pub fn new(
+        store: Store,
+        platforms: Vec<Arc<dyn ChatPlatform>>,
+        clock: Arc<dyn Clock>,
+        config: DispatcherConfig,
+    ) -> Self {
+        Self {
+            store,
+            platforms: platforms.into_iter().map(|p| (p.platform(), p)).collect(),
+            clock,
+            config,
+            paused: Mutex::new(HashMap::new()),
+            wake: Arc::new(Notify::new()),
+        }
+    }
+
+    /// Notify this after committing outbox rows to send them without waiting for the next poll.
+    pub fn waker(&self) -> Arc<Notify> {
+        self.wake.clone()
+    }
+
+    fn outgoing(row: &OutboxRow) -> Result<Outgoing, String> {
+        let destination: Destination = serde_json::from_str(&row.destination)
+            .map_err(|e| format!("stored destination is invalid: {e}"))?;
+        let message: Message = serde_json::from_str(&row.payload)
+            .map_err(|e| format!("stored message is invalid: {e}"))?;
+        Ok(Outgoing {
+            tenant: row.tenant_external_id.clone(),
+            destination,
+            message,
+            dedupe_key: row.dedupe_key.clone(),
+        })
+    }
+
+    /// Resolves rows a crash left `sending`: asks the platform, never blindly resends.
+    #[tracing::instrument(name = "dispatcher.recover", skip(self))]
+    pub async fn recover_in_doubt(&self) -> Result<usize, StoreError> {
+        let rows = self.store.in_doubt().await?;
+        let now = self.clock.now();
+        for row in &rows {
+            let (Some(platform), Ok(out)) = (self.platform_of(row), Self::outgoing(row)) else {
+                self.store.mark_retry(row.id, now, "in doubt: platform unavailable").await?;
+                continue;
+            };
+            match platform.resolve_in_doubt(&out).await {
+                Ok(InDoubt::Sent(reference)) => self.store.mark_sent(row.id, &reference, now).await?,
+                Ok(InDoubt::NotSent) => self.store.mark_retry(row.id, now, "in doubt: not sent").await?,
+                Err(e) => {
+                    tracing::warn!(row = row.id, error = %e, "cannot resolve an in-doubt send yet");
+                }
+            }
+        }
+        Ok(rows.len())
+    }
+
+    fn platform_of(&self, row: &OutboxRow) -> Option<&Arc<dyn ChatPlatform>> {
+        Platform::parse(&row.platform).and_then(|p| self.platforms.get(&p))
+    }
+
+    /// Claims due rows and sends them in order; a destination whose message fails waits for it.
+    #[tracing::instrument(name = "dispatcher.pass", skip(self))]
+    pub async fn run_pass(&self) -> Result<PassReport, StoreError> {
+        let now = self.clock.now();
+        let rows = self.store.claim_due(now, self.config.batch).await?;
+        let mut report = PassReport {
+            claimed: rows.len(),
+            ..Default::default()
+        };
+        // Messages to one destination keep their order: later ones wait for a failed earlier one.
+        let mut held: HashMap<(i64, String), DateTime<Utc>> = HashMap::new();
+        let mut unavailable: HashSet<String> = HashSet::new();
+        for row in rows {
+            let key = (row.tenant_id, row.destination.clone());
+            let paused_until = self.paused_until(row.tenant_id, now);
+            if let Some(at) = held.get(&key).copied().or(paused_until) {
+                self.store.defer(row.id, at).await?;
+                report.retried += 1;
+                continue;
+            }
+            let Some(platform) = self.platform_of(&row) else {
+                if unavailable.insert(row.platform.clone()) {
+                    tracing::error!(platform = %row.platform, "messages queued for a platform that is not enabled");
+                }
+                let at = now + Duration::minutes(1);
+                self.store.defer(row.id, at).await?;
+                held.insert(key, at);
+                report.retried += 1;
+                continue;
+            };
+            let out = match Self::outgoing(&row) {
+                Ok(out) => out,
+                Err(e) => {
+                    self.store.mark_failed(row.id, &e).await?;
+                    report.failed += 1;
+                    continue;
+                }
+            };
+            match platform.send(&out).await {
+                Ok(reference) => {
+                    self.store.mark_sent(row.id, &reference, self.clock.now()).await?;
+                    report.sent += 1;
+                }
+                Err(SendError::RateLimited { retry_after }) => {
+                    let at = now + Duration::from_std(retry_after).unwrap_or(Duration::seconds(1));
+                    tracing::info!(tenant = row.tenant_id, ?retry_after, "rate limited: pausing this tenant's sends");
+                    self.pause(row.tenant_id, at);
+                    self.store.defer(row.id, at).await?;
+                    held.insert(key, at);
+                    report.retried += 1;
+                }
+                Err(SendError::Transient(e)) if row.attempts < self.config.max_attempts => {
+                    let at = now + self.backoff(row.attempts);
+                    tracing::warn!(row = row.id, attempt = row.attempts, error = %e, "send failed, will retry");
+                    self.store.mark_retry(row.id, at, &e).await?;
+                    held.insert(key, at);
+                    report.retried += 1;
+                }
+                Err(e) => {
+                    tracing::error!(row = row.id, error = %e, "send failed for good");
+                    self.store.mark_failed(row.id, &e.to_string()).await?;
+                    report.failed += 1;
+                }
+            }
+        }
+        Ok(report)
+    }
+
+    /// Runs passes until nothing is due now (tests and the demo, with a manual clock).
+    pub async fn drain(&self) -> Result<PassReport, StoreError> {
+        self.recover_in_doubt().await?;
+        let mut total = PassReport::default();
+        loop {
+            let r = self.run_pass().await?;
+            if r.claimed == 0 || r.sent + r.failed == 0 {
+                return Ok(total);
+            }
+            total.claimed += r.claimed;
+            total.sent += r.sent;
+            total.retried += r.retried;
+            total.failed += r.failed;
+        }
+    }
+
+    /// Sends until shutdown: wakes when notified or when the next row falls due.
+    pub async fn run(self: Arc<Self>, mut shutdown: watch::Receiver<bool>) {
+        if let Err(e) = self.recover_in_doubt().await {
+            tracing::error!(error = %e, "cannot resolve in-doubt sends");
+        }
+        loop {
+            if let Err(e) = self.run_pass().await {
+                tracing::error!(error = %e, "outbox pass failed");
+            }
+            let wait = match self.store.next_due().await {
+                Ok(Some(at)) => (at - self.clock.now()).to_std().unwrap_or_default(),
+                _ => std::time::Duration::from_secs(5),
+            }
+            .clamp(std::time::Duration::from_millis(20), std::time::Duration::from_secs(5));
+            tokio::select! {
+                _ = self.wake.notified() => {}
+                _ = tokio::time::sleep(wait) => {}
+                _ = shutdown.changed() => return,
+            }
+        }
+    }
+
+    fn backoff(&self, attempts: i64) -> Duration {
+        let factor = 1i32 << attempts.clamp(1, 16).saturating_sub(1);
+        (self.config.base_backoff * factor).min(self.config.max_backoff)
+    }
+
+    fn pause(&self, tenant_id: i64, until: DateTime<Utc>) {
+        let mut paused = self.paused.lock().unwrap_or_else(|e| e.into_inner());
+        let entry = paused.entry(tenant_id).or_insert(until);
+        *entry = (*entry).max(until);
+    }
+
+    fn paused_until(&self, tenant_id: i64, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let paused = self.paused.lock().unwrap_or_else(|e| e.into_inner());
+        paused.get(&tenant_id).copied().filter(|at| *at > now)
+    }
+}

@@ -1,0 +1,49 @@
+//! The neutral incoming event model: what an adapter hands the engine, and the engine's direct reply.
+
+use super::{Message, Platform};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserRef {
+    /// The member's id on the platform.
+    pub id: String,
+    pub name: String,
+    /// IANA zone when the platform knows it.
+    pub time_zone: Option<String>,
+    /// Holds a team-lead or moderator role (decided by the adapter from platform roles and config).
+    pub is_lead: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EventKind {
+    /// A slash command: `name` without the slash, `args` as typed.
+    Command { name: String, args: String },
+    /// A button click or a submitted selection: the opaque payload and any selected values.
+    Button { payload: String, values: Vec<String> },
+    /// A message in a channel, a DM, or a thread (`thread` = the parent's reference).
+    Message { text: String, thread: Option<String> },
+    MemberJoined,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    /// The platform's id for this delivery (event_id, envelope_id, interaction id): redeliveries repeat it.
+    pub key: String,
+    pub platform: Platform,
+    /// Slack team id, Discord guild id (or the DM's owner for DMs outside a guild).
+    pub tenant: String,
+    pub channel: String,
+    pub is_dm: bool,
+    pub user: UserRef,
+    pub kind: EventKind,
+}
+
+/// What the adapter answers the interaction with, right away.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reply {
+    /// Nothing to say (the event was a plain message, or a redelivery).
+    None,
+    /// Only the member who acted sees it.
+    Ephemeral(Message),
+    /// Replace the message whose button was clicked (the quiz becomes its result).
+    UpdateSource(Message),
+}

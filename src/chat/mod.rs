@@ -1,0 +1,91 @@
+//! The chat port: the neutral message and event model every platform adapter speaks, and the outbox dispatcher.
+
+mod dispatcher;
+mod event;
+mod message;
+mod payload;
+
+pub use dispatcher::{Dispatcher, DispatcherConfig, PassReport};
+pub use event::{Event, EventKind, Reply, UserRef};
+pub use message::{Choice, Destination, Feedback, LessonPart, Message, QuestionCard, Verdict};
+pub use payload::{Action, PayloadError, encode_answer, multi_action_id};
+
+use std::future::Future;
+use std::pin::Pin;
+use std::time::Duration;
+
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// Which chat platform a tenant lives on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Platform {
+    Local,
+    Slack,
+    Discord,
+}
+
+impl Platform {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Platform::Local => "local",
+            Platform::Slack => "slack",
+            Platform::Discord => "discord",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "local" => Some(Platform::Local),
+            "slack" => Some(Platform::Slack),
+            "discord" => Some(Platform::Discord),
+            _ => None,
+        }
+    }
+}
+
+/// The platform's reference to a message it accepted (Slack `channel:ts`, Discord message id).
+pub type SentRef = String;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SendError {
+    /// The platform asked us to slow down: nothing was posted; try again after the delay.
+    #[error("rate limited, retry after {retry_after:?}")]
+    RateLimited { retry_after: Duration },
+    /// A failure that may pass (5xx, timeout, dropped connection).
+    #[error("transient failure: {0}")]
+    Transient(String),
+    /// A failure that retrying will not fix (unknown channel, missing permission, invalid body).
+    #[error("permanent failure: {0}")]
+    Permanent(String),
+}
+
+/// What a platform knows about a message whose send was in doubt after a crash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InDoubt {
+    /// It was posted: record this reference, do not resend.
+    Sent(SentRef),
+    /// It was not posted (or resending is idempotent on this platform): send it.
+    NotSent,
+}
+
+/// One outgoing message, as the dispatcher hands it to a platform.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outgoing {
+    /// The tenant's id on its platform (Slack team id, Discord guild id).
+    pub tenant: String,
+    pub destination: Destination,
+    pub message: Message,
+    /// Stable across retries: platforms use it to make resends idempotent.
+    pub dedupe_key: String,
+}
+
+/// A chat platform adapter: the only way the application reaches Slack, Discord or the local platform.
+pub trait ChatPlatform: Send + Sync + 'static {
+    fn platform(&self) -> Platform;
+
+    /// Posts one message.
+    fn send<'a>(&'a self, out: &'a Outgoing) -> BoxFuture<'a, Result<SentRef, SendError>>;
+
+    /// Resolves a send that a crash left in doubt, without posting twice.
+    fn resolve_in_doubt<'a>(&'a self, out: &'a Outgoing) -> BoxFuture<'a, Result<InDoubt, SendError>>;
+}

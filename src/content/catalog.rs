@@ -1,0 +1,200 @@
+//! Loads every course under a lessons directory, checks cross-file rules, and serves lookups.
+
+use super::course_file::{ParsedCourse, parse_course_file};
+use super::lesson_file::{ParsedLesson, parse_lesson_file};
+use super::{Course, Lesson, Problem, Problems, is_valid_id};
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+/// Every loaded course and lesson. Cheap to share behind an `Arc`; replaced whole on reload.
+#[derive(Debug, Clone, Default)]
+pub struct Catalog {
+    courses: Vec<Course>,
+    lessons: HashMap<String, Lesson>,
+}
+
+/// A reload keeps the previous version of every file that is now broken.
+pub struct ReloadOutcome {
+    pub catalog: Catalog,
+    pub problems: Problems,
+}
+
+/// Loads strictly: any problem anywhere fails the load, with all problems listed.
+pub fn load_catalog(dir: &Path) -> Result<Catalog, Problems> {
+    let (catalog, problems) = scan(dir);
+    if problems.is_empty() {
+        Ok(catalog)
+    } else {
+        Err(problems)
+    }
+}
+
+impl Catalog {
+    pub fn courses(&self) -> &[Course] {
+        &self.courses
+    }
+
+    pub fn course(&self, id: &str) -> Option<&Course> {
+        self.courses.iter().find(|c| c.id == id)
+    }
+
+    pub fn lesson(&self, id: &str) -> Option<&Lesson> {
+        self.lessons.get(id)
+    }
+
+    pub fn lesson_count(&self) -> usize {
+        self.lessons.len()
+    }
+
+    /// The course's lessons in delivery order.
+    pub fn lessons_of<'a>(&'a self, course: &'a Course) -> impl Iterator<Item = &'a Lesson> + 'a {
+        course.lesson_ids.iter().filter_map(|id| self.lessons.get(id))
+    }
+
+    /// Lessons whose id, title, objective, tags or course match every word of `query`.
+    pub fn search(&self, query: &str) -> Vec<&Lesson> {
+        let words: Vec<String> = query.split_whitespace().map(str::to_lowercase).collect();
+        let mut hits: Vec<&Lesson> = self
+            .courses
+            .iter()
+            .flat_map(|c| self.lessons_of(c).map(move |l| (c, l)))
+            .filter(|(c, l)| {
+                let hay = format!(
+                    "{} {} {} {} {} {}",
+                    l.id,
+                    l.title,
+                    l.objective,
+                    l.tags.join(" "),
+                    c.title,
+                    c.tags.join(" ")
+                )
+                .to_lowercase();
+                words.iter().all(|w| hay.contains(w.as_str()))
+            })
+            .map(|(_, l)| l)
+            .collect();
+        hits.dedup_by(|a, b| a.id == b.id);
+        hits
+    }
+
+    /// Loads again, keeping the old version of any lesson or course whose file is now broken.
+    pub fn reload(&self, dir: &Path) -> ReloadOutcome {
+        let (mut fresh, problems) = scan(dir);
+        if problems.is_empty() {
+            return ReloadOutcome {
+                catalog: fresh,
+                problems,
+            };
+        }
+        let broken: HashSet<&PathBuf> = problems.0.iter().map(|p| &p.file).collect();
+        for old in self.lessons.values() {
+            if broken.contains(&old.source) && !fresh.lessons.contains_key(&old.id) {
+                fresh.lessons.insert(old.id.clone(), old.clone());
+            }
+        }
+        for old in &self.courses {
+            if fresh.course(&old.id).is_none() {
+                fresh.courses.push(old.clone());
+            }
+        }
+        fresh.courses.sort_by(|a, b| a.id.cmp(&b.id));
+        ReloadOutcome {
+            catalog: fresh,
+            problems,
+        }
+    }
+}
+
+fn scan(dir: &Path) -> (Catalog, Problems) {
+    let mut problems = Vec::new();
+    let mut courses: Vec<(PathBuf, ParsedCourse)> = Vec::new();
+    let mut lessons: Vec<ParsedLesson> = Vec::new();
+    let entries = match sorted_entries(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            problems.push(Problem::new(dir, 1, format!("cannot read lessons directory: {e}")));
+            return (Catalog::default(), Problems(problems));
+        }
+    };
+    for course_dir in entries.into_iter().filter(|p| p.is_dir()) {
+        let course_id = course_dir
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        let course_path = course_dir.join("course.toml");
+        if !is_valid_id(&course_id, 40) {
+            problems.push(Problem::new(&course_dir, 1, format!("course directory name `{course_id}` is not a valid id: use lowercase letters, digits and '-'")));
+            continue;
+        }
+        match std::fs::read_to_string(&course_path) {
+            Ok(text) => {
+                if let Some(c) = parse_course_file(&course_path, &course_id, &text, &mut problems) {
+                    courses.push((course_path.clone(), c));
+                }
+            }
+            Err(e) => problems.push(Problem::new(&course_path, 1, format!("cannot read course file: {e}"))),
+        }
+        for file in sorted_entries(&course_dir).unwrap_or_default() {
+            if file.extension().is_some_and(|e| e == "md") {
+                match std::fs::read_to_string(&file) {
+                    Ok(text) => lessons.extend(parse_lesson_file(&file, &course_id, &text, &mut problems)),
+                    Err(e) => problems.push(Problem::new(&file, 1, format!("cannot read lesson file: {e}"))),
+                }
+            }
+        }
+    }
+    if courses.is_empty() && problems.is_empty() {
+        problems.push(Problem::new(dir, 1, "no courses found: expected <course>/course.toml directories"));
+    }
+    cross_check(&courses, &lessons, &mut problems);
+    let mut problems = Problems(problems);
+    problems.sort();
+    let catalog = Catalog {
+        courses: courses.into_iter().map(|(_, c)| c.course).collect(),
+        lessons: lessons.into_iter().map(|p| (p.lesson.id.clone(), p.lesson)).collect(),
+    };
+    (catalog, problems)
+}
+
+/// Rules across files: unique lesson ids, course lists that match the files, links that resolve.
+fn cross_check(courses: &[(PathBuf, ParsedCourse)], lessons: &[ParsedLesson], problems: &mut Vec<Problem>) {
+    let mut first_seen: HashMap<&str, &ParsedLesson> = HashMap::new();
+    for p in lessons {
+        if let Some(prev) = first_seen.insert(&p.lesson.id, p) {
+            problems.push(Problem::new(
+                &p.lesson.source,
+                p.id_line,
+                format!("duplicate lesson id `{}` (also in {}:{})", p.lesson.id, prev.lesson.source.display(), prev.id_line),
+            ));
+        }
+    }
+    for (path, c) in courses {
+        for (id, line) in c.course.lesson_ids.iter().zip(&c.lesson_lines) {
+            match first_seen.get(id.as_str()) {
+                Some(l) if l.lesson.course_id == c.course.id => {}
+                Some(l) => problems.push(Problem::new(path, *line, format!("lesson `{id}` belongs to course `{}`, not this one", l.lesson.course_id))),
+                None => problems.push(Problem::new(path, *line, format!("lesson `{id}` is listed but no lesson file in this course has that id"))),
+            }
+        }
+    }
+    for p in lessons {
+        let listed = courses.iter().any(|(_, c)| c.course.id == p.lesson.course_id && c.course.lesson_ids.contains(&p.lesson.id));
+        let course_parsed = courses.iter().any(|(_, c)| c.course.id == p.lesson.course_id);
+        if course_parsed && !listed {
+            problems.push(Problem::new(&p.lesson.source, p.id_line, format!("lesson `{}` is not listed in its course.toml `lessons`", p.lesson.id)));
+        }
+        for (target, line) in &p.lesson_links {
+            if !first_seen.contains_key(target.as_str()) {
+                problems.push(Problem::new(&p.lesson.source, *line, format!("link to unknown lesson `lesson:{target}`")));
+            }
+        }
+    }
+}
+
+fn sorted_entries(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    out.sort();
+    Ok(out)
+}

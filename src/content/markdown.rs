@@ -1,0 +1,277 @@
+//! Turns a lesson's Markdown body into neutral blocks (headings, light-Markdown text, images).
+
+use super::Block;
+use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+
+/// What the body parse found: the blocks, `lesson:` links to resolve, and problems at byte offsets.
+#[derive(Default)]
+pub struct BodyParse {
+    pub blocks: Vec<Block>,
+    pub lesson_links: Vec<(String, usize)>,
+    pub problems: Vec<(usize, String)>,
+}
+
+/// Converts Markdown to blocks, ignoring problems (used for explanations and free text).
+pub fn to_blocks(markdown: &str) -> Vec<Block> {
+    parse_body(markdown).blocks
+}
+
+#[derive(Default)]
+struct State {
+    out: BodyParse,
+    text: String,
+    depth: usize,
+    lists: Vec<Option<u64>>,
+    quote: bool,
+    heading: bool,
+    link: Option<(String, usize)>,
+    image: Option<(String, String, usize)>,
+}
+
+impl State {
+    fn push_str(&mut self, s: &str) {
+        if let Some((_, alt, _)) = &mut self.image {
+            alt.push_str(s);
+        } else {
+            self.text.push_str(s);
+        }
+    }
+
+    fn flush(&mut self) {
+        let text = self.text.trim_end().to_string();
+        self.text.clear();
+        if text.trim().is_empty() {
+            return;
+        }
+        if self.heading {
+            self.out.blocks.push(Block::Heading(text.trim().to_string()));
+        } else {
+            self.out.blocks.push(Block::Text(text));
+        }
+    }
+
+    fn line_start(&mut self) {
+        if self.quote && (self.text.is_empty() || self.text.ends_with('\n')) {
+            self.text.push_str("> ");
+        }
+    }
+}
+
+pub fn parse_body(markdown: &str) -> BodyParse {
+    let mut st = State::default();
+    for (event, range) in Parser::new(markdown).into_offset_iter() {
+        let at = range.start;
+        match event {
+            Event::Start(tag) => start(&mut st, tag, at),
+            Event::End(tag) => end(&mut st, tag, at),
+            Event::Text(t) => {
+                st.line_start();
+                st.push_str(&t);
+            }
+            Event::Code(t) => st.push_str(&format!("`{t}`")),
+            Event::SoftBreak => st.push_str(" "),
+            Event::HardBreak => {
+                st.push_str("\n");
+                st.line_start();
+            }
+            Event::Rule => {
+                st.flush();
+                st.out.blocks.push(Block::Text("———".into()));
+            }
+            Event::Html(_) | Event::InlineHtml(_) => st
+                .out
+                .problems
+                .push((at, "raw HTML is not supported in lessons: use Markdown".into())),
+            _ => {}
+        }
+    }
+    st.flush();
+    st.out
+}
+
+fn start(st: &mut State, tag: Tag<'_>, at: usize) {
+    match tag {
+        Tag::Heading { .. } => {
+            st.flush();
+            st.heading = true;
+        }
+        Tag::Paragraph => {
+            if st.depth == 0 && !st.quote {
+                st.flush();
+            }
+        }
+        Tag::BlockQuote(_) => {
+            st.flush();
+            st.quote = true;
+        }
+        Tag::CodeBlock(_) => {
+            st.flush();
+            st.text.push_str("```\n");
+        }
+        Tag::List(first) => {
+            if st.lists.is_empty() {
+                st.flush();
+            } else if !st.text.ends_with('\n') {
+                st.text.push('\n');
+            }
+            st.lists.push(first);
+            st.depth += 1;
+        }
+        Tag::Item => {
+            let indent = "  ".repeat(st.lists.len().saturating_sub(1));
+            st.line_start();
+            let marker = match st.lists.last_mut() {
+                Some(Some(n)) => {
+                    let m = format!("{n}. ");
+                    *n += 1;
+                    m
+                }
+                _ => "• ".to_string(),
+            };
+            st.text.push_str(&format!("{indent}{marker}"));
+        }
+        Tag::Emphasis => st.push_str("_"),
+        Tag::Strong => st.push_str("**"),
+        Tag::Strikethrough => st.push_str("~"),
+        Tag::Link { dest_url, .. } => {
+            st.link = Some((dest_url.to_string(), st.text.len()));
+        }
+        Tag::Image { dest_url, .. } => {
+            st.image = Some((dest_url.to_string(), String::new(), at));
+        }
+        _ => {}
+    }
+}
+
+fn end(st: &mut State, tag: TagEnd, at: usize) {
+    match tag {
+        TagEnd::Heading(_) => {
+            st.flush();
+            st.heading = false;
+        }
+        TagEnd::Paragraph => {
+            if st.depth == 0 && !st.quote {
+                st.flush();
+            } else {
+                st.text.push('\n');
+            }
+        }
+        TagEnd::BlockQuote(_) => {
+            st.flush();
+            st.quote = false;
+        }
+        TagEnd::CodeBlock => {
+            st.text.push_str("```");
+            st.flush();
+        }
+        TagEnd::List(_) => {
+            st.lists.pop();
+            st.depth = st.depth.saturating_sub(1);
+            if st.lists.is_empty() {
+                st.flush();
+            }
+        }
+        TagEnd::Item => {
+            if !st.text.ends_with('\n') {
+                st.text.push('\n');
+            }
+        }
+        TagEnd::Emphasis => st.push_str("_"),
+        TagEnd::Strong => st.push_str("**"),
+        TagEnd::Strikethrough => st.push_str("~"),
+        TagEnd::Link => end_link(st, at),
+        TagEnd::Image => {
+            if let Some((url, alt, at)) = st.image.take() {
+                if !(url.starts_with("https://") || url.starts_with("http://")) {
+                    st.out
+                        .problems
+                        .push((at, format!("image `{url}` must be an http(s) URL")));
+                }
+                if alt.trim().is_empty() {
+                    st.out.problems.push((
+                        at,
+                        format!("image `{url}` has no alt text: write ![what it shows](url)"),
+                    ));
+                }
+                let heading = std::mem::take(&mut st.heading);
+                st.flush();
+                st.heading = heading;
+                st.out.blocks.push(Block::Image {
+                    url,
+                    alt: alt.trim().to_string(),
+                });
+            }
+        }
+        _ => {}
+    }
+}
+
+fn end_link(st: &mut State, at: usize) {
+    let Some((url, label_start)) = st.link.take() else {
+        return;
+    };
+    let label = st.text.split_off(label_start.min(st.text.len()));
+    if let Some(id) = url.strip_prefix("lesson:") {
+        st.out.lesson_links.push((id.to_string(), at));
+        st.text.push_str(&format!("{label} (`/learn {id}`)"));
+    } else if url.starts_with("https://") || url.starts_with("http://") || url.starts_with("mailto:")
+    {
+        st.text.push_str(&format!("[{label}]({url})"));
+    } else {
+        st.out.problems.push((
+            at,
+            format!("link `{url}`: only http(s), mailto: and lesson:<id> links are allowed"),
+        ));
+        st.text.push_str(&label);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paragraphs_images_links_and_lists_become_blocks() {
+        let md = "Hello **world** and _you_.\n\n![An infographic](https://x.org/a.png)\n\n- one\n- two [video](https://v.org/1)\n\nSee [next](lesson:next-one).\n";
+        let parsed = parse_body(md);
+        assert!(parsed.problems.is_empty(), "{:?}", parsed.problems);
+        assert_eq!(
+            parsed.blocks,
+            vec![
+                Block::Text("Hello **world** and _you_.".into()),
+                Block::Image {
+                    url: "https://x.org/a.png".into(),
+                    alt: "An infographic".into()
+                },
+                Block::Text("• one\n• two [video](https://v.org/1)".into()),
+                Block::Text("See next (`/learn next-one`).".into()),
+            ]
+        );
+        assert_eq!(parsed.lesson_links.len(), 1);
+        assert_eq!(parsed.lesson_links[0].0, "next-one");
+    }
+
+    #[test]
+    fn bad_links_images_and_html_are_problems() {
+        let md = "Intro\n\n![](ftp://x/a.png)\n\n<b>bold</b>\n\n[x](javascript:alert(1))\n";
+        let parsed = parse_body(md);
+        let messages: Vec<_> = parsed.problems.iter().map(|p| p.1.clone()).collect();
+        assert!(messages.iter().any(|m| m.contains("must be an http(s) URL")));
+        assert!(messages.iter().any(|m| m.contains("no alt text")));
+        assert!(messages.iter().any(|m| m.contains("raw HTML")));
+        assert!(messages.iter().any(|m| m.contains("only http(s)")));
+    }
+
+    #[test]
+    fn headings_and_numbered_lists() {
+        let parsed = parse_body("## Why\n\n1. a\n2. b\n\n> quoted\n");
+        assert_eq!(
+            parsed.blocks,
+            vec![
+                Block::Heading("Why".into()),
+                Block::Text("1. a\n2. b".into()),
+                Block::Text("> quoted".into()),
+            ]
+        );
+    }
+}

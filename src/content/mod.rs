@@ -1,0 +1,104 @@
+//! Lessons and quizzes as files: the in-memory model, parsing, validation and the loaded catalog.
+
+mod catalog;
+mod course_file;
+mod lesson_file;
+mod markdown;
+mod parts;
+mod problem;
+
+pub use catalog::{Catalog, ReloadOutcome, load_catalog};
+pub use markdown::to_blocks;
+pub use parts::{MAX_PARTS, PART_MAX_CHARS, split_into_parts};
+pub use problem::{Problem, Problems};
+
+/// One piece of a lesson body, in the neutral form every platform renders.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Block {
+    /// A section heading (plain text).
+    Heading(String),
+    /// Light Markdown: `**bold**`, `_italic_`, `` `code` ``, `[label](url)`, bullets, quotes.
+    Text(String),
+    /// A picture or infographic shown inline.
+    Image { url: String, alt: String },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QuestionKind {
+    Single,
+    Multiple,
+    TrueFalse,
+    Poll,
+}
+
+impl QuestionKind {
+    pub fn has_right_answer(self) -> bool {
+        !matches!(self, QuestionKind::Poll)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuizOption {
+    pub text: String,
+    pub correct: bool,
+    pub explain: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Question {
+    pub id: String,
+    pub kind: QuestionKind,
+    pub prompt: String,
+    pub explain: Option<String>,
+    /// True/false questions are normalised to two options, "True" and "False".
+    pub options: Vec<QuizOption>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lesson {
+    pub id: String,
+    pub course_id: String,
+    pub title: String,
+    pub objective: String,
+    pub minutes: u32,
+    pub tags: Vec<String>,
+    pub blocks: Vec<Block>,
+    pub questions: Vec<Question>,
+    /// SHA-256 of the file's bytes: a new hash is a new version of the lesson.
+    pub content_hash: String,
+    pub source: std::path::PathBuf,
+}
+
+impl Lesson {
+    pub fn question(&self, id: &str) -> Option<&Question> {
+        self.questions.iter().find(|q| q.id == id)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Course {
+    pub id: String,
+    pub title: String,
+    pub description: String,
+    pub tags: Vec<String>,
+    /// Lesson ids in delivery order.
+    pub lesson_ids: Vec<String>,
+}
+
+/// Ids are lowercase ASCII letters, digits and '-', not starting or ending with '-'.
+pub(crate) fn is_valid_id(id: &str, max: usize) -> bool {
+    !id.is_empty()
+        && id.len() <= max
+        && !id.starts_with('-')
+        && !id.ends_with('-')
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+pub(crate) fn content_hash(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(bytes);
+    digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
+}

@@ -1,0 +1,4 @@
+//! Pure rules with no I/O: grading answers and the points they earn.
+
+pub mod grading;
+pub mod points;

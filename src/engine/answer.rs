@@ -1,0 +1,178 @@
+//! Incoming events: routing, and grading a quiz button click (verified server-side, first answer counts).
+
+use super::writer::Applied;
+use super::{Core, EngineError};
+use crate::chat::{Action, Destination, Event, EventKind, Feedback, Message, Reply, Verdict};
+use crate::content::{Lesson, Question};
+use crate::domain::grading::{decode_choices, encode_choices, grade};
+use crate::domain::points::{answer_source, for_answer, lesson_source};
+use crate::store::{NewAnswer, PromptRow, Store, Tx};
+use chrono::{DateTime, Utc};
+
+pub(super) async fn apply_event(
+    core: &Core,
+    tx: &mut Tx<'_>,
+    event: &Event,
+    now: DateTime<Utc>,
+) -> Result<Applied<Reply>, EngineError> {
+    match &event.kind {
+        EventKind::Button { payload, values } => apply_click(core, tx, event, payload, values, now).await,
+        EventKind::Command { name, args } => super::commands::apply(core, tx, event, name, args, now).await,
+        EventKind::MemberJoined => welcome(tx, event, now).await,
+        EventKind::Message { .. } => {
+            let tenant_id = Store::ensure_tenant(tx, event.platform.as_str(), &event.tenant, now).await?;
+            let u = &event.user;
+            Store::ensure_member(tx, tenant_id, &u.id, &u.name, u.time_zone.as_deref(), now).await?;
+            Ok(Applied::keep(Reply::None, false))
+        }
+    }
+}
+
+fn reject(text: &str) -> Result<Applied<Reply>, EngineError> {
+    Ok(Applied::discard(Reply::Ephemeral(Message::text(text))))
+}
+
+async fn apply_click(
+    core: &Core,
+    tx: &mut Tx<'_>,
+    event: &Event,
+    payload: &str,
+    values: &[String],
+    now: DateTime<Utc>,
+) -> Result<Applied<Reply>, EngineError> {
+    let Ok(Action::Answer { prompt_id, choices }) = Action::decode(payload, values) else {
+        tracing::warn!(payload, "rejected a malformed button payload");
+        return reject("That button isn't valid here.");
+    };
+    let tenant = Store::find_tenant_in(tx, event.platform.as_str(), &event.tenant).await?;
+    let prompt = Store::find_prompt(tx, prompt_id).await?;
+    let Some(prompt) = prompt.filter(|p| Some(p.tenant_id) == tenant) else {
+        tracing::warn!(prompt_id, tenant = %event.tenant, "rejected a click on a question of another tenant or none");
+        return reject("That quiz question doesn't exist here.");
+    };
+    let catalog = core.catalog.current();
+    let Some((lesson, question)) = catalog
+        .lesson(&prompt.lesson_id)
+        .and_then(|l| l.question(&prompt.question_id).map(|q| (l, q)))
+    else {
+        return reject("This question is no longer part of the lesson.");
+    };
+    let u = &event.user;
+    let member_id =
+        Store::ensure_member(tx, prompt.tenant_id, &u.id, &u.name, u.time_zone.as_deref(), now).await?;
+    if prompt.member_id.is_some_and(|owner| owner != member_id) {
+        tracing::warn!(prompt_id, user = %u.id, "rejected a click on someone else's quiz");
+        return reject("This quiz was sent to someone else, so only they can answer it.");
+    }
+    let Ok(correct) = grade(question, &choices) else {
+        return reject("That choice isn't part of this question.");
+    };
+    // A redelivered click changes nothing; the stored first answer decides the reply below.
+    let fresh = Store::mark_event_processed(tx, prompt.tenant_id, &event.key, now).await?;
+    let choice = encode_choices(&choices);
+    let inserted = fresh
+        && Store::insert_answer(
+            tx,
+            &NewAnswer {
+                tenant_id: prompt.tenant_id,
+                member_id,
+                lesson_id: &lesson.id,
+                question_id: &question.id,
+                prompt_id,
+                choice: &choice,
+                correct,
+            },
+            now,
+        )
+        .await?;
+    let feedback = if inserted {
+        let points = for_answer(&core.rules, correct);
+        if points > 0 {
+            let reason = if correct.is_some() { "correct answer" } else { "poll answer" };
+            let source = answer_source(&lesson.id, &question.id);
+            Store::award_points(tx, prompt.tenant_id, member_id, reason, points, &source, now).await?;
+        }
+        let note = complete_if_done(core, tx, &prompt, member_id, lesson, now).await?;
+        let verdict = match correct {
+            Some(true) => Verdict::Correct,
+            Some(false) => Verdict::Incorrect,
+            None => Verdict::Recorded,
+        };
+        feedback(question, &choices, verdict, points, note)
+    } else {
+        let first = Store::find_answer(tx, prompt.tenant_id, member_id, &lesson.id, &question.id).await?;
+        let first = first.map(|a| decode_choices(&a.choice)).unwrap_or(choices);
+        feedback(question, &first, Verdict::AlreadyAnswered, 0, None)
+    };
+    let message = Message::Feedback(feedback);
+    // A DM quiz is the member's own: replace it. In a channel others still need the buttons.
+    let reply = if prompt.member_id.is_some() { Reply::UpdateSource(message) } else { Reply::Ephemeral(message) };
+    Ok(Applied::keep(reply, false))
+}
+
+/// Completes the lesson when every question is answered; returns the note to show.
+async fn complete_if_done(
+    core: &Core,
+    tx: &mut Tx<'_>,
+    prompt: &PromptRow,
+    member_id: i64,
+    lesson: &Lesson,
+    now: DateTime<Utc>,
+) -> Result<Option<String>, EngineError> {
+    let answered = Store::answered_questions(tx, prompt.tenant_id, member_id, &lesson.id).await?;
+    if !lesson.questions.iter().all(|q| answered.contains(&q.id)) {
+        return Ok(None);
+    }
+    if !Store::complete_lesson(tx, prompt.tenant_id, member_id, &lesson.id, &lesson.course_id, now).await? {
+        return Ok(None);
+    }
+    let points = core.rules.lesson_completed;
+    Store::award_points(tx, prompt.tenant_id, member_id, "lesson completed", points, &lesson_source(&lesson.id), now)
+        .await?;
+    Ok(Some(format!("Lesson complete: “{}” (+{points} points). `/learn` brings the next one.", lesson.title)))
+}
+
+fn feedback(question: &Question, chosen: &[usize], verdict: Verdict, points: i64, note: Option<String>) -> Feedback {
+    let label = |i: &usize| question.options.get(*i).map(|o| o.text.clone());
+    let right: Vec<usize> = if question.kind.has_right_answer() {
+        question.options.iter().enumerate().filter(|(_, o)| o.correct).map(|(i, _)| i).collect()
+    } else {
+        Vec::new()
+    };
+    let mut explanations: Vec<String> = Vec::new();
+    for i in chosen.iter().chain(right.iter().filter(|r| !chosen.contains(r))) {
+        if let Some(o) = question.options.get(*i)
+            && let Some(e) = &o.explain
+        {
+            explanations.push(format!("**{}**: {e}", o.text));
+        }
+    }
+    explanations.extend(question.explain.clone());
+    Feedback {
+        prompt: question.prompt.clone(),
+        verdict,
+        chosen: chosen.iter().filter_map(label).collect(),
+        right: right.iter().filter_map(label).collect(),
+        explanations,
+        points,
+        note,
+    }
+}
+
+async fn welcome(tx: &mut Tx<'_>, event: &Event, now: DateTime<Utc>) -> Result<Applied<Reply>, EngineError> {
+    let tenant_id = Store::ensure_tenant(tx, event.platform.as_str(), &event.tenant, now).await?;
+    let u = &event.user;
+    Store::ensure_member(tx, tenant_id, &u.id, &u.name, u.time_zone.as_deref(), now).await?;
+    if !Store::mark_event_processed(tx, tenant_id, &event.key, now).await? {
+        return Ok(Applied::keep(Reply::None, false));
+    }
+    let text = format!(
+        "Welcome, {}! I'm nibble: short lessons and one-tap quizzes right here in chat. \
+         Type `/learn` for your first lesson, or `/learn <topic>` to find one.",
+        u.name
+    );
+    let to = Destination::Member { user: u.id.clone() };
+    let key = format!("welcome:{tenant_id}:{}", u.id);
+    let queued = super::deliver::queue(tx, tenant_id, &key, &to, &Message::text(text), now).await?;
+    Ok(Applied::keep(Reply::None, queued))
+}

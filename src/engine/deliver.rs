@@ -1,0 +1,178 @@
+//! Delivering a lesson: the delivery row, its quiz prompts and its outbox messages, in one transaction.
+
+use super::writer::Applied;
+use super::{Core, EngineError, PushLesson, PushOutcome};
+use crate::chat::{
+    Choice, Destination, LessonPart, Message, QuestionCard, UserRef, encode_answer, multi_action_id,
+};
+use crate::content::{Lesson, QuestionKind, split_into_parts};
+use crate::store::{NewDelivery, Store, StoreError, Tx};
+use chrono::{DateTime, Utc};
+
+/// Who receives a lesson.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Recipient {
+    /// A member, by DM: their own quiz, only they may answer it.
+    Member(UserRef),
+    /// A channel: everyone there may answer.
+    Channel(String),
+}
+
+pub(super) async fn apply_push(
+    core: &Core,
+    tx: &mut Tx<'_>,
+    push: &PushLesson,
+    now: DateTime<Utc>,
+) -> Result<Applied<PushOutcome>, EngineError> {
+    let catalog = core.catalog.current();
+    let lesson = catalog
+        .lesson(&push.lesson_id)
+        .ok_or_else(|| EngineError::UnknownLesson(push.lesson_id.clone()))?;
+    let tenant_id = Store::ensure_tenant(tx, push.platform.as_str(), &push.tenant, now).await?;
+    let member_id = match &push.recipient {
+        Recipient::Member(u) => Some(
+            Store::ensure_member(tx, tenant_id, &u.id, &u.name, u.time_zone.as_deref(), now).await?,
+        ),
+        Recipient::Channel(_) => None,
+    };
+    let course_title = catalog
+        .course(&lesson.course_id)
+        .map(|c| c.title.clone())
+        .unwrap_or_default();
+    let delivered = deliver(
+        tx,
+        &Delivery {
+            tenant_id,
+            lesson,
+            course_title: &course_title,
+            recipient: &push.recipient,
+            member_id,
+            origin: &push.origin,
+            resend: false,
+        },
+        now,
+    )
+    .await?;
+    Ok(match delivered {
+        Some((delivery_id, messages)) => Applied::keep(
+            PushOutcome::Queued {
+                delivery_id,
+                messages,
+            },
+            true,
+        ),
+        None => Applied::keep(PushOutcome::AlreadyDelivered, false),
+    })
+}
+
+pub(super) struct Delivery<'a> {
+    pub tenant_id: i64,
+    pub lesson: &'a Lesson,
+    pub course_title: &'a str,
+    pub recipient: &'a Recipient,
+    pub member_id: Option<i64>,
+    pub origin: &'a str,
+    /// Queue the messages again even if this delivery exists (a learner asking to reread).
+    pub resend: bool,
+}
+
+/// Writes the delivery, its prompts and its messages; None when it existed and `resend` is false.
+pub(super) async fn deliver(
+    tx: &mut Tx<'_>,
+    d: &Delivery<'_>,
+    now: DateTime<Utc>,
+) -> Result<Option<(i64, usize)>, StoreError> {
+    let (kind, recipient, destination) = match d.recipient {
+        Recipient::Member(u) => ("member", u.id.clone(), Destination::Member { user: u.id.clone() }),
+        Recipient::Channel(c) => ("channel", c.clone(), Destination::Channel { channel: c.clone() }),
+    };
+    let lesson = d.lesson;
+    let (delivery_id, created) = Store::create_delivery(
+        tx,
+        &NewDelivery {
+            tenant_id: d.tenant_id,
+            origin: d.origin,
+            lesson_id: &lesson.id,
+            recipient_kind: kind,
+            recipient: &recipient,
+            member_id: d.member_id,
+            content_hash: &lesson.content_hash,
+        },
+        now,
+    )
+    .await?;
+    if !created && !d.resend {
+        return Ok(None);
+    }
+    // A resend gets fresh outbox keys; the first send's keys are the delivery's own.
+    let key_base = if created {
+        format!("d{delivery_id}")
+    } else {
+        format!("d{delivery_id}:r{}", now.timestamp_millis())
+    };
+    let mut messages = lesson_messages(lesson, d.course_title);
+    for (i, q) in lesson.questions.iter().enumerate() {
+        let prompt_id =
+            Store::ensure_prompt(tx, d.tenant_id, delivery_id, &lesson.id, &q.id, d.member_id).await?;
+        let multi = q.kind == QuestionKind::Multiple;
+        messages.push(Message::Question(QuestionCard {
+            lesson_title: lesson.title.clone(),
+            label: format!("Question {} of {}", i + 1, lesson.questions.len()),
+            prompt: q.prompt.clone(),
+            multi,
+            choices: q
+                .options
+                .iter()
+                .enumerate()
+                .map(|(n, o)| Choice {
+                    label: o.text.clone(),
+                    payload: if multi { n.to_string() } else { encode_answer(prompt_id, n) },
+                })
+                .collect(),
+            submit_action: multi.then(|| multi_action_id(prompt_id)),
+        }));
+    }
+    for (n, message) in messages.iter().enumerate() {
+        queue(tx, d.tenant_id, &format!("{key_base}:m{n}"), &destination, message, now).await?;
+    }
+    Ok(Some((delivery_id, messages.len())))
+}
+
+/// Writes one outbox row; false when a row with this key was already queued.
+pub(super) async fn queue(
+    tx: &mut Tx<'_>,
+    tenant_id: i64,
+    key: &str,
+    destination: &Destination,
+    message: &Message,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let destination = serde_json::to_string(destination)
+        .map_err(|e| StoreError::Invalid(format!("destination: {e}")))?;
+    let payload =
+        serde_json::to_string(message).map_err(|e| StoreError::Invalid(format!("message: {e}")))?;
+    Store::enqueue(tx, tenant_id, key, &destination, &payload, now).await
+}
+
+/// The lesson body as message-sized parts.
+fn lesson_messages(lesson: &Lesson, course_title: &str) -> Vec<Message> {
+    // The catalog only holds lessons that passed the split check; fall back to one part regardless.
+    let parts = split_into_parts(&lesson.blocks).unwrap_or_else(|_| vec![lesson.blocks.clone()]);
+    let total = parts.len() as u32;
+    parts
+        .into_iter()
+        .enumerate()
+        .map(|(i, blocks)| {
+            Message::Lesson(LessonPart {
+                lesson_id: lesson.id.clone(),
+                course_title: course_title.to_string(),
+                title: lesson.title.clone(),
+                objective: lesson.objective.clone(),
+                minutes: lesson.minutes,
+                part: i as u32 + 1,
+                parts: total,
+                blocks,
+            })
+        })
+        .collect()
+}

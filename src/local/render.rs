@@ -1,0 +1,63 @@
+//! Renders neutral messages as plain text, for the demo transcript and the local platform's log.
+
+use crate::chat::{Feedback, Message, Verdict};
+use crate::content::Block;
+
+pub fn render_text(message: &Message) -> String {
+    match message {
+        Message::Text { text } => text.clone(),
+        Message::Lesson(p) => {
+            let mut out = String::new();
+            if p.part == 1 {
+                out.push_str(&format!("📘 {} · {}\n", p.course_title, p.title));
+                out.push_str(&format!("   🎯 {} · ⏱ {} min\n", p.objective, p.minutes));
+            } else {
+                out.push_str(&format!("📘 {} (part {} of {})\n", p.title, p.part, p.parts));
+            }
+            for block in &p.blocks {
+                match block {
+                    Block::Heading(h) => out.push_str(&format!("   ## {h}\n")),
+                    Block::Text(t) => out.push_str(&format!("   {}\n", first_line(t))),
+                    Block::Image { url, alt } => out.push_str(&format!("   🖼  {alt} <{url}>\n")),
+                }
+            }
+            out.trim_end().to_string()
+        }
+        Message::Question(q) => {
+            let choices: Vec<String> = q.choices.iter().map(|c| format!("[{}]", c.label)).collect();
+            let how = if q.multi { " (tick all that apply)" } else { "" };
+            format!("❓ {}: {}{how}\n   {}", q.label, q.prompt, choices.join(" "))
+        }
+        Message::Feedback(f) => render_feedback(f),
+    }
+}
+
+fn render_feedback(f: &Feedback) -> String {
+    let head = match f.verdict {
+        Verdict::Correct => "✅ Correct".to_string(),
+        Verdict::Incorrect => format!("❌ Not quite: the answer is {}", f.right.join(" + ")),
+        Verdict::Recorded => "🗳 Thanks, your answer is recorded".to_string(),
+        Verdict::AlreadyAnswered => format!("↩ You already answered: {}", f.chosen.join(" + ")),
+    };
+    let mut out = head;
+    if f.points > 0 {
+        out.push_str(&format!(" (+{} points)", f.points));
+    }
+    if let Some(e) = f.explanations.first() {
+        out.push_str(&format!("\n   {}", first_line(e)));
+    }
+    if let Some(note) = &f.note {
+        out.push_str(&format!("\n   🏁 {note}"));
+    }
+    out
+}
+
+/// The first line, shortened for a one-line transcript.
+fn first_line(text: &str) -> String {
+    let line = text.lines().next().unwrap_or("");
+    if line.chars().count() > 110 {
+        format!("{}…", line.chars().take(109).collect::<String>())
+    } else {
+        line.to_string()
+    }
+}

@@ -1,0 +1,136 @@
+//! Deliveries (a lesson sent to a recipient) and the quiz prompts posted with them.
+
+use super::{Conn, Store, StoreError, ts};
+use chrono::{DateTime, Utc};
+
+pub struct NewDelivery<'a> {
+    pub tenant_id: i64,
+    pub origin: &'a str,
+    pub lesson_id: &'a str,
+    /// "member" (by DM) or "channel"
+    pub recipient_kind: &'a str,
+    pub recipient: &'a str,
+    pub member_id: Option<i64>,
+    pub content_hash: &'a str,
+}
+
+#[derive(Debug, Clone)]
+pub struct PromptRow {
+    pub id: i64,
+    pub tenant_id: i64,
+    pub delivery_id: i64,
+    pub lesson_id: String,
+    pub question_id: String,
+    pub member_id: Option<i64>,
+}
+
+impl Store {
+    /// Creates the delivery; returns its id and false when this exact delivery already existed.
+    #[tracing::instrument(name = "store.create_delivery", skip_all, fields(lesson = d.lesson_id))]
+    pub async fn create_delivery(
+        conn: &mut Conn,
+        d: &NewDelivery<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<(i64, bool), StoreError> {
+        let created: Option<i64> = sqlx::query_scalar(
+            "INSERT INTO deliveries (tenant_id, origin, lesson_id, recipient_kind, recipient, member_id, content_hash, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+             ON CONFLICT (tenant_id, origin, lesson_id, recipient_kind, recipient) DO NOTHING
+             RETURNING id",
+        )
+        .bind(d.tenant_id)
+        .bind(d.origin)
+        .bind(d.lesson_id)
+        .bind(d.recipient_kind)
+        .bind(d.recipient)
+        .bind(d.member_id)
+        .bind(d.content_hash)
+        .bind(ts(now))
+        .fetch_optional(&mut *conn)
+        .await?;
+        if let Some(id) = created {
+            return Ok((id, true));
+        }
+        let id: i64 = sqlx::query_scalar(
+            "SELECT id FROM deliveries WHERE tenant_id = $1 AND origin = $2 AND lesson_id = $3
+             AND recipient_kind = $4 AND recipient = $5",
+        )
+        .bind(d.tenant_id)
+        .bind(d.origin)
+        .bind(d.lesson_id)
+        .bind(d.recipient_kind)
+        .bind(d.recipient)
+        .fetch_one(&mut *conn)
+        .await?;
+        Ok((id, false))
+    }
+
+    /// The prompt for (delivery, question), creating it if needed.
+    pub async fn ensure_prompt(
+        conn: &mut Conn,
+        tenant_id: i64,
+        delivery_id: i64,
+        lesson_id: &str,
+        question_id: &str,
+        member_id: Option<i64>,
+    ) -> Result<i64, StoreError> {
+        sqlx::query(
+            "INSERT INTO quiz_prompts (tenant_id, delivery_id, lesson_id, question_id, member_id)
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (delivery_id, question_id) DO NOTHING",
+        )
+        .bind(tenant_id)
+        .bind(delivery_id)
+        .bind(lesson_id)
+        .bind(question_id)
+        .bind(member_id)
+        .execute(&mut *conn)
+        .await?;
+        Ok(sqlx::query_scalar(
+            "SELECT id FROM quiz_prompts WHERE delivery_id = $1 AND question_id = $2",
+        )
+        .bind(delivery_id)
+        .bind(question_id)
+        .fetch_one(&mut *conn)
+        .await?)
+    }
+
+    pub async fn find_prompt(conn: &mut Conn, prompt_id: i64) -> Result<Option<PromptRow>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT id, tenant_id, delivery_id, lesson_id, question_id, member_id
+             FROM quiz_prompts WHERE id = $1",
+        )
+        .bind(prompt_id)
+        .fetch_optional(&mut *conn)
+        .await?)
+    }
+
+    /// Lesson ids this member has been sent by DM or has completed, in no particular order.
+    pub async fn lessons_seen_by(
+        conn: &mut Conn,
+        tenant_id: i64,
+        member_id: i64,
+    ) -> Result<Vec<String>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT lesson_id FROM deliveries WHERE tenant_id = $1 AND member_id = $2
+             UNION SELECT lesson_id FROM lesson_completions WHERE tenant_id = $1 AND member_id = $2",
+        )
+        .bind(tenant_id)
+        .bind(member_id)
+        .fetch_all(&mut *conn)
+        .await?)
+    }
+}
+
+impl sqlx::FromRow<'_, sqlx::sqlite::SqliteRow> for PromptRow {
+    fn from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Self, sqlx::Error> {
+        use sqlx::Row;
+        Ok(Self {
+            id: row.try_get("id")?,
+            tenant_id: row.try_get("tenant_id")?,
+            delivery_id: row.try_get("delivery_id")?,
+            lesson_id: row.try_get("lesson_id")?,
+            question_id: row.try_get("question_id")?,
+            member_id: row.try_get("member_id")?,
+        })
+    }
+}

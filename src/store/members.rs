@@ -1,0 +1,92 @@
+//! Tenants (a Slack workspace, a Discord guild, a local team) and their members.
+
+use super::{Conn, Store, StoreError, ts};
+use chrono::{DateTime, Utc};
+
+impl Store {
+    /// The tenant's id, creating the row on first sight.
+    #[tracing::instrument(name = "store.ensure_tenant", skip(conn))]
+    pub async fn ensure_tenant(
+        conn: &mut Conn,
+        platform: &str,
+        external_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<i64, StoreError> {
+        sqlx::query(
+            "INSERT INTO tenants (platform, external_id, created_at) VALUES ($1, $2, $3)
+             ON CONFLICT (platform, external_id) DO NOTHING",
+        )
+        .bind(platform)
+        .bind(external_id)
+        .bind(ts(now))
+        .execute(&mut *conn)
+        .await?;
+        let id: i64 =
+            sqlx::query_scalar("SELECT id FROM tenants WHERE platform = $1 AND external_id = $2")
+                .bind(platform)
+                .bind(external_id)
+                .fetch_one(&mut *conn)
+                .await?;
+        Ok(id)
+    }
+
+    /// The member's id, creating the row on first sight and refreshing name and time zone.
+    #[tracing::instrument(name = "store.ensure_member", skip(conn, display_name, time_zone))]
+    pub async fn ensure_member(
+        conn: &mut Conn,
+        tenant_id: i64,
+        external_id: &str,
+        display_name: &str,
+        time_zone: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<i64, StoreError> {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO members (tenant_id, external_id, display_name, time_zone, created_at)
+             VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (tenant_id, external_id) DO UPDATE
+               SET display_name = excluded.display_name,
+                   time_zone = COALESCE(excluded.time_zone, members.time_zone)
+             RETURNING id",
+        )
+        .bind(tenant_id)
+        .bind(external_id)
+        .bind(display_name)
+        .bind(time_zone)
+        .bind(ts(now))
+        .fetch_one(&mut *conn)
+        .await?;
+        Ok(id)
+    }
+
+    /// The tenant's id if it exists.
+    pub async fn find_tenant(
+        &self,
+        platform: &str,
+        external_id: &str,
+    ) -> Result<Option<i64>, StoreError> {
+        Ok(
+            sqlx::query_scalar("SELECT id FROM tenants WHERE platform = $1 AND external_id = $2")
+                .bind(platform)
+                .bind(external_id)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
+    }
+}
+
+impl Store {
+    /// The tenant's id inside a transaction, without creating it.
+    pub async fn find_tenant_in(
+        conn: &mut Conn,
+        platform: &str,
+        external_id: &str,
+    ) -> Result<Option<i64>, StoreError> {
+        Ok(
+            sqlx::query_scalar("SELECT id FROM tenants WHERE platform = $1 AND external_id = $2")
+                .bind(platform)
+                .bind(external_id)
+                .fetch_optional(&mut *conn)
+                .await?,
+        )
+    }
+}

@@ -1,0 +1,72 @@
+//! Applies the embedded migrations in `migrations/` (compiled into the binary, checked at start).
+
+use super::StoreError;
+use sqlx::SqlitePool;
+use sqlx::migrate::{Migration, MigrationSource, MigrationType, Migrator};
+use std::borrow::Cow;
+use std::future::Future;
+use std::pin::Pin;
+
+/// (version, description, SQL). Append only: a landed migration is never edited.
+const MIGRATIONS: &[(i64, &str, &str)] = &[(
+    1,
+    "foundation",
+    include_str!("../../migrations/0001_foundation.sql"),
+)];
+
+/// The migrations compiled into the binary, so an installed `nibble` needs no `migrations/` folder.
+#[derive(Debug)]
+struct Embedded;
+
+type BoxDynError = Box<dyn std::error::Error + Send + Sync>;
+
+impl<'s> MigrationSource<'s> for Embedded {
+    fn resolve(
+        self,
+    ) -> Pin<Box<dyn Future<Output = Result<Vec<Migration>, BoxDynError>> + Send + 's>> {
+        Box::pin(async {
+            Ok(MIGRATIONS
+                .iter()
+                .map(|(version, description, sql)| {
+                    Migration::new(
+                        *version,
+                        Cow::Borrowed(*description),
+                        MigrationType::Simple,
+                        Cow::Borrowed(*sql),
+                        false,
+                    )
+                })
+                .collect())
+        })
+    }
+}
+
+pub async fn apply(pool: &SqlitePool, url: &str) -> Result<(), StoreError> {
+    let corrupt = |reason: String| StoreError::Corrupt {
+        url: url.to_string(),
+        reason,
+    };
+    let migrator = Migrator::new(Embedded)
+        .await
+        .map_err(|e| corrupt(e.to_string()))?;
+    migrator.run(pool).await.map_err(|e| {
+        let reason = e.to_string();
+        if reason.contains("not a database") || reason.contains("malformed") {
+            StoreError::Corrupt {
+                url: url.to_string(),
+                reason,
+            }
+        } else {
+            StoreError::Migrate {
+                url: url.to_string(),
+                version: MIGRATIONS.last().map(|m| m.0).unwrap_or_default(),
+                reason,
+            }
+        }
+    })
+}
+
+/// The newest schema version this binary knows.
+pub fn latest_version() -> i64 {
+    MIGRATIONS.last().map(|m| m.0).unwrap_or_default()
+}

@@ -1,0 +1,145 @@
+//! The SQLite store: opening, migrations, and one repository module per aggregate. All SQL lives here.
+
+mod answers;
+mod catalog_sync;
+mod deliveries;
+mod events;
+mod members;
+mod migrate;
+pub mod outbox;
+mod points;
+mod progress;
+
+pub use answers::{AnswerRow, NewAnswer};
+pub use deliveries::{NewDelivery, PromptRow};
+pub use progress::{LearnerProgress, MemberRef};
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Sqlite, SqlitePool};
+use std::str::FromStr;
+use std::time::Duration;
+
+/// A transaction: the engine's unit of work, committed together with its outbox rows.
+pub type Tx<'c> = sqlx::Transaction<'c, Sqlite>;
+/// A connection inside a transaction, as the repository functions take it.
+pub type Conn = sqlx::SqliteConnection;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot open database `{url}`: {reason}")]
+    Open { url: String, reason: String },
+    #[error("database `{url}` is not a nibble SQLite database or is corrupted: {reason}")]
+    Corrupt { url: String, reason: String },
+    #[error("cannot apply migration {version} to `{url}`: {reason}")]
+    Migrate {
+        url: String,
+        version: i64,
+        reason: String,
+    },
+    #[error("database error: {0}")]
+    Query(#[from] sqlx::Error),
+    #[error("transaction failed: {0}")]
+    Failed(String),
+    #[error("stored data is invalid: {0}")]
+    Invalid(String),
+}
+
+/// How hard commits wait for the disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Durability {
+    /// fsync on every commit: survives power loss.
+    Full,
+    /// fsync at checkpoints: survives a crash of the process, may lose the last commits on power loss.
+    Normal,
+}
+
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: SqlitePool,
+}
+
+/// Accepts `sqlite://path`, `sqlite:path` or a plain file path.
+pub fn normalise_url(url_or_path: &str) -> String {
+    if url_or_path.starts_with("sqlite:") {
+        url_or_path.to_string()
+    } else {
+        format!("sqlite://{url_or_path}")
+    }
+}
+
+impl Store {
+    /// Opens (creating if missing) the database, in WAL mode with foreign keys on, and migrates it.
+    #[tracing::instrument(name = "store.open", skip_all, fields(url = %url_or_path))]
+    pub async fn open(url_or_path: &str, durability: Durability) -> Result<Self, StoreError> {
+        let url = normalise_url(url_or_path);
+        let open_err = |e: sqlx::Error| StoreError::Open {
+            url: url.clone(),
+            reason: e.to_string(),
+        };
+        let options = SqliteConnectOptions::from_str(&url)
+            .map_err(open_err)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .foreign_keys(true)
+            .synchronous(match durability {
+                Durability::Full => SqliteSynchronous::Full,
+                Durability::Normal => SqliteSynchronous::Normal,
+            })
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await
+            .map_err(|e| classify(&url, e))?;
+        let store = Self { pool };
+        migrate::apply(&store.pool, &url).await?;
+        Ok(store)
+    }
+
+    pub async fn begin(&self) -> Result<Tx<'static>, StoreError> {
+        Ok(self.pool.begin().await?)
+    }
+
+    /// A nested transaction (a savepoint): rolled back alone, committed with its parent.
+    pub async fn savepoint<'c>(tx: &'c mut Tx<'_>) -> Result<Tx<'c>, StoreError> {
+        Ok(sqlx::Connection::begin(&mut **tx).await?)
+    }
+
+    pub async fn commit(tx: Tx<'_>) -> Result<(), StoreError> {
+        Ok(tx.commit().await?)
+    }
+
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+fn classify(url: &str, e: sqlx::Error) -> StoreError {
+    let reason = e.to_string();
+    if reason.contains("not a database") || reason.contains("malformed") {
+        StoreError::Corrupt {
+            url: url.to_string(),
+            reason,
+        }
+    } else {
+        StoreError::Open {
+            url: url.to_string(),
+            reason,
+        }
+    }
+}
+
+pub(crate) fn ts(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+pub(crate) fn parse_ts(s: &str) -> Result<chrono::DateTime<chrono::Utc>, StoreError> {
+    chrono::DateTime::parse_from_rfc3339(s)
+        .map(|d| d.with_timezone(&chrono::Utc))
+        .map_err(|e| StoreError::Invalid(format!("timestamp `{s}`: {e}")))
+}

@@ -1,0 +1,170 @@
+//! The outbox: messages written with the change that produced them, then sent by the dispatcher.
+
+use super::{Conn, Store, StoreError, ts};
+use chrono::{DateTime, Utc};
+
+/// A message waiting to be (or being) sent.
+#[derive(Debug, Clone)]
+pub struct OutboxRow {
+    pub id: i64,
+    pub tenant_id: i64,
+    pub platform: String,
+    pub tenant_external_id: String,
+    pub dedupe_key: String,
+    pub destination: String,
+    pub payload: String,
+    pub attempts: i64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OutboxCounts {
+    pub pending: i64,
+    pub sending: i64,
+    pub sent: i64,
+    pub failed: i64,
+}
+
+const ROW_SQL: &str = "SELECT o.id, o.tenant_id, t.platform, t.external_id AS tenant_external_id,
+    o.dedupe_key, o.destination, o.payload, o.attempts
+    FROM outbox o JOIN tenants t ON t.id = o.tenant_id";
+
+impl Store {
+    /// Queues a message; a second row with the same dedupe key is ignored (returns false).
+    pub async fn enqueue(
+        conn: &mut Conn,
+        tenant_id: i64,
+        dedupe_key: &str,
+        destination: &str,
+        payload: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "INSERT INTO outbox (tenant_id, dedupe_key, destination, payload, state, next_attempt_at, created_at)
+             VALUES ($1, $2, $3, $4, 'pending', $5, $5) ON CONFLICT (dedupe_key) DO NOTHING",
+        )
+        .bind(tenant_id)
+        .bind(dedupe_key)
+        .bind(destination)
+        .bind(payload)
+        .bind(ts(now))
+        .execute(&mut *conn)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Marks up to `limit` due rows `sending` (committed before any platform call) and returns them in order.
+    #[tracing::instrument(name = "store.claim_due", skip(self))]
+    pub async fn claim_due(&self, now: DateTime<Utc>, limit: i64) -> Result<Vec<OutboxRow>, StoreError> {
+        let mut tx = self.begin().await?;
+        let rows: Vec<OutboxRow> = sqlx::query_as(&format!(
+            "{ROW_SQL} WHERE o.state = 'pending' AND o.next_attempt_at <= $1 ORDER BY o.id LIMIT $2"
+        ))
+        .bind(ts(now))
+        .bind(limit)
+        .fetch_all(&mut *tx)
+        .await?;
+        for row in &rows {
+            sqlx::query("UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE id = $1")
+                .bind(row.id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(rows)
+    }
+
+    /// Rows left `sending` by a crash: in doubt, to be resolved before anything is resent.
+    pub async fn in_doubt(&self) -> Result<Vec<OutboxRow>, StoreError> {
+        Ok(sqlx::query_as(&format!("{ROW_SQL} WHERE o.state = 'sending' ORDER BY o.id"))
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    pub async fn mark_sent(&self, id: i64, platform_ref: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
+        sqlx::query("UPDATE outbox SET state = 'sent', platform_ref = $1, sent_at = $2, last_error = NULL WHERE id = $3")
+            .bind(platform_ref)
+            .bind(ts(now))
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Puts the row back to `pending`, to be tried again at `at`.
+    pub async fn mark_retry(&self, id: i64, at: DateTime<Utc>, error: &str) -> Result<(), StoreError> {
+        sqlx::query("UPDATE outbox SET state = 'pending', next_attempt_at = $1, last_error = $2 WHERE id = $3")
+            .bind(ts(at))
+            .bind(error)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Gives up on the row; it stays for operators to inspect.
+    pub async fn mark_failed(&self, id: i64, error: &str) -> Result<(), StoreError> {
+        sqlx::query("UPDATE outbox SET state = 'failed', last_error = $1 WHERE id = $2")
+            .bind(error)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn outbox_counts(&self) -> Result<OutboxCounts, StoreError> {
+        let rows: Vec<(String, i64)> =
+            sqlx::query_as("SELECT state, COUNT(*) FROM outbox GROUP BY state")
+                .fetch_all(&self.pool)
+                .await?;
+        let mut c = OutboxCounts::default();
+        for (state, n) in rows {
+            match state.as_str() {
+                "pending" => c.pending = n,
+                "sending" => c.sending = n,
+                "sent" => c.sent = n,
+                _ => c.failed += n,
+            }
+        }
+        Ok(c)
+    }
+
+    /// The earliest time a pending row becomes due, if any.
+    pub async fn next_due(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
+        let at: Option<String> =
+            sqlx::query_scalar("SELECT MIN(next_attempt_at) FROM outbox WHERE state = 'pending'")
+                .fetch_one(&self.pool)
+                .await?;
+        at.map(|s| super::parse_ts(&s)).transpose()
+    }
+}
+
+impl sqlx::FromRow<'_, sqlx::sqlite::SqliteRow> for OutboxRow {
+    fn from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Self, sqlx::Error> {
+        use sqlx::Row;
+        Ok(Self {
+            id: row.try_get("id")?,
+            tenant_id: row.try_get("tenant_id")?,
+            platform: row.try_get("platform")?,
+            tenant_external_id: row.try_get("tenant_external_id")?,
+            dedupe_key: row.try_get("dedupe_key")?,
+            destination: row.try_get("destination")?,
+            payload: row.try_get("payload")?,
+            attempts: row.try_get("attempts")?,
+        })
+    }
+}
+
+impl Store {
+    /// Puts a claimed row back to `pending` until `at` without counting the attempt
+    /// (a rate-limit pause or a message waiting behind an earlier one).
+    pub async fn defer(&self, id: i64, at: DateTime<Utc>) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE outbox SET state = 'pending', next_attempt_at = $1, attempts = attempts - 1 WHERE id = $2",
+        )
+        .bind(ts(at))
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+}
