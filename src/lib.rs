@@ -1,9 +1,14 @@
 //! nibble: a microlearning bot daemon for team chat. The library holds everything but the CLI.
 
-pub mod clock;
+pub mod bench;
 pub mod chat;
+pub mod clock;
+pub mod config;
 pub mod content;
+pub mod daemon;
+pub mod demo;
 pub mod domain;
 pub mod engine;
 pub mod local;
+pub mod report;
 pub mod store;

@@ -1,1 +1,168 @@
-fn main() {}
+//! The `nibble` command line: demo, run, lessons check, db migrate, report, bench.
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand};
+use nibble::config::Config;
+use nibble::content::load_catalog;
+use nibble::store::Store;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "nibble",
+    version,
+    about = "Microlearning in team chat: bite-sized lessons, quizzes and recognition on Slack and Discord"
+)]
+struct Cli {
+    /// Config file (TOML); NIBBLE_<SECTION>_<KEY> environment variables override it.
+    #[arg(long, global = true, env = "NIBBLE_CONFIG")]
+    config: Option<PathBuf>,
+    /// Database: a SQLite file path or a sqlite:// URL (overrides the config's database.url).
+    #[arg(long, global = true)]
+    database: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Simulate a small team learning for a week on the built-in local platform (no account needed).
+    Demo {
+        /// Days to simulate.
+        #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=30))]
+        days: u32,
+        /// Seed for the learners' behaviour: the same seed replays the same week.
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+    },
+    /// Run the bot daemon (reloads lessons on SIGHUP, stops cleanly on SIGINT/SIGTERM).
+    Run,
+    /// Lesson files.
+    Lessons {
+        #[command(subcommand)]
+        command: LessonsCommand,
+    },
+    /// Database maintenance.
+    Db {
+        #[command(subcommand)]
+        command: DbCommand,
+    },
+    /// Print every learner's progress, per team.
+    Report,
+    /// Measure answer throughput through the engine against a real SQLite file.
+    Bench {
+        /// Learners who each answer one question.
+        #[arg(long, default_value_t = 10_000)]
+        learners: usize,
+    },
+}
+
+#[derive(Subcommand)]
+enum LessonsCommand {
+    /// Validate every course and lesson; print each problem as file:line: message (exit code 1 if any).
+    Check {
+        /// Lessons directory (default: the config's lessons.dir, "lessons").
+        dir: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum DbCommand {
+    /// Create the database if needed and apply every pending migration.
+    Migrate,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match real_main(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn real_main(cli: Cli) -> Result<ExitCode> {
+    let mut config = Config::load(cli.config.as_deref(), std::env::vars())?;
+    if let Some(db) = &cli.database {
+        config.database.url = db.clone();
+    }
+    init_logging(&config, matches!(cli.command, Command::Run));
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(async move {
+        match cli.command {
+            Command::Demo { days, seed } => {
+                let database = PathBuf::from(cli.database.as_deref().unwrap_or("nibble-demo.db").trim_start_matches("sqlite://"));
+                let opts = nibble::demo::DemoOptions { database, lessons_dir: config.lessons.dir.clone(), days, seed };
+                let mut out = std::io::stdout().lock();
+                nibble::demo::run(&opts, &mut out).await.context("the demo failed")?;
+                Ok(ExitCode::SUCCESS)
+            }
+            Command::Run => nibble::daemon::run(config, nibble::daemon::platforms_from_env()?).await.map(|()| ExitCode::SUCCESS).map_err(Into::into),
+            Command::Lessons { command: LessonsCommand::Check { dir } } => {
+                let dir = dir.unwrap_or(config.lessons.dir);
+                match load_catalog(&dir) {
+                    Ok(catalog) => {
+                        println!("{}: {} courses, {} lessons, no problems", dir.display(), catalog.courses().len(), catalog.lesson_count());
+                        Ok(ExitCode::SUCCESS)
+                    }
+                    Err(problems) => {
+                        print!("{problems}");
+                        eprintln!("{} problem(s) found", problems.0.len());
+                        Ok(ExitCode::FAILURE)
+                    }
+                }
+            }
+            Command::Db { command: DbCommand::Migrate } => {
+                let store = Store::open(&config.database.url, config.database.durability).await?;
+                store.close().await;
+                println!("{}: migrated to schema version {}", config.database.url, nibble::store::latest_version());
+                Ok(ExitCode::SUCCESS)
+            }
+            Command::Report => {
+                if !database_exists(&config.database.url) {
+                    bail!("database `{}` does not exist (run `nibble demo` first, or pass --database)", config.database.url);
+                }
+                let store = Store::open(&config.database.url, config.database.durability).await?;
+                print!("{}", nibble::report::render(&store).await?);
+                store.close().await;
+                Ok(ExitCode::SUCCESS)
+            }
+            Command::Bench { learners } => {
+                let database = cli.database.unwrap_or_else(|| "nibble-bench.db".into());
+                let report = nibble::bench::run(&PathBuf::from(database), &config.lessons.dir, learners).await?;
+                print!("{report}");
+                Ok(ExitCode::SUCCESS)
+            }
+        }
+    })
+}
+
+fn database_exists(url: &str) -> bool {
+    let path = url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:");
+    let path = path.split('?').next().unwrap_or(path);
+    std::path::Path::new(path).exists()
+}
+
+fn init_logging(config: &Config, daemon: bool) {
+    // The demo and one-shot commands print their own output; only warnings go to the log there.
+    let filter = if daemon {
+        config.log.filter.clone()
+    } else {
+        "warn".to_string()
+    };
+    let filter = std::env::var("RUST_LOG").unwrap_or(filter);
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_new(&filter).unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+}

@@ -91,12 +91,20 @@ impl Dispatcher {
         let now = self.clock.now();
         for row in &rows {
             let (Some(platform), Ok(out)) = (self.platform_of(row), Self::outgoing(row)) else {
-                self.store.mark_retry(row.id, now, "in doubt: platform unavailable").await?;
+                self.store
+                    .mark_retry(row.id, now, "in doubt: platform unavailable")
+                    .await?;
                 continue;
             };
             match platform.resolve_in_doubt(&out).await {
-                Ok(InDoubt::Sent(reference)) => self.store.mark_sent(row.id, &reference, now).await?,
-                Ok(InDoubt::NotSent) => self.store.mark_retry(row.id, now, "in doubt: not sent").await?,
+                Ok(InDoubt::Sent(reference)) => {
+                    self.store.mark_sent(row.id, &reference, now).await?
+                }
+                Ok(InDoubt::NotSent) => {
+                    self.store
+                        .mark_retry(row.id, now, "in doubt: not sent")
+                        .await?
+                }
                 Err(e) => {
                     tracing::warn!(row = row.id, error = %e, "cannot resolve an in-doubt send yet");
                 }
@@ -149,12 +157,18 @@ impl Dispatcher {
             };
             match platform.send(&out).await {
                 Ok(reference) => {
-                    self.store.mark_sent(row.id, &reference, self.clock.now()).await?;
+                    self.store
+                        .mark_sent(row.id, &reference, self.clock.now())
+                        .await?;
                     report.sent += 1;
                 }
                 Err(SendError::RateLimited { retry_after }) => {
                     let at = now + Duration::from_std(retry_after).unwrap_or(Duration::seconds(1));
-                    tracing::info!(tenant = row.tenant_id, ?retry_after, "rate limited: pausing this tenant's sends");
+                    tracing::info!(
+                        tenant = row.tenant_id,
+                        ?retry_after,
+                        "rate limited: pausing this tenant's sends"
+                    );
                     self.pause(row.tenant_id, at);
                     self.store.defer(row.id, at).await?;
                     held.insert(key, at);
@@ -206,7 +220,10 @@ impl Dispatcher {
                 Ok(Some(at)) => (at - self.clock.now()).to_std().unwrap_or_default(),
                 _ => std::time::Duration::from_secs(5),
             }
-            .clamp(std::time::Duration::from_millis(20), std::time::Duration::from_secs(5));
+            .clamp(
+                std::time::Duration::from_millis(20),
+                std::time::Duration::from_secs(5),
+            );
             tokio::select! {
                 _ = self.wake.notified() => {}
                 _ = tokio::time::sleep(wait) => {}

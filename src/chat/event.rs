@@ -16,11 +16,20 @@ pub struct UserRef {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EventKind {
     /// A slash command: `name` without the slash, `args` as typed.
-    Command { name: String, args: String },
+    Command {
+        name: String,
+        args: String,
+    },
     /// A button click or a submitted selection: the opaque payload and any selected values.
-    Button { payload: String, values: Vec<String> },
+    Button {
+        payload: String,
+        values: Vec<String>,
+    },
     /// A message in a channel, a DM, or a thread (`thread` = the parent's reference).
-    Message { text: String, thread: Option<String> },
+    Message {
+        text: String,
+        thread: Option<String>,
+    },
     MemberJoined,
 }
 

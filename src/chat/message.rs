@@ -19,7 +19,9 @@ pub enum Destination {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Message {
     /// Light-Markdown text (`**bold**`, `_italic_`, `` `code` ``, `[label](url)`, bullets).
-    Text { text: String },
+    Text {
+        text: String,
+    },
     Lesson(LessonPart),
     Question(QuestionCard),
     Feedback(Feedback),

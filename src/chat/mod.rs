@@ -87,5 +87,8 @@ pub trait ChatPlatform: Send + Sync + 'static {
     fn send<'a>(&'a self, out: &'a Outgoing) -> BoxFuture<'a, Result<SentRef, SendError>>;
 
     /// Resolves a send that a crash left in doubt, without posting twice.
-    fn resolve_in_doubt<'a>(&'a self, out: &'a Outgoing) -> BoxFuture<'a, Result<InDoubt, SendError>>;
+    fn resolve_in_doubt<'a>(
+        &'a self,
+        out: &'a Outgoing,
+    ) -> BoxFuture<'a, Result<InDoubt, SendError>>;
 }

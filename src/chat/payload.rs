@@ -86,10 +86,24 @@ mod tests {
 
     #[test]
     fn forged_payloads_are_rejected() {
-        for bad in ["", "nb1:a:x:1", "nb1:a:-3:1", "nb1:a:3:999", "other:a:1:1", "nb1:a:1:1:1"] {
-            assert_eq!(Action::decode(bad, &[]), Err(PayloadError::Malformed), "{bad}");
+        for bad in [
+            "",
+            "nb1:a:x:1",
+            "nb1:a:-3:1",
+            "nb1:a:3:999",
+            "other:a:1:1",
+            "nb1:a:1:1:1",
+        ] {
+            assert_eq!(
+                Action::decode(bad, &[]),
+                Err(PayloadError::Malformed),
+                "{bad}"
+            );
         }
         assert_eq!(Action::decode("nb1:m:3", &[]), Err(PayloadError::Malformed));
-        assert_eq!(Action::decode(&"9".repeat(200), &[]), Err(PayloadError::Malformed));
+        assert_eq!(
+            Action::decode(&"9".repeat(200), &[]),
+            Err(PayloadError::Malformed)
+        );
     }
 }

@@ -48,7 +48,10 @@ impl Catalog {
 
     /// The course's lessons in delivery order.
     pub fn lessons_of<'a>(&'a self, course: &'a Course) -> impl Iterator<Item = &'a Lesson> + 'a {
-        course.lesson_ids.iter().filter_map(|id| self.lessons.get(id))
+        course
+            .lesson_ids
+            .iter()
+            .filter_map(|id| self.lessons.get(id))
     }
 
     /// Lessons whose id, title, objective, tags or course match every word of `query`.
@@ -112,7 +115,11 @@ fn scan(dir: &Path) -> (Catalog, Problems) {
     let entries = match sorted_entries(dir) {
         Ok(e) => e,
         Err(e) => {
-            problems.push(Problem::new(dir, 1, format!("cannot read lessons directory: {e}")));
+            problems.push(Problem::new(
+                dir,
+                1,
+                format!("cannot read lessons directory: {e}"),
+            ));
             return (Catalog::default(), Problems(problems));
         }
     };
@@ -132,39 +139,65 @@ fn scan(dir: &Path) -> (Catalog, Problems) {
                     courses.push((course_path.clone(), c));
                 }
             }
-            Err(e) => problems.push(Problem::new(&course_path, 1, format!("cannot read course file: {e}"))),
+            Err(e) => problems.push(Problem::new(
+                &course_path,
+                1,
+                format!("cannot read course file: {e}"),
+            )),
         }
         for file in sorted_entries(&course_dir).unwrap_or_default() {
             if file.extension().is_some_and(|e| e == "md") {
                 match std::fs::read_to_string(&file) {
-                    Ok(text) => lessons.extend(parse_lesson_file(&file, &course_id, &text, &mut problems)),
-                    Err(e) => problems.push(Problem::new(&file, 1, format!("cannot read lesson file: {e}"))),
+                    Ok(text) => {
+                        lessons.extend(parse_lesson_file(&file, &course_id, &text, &mut problems))
+                    }
+                    Err(e) => problems.push(Problem::new(
+                        &file,
+                        1,
+                        format!("cannot read lesson file: {e}"),
+                    )),
                 }
             }
         }
     }
     if courses.is_empty() && problems.is_empty() {
-        problems.push(Problem::new(dir, 1, "no courses found: expected <course>/course.toml directories"));
+        problems.push(Problem::new(
+            dir,
+            1,
+            "no courses found: expected <course>/course.toml directories",
+        ));
     }
     cross_check(&courses, &lessons, &mut problems);
     let mut problems = Problems(problems);
     problems.sort();
     let catalog = Catalog {
         courses: courses.into_iter().map(|(_, c)| c.course).collect(),
-        lessons: lessons.into_iter().map(|p| (p.lesson.id.clone(), p.lesson)).collect(),
+        lessons: lessons
+            .into_iter()
+            .map(|p| (p.lesson.id.clone(), p.lesson))
+            .collect(),
     };
     (catalog, problems)
 }
 
 /// Rules across files: unique lesson ids, course lists that match the files, links that resolve.
-fn cross_check(courses: &[(PathBuf, ParsedCourse)], lessons: &[ParsedLesson], problems: &mut Vec<Problem>) {
+fn cross_check(
+    courses: &[(PathBuf, ParsedCourse)],
+    lessons: &[ParsedLesson],
+    problems: &mut Vec<Problem>,
+) {
     let mut first_seen: HashMap<&str, &ParsedLesson> = HashMap::new();
     for p in lessons {
         if let Some(prev) = first_seen.insert(&p.lesson.id, p) {
             problems.push(Problem::new(
                 &p.lesson.source,
                 p.id_line,
-                format!("duplicate lesson id `{}` (also in {}:{})", p.lesson.id, prev.lesson.source.display(), prev.id_line),
+                format!(
+                    "duplicate lesson id `{}` (also in {}:{})",
+                    p.lesson.id,
+                    prev.lesson.source.display(),
+                    prev.id_line
+                ),
             ));
         }
     }
@@ -172,20 +205,48 @@ fn cross_check(courses: &[(PathBuf, ParsedCourse)], lessons: &[ParsedLesson], pr
         for (id, line) in c.course.lesson_ids.iter().zip(&c.lesson_lines) {
             match first_seen.get(id.as_str()) {
                 Some(l) if l.lesson.course_id == c.course.id => {}
-                Some(l) => problems.push(Problem::new(path, *line, format!("lesson `{id}` belongs to course `{}`, not this one", l.lesson.course_id))),
-                None => problems.push(Problem::new(path, *line, format!("lesson `{id}` is listed but no lesson file in this course has that id"))),
+                Some(l) => problems.push(Problem::new(
+                    path,
+                    *line,
+                    format!(
+                        "lesson `{id}` belongs to course `{}`, not this one",
+                        l.lesson.course_id
+                    ),
+                )),
+                None => problems.push(Problem::new(
+                    path,
+                    *line,
+                    format!(
+                        "lesson `{id}` is listed but no lesson file in this course has that id"
+                    ),
+                )),
             }
         }
     }
     for p in lessons {
-        let listed = courses.iter().any(|(_, c)| c.course.id == p.lesson.course_id && c.course.lesson_ids.contains(&p.lesson.id));
-        let course_parsed = courses.iter().any(|(_, c)| c.course.id == p.lesson.course_id);
+        let listed = courses.iter().any(|(_, c)| {
+            c.course.id == p.lesson.course_id && c.course.lesson_ids.contains(&p.lesson.id)
+        });
+        let course_parsed = courses
+            .iter()
+            .any(|(_, c)| c.course.id == p.lesson.course_id);
         if course_parsed && !listed {
-            problems.push(Problem::new(&p.lesson.source, p.id_line, format!("lesson `{}` is not listed in its course.toml `lessons`", p.lesson.id)));
+            problems.push(Problem::new(
+                &p.lesson.source,
+                p.id_line,
+                format!(
+                    "lesson `{}` is not listed in its course.toml `lessons`",
+                    p.lesson.id
+                ),
+            ));
         }
         for (target, line) in &p.lesson_links {
             if !first_seen.contains_key(target.as_str()) {
-                problems.push(Problem::new(&p.lesson.source, *line, format!("link to unknown lesson `lesson:{target}`")));
+                problems.push(Problem::new(
+                    &p.lesson.source,
+                    *line,
+                    format!("link to unknown lesson `lesson:{target}`"),
+                ));
             }
         }
     }

@@ -37,7 +37,10 @@ pub fn parse_course_file(
         }
     };
     let before = problems.len();
-    for (key, value, max) in [("title", &raw.title, 150), ("description", &raw.description, 500)] {
+    for (key, value, max) in [
+        ("title", &raw.title, 150),
+        ("description", &raw.description, 500),
+    ] {
         let len = value.get_ref().trim().chars().count();
         if len == 0 || len > max {
             problems.push(Problem::new(

@@ -243,7 +243,9 @@ fn build_question(q: &RawQuestion, check: &mut impl FnMut(bool, usize, String)) 
         check(
             q.answer.is_some(),
             at,
-            format!("question `{id}`: a true_false question needs `answer = true` or `answer = false`"),
+            format!(
+                "question `{id}`: a true_false question needs `answer = true` or `answer = false`"
+            ),
         );
         let answer = q.answer.as_ref().is_some_and(|a| *a.get_ref());
         [("True", answer), ("False", !answer)]
@@ -258,7 +260,9 @@ fn build_question(q: &RawQuestion, check: &mut impl FnMut(bool, usize, String)) 
         check(
             q.answer.is_none(),
             at,
-            format!("question `{id}`: `answer` is only for true_false questions; mark options with `correct = true`"),
+            format!(
+                "question `{id}`: `answer` is only for true_false questions; mark options with `correct = true`"
+            ),
         );
         build_options(id, at, kind, &q.options, check)
     };
@@ -281,19 +285,26 @@ fn build_options(
     check(
         (2..=MAX_OPTIONS).contains(&raw.len()),
         at,
-        format!("question `{id}` has {} options, it needs 2 to {MAX_OPTIONS}", raw.len()),
+        format!(
+            "question `{id}` has {} options, it needs 2 to {MAX_OPTIONS}",
+            raw.len()
+        ),
     );
     let correct = raw.iter().filter(|o| o.get_ref().correct).count();
     match kind {
         QuestionKind::Single => check(
             correct == 1,
             at,
-            format!("question `{id}`: a single-choice question needs exactly one option with `correct = true`, found {correct}"),
+            format!(
+                "question `{id}`: a single-choice question needs exactly one option with `correct = true`, found {correct}"
+            ),
         ),
         QuestionKind::Multiple => check(
             correct >= 1,
             at,
-            format!("question `{id}` has no correct option: mark at least one with `correct = true`"),
+            format!(
+                "question `{id}` has no correct option: mark at least one with `correct = true`"
+            ),
         ),
         _ => check(
             correct == 0,

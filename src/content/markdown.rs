@@ -44,7 +44,9 @@ impl State {
             return;
         }
         if self.heading {
-            self.out.blocks.push(Block::Heading(text.trim().to_string()));
+            self.out
+                .blocks
+                .push(Block::Heading(text.trim().to_string()));
         } else {
             self.out.blocks.push(Block::Text(text));
         }
@@ -78,10 +80,10 @@ pub fn parse_body(markdown: &str) -> BodyParse {
                 st.flush();
                 st.out.blocks.push(Block::Text("———".into()));
             }
-            Event::Html(_) | Event::InlineHtml(_) => st
-                .out
-                .problems
-                .push((at, "raw HTML is not supported in lessons: use Markdown".into())),
+            Event::Html(_) | Event::InlineHtml(_) => st.out.problems.push((
+                at,
+                "raw HTML is not supported in lessons: use Markdown".into(),
+            )),
             _ => {}
         }
     }
@@ -214,7 +216,9 @@ fn end_link(st: &mut State, at: usize) {
     if let Some(id) = url.strip_prefix("lesson:") {
         st.out.lesson_links.push((id.to_string(), at));
         st.text.push_str(&format!("{label} (`/learn {id}`)"));
-    } else if url.starts_with("https://") || url.starts_with("http://") || url.starts_with("mailto:")
+    } else if url.starts_with("https://")
+        || url.starts_with("http://")
+        || url.starts_with("mailto:")
     {
         st.text.push_str(&format!("[{label}]({url})"));
     } else {
@@ -256,7 +260,11 @@ mod tests {
         let md = "Intro\n\n![](ftp://x/a.png)\n\n<b>bold</b>\n\n[x](javascript:alert(1))\n";
         let parsed = parse_body(md);
         let messages: Vec<_> = parsed.problems.iter().map(|p| p.1.clone()).collect();
-        assert!(messages.iter().any(|m| m.contains("must be an http(s) URL")));
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.contains("must be an http(s) URL"))
+        );
         assert!(messages.iter().any(|m| m.contains("no alt text")));
         assert!(messages.iter().any(|m| m.contains("raw HTML")));
         assert!(messages.iter().any(|m| m.contains("only http(s)")));

@@ -10,11 +10,11 @@ mod problem;
 pub use catalog::{Catalog, ReloadOutcome, load_catalog};
 pub use markdown::to_blocks;
 pub use parts::{MAX_PARTS, PART_MAX_CHARS, split_into_parts};
-pub use problem::{Problem, Problems};
+pub use problem::{Problem, Problems, line_of};
 
 /// One piece of a lesson body, in the neutral form every platform renders.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(tag = "type", content = "data", rename_all = "snake_case")]
 pub enum Block {
     /// A section heading (plain text).
     Heading(String),

@@ -16,13 +16,19 @@ pub(super) async fn apply_event(
     now: DateTime<Utc>,
 ) -> Result<Applied<Reply>, EngineError> {
     match &event.kind {
-        EventKind::Button { payload, values } => apply_click(core, tx, event, payload, values, now).await,
-        EventKind::Command { name, args } => super::commands::apply(core, tx, event, name, args, now).await,
+        EventKind::Button { payload, values } => {
+            apply_click(core, tx, event, payload, values, now).await
+        }
+        EventKind::Command { name, args } => {
+            super::commands::apply(core, tx, event, name, args, now).await
+        }
         EventKind::MemberJoined => welcome(tx, event, now).await,
         EventKind::Message { .. } => {
-            let tenant_id = Store::ensure_tenant(tx, event.platform.as_str(), &event.tenant, now).await?;
+            let tenant_id =
+                Store::ensure_tenant(tx, event.platform.as_str(), &event.tenant, now).await?;
             let u = &event.user;
-            Store::ensure_member(tx, tenant_id, &u.id, &u.name, u.time_zone.as_deref(), now).await?;
+            Store::ensure_member(tx, tenant_id, &u.id, &u.name, u.time_zone.as_deref(), now)
+                .await?;
             Ok(Applied::keep(Reply::None, false))
         }
     }
@@ -58,8 +64,15 @@ async fn apply_click(
         return reject("This question is no longer part of the lesson.");
     };
     let u = &event.user;
-    let member_id =
-        Store::ensure_member(tx, prompt.tenant_id, &u.id, &u.name, u.time_zone.as_deref(), now).await?;
+    let member_id = Store::ensure_member(
+        tx,
+        prompt.tenant_id,
+        &u.id,
+        &u.name,
+        u.time_zone.as_deref(),
+        now,
+    )
+    .await?;
     if prompt.member_id.is_some_and(|owner| owner != member_id) {
         tracing::warn!(prompt_id, user = %u.id, "rejected a click on someone else's quiz");
         return reject("This quiz was sent to someone else, so only they can answer it.");
@@ -88,9 +101,22 @@ async fn apply_click(
     let feedback = if inserted {
         let points = for_answer(&core.rules, correct);
         if points > 0 {
-            let reason = if correct.is_some() { "correct answer" } else { "poll answer" };
+            let reason = if correct.is_some() {
+                "correct answer"
+            } else {
+                "poll answer"
+            };
             let source = answer_source(&lesson.id, &question.id);
-            Store::award_points(tx, prompt.tenant_id, member_id, reason, points, &source, now).await?;
+            Store::award_points(
+                tx,
+                prompt.tenant_id,
+                member_id,
+                reason,
+                points,
+                &source,
+                now,
+            )
+            .await?;
         }
         let note = complete_if_done(core, tx, &prompt, member_id, lesson, now).await?;
         let verdict = match correct {
@@ -100,13 +126,18 @@ async fn apply_click(
         };
         feedback(question, &choices, verdict, points, note)
     } else {
-        let first = Store::find_answer(tx, prompt.tenant_id, member_id, &lesson.id, &question.id).await?;
+        let first =
+            Store::find_answer(tx, prompt.tenant_id, member_id, &lesson.id, &question.id).await?;
         let first = first.map(|a| decode_choices(&a.choice)).unwrap_or(choices);
         feedback(question, &first, Verdict::AlreadyAnswered, 0, None)
     };
     let message = Message::Feedback(feedback);
     // A DM quiz is the member's own: replace it. In a channel others still need the buttons.
-    let reply = if prompt.member_id.is_some() { Reply::UpdateSource(message) } else { Reply::Ephemeral(message) };
+    let reply = if prompt.member_id.is_some() {
+        Reply::UpdateSource(message)
+    } else {
+        Reply::Ephemeral(message)
+    };
     Ok(Applied::keep(reply, false))
 }
 
@@ -123,24 +154,59 @@ async fn complete_if_done(
     if !lesson.questions.iter().all(|q| answered.contains(&q.id)) {
         return Ok(None);
     }
-    if !Store::complete_lesson(tx, prompt.tenant_id, member_id, &lesson.id, &lesson.course_id, now).await? {
+    if !Store::complete_lesson(
+        tx,
+        prompt.tenant_id,
+        member_id,
+        &lesson.id,
+        &lesson.course_id,
+        now,
+    )
+    .await?
+    {
         return Ok(None);
     }
     let points = core.rules.lesson_completed;
-    Store::award_points(tx, prompt.tenant_id, member_id, "lesson completed", points, &lesson_source(&lesson.id), now)
-        .await?;
-    Ok(Some(format!("Lesson complete: “{}” (+{points} points). `/learn` brings the next one.", lesson.title)))
+    Store::award_points(
+        tx,
+        prompt.tenant_id,
+        member_id,
+        "lesson completed",
+        points,
+        &lesson_source(&lesson.id),
+        now,
+    )
+    .await?;
+    Ok(Some(format!(
+        "Lesson complete: “{}” (+{points} points). `/learn` brings the next one.",
+        lesson.title
+    )))
 }
 
-fn feedback(question: &Question, chosen: &[usize], verdict: Verdict, points: i64, note: Option<String>) -> Feedback {
+fn feedback(
+    question: &Question,
+    chosen: &[usize],
+    verdict: Verdict,
+    points: i64,
+    note: Option<String>,
+) -> Feedback {
     let label = |i: &usize| question.options.get(*i).map(|o| o.text.clone());
     let right: Vec<usize> = if question.kind.has_right_answer() {
-        question.options.iter().enumerate().filter(|(_, o)| o.correct).map(|(i, _)| i).collect()
+        question
+            .options
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| o.correct)
+            .map(|(i, _)| i)
+            .collect()
     } else {
         Vec::new()
     };
     let mut explanations: Vec<String> = Vec::new();
-    for i in chosen.iter().chain(right.iter().filter(|r| !chosen.contains(r))) {
+    for i in chosen
+        .iter()
+        .chain(right.iter().filter(|r| !chosen.contains(r)))
+    {
         if let Some(o) = question.options.get(*i)
             && let Some(e) = &o.explain
         {
@@ -159,7 +225,11 @@ fn feedback(question: &Question, chosen: &[usize], verdict: Verdict, points: i64
     }
 }
 
-async fn welcome(tx: &mut Tx<'_>, event: &Event, now: DateTime<Utc>) -> Result<Applied<Reply>, EngineError> {
+async fn welcome(
+    tx: &mut Tx<'_>,
+    event: &Event,
+    now: DateTime<Utc>,
+) -> Result<Applied<Reply>, EngineError> {
     let tenant_id = Store::ensure_tenant(tx, event.platform.as_str(), &event.tenant, now).await?;
     let u = &event.user;
     Store::ensure_member(tx, tenant_id, &u.id, &u.name, u.time_zone.as_deref(), now).await?;

@@ -31,11 +31,15 @@ pub(super) async fn apply(
 ) -> Result<Applied<Reply>, EngineError> {
     let tenant_id = Store::ensure_tenant(tx, event.platform.as_str(), &event.tenant, now).await?;
     let u = &event.user;
-    let member_id = Store::ensure_member(tx, tenant_id, &u.id, &u.name, u.time_zone.as_deref(), now).await?;
+    let member_id =
+        Store::ensure_member(tx, tenant_id, &u.id, &u.name, u.time_zone.as_deref(), now).await?;
     if !Store::mark_event_processed(tx, tenant_id, &event.key, now).await? {
         return Ok(Applied::keep(Reply::None, false));
     }
-    let member = MemberRef { tenant_id, member_id };
+    let member = MemberRef {
+        tenant_id,
+        member_id,
+    };
     let catalog = core.catalog.current();
     let args = args.trim();
     match name.trim_start_matches('/').to_lowercase().as_str() {
@@ -50,7 +54,10 @@ pub(super) async fn apply(
             "courses" => say(courses(&catalog), false),
             other => say(format!("I don't know `/nibble {other}`.\n{USAGE}"), false),
         },
-        other => say(format!("I don't know the command `/{other}`.\n{USAGE}"), false),
+        other => say(
+            format!("I don't know the command `/{other}`.\n{USAGE}"),
+            false,
+        ),
     }
 }
 
@@ -67,30 +74,61 @@ async fn learn(
         .into_iter()
         .collect();
     let (lesson, resend) = if args.is_empty() {
-        let all = catalog.courses().iter().flat_map(|c| catalog.lessons_of(c)).collect();
+        let all = catalog
+            .courses()
+            .iter()
+            .flat_map(|c| catalog.lessons_of(c))
+            .collect();
         match next_unseen(all, &seen) {
             Some(l) => (l, false),
-            None => return say("You've done every lesson there is. Nice work! 🎉 `/progress` shows your results.", false),
+            None => {
+                return say(
+                    "You've done every lesson there is. Nice work! 🎉 `/progress` shows your results.",
+                    false,
+                );
+            }
         }
     } else if let Some(l) = catalog.lesson(args) {
         (l, true)
     } else if let Some(course) = catalog.course(args) {
         match next_unseen(catalog.lessons_of(course).collect(), &seen) {
             Some(l) => (l, false),
-            None => return say(format!("You've finished every lesson of “{}”. 🎉", course.title), false),
+            None => {
+                return say(
+                    format!("You've finished every lesson of “{}”. 🎉", course.title),
+                    false,
+                );
+            }
         }
     } else {
         let hits = catalog.search(args);
         match hits.as_slice() {
-            [] => return say(format!("No lesson matches “{args}”. Try `/learn` for your next lesson, or `/nibble courses`."), false),
+            [] => {
+                return say(
+                    format!(
+                        "No lesson matches “{args}”. Try `/learn` for your next lesson, or `/nibble courses`."
+                    ),
+                    false,
+                );
+            }
             [one] => (*one, true),
             many => {
-                let list: Vec<String> = many.iter().take(5).map(|l| format!("• {} (`/learn {}`)", l.title, l.id)).collect();
-                return say(format!("Lessons matching “{args}”:\n{}", list.join("\n")), false);
+                let list: Vec<String> = many
+                    .iter()
+                    .take(5)
+                    .map(|l| format!("• {} (`/learn {}`)", l.title, l.id))
+                    .collect();
+                return say(
+                    format!("Lessons matching “{args}”:\n{}", list.join("\n")),
+                    false,
+                );
             }
         }
     };
-    let course_title = catalog.course(&lesson.course_id).map(|c| c.title.as_str()).unwrap_or("");
+    let course_title = catalog
+        .course(&lesson.course_id)
+        .map(|c| c.title.as_str())
+        .unwrap_or("");
     deliver(
         tx,
         &Delivery {
@@ -108,7 +146,10 @@ async fn learn(
     let text = if event.is_dm {
         format!("Here's “{}” ({} min).", lesson.title, lesson.minutes)
     } else {
-        format!("📬 I've sent you “{}” ({} min) by DM.", lesson.title, lesson.minutes)
+        format!(
+            "📬 I've sent you “{}” ({} min) by DM.",
+            lesson.title, lesson.minutes
+        )
     };
     say(text, true)
 }
@@ -117,21 +158,34 @@ fn next_unseen<'a>(lessons: Vec<&'a Lesson>, seen: &HashSet<String>) -> Option<&
     lessons.into_iter().find(|l| !seen.contains(&l.id))
 }
 
-async fn progress(tx: &mut Tx<'_>, catalog: &Catalog, member: &MemberRef) -> Result<Applied<Reply>, EngineError> {
+async fn progress(
+    tx: &mut Tx<'_>,
+    catalog: &Catalog,
+    member: &MemberRef,
+) -> Result<Applied<Reply>, EngineError> {
     let done = Store::completed_lessons(tx, member).await?;
     let stats = Store::member_progress(tx, member).await?;
     let mut lines = vec!["**Your progress**".to_string()];
     for course in catalog.courses() {
         let n = done.iter().filter(|(c, _)| *c == course.id).count();
         if n > 0 {
-            lines.push(format!("• {}: {n} of {} lessons", course.title, course.lesson_ids.len()));
+            lines.push(format!(
+                "• {}: {n} of {} lessons",
+                course.title,
+                course.lesson_ids.len()
+            ));
         }
     }
     if lines.len() == 1 {
         lines.push("No lessons completed yet: `/learn` starts one.".into());
     }
     if let Some(s) = stats.filter(|s| s.graded > 0) {
-        lines.push(format!("Quiz accuracy: {}% ({} of {} right)", s.correct * 100 / s.graded, s.correct, s.graded));
+        lines.push(format!(
+            "Quiz accuracy: {}% ({} of {} right)",
+            s.correct * 100 / s.graded,
+            s.correct,
+            s.graded
+        ));
     }
     say(lines.join("\n"), false)
 }
@@ -139,7 +193,13 @@ async fn progress(tx: &mut Tx<'_>, catalog: &Catalog, member: &MemberRef) -> Res
 fn courses(catalog: &Catalog) -> String {
     let mut lines = vec!["**Courses**".to_string()];
     for c in catalog.courses() {
-        lines.push(format!("• {} ({} lessons): {} `/learn {}`", c.title, c.lesson_ids.len(), c.description, c.id));
+        lines.push(format!(
+            "• {} ({} lessons): {} `/learn {}`",
+            c.title,
+            c.lesson_ids.len(),
+            c.description,
+            c.id
+        ));
     }
     lines.join("\n")
 }

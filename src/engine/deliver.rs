@@ -1,7 +1,7 @@
 //! Delivering a lesson: the delivery row, its quiz prompts and its outbox messages, in one transaction.
 
 use super::writer::Applied;
-use super::{Core, EngineError, PushLesson, PushOutcome};
+use super::{Core, EngineError, LessonChoice, PushLesson, PushOutcome};
 use crate::chat::{
     Choice, Destination, LessonPart, Message, QuestionCard, UserRef, encode_answer, multi_action_id,
 };
@@ -25,15 +25,34 @@ pub(super) async fn apply_push(
     now: DateTime<Utc>,
 ) -> Result<Applied<PushOutcome>, EngineError> {
     let catalog = core.catalog.current();
-    let lesson = catalog
-        .lesson(&push.lesson_id)
-        .ok_or_else(|| EngineError::UnknownLesson(push.lesson_id.clone()))?;
     let tenant_id = Store::ensure_tenant(tx, push.platform.as_str(), &push.tenant, now).await?;
     let member_id = match &push.recipient {
         Recipient::Member(u) => Some(
-            Store::ensure_member(tx, tenant_id, &u.id, &u.name, u.time_zone.as_deref(), now).await?,
+            Store::ensure_member(tx, tenant_id, &u.id, &u.name, u.time_zone.as_deref(), now)
+                .await?,
         ),
         Recipient::Channel(_) => None,
+    };
+    let lesson = match &push.lesson {
+        LessonChoice::Id(id) => catalog
+            .lesson(id)
+            .ok_or_else(|| EngineError::UnknownLesson(id.clone()))?,
+        LessonChoice::NextIn(course_id) => {
+            let course = catalog
+                .course(course_id)
+                .ok_or_else(|| EngineError::UnknownCourse(course_id.clone()))?;
+            let seen = match (&push.recipient, member_id) {
+                (_, Some(member_id)) => Store::lessons_seen_by(tx, tenant_id, member_id).await?,
+                (Recipient::Channel(c), None) => {
+                    Store::lessons_sent_to_channel(tx, tenant_id, c).await?
+                }
+                (Recipient::Member(_), None) => Vec::new(),
+            };
+            match catalog.lessons_of(course).find(|l| !seen.contains(&l.id)) {
+                Some(lesson) => lesson,
+                None => return Ok(Applied::discard(PushOutcome::CourseFinished)),
+            }
+        }
     };
     let course_title = catalog
         .course(&lesson.course_id)
@@ -83,8 +102,16 @@ pub(super) async fn deliver(
     now: DateTime<Utc>,
 ) -> Result<Option<(i64, usize)>, StoreError> {
     let (kind, recipient, destination) = match d.recipient {
-        Recipient::Member(u) => ("member", u.id.clone(), Destination::Member { user: u.id.clone() }),
-        Recipient::Channel(c) => ("channel", c.clone(), Destination::Channel { channel: c.clone() }),
+        Recipient::Member(u) => (
+            "member",
+            u.id.clone(),
+            Destination::Member { user: u.id.clone() },
+        ),
+        Recipient::Channel(c) => (
+            "channel",
+            c.clone(),
+            Destination::Channel { channel: c.clone() },
+        ),
     };
     let lesson = d.lesson;
     let (delivery_id, created) = Store::create_delivery(
@@ -113,7 +140,8 @@ pub(super) async fn deliver(
     let mut messages = lesson_messages(lesson, d.course_title);
     for (i, q) in lesson.questions.iter().enumerate() {
         let prompt_id =
-            Store::ensure_prompt(tx, d.tenant_id, delivery_id, &lesson.id, &q.id, d.member_id).await?;
+            Store::ensure_prompt(tx, d.tenant_id, delivery_id, &lesson.id, &q.id, d.member_id)
+                .await?;
         let multi = q.kind == QuestionKind::Multiple;
         messages.push(Message::Question(QuestionCard {
             lesson_title: lesson.title.clone(),
@@ -126,14 +154,26 @@ pub(super) async fn deliver(
                 .enumerate()
                 .map(|(n, o)| Choice {
                     label: o.text.clone(),
-                    payload: if multi { n.to_string() } else { encode_answer(prompt_id, n) },
+                    payload: if multi {
+                        n.to_string()
+                    } else {
+                        encode_answer(prompt_id, n)
+                    },
                 })
                 .collect(),
             submit_action: multi.then(|| multi_action_id(prompt_id)),
         }));
     }
     for (n, message) in messages.iter().enumerate() {
-        queue(tx, d.tenant_id, &format!("{key_base}:m{n}"), &destination, message, now).await?;
+        queue(
+            tx,
+            d.tenant_id,
+            &format!("{key_base}:m{n}"),
+            &destination,
+            message,
+            now,
+        )
+        .await?;
     }
     Ok(Some((delivery_id, messages.len())))
 }

@@ -23,6 +23,8 @@ pub enum EngineError {
     ShutDown,
     #[error("unknown lesson `{0}`")]
     UnknownLesson(String),
+    #[error("unknown course `{0}`")]
+    UnknownCourse(String),
 }
 
 impl EngineError {
@@ -30,6 +32,7 @@ impl EngineError {
     pub fn user_message(&self) -> &'static str {
         match self {
             EngineError::UnknownLesson(_) => "That lesson doesn't exist.",
+            EngineError::UnknownCourse(_) => "That course doesn't exist.",
             _ => "Sorry, something went wrong on my side. Please try again in a moment.",
         }
     }
@@ -51,13 +54,21 @@ impl CatalogHandle {
     }
 }
 
+/// Which lesson a push sends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LessonChoice {
+    Id(String),
+    /// The first lesson of this course the recipient has not been sent or completed.
+    NextIn(String),
+}
+
 /// A lesson pushed to a recipient (the demo's daily drip, and campaigns later).
 #[derive(Debug, Clone)]
 pub struct PushLesson {
     pub platform: Platform,
     pub tenant: String,
     pub recipient: Recipient,
-    pub lesson_id: String,
+    pub lesson: LessonChoice,
     /// What sent it, e.g. "demo" or "campaign:3"; one delivery per origin, lesson and recipient.
     pub origin: String,
 }
@@ -68,6 +79,8 @@ pub enum PushOutcome {
     Queued { delivery_id: i64, messages: usize },
     /// This origin had already delivered the lesson to this recipient.
     AlreadyDelivered,
+    /// The recipient has had every lesson of the course.
+    CourseFinished,
 }
 
 pub(crate) struct Core {
@@ -120,7 +133,7 @@ impl Engine {
     }
 
     /// Delivers a lesson to a recipient exactly once per origin.
-    #[tracing::instrument(name = "engine.push", skip_all, fields(lesson = %push.lesson_id, origin = %push.origin))]
+    #[tracing::instrument(name = "engine.push", skip_all, fields(lesson = ?push.lesson, origin = %push.origin))]
     pub async fn push_lesson(&self, push: PushLesson) -> Result<PushOutcome, EngineError> {
         let (tx, rx) = oneshot::channel();
         self.jobs

@@ -6,15 +6,18 @@
 use super::{Core, EngineError, PushLesson, PushOutcome};
 use crate::chat::{Event, Reply};
 use crate::store::{Store, StoreError};
-use tracing::Instrument;
 use std::sync::Arc;
 use tokio::sync::{Notify, mpsc, oneshot};
+use tracing::Instrument;
 
 const MAX_BATCH: usize = 256;
 
 pub(crate) enum Job {
     Event(Event, oneshot::Sender<Result<Reply, EngineError>>),
-    Push(PushLesson, oneshot::Sender<Result<PushOutcome, EngineError>>),
+    Push(
+        PushLesson,
+        oneshot::Sender<Result<PushOutcome, EngineError>>,
+    ),
 }
 
 /// A job's result and whether its writes are kept (a rejected job writes nothing).
@@ -42,8 +45,14 @@ impl<T> Applied<T> {
 }
 
 enum Done {
-    Event(oneshot::Sender<Result<Reply, EngineError>>, Result<Reply, EngineError>),
-    Push(oneshot::Sender<Result<PushOutcome, EngineError>>, Result<PushOutcome, EngineError>),
+    Event(
+        oneshot::Sender<Result<Reply, EngineError>>,
+        Result<Reply, EngineError>,
+    ),
+    Push(
+        oneshot::Sender<Result<PushOutcome, EngineError>>,
+        Result<PushOutcome, EngineError>,
+    ),
 }
 
 pub(crate) async fn run(core: Core, mut rx: mpsc::Receiver<Job>, outbox_ready: Arc<Notify>) {

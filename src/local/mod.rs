@@ -2,9 +2,11 @@
 
 mod render;
 
-pub use render::render_text;
+pub use render::{render_brief, render_text};
 
-use crate::chat::{BoxFuture, ChatPlatform, Destination, InDoubt, Message, Outgoing, Platform, SendError, SentRef};
+use crate::chat::{
+    BoxFuture, ChatPlatform, Destination, InDoubt, Message, Outgoing, Platform, SendError, SentRef,
+};
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 
@@ -48,7 +50,11 @@ impl LocalPlatform {
 
     /// Posts from index `from` on (for reading a transcript incrementally).
     pub fn posted_since(&self, from: usize) -> Vec<Posted> {
-        self.lock().posted.get(from..).map(<[_]>::to_vec).unwrap_or_default()
+        self.lock()
+            .posted
+            .get(from..)
+            .map(<[_]>::to_vec)
+            .unwrap_or_default()
     }
 
     /// The next sends fail with these errors, in order.
@@ -91,13 +97,18 @@ impl ChatPlatform for LocalPlatform {
             };
             if st.lose_answers > 0 {
                 st.lose_answers -= 1;
-                return Err(SendError::Transient("connection dropped before the answer".into()));
+                return Err(SendError::Transient(
+                    "connection dropped before the answer".into(),
+                ));
             }
             Ok(reference)
         })
     }
 
-    fn resolve_in_doubt<'a>(&'a self, out: &'a Outgoing) -> BoxFuture<'a, Result<InDoubt, SendError>> {
+    fn resolve_in_doubt<'a>(
+        &'a self,
+        out: &'a Outgoing,
+    ) -> BoxFuture<'a, Result<InDoubt, SendError>> {
         Box::pin(async move {
             Ok(match self.lock().by_key.get(&out.dedupe_key) {
                 Some(reference) => InDoubt::Sent(reference.clone()),

@@ -7,7 +7,11 @@ use chrono::{DateTime, Utc};
 impl Store {
     /// Upserts every course and lesson and remembers each new lesson version.
     #[tracing::instrument(name = "store.sync_catalog", skip_all, fields(lessons = catalog.lesson_count()))]
-    pub async fn sync_catalog(&self, catalog: &Catalog, now: DateTime<Utc>) -> Result<(), StoreError> {
+    pub async fn sync_catalog(
+        &self,
+        catalog: &Catalog,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         let mut tx = self.begin().await?;
         let now = ts(now);
         for course in catalog.courses() {

@@ -94,7 +94,10 @@ impl Store {
         .await?)
     }
 
-    pub async fn find_prompt(conn: &mut Conn, prompt_id: i64) -> Result<Option<PromptRow>, StoreError> {
+    pub async fn find_prompt(
+        conn: &mut Conn,
+        prompt_id: i64,
+    ) -> Result<Option<PromptRow>, StoreError> {
         Ok(sqlx::query_as(
             "SELECT id, tenant_id, delivery_id, lesson_id, question_id, member_id
              FROM quiz_prompts WHERE id = $1",
@@ -132,5 +135,23 @@ impl sqlx::FromRow<'_, sqlx::sqlite::SqliteRow> for PromptRow {
             question_id: row.try_get("question_id")?,
             member_id: row.try_get("member_id")?,
         })
+    }
+}
+
+impl Store {
+    /// Lesson ids already delivered to a channel (by any origin).
+    pub async fn lessons_sent_to_channel(
+        conn: &mut Conn,
+        tenant_id: i64,
+        channel: &str,
+    ) -> Result<Vec<String>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT DISTINCT lesson_id FROM deliveries
+             WHERE tenant_id = $1 AND recipient_kind = 'channel' AND recipient = $2",
+        )
+        .bind(tenant_id)
+        .bind(channel)
+        .fetch_all(&mut *conn)
+        .await?)
     }
 }

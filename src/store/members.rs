@@ -90,3 +90,14 @@ impl Store {
         )
     }
 }
+
+impl Store {
+    /// Every tenant: (id, platform, external id).
+    pub async fn tenants(&self) -> Result<Vec<(i64, String, String)>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT id, platform, external_id FROM tenants ORDER BY platform, external_id",
+        )
+        .fetch_all(&self.pool)
+        .await?)
+    }
+}

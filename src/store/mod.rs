@@ -1,11 +1,13 @@
 //! The SQLite store: opening, migrations, and one repository module per aggregate. All SQL lives here.
 
 mod answers;
+mod bench;
 mod catalog_sync;
 mod deliveries;
 mod events;
 mod members;
 mod migrate;
+pub use migrate::latest_version;
 pub mod outbox;
 mod points;
 mod progress;

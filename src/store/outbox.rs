@@ -54,7 +54,11 @@ impl Store {
 
     /// Marks up to `limit` due rows `sending` (committed before any platform call) and returns them in order.
     #[tracing::instrument(name = "store.claim_due", skip(self))]
-    pub async fn claim_due(&self, now: DateTime<Utc>, limit: i64) -> Result<Vec<OutboxRow>, StoreError> {
+    pub async fn claim_due(
+        &self,
+        now: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<Vec<OutboxRow>, StoreError> {
         let mut tx = self.begin().await?;
         let rows: Vec<OutboxRow> = sqlx::query_as(&format!(
             "{ROW_SQL} WHERE o.state = 'pending' AND o.next_attempt_at <= $1 ORDER BY o.id LIMIT $2"
@@ -64,10 +68,12 @@ impl Store {
         .fetch_all(&mut *tx)
         .await?;
         for row in &rows {
-            sqlx::query("UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE id = $1")
-                .bind(row.id)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE id = $1",
+            )
+            .bind(row.id)
+            .execute(&mut *tx)
+            .await?;
         }
         tx.commit().await?;
         Ok(rows)
@@ -75,12 +81,19 @@ impl Store {
 
     /// Rows left `sending` by a crash: in doubt, to be resolved before anything is resent.
     pub async fn in_doubt(&self) -> Result<Vec<OutboxRow>, StoreError> {
-        Ok(sqlx::query_as(&format!("{ROW_SQL} WHERE o.state = 'sending' ORDER BY o.id"))
-            .fetch_all(&self.pool)
-            .await?)
+        Ok(sqlx::query_as(&format!(
+            "{ROW_SQL} WHERE o.state = 'sending' ORDER BY o.id"
+        ))
+        .fetch_all(&self.pool)
+        .await?)
     }
 
-    pub async fn mark_sent(&self, id: i64, platform_ref: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
+    pub async fn mark_sent(
+        &self,
+        id: i64,
+        platform_ref: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         sqlx::query("UPDATE outbox SET state = 'sent', platform_ref = $1, sent_at = $2, last_error = NULL WHERE id = $3")
             .bind(platform_ref)
             .bind(ts(now))
@@ -91,7 +104,12 @@ impl Store {
     }
 
     /// Puts the row back to `pending`, to be tried again at `at`.
-    pub async fn mark_retry(&self, id: i64, at: DateTime<Utc>, error: &str) -> Result<(), StoreError> {
+    pub async fn mark_retry(
+        &self,
+        id: i64,
+        at: DateTime<Utc>,
+        error: &str,
+    ) -> Result<(), StoreError> {
         sqlx::query("UPDATE outbox SET state = 'pending', next_attempt_at = $1, last_error = $2 WHERE id = $3")
             .bind(ts(at))
             .bind(error)

@@ -29,7 +29,10 @@ const PROGRESS_SQL: &str = "SELECT m.id AS member_id, m.display_name,
 
 impl Store {
     /// Every member of the tenant, most points first, then by name.
-    pub async fn tenant_progress(&self, tenant_id: i64) -> Result<Vec<LearnerProgress>, StoreError> {
+    pub async fn tenant_progress(
+        &self,
+        tenant_id: i64,
+    ) -> Result<Vec<LearnerProgress>, StoreError> {
         Ok(sqlx::query_as(&format!(
             "{PROGRESS_SQL} WHERE m.tenant_id = $1 ORDER BY points DESC, m.display_name"
         ))

@@ -1,0 +1,295 @@
+//! Settings: a TOML file plus `NIBBLE_<SECTION>_<KEY>` environment overrides, validated with key names.
+
+use crate::chat::DispatcherConfig;
+use crate::domain::points::PointsRules;
+use crate::store::Durability;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config file `{path}`: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}:{line}: {message}")]
+    Parse {
+        path: String,
+        line: usize,
+        message: String,
+    },
+    #[error("environment variable {var}: {message}")]
+    Env { var: String, message: String },
+    #[error("config key `{key}`: {message}")]
+    Invalid { key: String, message: String },
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    pub database: DatabaseConfig,
+    pub lessons: LessonsConfig,
+    pub points: PointsRules,
+    pub outbox: OutboxConfig,
+    pub log: LogConfig,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DatabaseConfig {
+    pub url: String,
+    pub durability: Durability,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LessonsConfig {
+    pub dir: PathBuf,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct OutboxConfig {
+    pub max_attempts: i64,
+    pub base_backoff_secs: i64,
+    pub max_backoff_secs: i64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LogConfig {
+    /// A tracing filter, e.g. "info" or "nibble=debug,sqlx=warn".
+    pub filter: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            database: DatabaseConfig::default(),
+            lessons: LessonsConfig::default(),
+            points: PointsRules::default(),
+            outbox: OutboxConfig::default(),
+            log: LogConfig::default(),
+        }
+    }
+}
+
+impl Default for DatabaseConfig {
+    fn default() -> Self {
+        Self {
+            url: "sqlite://nibble.db".into(),
+            durability: Durability::Full,
+        }
+    }
+}
+
+impl Default for LessonsConfig {
+    fn default() -> Self {
+        Self {
+            dir: PathBuf::from("lessons"),
+        }
+    }
+}
+
+impl Default for OutboxConfig {
+    fn default() -> Self {
+        let d = DispatcherConfig::default();
+        Self {
+            max_attempts: d.max_attempts,
+            base_backoff_secs: d.base_backoff.num_seconds(),
+            max_backoff_secs: d.max_backoff.num_seconds(),
+        }
+    }
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        Self {
+            filter: "info".into(),
+        }
+    }
+}
+
+/// Sections whose scalar keys the environment may override.
+const SECTIONS: &[&str] = &["database", "lessons", "points", "outbox", "log"];
+
+impl Config {
+    /// Reads the file (if any), applies `NIBBLE_*` overrides from `env`, and validates.
+    pub fn load(
+        path: Option<&Path>,
+        env: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Self, ConfigError> {
+        let (text, name) = match path {
+            Some(p) => (
+                std::fs::read_to_string(p).map_err(|source| ConfigError::Read {
+                    path: p.to_path_buf(),
+                    source,
+                })?,
+                p.display().to_string(),
+            ),
+            None => (String::new(), "(defaults)".to_string()),
+        };
+        let parse_err = |e: toml::de::Error| ConfigError::Parse {
+            path: name.clone(),
+            line: e
+                .span()
+                .map(|s| crate::content::line_of(&text, s.start))
+                .unwrap_or(1),
+            message: e.message().trim().to_string(),
+        };
+        let mut table: toml::Table = toml::from_str(&text).map_err(parse_err)?;
+        apply_env(&mut table, env)?;
+        let config: Config = table
+            .try_into()
+            .map_err(|e: toml::de::Error| ConfigError::Parse {
+                path: format!("{name} + environment"),
+                line: 0,
+                message: e.message().trim().to_string(),
+            })?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        let invalid = |key: &str, message: &str| {
+            Err(ConfigError::Invalid {
+                key: key.into(),
+                message: message.into(),
+            })
+        };
+        if self.database.url.trim().is_empty() {
+            return invalid("database.url", "must not be empty");
+        }
+        for (key, v) in [
+            ("points.correct_answer", self.points.correct_answer),
+            ("points.poll_answer", self.points.poll_answer),
+            ("points.lesson_completed", self.points.lesson_completed),
+        ] {
+            if !(0..=1000).contains(&v) {
+                return invalid(key, "must be between 0 and 1000");
+            }
+        }
+        if !(1..=100).contains(&self.outbox.max_attempts) {
+            return invalid("outbox.max_attempts", "must be between 1 and 100");
+        }
+        if self.outbox.base_backoff_secs < 1
+            || self.outbox.max_backoff_secs < self.outbox.base_backoff_secs
+        {
+            return invalid(
+                "outbox.base_backoff_secs",
+                "must be at least 1 and at most outbox.max_backoff_secs",
+            );
+        }
+        if tracing_subscriber::EnvFilter::try_new(&self.log.filter).is_err() {
+            return invalid("log.filter", "is not a valid tracing filter (try \"info\")");
+        }
+        Ok(())
+    }
+
+    pub fn dispatcher(&self) -> DispatcherConfig {
+        DispatcherConfig {
+            max_attempts: self.outbox.max_attempts,
+            base_backoff: chrono::Duration::seconds(self.outbox.base_backoff_secs),
+            max_backoff: chrono::Duration::seconds(self.outbox.max_backoff_secs),
+            ..DispatcherConfig::default()
+        }
+    }
+}
+
+/// `NIBBLE_DATABASE_URL=…` sets `[database] url`. Values are read as TOML scalars when they parse
+/// (numbers, booleans), else as strings. Variables for other parts (tokens, test hooks) are ignored here.
+fn apply_env(
+    table: &mut toml::Table,
+    env: impl IntoIterator<Item = (String, String)>,
+) -> Result<(), ConfigError> {
+    for (var, value) in env {
+        let Some(rest) = var.strip_prefix("NIBBLE_") else {
+            continue;
+        };
+        let lower = rest.to_lowercase();
+        let Some(section) = SECTIONS
+            .iter()
+            .find(|s| lower.starts_with(&format!("{s}_")))
+        else {
+            continue;
+        };
+        let key = lower[section.len() + 1..].to_string();
+        let parsed = format!("v = {value}")
+            .parse::<toml::Table>()
+            .ok()
+            .and_then(|mut t| t.remove("v"))
+            .filter(|v| !v.is_table() && !v.is_array())
+            .unwrap_or(toml::Value::String(value));
+        let entry = table
+            .entry(section.to_string())
+            .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        let Some(section_table) = entry.as_table_mut() else {
+            return Err(ConfigError::Env {
+                var,
+                message: format!("`{section}` in the config file is not a table"),
+            });
+        };
+        section_table.insert(key, parsed);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn defaults_load_without_a_file() {
+        let c = Config::load(None, env(&[])).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(c.database.url, "sqlite://nibble.db");
+        assert_eq!(c.database.durability, Durability::Full);
+    }
+
+    #[test]
+    fn environment_overrides_the_file() {
+        let c = Config::load(
+            None,
+            env(&[
+                ("NIBBLE_DATABASE_URL", "sqlite://x.db"),
+                ("NIBBLE_POINTS_CORRECT_ANSWER", "7"),
+                ("NIBBLE_SLACK_BOT_TOKEN", "xoxb-secret"),
+            ]),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(c.database.url, "sqlite://x.db");
+        assert_eq!(c.points.correct_answer, 7);
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_values_name_the_key() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("c.toml");
+        std::fs::write(&path, "[database]\nurl = \"x\"\ncolour = 1\n")
+            .unwrap_or_else(|e| panic!("{e}"));
+        let err = Config::load(Some(&path), env(&[]))
+            .map(|_| ())
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("colour") && err.contains(":3:"), "{err}");
+
+        let err = Config::load(None, env(&[("NIBBLE_POINTS_POLL_ANSWER", "-4")]))
+            .map(|_| ())
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("points.poll_answer"), "{err}");
+
+        let err = Config::load(None, env(&[("NIBBLE_DATABASE_DURABILITY", "maybe")]))
+            .map(|_| ())
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("maybe"), "{err}");
+    }
+}

@@ -1,0 +1,149 @@
+//! The long-running daemon: store, catalog, engine and outbox dispatcher wired together, with
+//! lesson reload on SIGHUP and a clean shutdown on SIGINT/SIGTERM.
+
+use crate::chat::{ChatPlatform, Dispatcher};
+use crate::clock::{Clock, SystemClock};
+use crate::config::Config;
+use crate::content::{Problems, load_catalog};
+use crate::engine::{CatalogHandle, Engine};
+use crate::store::{Store, StoreError};
+use std::path::PathBuf;
+use std::sync::Arc;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+#[derive(Debug, thiserror::Error)]
+pub enum DaemonError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("the lessons in `{dir}` have problems, fix them and start again:\n{problems}")]
+    Lessons { dir: PathBuf, problems: Problems },
+    #[error(
+        "no chat platform is enabled: the Slack and Discord adapters are configured in their own config sections once built; `nibble demo` runs without one"
+    )]
+    NoPlatform,
+    #[error("cannot listen for signals: {0}")]
+    Signals(std::io::Error),
+}
+
+pub struct Daemon {
+    engine: Engine,
+    store: Store,
+    clock: Arc<dyn Clock>,
+    lessons_dir: PathBuf,
+    shutdown: watch::Sender<bool>,
+    dispatcher_task: JoinHandle<()>,
+}
+
+/// The platforms enabled by the environment and config. None exist before the adapters land.
+pub fn platforms_from_env() -> Result<Vec<Arc<dyn ChatPlatform>>, DaemonError> {
+    Ok(Vec::new())
+}
+
+impl Daemon {
+    /// Opens and migrates the database, loads the lessons strictly, and starts the engine and dispatcher.
+    pub async fn start(
+        config: &Config,
+        platforms: Vec<Arc<dyn ChatPlatform>>,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Self, DaemonError> {
+        let lessons_dir = config.lessons.dir.clone();
+        let catalog = load_catalog(&lessons_dir).map_err(|problems| DaemonError::Lessons {
+            dir: lessons_dir.clone(),
+            problems,
+        })?;
+        let store = Store::open(&config.database.url, config.database.durability).await?;
+        store.sync_catalog(&catalog, clock.now()).await?;
+        let dispatcher = Arc::new(Dispatcher::new(
+            store.clone(),
+            platforms,
+            clock.clone(),
+            config.dispatcher(),
+        ));
+        let engine = Engine::start(
+            store.clone(),
+            CatalogHandle::new(catalog),
+            clock.clone(),
+            config.points,
+            dispatcher.waker(),
+        );
+        let (shutdown, rx) = watch::channel(false);
+        let dispatcher_task = tokio::spawn(dispatcher.run(rx));
+        tracing::info!(database = %config.database.url, lessons = %lessons_dir.display(), "nibble started");
+        Ok(Self {
+            engine,
+            store,
+            clock,
+            lessons_dir,
+            shutdown,
+            dispatcher_task,
+        })
+    }
+
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Reloads lessons; a broken file keeps its previous version. Returns the problems found.
+    #[tracing::instrument(name = "daemon.reload_lessons", skip(self))]
+    pub async fn reload_lessons(&self) -> Problems {
+        let outcome = self.engine.catalog().current().reload(&self.lessons_dir);
+        for p in &outcome.problems.0 {
+            tracing::error!(problem = %p, "lesson file not reloaded: keeping its previous version");
+        }
+        if let Err(e) = self
+            .store
+            .sync_catalog(&outcome.catalog, self.clock.now())
+            .await
+        {
+            tracing::error!(error = %e, "cannot record the reloaded lessons");
+        }
+        tracing::info!(lessons = outcome.catalog.lesson_count(), "lessons reloaded");
+        self.engine.catalog().replace(outcome.catalog);
+        outcome.problems
+    }
+
+    /// Stops the dispatcher after its current pass and closes the database.
+    pub async fn shutdown(self) {
+        let _ = self.shutdown.send(true);
+        if let Err(e) = self.dispatcher_task.await {
+            tracing::error!(error = %e, "dispatcher task ended badly");
+        }
+        self.store.close().await;
+        tracing::info!("nibble stopped");
+    }
+}
+
+/// `nibble run`: starts the daemon and serves until SIGINT or SIGTERM.
+pub async fn run(config: Config, platforms: Vec<Arc<dyn ChatPlatform>>) -> Result<(), DaemonError> {
+    if platforms.is_empty() {
+        return Err(DaemonError::NoPlatform);
+    }
+    let daemon = Daemon::start(&config, platforms, Arc::new(SystemClock)).await?;
+    wait_for_signals(&daemon).await?;
+    daemon.shutdown().await;
+    Ok(())
+}
+
+#[cfg(unix)]
+async fn wait_for_signals(daemon: &Daemon) -> Result<(), DaemonError> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut hangup = signal(SignalKind::hangup()).map_err(DaemonError::Signals)?;
+    let mut terminate = signal(SignalKind::terminate()).map_err(DaemonError::Signals)?;
+    loop {
+        tokio::select! {
+            _ = hangup.recv() => { daemon.reload_lessons().await; }
+            _ = terminate.recv() => return Ok(()),
+            r = tokio::signal::ctrl_c() => return r.map_err(DaemonError::Signals),
+        }
+    }
+}
+
+#[cfg(not(unix))]
+async fn wait_for_signals(_daemon: &Daemon) -> Result<(), DaemonError> {
+    tokio::signal::ctrl_c().await.map_err(DaemonError::Signals)
+}

@@ -1,0 +1,51 @@
+//! `nibble demo`: a simulated team learning for several days on the local platform, as a transcript.
+
+mod sim;
+mod team;
+
+pub use team::Rng;
+
+use crate::content::Problems;
+use crate::engine::EngineError;
+use crate::store::{LearnerProgress, StoreError};
+use std::path::PathBuf;
+
+#[derive(Debug, Clone)]
+pub struct DemoOptions {
+    /// The SQLite file to create afresh (removed first if it exists).
+    pub database: PathBuf,
+    pub lessons_dir: PathBuf,
+    pub days: u32,
+    pub seed: u64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    #[error("the bundled lessons have problems:\n{0}")]
+    Lessons(Problems),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Engine(#[from] EngineError),
+    #[error("cannot replace the demo database `{path}`: {source}")]
+    Reset {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot write the transcript: {0}")]
+    Output(#[from] std::io::Error),
+}
+
+/// What the demo ended with (the tests check it).
+#[derive(Debug, Clone)]
+pub struct DemoSummary {
+    pub progress: Vec<LearnerProgress>,
+    pub messages_sent: i64,
+    pub messages_failed: i64,
+    pub messages_retried: usize,
+    pub forged_click_rejected: bool,
+    pub double_click_refused: bool,
+    pub ledger_mismatches: usize,
+}
+
+pub use sim::run;
