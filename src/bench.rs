@@ -53,6 +53,7 @@ pub async fn run(
     database: &Path,
     lessons_dir: &Path,
     learners: usize,
+    durability: Durability,
 ) -> Result<String, BenchError> {
     let catalog = load_catalog(lessons_dir).map_err(BenchError::Lessons)?;
     let lesson: Lesson = catalog
@@ -66,13 +67,13 @@ pub async fn run(
     fresh(&raw_path)?;
 
     // The ceiling: single-row transactions on the same disk with the same durability.
-    let raw_store = Store::open(&raw_path.display().to_string(), Durability::Full).await?;
+    let raw_store = Store::open(&raw_path.display().to_string(), durability).await?;
     let raw_n = learners.clamp(1000, 20_000);
     let raw_elapsed = raw_store.single_row_transactions(raw_n).await?;
     raw_store.close().await;
     let raw_rate = raw_n as f64 / raw_elapsed.as_secs_f64();
 
-    let store = Store::open(&database.display().to_string(), Durability::Full).await?;
+    let store = Store::open(&database.display().to_string(), durability).await?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     store.sync_catalog(&catalog, clock.now()).await?;
     let engine = Engine::start(

@@ -79,7 +79,7 @@ impl Default for DatabaseConfig {
     fn default() -> Self {
         Self {
             url: "sqlite://nibble.db".into(),
-            durability: Durability::Full,
+            durability: Durability::Normal,
         }
     }
 }
@@ -250,7 +250,7 @@ mod tests {
     fn defaults_load_without_a_file() {
         let c = Config::load(None, env(&[])).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(c.database.url, "sqlite://nibble.db");
-        assert_eq!(c.database.durability, Durability::Full);
+        assert_eq!(c.database.durability, Durability::Normal);
     }
 
     #[test]

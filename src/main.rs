@@ -135,7 +135,7 @@ fn real_main(cli: Cli) -> Result<ExitCode> {
             }
             Command::Bench { learners } => {
                 let database = cli.database.unwrap_or_else(|| "nibble-bench.db".into());
-                let report = nibble::bench::run(&PathBuf::from(database), &config.lessons.dir, learners).await?;
+                let report = nibble::bench::run(&PathBuf::from(database), &config.lessons.dir, learners, config.database.durability).await?;
                 print!("{report}");
                 Ok(ExitCode::SUCCESS)
             }

@@ -29,13 +29,14 @@ pub(super) async fn apply_event(
             let u = &event.user;
             Store::ensure_member(tx, tenant_id, &u.id, &u.name, u.time_zone.as_deref(), now)
                 .await?;
-            Ok(Applied::keep(Reply::None, false))
+            Ok(Applied::new(Reply::None, false))
         }
     }
 }
 
+/// Refuses a click; nothing has been written when this is called.
 fn reject(text: &str) -> Result<Applied<Reply>, EngineError> {
-    Ok(Applied::discard(Reply::Ephemeral(Message::text(text))))
+    Ok(Applied::new(Reply::Ephemeral(Message::text(text)), false))
 }
 
 async fn apply_click(
@@ -50,9 +51,9 @@ async fn apply_click(
         tracing::warn!(payload, "rejected a malformed button payload");
         return reject("That button isn't valid here.");
     };
-    let tenant = Store::find_tenant_in(tx, event.platform.as_str(), &event.tenant).await?;
-    let prompt = Store::find_prompt(tx, prompt_id).await?;
-    let Some(prompt) = prompt.filter(|p| Some(p.tenant_id) == tenant) else {
+    let prompt =
+        Store::find_tenant_prompt(tx, prompt_id, event.platform.as_str(), &event.tenant).await?;
+    let Some(prompt) = prompt else {
         tracing::warn!(prompt_id, tenant = %event.tenant, "rejected a click on a question of another tenant or none");
         return reject("That quiz question doesn't exist here.");
     };
@@ -80,24 +81,23 @@ async fn apply_click(
     let Ok(correct) = grade(question, &choices) else {
         return reject("That choice isn't part of this question.");
     };
-    // A redelivered click changes nothing; the stored first answer decides the reply below.
-    let fresh = Store::mark_event_processed(tx, prompt.tenant_id, &event.key, now).await?;
+    // The first answer per member and question counts: a second click, or the platform redelivering
+    // the same click, inserts nothing and is answered from the stored first answer below.
     let choice = encode_choices(&choices);
-    let inserted = fresh
-        && Store::insert_answer(
-            tx,
-            &NewAnswer {
-                tenant_id: prompt.tenant_id,
-                member_id,
-                lesson_id: &lesson.id,
-                question_id: &question.id,
-                prompt_id,
-                choice: &choice,
-                correct,
-            },
-            now,
-        )
-        .await?;
+    let inserted = Store::insert_answer(
+        tx,
+        &NewAnswer {
+            tenant_id: prompt.tenant_id,
+            member_id,
+            lesson_id: &lesson.id,
+            question_id: &question.id,
+            prompt_id,
+            choice: &choice,
+            correct,
+        },
+        now,
+    )
+    .await?;
     let feedback = if inserted {
         let points = for_answer(&core.rules, correct);
         if points > 0 {
@@ -138,7 +138,7 @@ async fn apply_click(
     } else {
         Reply::Ephemeral(message)
     };
-    Ok(Applied::keep(reply, false))
+    Ok(Applied::new(reply, false))
 }
 
 /// Completes the lesson when every question is answered; returns the note to show.
@@ -234,7 +234,7 @@ async fn welcome(
     let u = &event.user;
     Store::ensure_member(tx, tenant_id, &u.id, &u.name, u.time_zone.as_deref(), now).await?;
     if !Store::mark_event_processed(tx, tenant_id, &event.key, now).await? {
-        return Ok(Applied::keep(Reply::None, false));
+        return Ok(Applied::new(Reply::None, false));
     }
     let text = format!(
         "Welcome, {}! I'm nibble: short lessons and one-tap quizzes right here in chat. \
@@ -244,5 +244,5 @@ async fn welcome(
     let to = Destination::Member { user: u.id.clone() };
     let key = format!("welcome:{tenant_id}:{}", u.id);
     let queued = super::deliver::queue(tx, tenant_id, &key, &to, &Message::text(text), now).await?;
-    Ok(Applied::keep(Reply::None, queued))
+    Ok(Applied::new(Reply::None, queued))
 }

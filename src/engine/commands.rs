@@ -18,7 +18,7 @@ pub const USAGE: &str = "Here's what I can do:\n\
 • `/nibble help`: this list";
 
 fn say(text: impl Into<String>, queued: bool) -> Result<Applied<Reply>, EngineError> {
-    Ok(Applied::keep(Reply::Ephemeral(Message::text(text)), queued))
+    Ok(Applied::new(Reply::Ephemeral(Message::text(text)), queued))
 }
 
 pub(super) async fn apply(
@@ -34,7 +34,7 @@ pub(super) async fn apply(
     let member_id =
         Store::ensure_member(tx, tenant_id, &u.id, &u.name, u.time_zone.as_deref(), now).await?;
     if !Store::mark_event_processed(tx, tenant_id, &event.key, now).await? {
-        return Ok(Applied::keep(Reply::None, false));
+        return Ok(Applied::new(Reply::None, false));
     }
     let member = MemberRef {
         tenant_id,

@@ -50,7 +50,7 @@ pub(super) async fn apply_push(
             };
             match catalog.lessons_of(course).find(|l| !seen.contains(&l.id)) {
                 Some(lesson) => lesson,
-                None => return Ok(Applied::discard(PushOutcome::CourseFinished)),
+                None => return Ok(Applied::new(PushOutcome::CourseFinished, false)),
             }
         }
     };
@@ -73,14 +73,14 @@ pub(super) async fn apply_push(
     )
     .await?;
     Ok(match delivered {
-        Some((delivery_id, messages)) => Applied::keep(
+        Some((delivery_id, messages)) => Applied::new(
             PushOutcome::Queued {
                 delivery_id,
                 messages,
             },
             true,
         ),
-        None => Applied::keep(PushOutcome::AlreadyDelivered, false),
+        None => Applied::new(PushOutcome::AlreadyDelivered, false),
     })
 }
 

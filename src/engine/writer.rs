@@ -1,11 +1,14 @@
-//! The single writer: applies queued jobs in batches, one savepoint per job, one commit per batch.
+//! The single writer: applies queued jobs in batches, one commit per batch (group commit).
 //!
 //! SQLite has one writer at a time; funnelling every change through one task avoids lock contention,
-//! and committing a batch at once (group commit) spreads the cost of a durable commit over many events.
+//! and committing a batch at once spreads the cost of a durable commit over many events. Jobs validate
+//! before they write, so a rejected job has written nothing. If any job fails with an error, the whole
+//! batch is rolled back and its jobs are applied again one transaction each, so one failure cannot
+//! take its neighbours' work with it.
 
 use super::{Core, EngineError, PushLesson, PushOutcome};
 use crate::chat::{Event, Reply};
-use crate::store::{Store, StoreError};
+use crate::store::{StoreError, Tx};
 use std::sync::Arc;
 use tokio::sync::{Notify, mpsc, oneshot};
 use tracing::Instrument;
@@ -20,135 +23,129 @@ pub(crate) enum Job {
     ),
 }
 
-/// A job's result and whether its writes are kept (a rejected job writes nothing).
+/// A job's result, and whether it queued outbox messages (so the dispatcher is woken).
 pub(crate) struct Applied<T> {
     pub value: T,
-    pub keep: bool,
     pub queued_messages: bool,
 }
 
 impl<T> Applied<T> {
-    pub fn keep(value: T, queued_messages: bool) -> Self {
+    pub fn new(value: T, queued_messages: bool) -> Self {
         Self {
             value,
-            keep: true,
             queued_messages,
-        }
-    }
-    pub fn discard(value: T) -> Self {
-        Self {
-            value,
-            keep: false,
-            queued_messages: false,
         }
     }
 }
 
-enum Done {
-    Event(
-        oneshot::Sender<Result<Reply, EngineError>>,
-        Result<Reply, EngineError>,
-    ),
-    Push(
-        oneshot::Sender<Result<PushOutcome, EngineError>>,
-        Result<PushOutcome, EngineError>,
-    ),
+enum Outcome {
+    Reply(Result<Reply, EngineError>),
+    Push(Result<PushOutcome, EngineError>),
+}
+
+impl Outcome {
+    fn failed(&self) -> bool {
+        matches!(self, Outcome::Reply(Err(_)) | Outcome::Push(Err(_)))
+    }
 }
 
 pub(crate) async fn run(core: Core, mut rx: mpsc::Receiver<Job>, outbox_ready: Arc<Notify>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
-        let span = tracing::info_span!("engine.batch", jobs = batch.len());
-        let queued = apply_batch(&core, std::mem::take(&mut batch))
-            .instrument(span)
-            .await;
-        if queued {
+        let jobs = std::mem::take(&mut batch);
+        let span = tracing::info_span!("engine.batch", jobs = jobs.len());
+        if process(&core, jobs).instrument(span).await {
             outbox_ready.notify_one();
         }
     }
 }
 
-async fn apply_batch(core: &Core, jobs: Vec<Job>) -> bool {
-    let mut tx = match core.store.begin().await {
-        Ok(tx) => tx,
-        Err(e) => {
-            let msg = e.to_string();
-            tracing::error!(error = %msg, "cannot start a transaction");
-            for job in jobs {
-                fail(job, || failed(&msg));
+/// Applies the jobs in one transaction, falling back to one transaction each if any fails.
+/// Returns whether committed work queued messages.
+async fn process(core: &Core, jobs: Vec<Job>) -> bool {
+    if jobs.len() > 1 {
+        match attempt(core, &jobs).await {
+            Ok((outcomes, queued)) if !outcomes.iter().any(Outcome::failed) => {
+                reply_all(jobs, outcomes);
+                return queued;
             }
-            return false;
+            Ok(_) => {
+                tracing::warn!("a job in the batch failed: applying the batch one job at a time")
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "batch commit failed: applying it one job at a time")
+            }
         }
-    };
-    let mut done = Vec::with_capacity(jobs.len());
+    }
     let mut queued = false;
     for job in jobs {
-        let mut sp = match Store::savepoint(&mut tx).await {
-            Ok(sp) => sp,
+        let one = std::slice::from_ref(&job);
+        match attempt(core, one).await {
+            Ok((outcomes, q)) => {
+                queued |= q;
+                reply_all(vec![job], outcomes);
+            }
             Err(e) => {
-                let msg = e.to_string();
-                fail(job, || failed(&msg));
-                continue;
+                tracing::error!(error = %e, "job failed: its writes are rolled back");
+                fail(job, &e);
             }
-        };
+        }
+    }
+    queued
+}
+
+/// Runs the jobs in one transaction: committed only if every job succeeded.
+async fn attempt(core: &Core, jobs: &[Job]) -> Result<(Vec<Outcome>, bool), StoreError> {
+    let mut tx = core.store.begin().await?;
+    let mut outcomes = Vec::with_capacity(jobs.len());
+    let mut queued = false;
+    for job in jobs {
         let now = core.clock.now();
-        let (keep, q, d) = match job {
-            Job::Event(event, reply) => {
-                let r = super::answer::apply_event(core, &mut sp, &event, now).await;
-                let (keep, q, r) = split(r);
-                (keep, q, Done::Event(reply, r))
+        let outcome = match job {
+            Job::Event(event, _) => {
+                let r = super::answer::apply_event(core, &mut tx, event, now).await;
+                queued |= r.as_ref().is_ok_and(|a| a.queued_messages);
+                Outcome::Reply(r.map(|a| a.value))
             }
-            Job::Push(push, reply) => {
-                let r = super::deliver::apply_push(core, &mut sp, &push, now).await;
-                let (keep, q, r) = split(r);
-                (keep, q, Done::Push(reply, r))
+            Job::Push(push, _) => {
+                let r = super::deliver::apply_push(core, &mut tx, push, now).await;
+                queued |= r.as_ref().is_ok_and(|a| a.queued_messages);
+                Outcome::Push(r.map(|a| a.value))
             }
         };
-        let closed = if keep {
-            Store::commit(sp).await
-        } else {
-            drop(sp); // rolls the savepoint back
-            Ok(())
-        };
-        if let Err(e) = closed {
-            tracing::error!(error = %e, "cannot release a savepoint");
-        }
-        queued |= keep && q;
-        done.push(d);
-    }
-    let committed = Store::commit(tx).await;
-    if let Err(e) = &committed {
-        tracing::error!(error = %e, "batch commit failed: every job in it is reported as failed");
-    }
-    for d in done {
-        match (d, &committed) {
-            (Done::Event(tx, r), Ok(())) => drop(tx.send(r)),
-            (Done::Push(tx, r), Ok(())) => drop(tx.send(r)),
-            (Done::Event(tx, _), Err(e)) => drop(tx.send(Err(failed(&e.to_string())))),
-            (Done::Push(tx, _), Err(e)) => drop(tx.send(Err(failed(&e.to_string())))),
+        let failed = outcome.failed();
+        outcomes.push(outcome);
+        if failed {
+            rollback(tx).await;
+            return Ok((outcomes, false));
         }
     }
-    queued && committed.is_ok()
+    tx.commit().await?;
+    Ok((outcomes, queued))
 }
 
-fn split<T>(r: Result<Applied<T>, EngineError>) -> (bool, bool, Result<T, EngineError>) {
-    match r {
-        Ok(a) => (a.keep, a.queued_messages, Ok(a.value)),
-        Err(e) => {
-            tracing::error!(error = %e, "job failed: its writes are rolled back");
-            (false, false, Err(e))
-        }
+async fn rollback(tx: Tx<'_>) {
+    if let Err(e) = tx.rollback().await {
+        tracing::error!(error = %e, "rollback failed");
     }
 }
 
-fn fail(job: Job, err: impl Fn() -> EngineError) {
+fn fail(job: Job, e: &StoreError) {
+    let err = || EngineError::Store(StoreError::Failed(e.to_string()));
     match job {
         Job::Event(_, tx) => drop(tx.send(Err(err()))),
         Job::Push(_, tx) => drop(tx.send(Err(err()))),
     }
 }
 
-/// A store failure re-reported to every job of a failed batch.
-fn failed(reason: &str) -> EngineError {
-    EngineError::Store(StoreError::Failed(reason.to_string()))
+fn reply_all(jobs: Vec<Job>, outcomes: Vec<Outcome>) {
+    for (job, outcome) in jobs.into_iter().zip(outcomes) {
+        match (job, outcome) {
+            (Job::Event(_, tx), Outcome::Reply(r)) => drop(tx.send(r)),
+            (Job::Push(_, tx), Outcome::Push(r)) => drop(tx.send(r)),
+            // `attempt` produces one outcome per job, of the job's own kind.
+            (Job::Event(_, tx), Outcome::Push(_)) => drop(tx.send(Err(EngineError::ShutDown))),
+            (Job::Push(_, tx), Outcome::Reply(_)) => drop(tx.send(Err(EngineError::ShutDown))),
+        }
+    }
 }

@@ -22,6 +22,8 @@ pub struct PromptRow {
     pub lesson_id: String,
     pub question_id: String,
     pub member_id: Option<i64>,
+    /// The platform id of the member a DM quiz was sent to.
+    pub owner: Option<String>,
 }
 
 impl Store {
@@ -94,15 +96,23 @@ impl Store {
         .await?)
     }
 
-    pub async fn find_prompt(
+    /// The prompt, only if it belongs to this tenant (a payload from elsewhere finds nothing).
+    pub async fn find_tenant_prompt(
         conn: &mut Conn,
         prompt_id: i64,
+        platform: &str,
+        tenant_external_id: &str,
     ) -> Result<Option<PromptRow>, StoreError> {
         Ok(sqlx::query_as(
-            "SELECT id, tenant_id, delivery_id, lesson_id, question_id, member_id
-             FROM quiz_prompts WHERE id = $1",
+            "SELECT p.id, p.tenant_id, p.delivery_id, p.lesson_id, p.question_id, p.member_id,
+                    m.external_id AS owner
+             FROM quiz_prompts p JOIN tenants t ON t.id = p.tenant_id
+             LEFT JOIN members m ON m.id = p.member_id
+             WHERE p.id = $1 AND t.platform = $2 AND t.external_id = $3",
         )
         .bind(prompt_id)
+        .bind(platform)
+        .bind(tenant_external_id)
         .fetch_optional(&mut *conn)
         .await?)
     }
@@ -134,6 +144,7 @@ impl sqlx::FromRow<'_, sqlx::sqlite::SqliteRow> for PromptRow {
             lesson_id: row.try_get("lesson_id")?,
             question_id: row.try_get("question_id")?,
             member_id: row.try_get("member_id")?,
+            owner: row.try_get("owner")?,
         })
     }
 }

@@ -75,23 +75,6 @@ impl Store {
 }
 
 impl Store {
-    /// The tenant's id inside a transaction, without creating it.
-    pub async fn find_tenant_in(
-        conn: &mut Conn,
-        platform: &str,
-        external_id: &str,
-    ) -> Result<Option<i64>, StoreError> {
-        Ok(
-            sqlx::query_scalar("SELECT id FROM tenants WHERE platform = $1 AND external_id = $2")
-                .bind(platform)
-                .bind(external_id)
-                .fetch_optional(&mut *conn)
-                .await?,
-        )
-    }
-}
-
-impl Store {
     /// Every tenant: (id, platform, external id).
     pub async fn tenants(&self) -> Result<Vec<(i64, String, String)>, StoreError> {
         Ok(sqlx::query_as(

@@ -50,15 +50,19 @@ pub enum StoreError {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Durability {
-    /// fsync on every commit: survives power loss.
+    /// Every commit is fsynced: survives power loss, at a fraction of the throughput.
     Full,
-    /// fsync at checkpoints: survives a crash of the process, may lose the last commits on power loss.
+    /// Learning events are fsynced at WAL checkpoints (a crash of the process loses nothing; a power
+    /// loss may undo the last moments of answers). Claiming outbox rows is always fsynced, and so is
+    /// everything committed before it: nothing leaves for a platform before it is on disk.
     Normal,
 }
 
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: SqlitePool,
+    /// One connection with synchronous=FULL, for commits that must be on disk before a platform call.
+    durable: SqlitePool,
 }
 
 /// Accepts `sqlite://path`, `sqlite:path` or a plain file path.
@@ -84,17 +88,21 @@ impl Store {
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .foreign_keys(true)
-            .synchronous(match durability {
-                Durability::Full => SqliteSynchronous::Full,
-                Durability::Normal => SqliteSynchronous::Normal,
-            })
             .busy_timeout(Duration::from_secs(10));
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
-            .connect_with(options)
+            .connect_with(options.clone().synchronous(match durability {
+                Durability::Full => SqliteSynchronous::Full,
+                Durability::Normal => SqliteSynchronous::Normal,
+            }))
             .await
             .map_err(|e| classify(&url, e))?;
-        let store = Self { pool };
+        let durable = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options.synchronous(SqliteSynchronous::Full))
+            .await
+            .map_err(|e| classify(&url, e))?;
+        let store = Self { pool, durable };
         migrate::apply(&store.pool, &url).await?;
         Ok(store)
     }
@@ -118,6 +126,7 @@ impl Store {
 
     pub async fn close(&self) {
         self.pool.close().await;
+        self.durable.close().await;
     }
 }
 
