@@ -25,7 +25,7 @@ pub enum ConfigError {
     Invalid { key: String, message: String },
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
     pub database: DatabaseConfig,
@@ -61,18 +61,6 @@ pub struct OutboxConfig {
 pub struct LogConfig {
     /// A tracing filter, e.g. "info" or "nibble=debug,sqlx=warn".
     pub filter: String,
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Self {
-            database: DatabaseConfig::default(),
-            lessons: LessonsConfig::default(),
-            points: PointsRules::default(),
-            outbox: OutboxConfig::default(),
-            log: LogConfig::default(),
-        }
-    }
 }
 
 impl Default for DatabaseConfig {
@@ -138,15 +126,22 @@ impl Config {
                 .unwrap_or(1),
             message: e.message().trim().to_string(),
         };
+        // The file alone first, so its errors carry a line number.
+        let mut config: Config = toml::from_str(&text).map_err(parse_err)?;
         let mut table: toml::Table = toml::from_str(&text).map_err(parse_err)?;
-        apply_env(&mut table, env)?;
-        let config: Config = table
-            .try_into()
-            .map_err(|e: toml::de::Error| ConfigError::Parse {
-                path: format!("{name} + environment"),
-                line: 0,
-                message: e.message().trim().to_string(),
-            })?;
+        // Then each override in turn, so a bad value is blamed on its variable.
+        for (var, value) in env {
+            if apply_env(&mut table, &var, value)? {
+                config =
+                    table
+                        .clone()
+                        .try_into()
+                        .map_err(|e: toml::de::Error| ConfigError::Env {
+                            var: var.clone(),
+                            message: e.message().trim().to_string(),
+                        })?;
+            }
+        }
         config.validate()?;
         Ok(config)
     }
@@ -198,41 +193,37 @@ impl Config {
 }
 
 /// `NIBBLE_DATABASE_URL=…` sets `[database] url`. Values are read as TOML scalars when they parse
-/// (numbers, booleans), else as strings. Variables for other parts (tokens, test hooks) are ignored here.
-fn apply_env(
-    table: &mut toml::Table,
-    env: impl IntoIterator<Item = (String, String)>,
-) -> Result<(), ConfigError> {
-    for (var, value) in env {
-        let Some(rest) = var.strip_prefix("NIBBLE_") else {
-            continue;
-        };
-        let lower = rest.to_lowercase();
-        let Some(section) = SECTIONS
-            .iter()
-            .find(|s| lower.starts_with(&format!("{s}_")))
-        else {
-            continue;
-        };
-        let key = lower[section.len() + 1..].to_string();
-        let parsed = format!("v = {value}")
-            .parse::<toml::Table>()
-            .ok()
-            .and_then(|mut t| t.remove("v"))
-            .filter(|v| !v.is_table() && !v.is_array())
-            .unwrap_or(toml::Value::String(value));
-        let entry = table
-            .entry(section.to_string())
-            .or_insert_with(|| toml::Value::Table(toml::Table::new()));
-        let Some(section_table) = entry.as_table_mut() else {
-            return Err(ConfigError::Env {
-                var,
-                message: format!("`{section}` in the config file is not a table"),
-            });
-        };
-        section_table.insert(key, parsed);
-    }
-    Ok(())
+/// (numbers, booleans), else as strings. Returns false for variables that are not settings (tokens,
+/// test hooks), which are read elsewhere.
+fn apply_env(table: &mut toml::Table, var: &str, value: String) -> Result<bool, ConfigError> {
+    let Some(rest) = var.strip_prefix("NIBBLE_") else {
+        return Ok(false);
+    };
+    let lower = rest.to_lowercase();
+    let Some(section) = SECTIONS
+        .iter()
+        .find(|s| lower.starts_with(&format!("{s}_")))
+    else {
+        return Ok(false);
+    };
+    let key = lower[section.len() + 1..].to_string();
+    let parsed = format!("v = {value}")
+        .parse::<toml::Table>()
+        .ok()
+        .and_then(|mut t| t.remove("v"))
+        .filter(|v| !v.is_table() && !v.is_array())
+        .unwrap_or(toml::Value::String(value));
+    let entry = table
+        .entry(section.to_string())
+        .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+    let Some(section_table) = entry.as_table_mut() else {
+        return Err(ConfigError::Env {
+            var: var.to_string(),
+            message: format!("`{section}` in the config file is not a table"),
+        });
+    };
+    section_table.insert(key, parsed);
+    Ok(true)
 }
 
 #[cfg(test)]
@@ -290,6 +281,18 @@ mod tests {
             .map(|_| ())
             .unwrap_err()
             .to_string();
-        assert!(err.contains("maybe"), "{err}");
+        assert!(
+            err.contains("NIBBLE_DATABASE_DURABILITY") && err.contains("maybe"),
+            "{err}"
+        );
+
+        let err = Config::load(None, env(&[("NIBBLE_DATABASE_COLOUR", "red")]))
+            .map(|_| ())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("NIBBLE_DATABASE_COLOUR") && err.contains("colour"),
+            "{err}"
+        );
     }
 }

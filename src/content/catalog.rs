@@ -217,7 +217,7 @@ fn cross_check(
                     path,
                     *line,
                     format!(
-                        "lesson `{id}` is listed but no lesson file in this course has that id"
+                        "lesson `{id}` is listed but no valid lesson file in this course has that id"
                     ),
                 )),
             }

@@ -97,11 +97,7 @@ fn start(st: &mut State, tag: Tag<'_>, at: usize) {
             st.flush();
             st.heading = true;
         }
-        Tag::Paragraph => {
-            if st.depth == 0 && !st.quote {
-                st.flush();
-            }
-        }
+        Tag::Paragraph if st.depth == 0 && !st.quote => st.flush(),
         Tag::BlockQuote(_) => {
             st.flush();
             st.quote = true;
@@ -173,11 +169,7 @@ fn end(st: &mut State, tag: TagEnd, at: usize) {
                 st.flush();
             }
         }
-        TagEnd::Item => {
-            if !st.text.ends_with('\n') {
-                st.text.push('\n');
-            }
-        }
+        TagEnd::Item if !st.text.ends_with('\n') => st.text.push('\n'),
         TagEnd::Emphasis => st.push_str("_"),
         TagEnd::Strong => st.push_str("**"),
         TagEnd::Strikethrough => st.push_str("~"),

@@ -65,6 +65,14 @@ async fn apply_click(
         return reject("This question is no longer part of the lesson.");
     };
     let u = &event.user;
+    if prompt.owner.as_ref().is_some_and(|owner| *owner != u.id) {
+        tracing::warn!(prompt_id, user = %u.id, "rejected a click on someone else's quiz");
+        return reject("This quiz was sent to someone else, so only they can answer it.");
+    }
+    let Ok(correct) = grade(question, &choices) else {
+        return reject("That choice isn't part of this question.");
+    };
+    // Everything is checked: from here on the click writes.
     let member_id = Store::ensure_member(
         tx,
         prompt.tenant_id,
@@ -74,13 +82,6 @@ async fn apply_click(
         now,
     )
     .await?;
-    if prompt.member_id.is_some_and(|owner| owner != member_id) {
-        tracing::warn!(prompt_id, user = %u.id, "rejected a click on someone else's quiz");
-        return reject("This quiz was sent to someone else, so only they can answer it.");
-    }
-    let Ok(correct) = grade(question, &choices) else {
-        return reject("That choice isn't part of this question.");
-    };
     // The first answer per member and question counts: a second click, or the platform redelivering
     // the same click, inserts nothing and is answered from the stored first answer below.
     let choice = encode_choices(&choices);

@@ -14,7 +14,7 @@ mod progress;
 
 pub use answers::{AnswerRow, NewAnswer};
 pub use deliveries::{NewDelivery, PromptRow};
-pub use progress::{LearnerProgress, MemberRef};
+pub use progress::{LearnerProgress, MemberRef, RowCounts};
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Sqlite, SqlitePool};

@@ -83,3 +83,38 @@ impl sqlx::FromRow<'_, sqlx::sqlite::SqliteRow> for LearnerProgress {
         })
     }
 }
+
+/// How many rows the learning tables hold (diagnostics, and tests proving "nothing was written").
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RowCounts {
+    pub members: i64,
+    pub deliveries: i64,
+    pub answers: i64,
+    pub ledger: i64,
+    pub completions: i64,
+    pub outbox: i64,
+    pub processed_events: i64,
+}
+
+impl Store {
+    pub async fn row_counts(&self) -> Result<RowCounts, StoreError> {
+        let count = |table: &'static str| {
+            let pool = self.pool.clone();
+            async move {
+                let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+                    .fetch_one(&pool)
+                    .await?;
+                Ok::<i64, StoreError>(n)
+            }
+        };
+        Ok(RowCounts {
+            members: count("members").await?,
+            deliveries: count("deliveries").await?,
+            answers: count("answers").await?,
+            ledger: count("points_ledger").await?,
+            completions: count("lesson_completions").await?,
+            outbox: count("outbox").await?,
+            processed_events: count("processed_events").await?,
+        })
+    }
+}

@@ -1,1 +1,11 @@
+//! End-to-end tests: one test binary (each file under tests/ would link its own), modules per area.
 
+#[path = "../support/mod.rs"]
+mod support;
+
+mod cli;
+mod daemon;
+mod dispatcher;
+mod engine;
+mod lessons;
+mod store;

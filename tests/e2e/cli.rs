@@ -1,0 +1,184 @@
+//! The `nibble` binary as a user runs it: help, lessons check, database errors, report and the demo.
+
+use crate::support::lessons_dir;
+use std::process::{Command, Output};
+
+fn nibble(args: &[&str], cwd: &std::path::Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_nibble"))
+        .args(args)
+        .current_dir(cwd)
+        .env_remove("NIBBLE_CONFIG")
+        .output()
+        .expect("run nibble")
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+#[test]
+fn every_subcommand_has_help() {
+    let here = std::env::temp_dir();
+    for args in [
+        vec!["--help"],
+        vec!["demo", "--help"],
+        vec!["run", "--help"],
+        vec!["lessons", "check", "--help"],
+        vec!["db", "migrate", "--help"],
+        vec!["report", "--help"],
+        vec!["bench", "--help"],
+    ] {
+        let out = nibble(&args, &here);
+        assert!(out.status.success(), "{args:?}: {}", text(&out));
+        assert!(text(&out).contains("Usage"), "{args:?}");
+    }
+}
+
+#[test]
+fn lessons_check_passes_the_bundled_lessons_and_fails_broken_ones() {
+    let here = std::env::temp_dir();
+    let ok = nibble(
+        &["lessons", "check", &lessons_dir().display().to_string()],
+        &here,
+    );
+    assert!(ok.status.success(), "{}", text(&ok));
+    assert!(text(&ok).contains("no problems"));
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let course = dir.path().join("c");
+    std::fs::create_dir_all(&course).expect("mkdir");
+    std::fs::write(
+        course.join("course.toml"),
+        "title = \"C\"\ndescription = \"d\"\nlessons = [\"x\"]\n",
+    )
+    .expect("write");
+    std::fs::write(
+        course.join("01-x.md"),
+        "+++\nid = \"x\"\ntitle = \"\"\nobjective = \"o\"\nminutes = 2\n+++\nBody\n",
+    )
+    .expect("write");
+    let bad = nibble(
+        &["lessons", "check", &dir.path().display().to_string()],
+        &here,
+    );
+    assert_eq!(bad.status.code(), Some(1), "{}", text(&bad));
+    let out = text(&bad);
+    assert!(out.contains("01-x.md:3: `title` is empty"), "{out}");
+    assert!(
+        out.contains("01-x.md:2: a lesson needs at least one quiz question"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_corrupted_database_fails_with_a_clear_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("garbage.db");
+    std::fs::write(&db, "not sqlite at all ".repeat(500)).expect("write");
+    let out = nibble(
+        &["db", "migrate", "--database", &db.display().to_string()],
+        dir.path(),
+    );
+    assert!(!out.status.success());
+    assert!(
+        text(&out).contains("garbage.db") && text(&out).contains("corrupted"),
+        "{}",
+        text(&out)
+    );
+
+    let ro = nibble(
+        &["db", "migrate", "--database", "/proc/no/such/dir/x.db"],
+        dir.path(),
+    );
+    assert!(!ro.status.success());
+    assert!(text(&ro).contains("cannot open database"), "{}", text(&ro));
+}
+
+#[test]
+fn unknown_config_keys_are_rejected_with_their_name() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cfg = dir.path().join("n.toml");
+    std::fs::write(&cfg, "[database]\nurll = \"sqlite://x.db\"\n").expect("write");
+    let out = nibble(
+        &["--config", &cfg.display().to_string(), "db", "migrate"],
+        dir.path(),
+    );
+    assert!(!out.status.success());
+    assert!(
+        text(&out).contains("unknown field `urll`"),
+        "{}",
+        text(&out)
+    );
+}
+
+#[test]
+fn the_demo_runs_and_its_database_can_be_read_afterwards() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let db = dir.path().join("demo.db");
+    let out = Command::new(env!("CARGO_BIN_EXE_nibble"))
+        .args([
+            "demo",
+            "--days",
+            "3",
+            "--database",
+            &db.display().to_string(),
+        ])
+        .current_dir(repo)
+        .output()
+        .expect("run demo");
+    let transcript = text(&out);
+    assert!(out.status.success(), "{transcript}");
+    for expected in [
+        "bot → Ana (DM): 📘",
+        "Question 1 of",
+        "✅ Correct",
+        "This quiz was sent to someone else",
+        "You already answered",
+        "Points totals match the ledger: yes",
+        "Progress after the week",
+    ] {
+        assert!(
+            transcript.contains(expected),
+            "missing `{expected}` in:\n{transcript}"
+        );
+    }
+    let report = nibble(
+        &["report", "--database", &db.display().to_string()],
+        dir.path(),
+    );
+    assert!(report.status.success(), "{}", text(&report));
+    assert!(text(&report).contains("Ana"));
+    let missing = nibble(
+        &[
+            "report",
+            "--database",
+            &dir.path().join("nope.db").display().to_string(),
+        ],
+        dir.path(),
+    );
+    assert!(!missing.status.success());
+}
+
+#[test]
+fn run_without_a_platform_says_what_is_missing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = nibble(
+        &[
+            "run",
+            "--database",
+            &dir.path().join("x.db").display().to_string(),
+        ],
+        dir.path(),
+    );
+    assert!(!out.status.success());
+    assert!(
+        text(&out).contains("no chat platform is enabled"),
+        "{}",
+        text(&out)
+    );
+}

@@ -1,0 +1,114 @@
+//! The daemon: starts on a config, dispatches on its own, reloads lessons, and shuts down cleanly.
+
+use crate::support::{eventually, lessons_dir, user};
+use nibble::chat::{ChatPlatform, EventKind, Platform};
+use nibble::clock::SystemClock;
+use nibble::config::Config;
+use nibble::daemon::Daemon;
+use nibble::local::LocalPlatform;
+use std::path::Path;
+use std::sync::Arc;
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read dir") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).expect("copy");
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_daemon_serves_reloads_and_stops() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let lessons = dir.path().join("lessons");
+    copy_dir(&lessons_dir(), &lessons);
+    let mut config = Config::default();
+    config.database.url = dir.path().join("d.db").display().to_string();
+    config.lessons.dir = lessons.clone();
+    let platform = Arc::new(LocalPlatform::new());
+    let platforms: Vec<Arc<dyn ChatPlatform>> = vec![platform.clone()];
+    let daemon = Daemon::start(&config, platforms, Arc::new(SystemClock))
+        .await
+        .expect("start");
+
+    let event = nibble::chat::Event {
+        key: "k1".into(),
+        platform: Platform::Local,
+        tenant: "T".into(),
+        channel: "C".into(),
+        is_dm: false,
+        user: user("U-1"),
+        kind: EventKind::Command {
+            name: "learn".into(),
+            args: "spot-phishing".into(),
+        },
+    };
+    daemon.engine().handle(event).await.expect("handled");
+    eventually("the lesson is posted by the running dispatcher", || {
+        let p = platform.clone();
+        async move { p.posted().len() >= 4 }
+    })
+    .await;
+
+    // Edit a lesson's title: reload picks it up.
+    let file = lessons.join("security-awareness/01-spot-phishing.md");
+    let text = std::fs::read_to_string(&file).expect("read");
+    std::fs::write(&file, text.replacen("title = \"", "title = \"Edited: ", 1)).expect("write");
+    assert!(daemon.reload_lessons().await.is_empty());
+    let title = daemon
+        .engine()
+        .catalog()
+        .current()
+        .lesson("spot-phishing")
+        .map(|l| l.title.clone());
+    assert!(title.is_some_and(|t| t.starts_with("Edited: ")));
+
+    // Break it: the previous version stays and the problem is reported.
+    std::fs::write(&file, "+++\nid = \"spot-phishing\"\nbroken = \n+++\n").expect("write");
+    let problems = daemon.reload_lessons().await;
+    assert!(!problems.is_empty());
+    assert!(
+        problems.to_string().contains("01-spot-phishing.md:3"),
+        "{problems}"
+    );
+    let kept = daemon
+        .engine()
+        .catalog()
+        .current()
+        .lesson("spot-phishing")
+        .map(|l| l.title.clone());
+    assert!(
+        kept.is_some_and(|t| t.starts_with("Edited: ")),
+        "the old version is kept"
+    );
+    daemon.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_daemon_refuses_to_start_on_broken_lessons() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let lessons = dir.path().join("lessons");
+    copy_dir(&lessons_dir(), &lessons);
+    std::fs::write(
+        lessons.join("giving-feedback/99-extra.md"),
+        "no front matter",
+    )
+    .expect("write");
+    let mut config = Config::default();
+    config.database.url = dir.path().join("d.db").display().to_string();
+    config.lessons.dir = lessons;
+    let err = Daemon::start(&config, vec![], Arc::new(SystemClock))
+        .await
+        .map(|_| ())
+        .expect_err("must fail");
+    assert!(
+        err.to_string()
+            .contains("99-extra.md:1: missing front matter"),
+        "{err}"
+    );
+}
