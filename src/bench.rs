@@ -167,7 +167,7 @@ pub async fn run(
     );
     let _ = writeln!(
         out,
-        "database: {} (WAL, synchronous=FULL: every commit is durable)\n",
+        "database: {} (WAL, durability {durability:?}, the same for the ceiling)\n",
         database.display()
     );
     let _ = writeln!(out, "| measure | value |\n|---|---|");

@@ -182,3 +182,12 @@ fn run_without_a_platform_says_what_is_missing() {
         text(&out)
     );
 }
+
+#[test]
+fn the_shipped_config_files_are_valid() {
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    for file in ["config/nibble.example.toml", "config/demo.toml"] {
+        let config = nibble::config::Config::load(Some(&repo.join(file)), Vec::new());
+        assert!(config.is_ok(), "{file}: {:?}", config.err());
+    }
+}
