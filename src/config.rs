@@ -33,6 +33,42 @@ pub struct Config {
     pub points: PointsRules,
     pub outbox: OutboxConfig,
     pub log: LogConfig,
+    pub slack: SlackConfig,
+}
+
+/// `[slack]`: the Slack adapter (Socket Mode). Tokens come from NIBBLE_SLACK_BOT_TOKEN and
+/// NIBBLE_SLACK_APP_TOKEN, or from the files named here; never from this file itself.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SlackConfig {
+    pub enabled: bool,
+    /// Web API base URL (tests point it at a local fake).
+    pub api_url: String,
+    pub bot_token_file: Option<PathBuf>,
+    pub app_token_file: Option<PathBuf>,
+    /// Member ids holding the team-lead role besides workspace admins and owners.
+    pub team_leads: Vec<String>,
+    /// Pace Web API calls per Slack's method tiers (leave on outside tests).
+    pub pace_requests: bool,
+    /// Seconds to wait before reconnecting a dropped Socket Mode connection (doubles on failures).
+    pub reconnect_backoff_secs: u64,
+    /// Socket Mode connections to keep open (Slack allows up to 10; each envelope goes to one).
+    pub connections: u32,
+}
+
+impl Default for SlackConfig {
+    fn default() -> Self {
+        Self {
+            enabled: false,
+            api_url: "https://slack.com/api".into(),
+            bot_token_file: None,
+            app_token_file: None,
+            team_leads: Vec::new(),
+            pace_requests: true,
+            reconnect_backoff_secs: 2,
+            connections: 2,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -100,7 +136,13 @@ impl Default for LogConfig {
 }
 
 /// Sections whose scalar keys the environment may override.
-const SECTIONS: &[&str] = &["database", "lessons", "points", "outbox", "log"];
+const SECTIONS: &[&str] = &["database", "lessons", "points", "outbox", "log", "slack"];
+/// Secrets are read by the adapters themselves, never merged into the settings.
+pub const SECRET_VARS: &[&str] = &[
+    "NIBBLE_SLACK_BOT_TOKEN",
+    "NIBBLE_SLACK_APP_TOKEN",
+    "NIBBLE_DISCORD_TOKEN",
+];
 
 impl Config {
     /// Reads the file (if any), applies `NIBBLE_*` overrides from `env`, and validates.
@@ -176,6 +218,12 @@ impl Config {
                 "must be at least 1 and at most outbox.max_backoff_secs",
             );
         }
+        if !(1..=10).contains(&self.slack.connections) {
+            return invalid("slack.connections", "must be between 1 and 10");
+        }
+        if self.slack.enabled && !self.slack.api_url.starts_with("http") {
+            return invalid("slack.api_url", "must be an http(s) URL");
+        }
         if tracing_subscriber::EnvFilter::try_new(&self.log.filter).is_err() {
             return invalid("log.filter", "is not a valid tracing filter (try \"info\")");
         }
@@ -199,6 +247,9 @@ fn apply_env(table: &mut toml::Table, var: &str, value: String) -> Result<bool, 
     let Some(rest) = var.strip_prefix("NIBBLE_") else {
         return Ok(false);
     };
+    if SECRET_VARS.contains(&var) {
+        return Ok(false);
+    }
     let lower = rest.to_lowercase();
     let Some(section) = SECTIONS
         .iter()

@@ -6,7 +6,9 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::content::{Problems, load_catalog};
 use crate::engine::{CatalogHandle, Engine};
+use crate::slack::{SlackError, SlackListener, SlackPlatform, SlackTokens};
 use crate::store::{Store, StoreError};
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 use tokio::sync::watch;
@@ -19,9 +21,11 @@ pub enum DaemonError {
     #[error("the lessons in `{dir}` have problems, fix them and start again:\n{problems}")]
     Lessons { dir: PathBuf, problems: Problems },
     #[error(
-        "no chat platform is enabled: the Slack and Discord adapters are configured in their own config sections once built; `nibble demo` runs without one"
+        "no chat platform is enabled: set `enabled = true` under [slack] (see config/nibble.example.toml); `nibble demo` runs without one"
     )]
     NoPlatform,
+    #[error(transparent)]
+    Slack(#[from] SlackError),
     #[error("cannot listen for signals: {0}")]
     Signals(std::io::Error),
 }
@@ -33,11 +37,36 @@ pub struct Daemon {
     lessons_dir: PathBuf,
     shutdown: watch::Sender<bool>,
     dispatcher_task: JoinHandle<()>,
+    slack: Option<SlackListener>,
 }
 
-/// The platforms enabled by the environment and config. None exist before the adapters land.
-pub fn platforms_from_env() -> Result<Vec<Arc<dyn ChatPlatform>>, DaemonError> {
-    Ok(Vec::new())
+/// The platform adapters the config enables, with their secrets from the environment.
+#[derive(Default)]
+pub struct Adapters {
+    pub slack: Option<Arc<SlackPlatform>>,
+}
+
+impl Adapters {
+    pub fn from_config(
+        config: &Config,
+        env: &HashMap<String, String>,
+    ) -> Result<Self, DaemonError> {
+        let slack = if config.slack.enabled {
+            let tokens = SlackTokens::resolve(&config.slack, env)?;
+            Some(SlackPlatform::new(&config.slack, &tokens)?)
+        } else {
+            None
+        };
+        Ok(Self { slack })
+    }
+
+    pub fn platforms(&self) -> Vec<Arc<dyn ChatPlatform>> {
+        let mut out: Vec<Arc<dyn ChatPlatform>> = Vec::new();
+        if let Some(s) = &self.slack {
+            out.push(s.clone());
+        }
+        out
+    }
 }
 
 impl Daemon {
@@ -77,7 +106,26 @@ impl Daemon {
             lessons_dir,
             shutdown,
             dispatcher_task,
+            slack: None,
         })
+    }
+
+    /// Starts receiving events from the enabled platforms.
+    pub async fn connect(
+        &mut self,
+        config: &Config,
+        adapters: &Adapters,
+    ) -> Result<(), DaemonError> {
+        if let Some(platform) = &adapters.slack {
+            let listener = SlackListener::start(
+                platform.clone(),
+                self.engine.clone(),
+                config.slack.connections,
+            )
+            .await?;
+            self.slack = Some(listener);
+        }
+        Ok(())
     }
 
     pub fn engine(&self) -> &Engine {
@@ -109,6 +157,9 @@ impl Daemon {
 
     /// Stops the dispatcher after its current pass and closes the database.
     pub async fn shutdown(self) {
+        if let Some(slack) = &self.slack {
+            slack.shutdown().await;
+        }
         let _ = self.shutdown.send(true);
         if let Err(e) = self.dispatcher_task.await {
             tracing::error!(error = %e, "dispatcher task ended badly");
@@ -119,11 +170,14 @@ impl Daemon {
 }
 
 /// `nibble run`: starts the daemon and serves until SIGINT or SIGTERM.
-pub async fn run(config: Config, platforms: Vec<Arc<dyn ChatPlatform>>) -> Result<(), DaemonError> {
+pub async fn run(config: Config, env: HashMap<String, String>) -> Result<(), DaemonError> {
+    let adapters = Adapters::from_config(&config, &env)?;
+    let platforms = adapters.platforms();
     if platforms.is_empty() {
         return Err(DaemonError::NoPlatform);
     }
-    let daemon = Daemon::start(&config, platforms, Arc::new(SystemClock)).await?;
+    let mut daemon = Daemon::start(&config, platforms, Arc::new(SystemClock)).await?;
+    daemon.connect(&config, &adapters).await?;
     wait_for_signals(&daemon).await?;
     daemon.shutdown().await;
     Ok(())

@@ -11,4 +11,5 @@ pub mod domain;
 pub mod engine;
 pub mod local;
 pub mod report;
+pub mod slack;
 pub mod store;

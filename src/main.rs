@@ -103,7 +103,7 @@ fn real_main(cli: Cli) -> Result<ExitCode> {
                 nibble::demo::run(&opts, &mut out).await.context("the demo failed")?;
                 Ok(ExitCode::SUCCESS)
             }
-            Command::Run => nibble::daemon::run(config, nibble::daemon::platforms_from_env()?).await.map(|()| ExitCode::SUCCESS).map_err(Into::into),
+            Command::Run => nibble::daemon::run(config, std::env::vars().collect()).await.map(|()| ExitCode::SUCCESS).map_err(Into::into),
             Command::Lessons { command: LessonsCommand::Check { dir } } => {
                 let dir = dir.unwrap_or(config.lessons.dir);
                 match load_catalog(&dir) {

@@ -8,4 +8,5 @@ mod daemon;
 mod dispatcher;
 mod engine;
 mod lessons;
+mod slack;
 mod store;

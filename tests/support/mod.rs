@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod fake_slack;
+
 use chrono::{TimeZone, Utc};
 use nibble::chat::{
     Dispatcher, DispatcherConfig, Event, EventKind, Message, Platform, QuestionCard, Reply, UserRef,

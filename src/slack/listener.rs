@@ -1,0 +1,301 @@
+//! Socket Mode: envelopes in (messages, joins, slash commands, button clicks), acknowledged in time.
+
+use super::render::{TOGGLE_PREFIX, render};
+use super::{Connector, SlackError, SlackPlatform};
+use crate::chat::{Event, EventKind, Message, Platform, Reply, UserRef};
+use crate::engine::Engine;
+use slack_morphism::prelude::*;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Slack wants every envelope acknowledged within 3 seconds; we answer well before that.
+const ACK_BUDGET: Duration = Duration::from_millis(2300);
+
+struct Inbound {
+    platform: Arc<SlackPlatform>,
+    engine: Engine,
+}
+
+/// The running Socket Mode connection(s).
+pub struct SlackListener {
+    listener: SlackClientSocketModeListener<Connector>,
+}
+
+impl SlackListener {
+    /// Opens Socket Mode with the app token and starts delivering events to the engine.
+    pub async fn start(
+        platform: Arc<SlackPlatform>,
+        engine: Engine,
+        connections: u32,
+    ) -> Result<Self, SlackError> {
+        let inbound = Arc::new(Inbound {
+            platform: platform.clone(),
+            engine,
+        });
+        let environment = Arc::new(
+            SlackClientEventsListenerEnvironment::new(platform.client.clone())
+                .with_error_handler(on_error)
+                .with_user_state(inbound),
+        );
+        let callbacks = SlackSocketModeListenerCallbacks::new()
+            .with_push_events(on_push)
+            .with_command_events(on_command)
+            .with_interaction_events(on_interaction);
+        let config = SlackClientSocketModeConfig::new()
+            .with_max_connections_count(connections.max(1))
+            .with_initial_backoff_in_seconds(platform.config.reconnect_backoff_secs.max(1));
+        let listener = SlackClientSocketModeListener::new(&config, environment, callbacks);
+        listener
+            .listen_for(&platform.app)
+            .await
+            .map_err(|e| SlackError::Connect(e.to_string()))?;
+        listener.start().await;
+        tracing::info!("Slack Socket Mode started");
+        Ok(Self { listener })
+    }
+
+    pub async fn shutdown(&self) {
+        self.listener.shutdown().await;
+    }
+}
+
+fn on_error(
+    err: Box<dyn std::error::Error + Send + Sync>,
+    _client: Arc<SlackClient<Connector>>,
+    _state: SlackClientEventsUserState,
+) -> HttpStatusCode {
+    tracing::warn!(error = %err, "Slack listener error");
+    HttpStatusCode::OK
+}
+
+async fn inbound(state: &SlackClientEventsUserState) -> Option<Arc<Inbound>> {
+    state.read().await.get_user_state::<Arc<Inbound>>().cloned()
+}
+
+impl Inbound {
+    async fn user(&self, id: &str) -> UserRef {
+        let person = self
+            .platform
+            .directory
+            .person(&self.platform.session(), id)
+            .await;
+        UserRef {
+            id: id.to_string(),
+            name: person.name.unwrap_or_else(|| id.to_string()),
+            time_zone: person.time_zone,
+            is_lead: person.is_lead,
+        }
+    }
+
+    async fn event(
+        &self,
+        key: String,
+        team: &str,
+        channel: &str,
+        user: &str,
+        kind: EventKind,
+    ) -> Event {
+        Event {
+            key,
+            platform: Platform::Slack,
+            tenant: team.to_string(),
+            channel: channel.to_string(),
+            is_dm: channel.starts_with('D'),
+            user: self.user(user).await,
+            kind,
+        }
+    }
+
+    /// Hands the event to the engine; a slow engine does not hold the acknowledgement back.
+    async fn handle_in_time(self: &Arc<Self>, event: Event) -> Option<Reply> {
+        let engine = self.engine.clone();
+        let work = tokio::spawn(async move {
+            engine.handle(event).await.unwrap_or_else(|e| {
+                tracing::error!(error = %e, "Slack event failed");
+                Reply::Ephemeral(Message::text(e.user_message()))
+            })
+        });
+        match tokio::time::timeout(ACK_BUDGET, work).await {
+            Ok(Ok(reply)) => Some(reply),
+            Ok(Err(e)) => {
+                tracing::error!(error = %e, "Slack event task failed");
+                None
+            }
+            Err(_) => None,
+        }
+    }
+}
+
+#[tracing::instrument(name = "slack.push", skip_all, fields(event_id = %ev.event_id))]
+async fn on_push(
+    ev: SlackPushEventCallback,
+    _c: Arc<SlackClient<Connector>>,
+    state: SlackClientEventsUserState,
+) -> UserCallbackResult<()> {
+    let Some(inbound) = inbound(&state).await else {
+        return Ok(());
+    };
+    let team = ev.team_id.to_string();
+    let key = ev.event_id.to_string();
+    let event = match ev.event {
+        SlackEventCallbackBody::Message(m) => {
+            // Our own and other bots' messages are not learners talking.
+            if m.sender.bot_id.is_some() || m.subtype.is_some() {
+                return Ok(());
+            }
+            let (Some(user), Some(channel)) = (m.sender.user, m.origin.channel) else {
+                return Ok(());
+            };
+            let text = m.content.and_then(|c| c.text).unwrap_or_default();
+            let thread = m.origin.thread_ts.map(|t| t.to_string());
+            inbound
+                .event(
+                    key,
+                    &team,
+                    channel.as_ref(),
+                    user.as_ref(),
+                    EventKind::Message { text, thread },
+                )
+                .await
+        }
+        SlackEventCallbackBody::MemberJoinedChannel(j) => {
+            inbound
+                .event(
+                    key,
+                    &team,
+                    j.channel.as_ref(),
+                    j.user.as_ref(),
+                    EventKind::MemberJoined,
+                )
+                .await
+        }
+        _ => return Ok(()),
+    };
+    inbound.handle_in_time(event).await;
+    Ok(())
+}
+
+#[tracing::instrument(name = "slack.command", skip_all, fields(command = %ev.command))]
+async fn on_command(
+    ev: SlackCommandEvent,
+    _c: Arc<SlackClient<Connector>>,
+    state: SlackClientEventsUserState,
+) -> UserCallbackResult<SlackCommandEventResponse> {
+    let ephemeral = |m: &Message| {
+        SlackCommandEventResponse::new(render(m))
+            .with_response_type(SlackMessageResponseType::Ephemeral)
+    };
+    let Some(inbound) = inbound(&state).await else {
+        return Ok(ephemeral(&Message::text(
+            "nibble is starting up, please try again in a moment.",
+        )));
+    };
+    let kind = EventKind::Command {
+        name: ev.command.to_string().trim_start_matches('/').to_string(),
+        args: ev.text.clone().unwrap_or_default(),
+    };
+    let key = format!("slack:{}", ev.trigger_id);
+    let event = inbound
+        .event(
+            key,
+            ev.team_id.as_ref(),
+            ev.channel_id.as_ref(),
+            ev.user_id.as_ref(),
+            kind,
+        )
+        .await;
+    Ok(match inbound.handle_in_time(event).await {
+        Some(Reply::Ephemeral(m)) | Some(Reply::UpdateSource(m)) => ephemeral(&m),
+        Some(Reply::None) => SlackCommandEventResponse::new(SlackMessageContent::new()),
+        None => ephemeral(&Message::text("⏳ On it, the answer follows in a moment.")),
+    })
+}
+
+#[tracing::instrument(name = "slack.interaction", skip_all)]
+async fn on_interaction(
+    ev: SlackInteractionEvent,
+    _c: Arc<SlackClient<Connector>>,
+    state: SlackClientEventsUserState,
+) -> UserCallbackResult<()> {
+    let (Some(inbound), SlackInteractionEvent::BlockActions(ev)) = (inbound(&state).await, ev)
+    else {
+        return Ok(());
+    };
+    let Some(action) = ev.actions.as_ref().and_then(|a| {
+        a.iter()
+            .find(|a| a.action_id.to_string().starts_with("nb1:"))
+    }) else {
+        return Ok(());
+    };
+    if action.action_id.to_string().starts_with(TOGGLE_PREFIX) {
+        return Ok(()); // ticking a box is not an answer yet
+    }
+    let payload = action
+        .value
+        .clone()
+        .unwrap_or_else(|| action.action_id.to_string());
+    let values: Vec<String> = ev
+        .state
+        .iter()
+        .flat_map(|s| s.values.values())
+        .flat_map(|by_action| by_action.iter())
+        .filter(|(id, _)| id.to_string().starts_with(TOGGLE_PREFIX))
+        .flat_map(|(_, v)| v.selected_options.iter().flatten().map(|o| o.value.clone()))
+        .collect();
+    let (channel, ts) = match &ev.container {
+        SlackInteractionActionContainer::Message(m) => (
+            m.channel_id.as_ref().map(|c| c.to_string()),
+            Some(m.message_ts.clone()),
+        ),
+        _ => (None, None),
+    };
+    let Some(channel) = channel.or_else(|| ev.channel.as_ref().map(|c| c.id.to_string())) else {
+        return Ok(());
+    };
+    let Some(user) = ev.user.as_ref().map(|u| u.id.to_string()) else {
+        return Ok(());
+    };
+    let key = format!("slack:{}", ev.trigger_id);
+    let event = inbound
+        .event(
+            key,
+            ev.team.id.as_ref(),
+            &channel,
+            &user,
+            EventKind::Button { payload, values },
+        )
+        .await;
+    let reply = inbound.handle_in_time(event).await;
+    // The acknowledgement goes out when this returns; the visible answer follows right after.
+    tokio::spawn(async move { show_reply(&inbound, &channel, &user, ts, reply).await });
+    Ok(())
+}
+
+async fn show_reply(
+    inbound: &Inbound,
+    channel: &str,
+    user: &str,
+    ts: Option<SlackTs>,
+    reply: Option<Reply>,
+) {
+    let session = inbound.platform.session();
+    let result = match (reply, ts) {
+        (Some(Reply::UpdateSource(m)), Some(ts)) => {
+            let request =
+                SlackApiChatUpdateRequest::new(channel.to_string().into(), render(&m), ts);
+            session.chat_update(&request).await.map(|_| ())
+        }
+        (Some(Reply::Ephemeral(m)) | Some(Reply::UpdateSource(m)), _) => {
+            let request = SlackApiChatPostEphemeralRequest::new(
+                channel.to_string().into(),
+                user.to_string().into(),
+                render(&m),
+            );
+            session.chat_post_ephemeral(&request).await.map(|_| ())
+        }
+        _ => Ok(()),
+    };
+    if let Err(e) = result {
+        tracing::warn!(error = %e, "could not show the answer's result in Slack");
+    }
+}

@@ -1,0 +1,218 @@
+//! The Slack adapter: slack-morphism over Socket Mode for events, the Web API for messages.
+
+mod listener;
+mod mrkdwn;
+mod render;
+mod users;
+
+pub use listener::SlackListener;
+pub use render::render;
+
+use crate::chat::{
+    BoxFuture, ChatPlatform, Destination, InDoubt, Outgoing, Platform, SendError, SentRef,
+};
+use crate::config::SlackConfig;
+use hyper_rustls::HttpsConnector;
+use hyper_util::client::legacy::connect::HttpConnector;
+use slack_morphism::errors::SlackClientError;
+use slack_morphism::prelude::*;
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+use users::Directory;
+
+pub type Connector = SlackClientHyperConnector<HttpsConnector<HttpConnector>>;
+
+/// Metadata event type marking our own messages, so an in-doubt send can be found in history.
+pub const DELIVERY_EVENT: &str = "nibble_delivery";
+
+#[derive(Debug, thiserror::Error)]
+pub enum SlackError {
+    #[error("Slack is enabled but {0} is not set (nor its token file)")]
+    MissingToken(&'static str),
+    #[error("cannot read the Slack token file `{path}`: {source}")]
+    TokenFile {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("{0} must start with `{1}`")]
+    BadToken(&'static str, &'static str),
+    #[error("cannot set up HTTPS for Slack: {0}")]
+    Tls(String),
+    #[error("cannot connect to Slack Socket Mode: {0}")]
+    Connect(String),
+}
+
+/// Tokens, read from the environment or the files the config names. Never printed.
+#[derive(Clone)]
+pub struct SlackTokens {
+    bot: String,
+    app: String,
+}
+
+impl std::fmt::Debug for SlackTokens {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SlackTokens(<redacted>)")
+    }
+}
+
+impl SlackTokens {
+    pub fn resolve(
+        config: &SlackConfig,
+        env: &HashMap<String, String>,
+    ) -> Result<Self, SlackError> {
+        let read = |var: &'static str, file: &Option<std::path::PathBuf>, prefix: &'static str| {
+            let value = match (env.get(var), file) {
+                (Some(v), _) if !v.trim().is_empty() => v.trim().to_string(),
+                (_, Some(path)) => read_token(path)?,
+                _ => return Err(SlackError::MissingToken(var)),
+            };
+            if value.starts_with(prefix) {
+                Ok(value)
+            } else {
+                Err(SlackError::BadToken(var, prefix))
+            }
+        };
+        Ok(Self {
+            bot: read("NIBBLE_SLACK_BOT_TOKEN", &config.bot_token_file, "xoxb-")?,
+            app: read("NIBBLE_SLACK_APP_TOKEN", &config.app_token_file, "xapp-")?,
+        })
+    }
+}
+
+fn read_token(path: &Path) -> Result<String, SlackError> {
+    std::fs::read_to_string(path)
+        .map(|s| s.trim().to_string())
+        .map_err(|source| SlackError::TokenFile {
+            path: path.display().to_string(),
+            source,
+        })
+}
+
+/// The Slack side of the chat port: posts messages and resolves in-doubt sends.
+pub struct SlackPlatform {
+    client: Arc<SlackClient<Connector>>,
+    bot: SlackApiToken,
+    app: SlackApiToken,
+    directory: Directory,
+    config: SlackConfig,
+}
+
+impl SlackPlatform {
+    pub fn new(config: &SlackConfig, tokens: &SlackTokens) -> Result<Arc<Self>, SlackError> {
+        let https = hyper_rustls::HttpsConnectorBuilder::new()
+            .with_native_roots()
+            .map_err(|e| SlackError::Tls(e.to_string()))?
+            .https_or_http()
+            .enable_http1()
+            .build();
+        let mut connector =
+            SlackClientHyperConnector::from(https).with_slack_api_url(&config.api_url);
+        if config.pace_requests {
+            // Paces calls per method tier; a 429 still reaches the outbox, which pauses and retries.
+            connector = connector.with_rate_control(SlackApiRateControlConfig::new());
+        }
+        let client = Arc::new(SlackClient::new(connector));
+        Ok(Arc::new(Self {
+            directory: Directory::new(config.team_leads.iter().cloned().collect()),
+            client,
+            bot: SlackApiToken::new(tokens.bot.clone().into()),
+            app: SlackApiToken::new(tokens.app.clone().into()),
+            config: config.clone(),
+        }))
+    }
+
+    pub(crate) fn session(&self) -> SlackClientSession<'_, Connector> {
+        self.client.open_session(&self.bot)
+    }
+
+    /// The channel to post to: DMs are opened (and remembered) with conversations.open.
+    async fn channel_for(&self, to: &Destination) -> Result<(String, Option<String>), SendError> {
+        match to {
+            Destination::Channel { channel } => Ok((channel.clone(), None)),
+            Destination::Thread { channel, thread } => Ok((channel.clone(), Some(thread.clone()))),
+            Destination::Member { user } => Ok((
+                self.directory.dm_channel(&self.session(), user).await?,
+                None,
+            )),
+        }
+    }
+}
+
+/// Maps a Web API failure onto the outbox's retry rules.
+pub(crate) fn send_error(e: SlackClientError) -> SendError {
+    match e {
+        SlackClientError::RateLimitError(r) => SendError::RateLimited {
+            retry_after: r.retry_after.unwrap_or(std::time::Duration::from_secs(1)),
+        },
+        SlackClientError::ApiError(api) => match api.code.as_str() {
+            "ratelimited" => SendError::RateLimited {
+                retry_after: std::time::Duration::from_secs(1),
+            },
+            "internal_error" | "fatal_error" | "service_unavailable" | "request_timeout" => {
+                SendError::Transient(api.code)
+            }
+            _ => SendError::Permanent(format!("Slack refused the call: {}", api.code)),
+        },
+        SlackClientError::HttpError(h) if h.status_code.is_client_error() => {
+            SendError::Permanent(format!("HTTP {}", h.status_code))
+        }
+        other => SendError::Transient(other.to_string()),
+    }
+}
+
+impl ChatPlatform for SlackPlatform {
+    fn platform(&self) -> Platform {
+        Platform::Slack
+    }
+
+    fn send<'a>(&'a self, out: &'a Outgoing) -> BoxFuture<'a, Result<SentRef, SendError>> {
+        Box::pin(async move {
+            let (channel, thread) = self.channel_for(&out.destination).await?;
+            let metadata = SlackMessageMetadata::new(DELIVERY_EVENT.into()).with_event_payload(
+                HashMap::from([("delivery".to_string(), out.dedupe_key.clone())]),
+            );
+            let content = render(&out.message).with_metadata(metadata);
+            let mut request = SlackApiChatPostMessageRequest::new(channel.clone().into(), content);
+            if let Some(ts) = thread {
+                request = request.with_thread_ts(ts.into());
+            }
+            let posted = self
+                .session()
+                .chat_post_message(&request)
+                .await
+                .map_err(send_error)?;
+            Ok(format!("{}:{}", posted.channel, posted.ts))
+        })
+    }
+
+    /// Looks for the delivery's metadata in the channel's recent history before anything is resent.
+    fn resolve_in_doubt<'a>(
+        &'a self,
+        out: &'a Outgoing,
+    ) -> BoxFuture<'a, Result<InDoubt, SendError>> {
+        Box::pin(async move {
+            let (channel, _) = self.channel_for(&out.destination).await?;
+            let request = SlackApiConversationsHistoryRequest::new()
+                .with_channel(channel.clone().into())
+                .with_limit(100)
+                .with_include_all_metadata(true);
+            let history = self
+                .session()
+                .conversations_history(&request)
+                .await
+                .map_err(send_error)?;
+            let found = history.messages.iter().find(|m| {
+                m.content.metadata.as_ref().is_some_and(|md| {
+                    md.event_type == DELIVERY_EVENT
+                        && md.event_payload.as_ref().and_then(|p| p.get("delivery"))
+                            == Some(&out.dedupe_key)
+                })
+            });
+            Ok(match found {
+                Some(m) => InDoubt::Sent(format!("{channel}:{}", m.origin.ts)),
+                None => InDoubt::NotSent,
+            })
+        })
+    }
+}

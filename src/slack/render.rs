@@ -1,0 +1,181 @@
+//! Renders neutral messages as Block Kit, inside Slack's limits by construction.
+
+use super::mrkdwn::{
+    ALT_TEXT_MAX, BUTTON_TEXT_MAX, CONTEXT_TEXT_MAX, HEADER_TEXT_MAX, OPTION_TEXT_MAX,
+    SECTION_TEXT_MAX, fit, to_mrkdwn,
+};
+use crate::chat::{Feedback, LessonPart, Message, QuestionCard, Verdict};
+use crate::content::Block;
+use slack_morphism::prelude::*;
+
+/// Prefix of the checkbox group's action id; toggling it is not an answer (the Submit button is).
+pub const TOGGLE_PREFIX: &str = "nb1:t:";
+
+/// Blocks plus the plain-text fallback Slack shows in notifications.
+pub fn render(message: &Message) -> SlackMessageContent {
+    let (text, blocks) = match message {
+        Message::Text { text } => (text.clone(), sections(text)),
+        Message::Lesson(p) => (format!("{}: {}", p.course_title, p.title), lesson(p)),
+        Message::Question(q) => (q.prompt.clone(), question(q)),
+        Message::Feedback(f) => (headline(f), feedback(f)),
+    };
+    SlackMessageContent::new()
+        .with_text(fit(&text, 3000))
+        .with_blocks(blocks)
+}
+
+fn section(mrkdwn: String) -> SlackBlock {
+    SlackBlock::Section(SlackSectionBlock::new().with_text(md!(fit(&mrkdwn, SECTION_TEXT_MAX))))
+}
+
+/// Text as sections of at most 3,000 characters, cut at line breaks.
+fn sections(text: &str) -> Vec<SlackBlock> {
+    let converted = to_mrkdwn(text);
+    let mut blocks = Vec::new();
+    let mut current = String::new();
+    for line in converted.split_inclusive('\n') {
+        if current.chars().count() + line.chars().count() > SECTION_TEXT_MAX && !current.is_empty()
+        {
+            blocks.push(section(std::mem::take(&mut current)));
+        }
+        current.push_str(line);
+    }
+    if !current.trim().is_empty() {
+        blocks.push(section(current));
+    }
+    blocks
+}
+
+fn lesson(p: &LessonPart) -> Vec<SlackBlock> {
+    let title = if p.parts > 1 {
+        format!("{} ({}/{})", p.title, p.part, p.parts)
+    } else {
+        p.title.clone()
+    };
+    let mut blocks = vec![SlackBlock::Header(SlackHeaderBlock::new(
+        SlackBlockPlainTextOnly::from(fit(&title, HEADER_TEXT_MAX)),
+    ))];
+    if p.part == 1 {
+        let context = format!(
+            "📘 {} · ⏱ {} min · 🎯 {}",
+            p.course_title, p.minutes, p.objective
+        );
+        blocks.push(SlackBlock::Context(SlackContextBlock::new(vec![
+            SlackContextBlockElement::MarkDown(SlackBlockMarkDownText::new(fit(
+                &to_mrkdwn(&context),
+                CONTEXT_TEXT_MAX,
+            ))),
+        ])));
+    }
+    for block in &p.blocks {
+        match block {
+            Block::Heading(h) => blocks.push(section(format!("*{}*", to_mrkdwn(h)))),
+            Block::Text(t) => blocks.extend(sections(t)),
+            Block::Image { url, alt } => match url.parse() {
+                Ok(url) => blocks.push(SlackBlock::Image(SlackImageBlock::new(
+                    SlackImageUrlOrFile::ImageUrl { image_url: url },
+                    fit(alt, ALT_TEXT_MAX),
+                ))),
+                Err(_) => blocks.push(section(to_mrkdwn(alt))),
+            },
+        }
+    }
+    blocks
+}
+
+fn question(q: &QuestionCard) -> Vec<SlackBlock> {
+    let intro = format!(
+        "*{}* · {}\n{}",
+        q.label,
+        to_mrkdwn(&q.lesson_title),
+        to_mrkdwn(&q.prompt)
+    );
+    let mut blocks = vec![section(intro)];
+    let elements: Vec<SlackActionBlockElement> = match &q.submit_action {
+        Some(submit) if q.multi => {
+            let options = q
+                .choices
+                .iter()
+                .map(|c| {
+                    SlackBlockChoiceItem::new(
+                        SlackBlockText::Plain(SlackBlockPlainText::new(fit(
+                            &c.label,
+                            OPTION_TEXT_MAX,
+                        ))),
+                        c.payload.clone(),
+                    )
+                })
+                .collect();
+            let toggle = format!(
+                "{TOGGLE_PREFIX}{}",
+                submit.rsplit(':').next().unwrap_or_default()
+            );
+            vec![
+                SlackActionBlockElement::Checkboxes(
+                    SlackBlockCheckboxesElement::new(options).with_action_id(toggle.into()),
+                ),
+                SlackActionBlockElement::Button(
+                    SlackBlockButtonElement::new(SlackBlockPlainTextOnly::from("Submit answer"))
+                        .with_action_id(submit.clone().into())
+                        .with_value(submit.clone())
+                        .with_style(SlackBlockButtonStyle::Primary),
+                ),
+            ]
+        }
+        _ => q
+            .choices
+            .iter()
+            .map(|c| {
+                SlackActionBlockElement::Button(
+                    SlackBlockButtonElement::new(SlackBlockPlainTextOnly::from(fit(
+                        &c.label,
+                        BUTTON_TEXT_MAX,
+                    )))
+                    .with_action_id(c.payload.clone().into())
+                    .with_value(c.payload.clone()),
+                )
+            })
+            .collect(),
+    };
+    // An actions block holds at most 25 elements; quizzes have at most 10 choices, but stay safe.
+    for chunk in elements.chunks(25) {
+        blocks.push(SlackBlock::Actions(SlackActionsBlock::new(chunk.to_vec())));
+    }
+    blocks
+}
+
+fn headline(f: &Feedback) -> String {
+    match f.verdict {
+        Verdict::Correct => "✅ Correct!".into(),
+        Verdict::Incorrect => format!("❌ Not quite. The answer: {}", f.right.join(" + ")),
+        Verdict::Recorded => "🗳 Thanks, your answer is recorded.".into(),
+        Verdict::AlreadyAnswered => format!("↩ You already answered: {}", f.chosen.join(" + ")),
+    }
+}
+
+fn feedback(f: &Feedback) -> Vec<SlackBlock> {
+    let mut head = format!("*{}*", to_mrkdwn(&headline(f)));
+    if f.points > 0 {
+        head.push_str(&format!("  +{} points", f.points));
+    }
+    let mut blocks = vec![section(format!("{}\n{}", to_mrkdwn(&f.prompt), head))];
+    if f.verdict != Verdict::AlreadyAnswered && !f.chosen.is_empty() {
+        blocks.push(section(format!(
+            "Your answer: {}",
+            to_mrkdwn(&f.chosen.join(" + "))
+        )));
+    }
+    for e in &f.explanations {
+        blocks.extend(sections(e));
+    }
+    if let Some(note) = &f.note {
+        blocks.push(SlackBlock::Context(SlackContextBlock::new(vec![
+            SlackContextBlockElement::MarkDown(SlackBlockMarkDownText::new(fit(
+                &to_mrkdwn(&format!("🏁 {note}")),
+                CONTEXT_TEXT_MAX,
+            ))),
+        ])));
+    }
+    blocks.truncate(50);
+    blocks
+}

@@ -1,0 +1,444 @@
+//! Slack end to end: the real daemon and slack-morphism against the fake Slack, with real SQLite.
+
+use crate::support::fake_slack::{APP_TOKEN, BOT_TOKEN, FakeSlack, Fault, TEAM, payloads};
+use crate::support::lessons_dir;
+use nibble::chat::Platform;
+use nibble::clock::SystemClock;
+use nibble::config::Config;
+use nibble::daemon::{Adapters, Daemon};
+use nibble::engine::{LessonChoice, PushLesson, PushOutcome, Recipient};
+use serde_json::Value;
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+struct SlackApp {
+    fake: FakeSlack,
+    daemon: Daemon,
+    _dir: tempfile::TempDir,
+}
+
+async fn spawn_slack_app() -> SlackApp {
+    let fake = FakeSlack::start().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut config = Config::default();
+    config.database.url = dir.path().join("slack.db").display().to_string();
+    config.lessons.dir = lessons_dir();
+    config.slack.enabled = true;
+    config.slack.api_url = fake.api_url();
+    config.slack.pace_requests = false;
+    config.slack.connections = 1;
+    config.slack.reconnect_backoff_secs = 1;
+    let env = HashMap::from([
+        ("NIBBLE_SLACK_BOT_TOKEN".to_string(), BOT_TOKEN.to_string()),
+        ("NIBBLE_SLACK_APP_TOKEN".to_string(), APP_TOKEN.to_string()),
+    ]);
+    let adapters = Adapters::from_config(&config, &env).expect("adapters");
+    let mut daemon = Daemon::start(&config, adapters.platforms(), Arc::new(SystemClock))
+        .await
+        .expect("daemon starts");
+    daemon
+        .connect(&config, &adapters)
+        .await
+        .expect("socket mode connects");
+    fake.wait_for("a Socket Mode connection", || {
+        fake.connected().then_some(())
+    })
+    .await;
+    SlackApp {
+        fake,
+        daemon,
+        _dir: dir,
+    }
+}
+
+impl SlackApp {
+    async fn push_to_channel(&self, team: &str, channel: &str, lesson: &str) -> usize {
+        let outcome = self
+            .daemon
+            .engine()
+            .push_lesson(PushLesson {
+                platform: Platform::Slack,
+                tenant: team.into(),
+                recipient: Recipient::Channel(channel.into()),
+                lesson: LessonChoice::Id(lesson.into()),
+                origin: "test".into(),
+            })
+            .await
+            .expect("push");
+        let PushOutcome::Queued { messages, .. } = outcome else {
+            panic!("not queued: {outcome:?}")
+        };
+        self.fake
+            .wait_for("the lesson's messages", || {
+                (self.fake.posted(channel).len() >= messages).then_some(())
+            })
+            .await;
+        messages
+    }
+
+    /// (ts, first button value) of each quiz message in a channel, oldest first.
+    fn quiz_buttons(&self, channel: &str) -> Vec<(String, Vec<String>)> {
+        let mut out: Vec<(String, Vec<String>)> = self
+            .fake
+            .posted(channel)
+            .iter()
+            .filter_map(|m| {
+                let values: Vec<String> = m["blocks"]
+                    .as_array()?
+                    .iter()
+                    .filter(|b| b["type"] == "actions")
+                    .flat_map(|b| b["elements"].as_array().cloned().unwrap_or_default())
+                    .filter_map(|e| e["value"].as_str().map(str::to_string))
+                    .collect();
+                (!values.is_empty()).then(|| (m["ts"].as_str().unwrap_or("").to_string(), values))
+            })
+            .collect();
+        out.reverse();
+        out
+    }
+
+    async fn command(
+        &self,
+        channel: &str,
+        user: &str,
+        command: &str,
+        text: &str,
+        trigger: &str,
+    ) -> (Value, Duration) {
+        let started = Instant::now();
+        let id = self.fake.send_envelope(
+            "slash_commands",
+            payloads::slash_command(channel, user, command, text, trigger),
+        );
+        let ack = self.fake.ack(&id).await;
+        (ack, started.elapsed())
+    }
+}
+
+fn ack_text(ack: &Value) -> String {
+    let mut s = ack["text"].as_str().unwrap_or("").to_string();
+    for b in ack["blocks"].as_array().cloned().unwrap_or_default() {
+        s.push_str(
+            b.pointer("/text/text")
+                .and_then(Value::as_str)
+                .unwrap_or(""),
+        );
+    }
+    s
+}
+
+#[test]
+fn the_fakes_payloads_deserialise_into_slack_morphisms_types() {
+    use slack_morphism::prelude::*;
+    let cmd: Result<SlackCommandEvent, _> =
+        serde_json::from_value(payloads::slash_command("C1", "U1", "/learn", "", "t.1"));
+    assert!(cmd.is_ok(), "{cmd:?}");
+    let click: Result<SlackInteractionEvent, _> = serde_json::from_value(payloads::button_click(
+        TEAM,
+        "C1",
+        "U1",
+        "1.2",
+        "nb1:a:1:0",
+        "t.2",
+    ));
+    assert!(
+        matches!(click, Ok(SlackInteractionEvent::BlockActions(_))),
+        "{click:?}"
+    );
+    let multi: Result<SlackInteractionEvent, _> = serde_json::from_value(payloads::multi_submit(
+        "C1",
+        "U1",
+        "1.2",
+        "nb1:m:1",
+        "nb1:t:1",
+        &["0", "2"],
+        "t.3",
+    ));
+    assert!(
+        matches!(multi, Ok(SlackInteractionEvent::BlockActions(_))),
+        "{multi:?}"
+    );
+    for event in [
+        payloads::member_joined("U1", "C1"),
+        payloads::message("U1", "C1", "hi", Some("1.2")),
+    ] {
+        let push: Result<SlackPushEventCallback, _> =
+            serde_json::from_value(payloads::event_callback("Ev1", event));
+        assert!(push.is_ok(), "{push:?}");
+        assert!(!matches!(
+            push.map(|p| p.event),
+            Ok(SlackEventCallbackBody::Unknown(_))
+        ));
+    }
+}
+
+#[tokio::test]
+async fn lessons_and_quizzes_reach_a_channel_and_a_dm_as_block_kit() {
+    let app = spawn_slack_app().await;
+    let n = app.push_to_channel(TEAM, "C-LEARN", "spot-phishing").await;
+    let posted = app.fake.posted("C-LEARN");
+    assert_eq!(posted.len(), n);
+    let first = posted.last().expect("first message");
+    assert_eq!(first["blocks"][0]["type"], "header");
+    assert!(
+        posted.iter().any(|m| m["blocks"]
+            .as_array()
+            .is_some_and(|b| b.iter().any(|b| b["type"] == "image"))),
+        "the lesson's image is an image block"
+    );
+    assert!(
+        posted
+            .iter()
+            .all(|m| m["metadata"]["event_type"] == "nibble_delivery")
+    );
+    assert_eq!(app.quiz_buttons("C-LEARN").len(), 3);
+
+    let (ack, took) = app
+        .command("C-LEARN", "U-ANA", "/learn", "turn-on-mfa", "trig.learn")
+        .await;
+    assert!(
+        took < Duration::from_secs(3),
+        "the command was acknowledged in {took:?}"
+    );
+    assert!(ack_text(&ack).contains("by DM"), "{ack}");
+    assert_eq!(ack["response_type"], "ephemeral");
+    app.fake
+        .wait_for("the DM lesson", || {
+            (app.fake.posted("DU-ANA").len() >= 4).then_some(())
+        })
+        .await;
+    assert_eq!(app.fake.requests("conversations.open")[0]["users"], "U-ANA");
+    app.fake.assert_valid();
+    app.daemon.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_click_is_graded_recorded_and_the_dm_quiz_updated() {
+    let app = spawn_slack_app().await;
+    app.command("C-LEARN", "U-BEN", "/learn", "turn-on-mfa", "trig.1")
+        .await;
+    app.fake
+        .wait_for("the DM quiz", || {
+            (app.quiz_buttons("DU-BEN").len() >= 3).then_some(())
+        })
+        .await;
+    let (ts, values) = app.quiz_buttons("DU-BEN")[0].clone();
+    let catalog = app.daemon.engine().catalog().current();
+    let question = &catalog.lesson("turn-on-mfa").expect("lesson").questions[0];
+    let right = question
+        .options
+        .iter()
+        .position(|o| o.correct)
+        .expect("a right option");
+    let id = app.fake.send_envelope(
+        "interactive",
+        payloads::button_click(TEAM, "DU-BEN", "U-BEN", &ts, &values[right], "trig.2"),
+    );
+    app.fake.ack(&id).await;
+    let update = app
+        .fake
+        .wait_for("chat.update", || {
+            app.fake.requests("chat.update").first().cloned()
+        })
+        .await;
+    assert_eq!(update["ts"], ts.as_str());
+    assert!(
+        update["text"].as_str().unwrap_or("").contains("Correct"),
+        "{update}"
+    );
+    let counts = app.daemon.store().row_counts().await.expect("counts");
+    assert_eq!((counts.answers, counts.ledger), (1, 1));
+
+    // The multiple-select question, submitted with its ticked boxes.
+    let multi = app
+        .quiz_buttons("DU-BEN")
+        .into_iter()
+        .find(|(_, v)| v.len() == 1 && v[0].starts_with("nb1:m:"));
+    if let Some((ts, v)) = multi {
+        let toggle = v[0].replace("nb1:m:", "nb1:t:");
+        let id = app.fake.send_envelope(
+            "interactive",
+            payloads::multi_submit("DU-BEN", "U-BEN", &ts, &v[0], &toggle, &["0"], "trig.3"),
+        );
+        app.fake.ack(&id).await;
+        app.fake
+            .wait_for("the multi-select result", || {
+                (app.fake.requests("chat.update").len() >= 2).then_some(())
+            })
+            .await;
+        assert_eq!(
+            app.daemon
+                .store()
+                .row_counts()
+                .await
+                .expect("counts")
+                .answers,
+            2
+        );
+    }
+    app.fake.assert_valid();
+    app.daemon.shutdown().await;
+}
+
+#[tokio::test]
+async fn redelivered_envelopes_are_processed_once() {
+    let app = spawn_slack_app().await;
+    let cmd = payloads::slash_command("C-LEARN", "U-CY", "/learn", "", "trig.dup");
+    app.fake
+        .send_envelope_with_id("env-dup-1", "slash_commands", cmd.clone());
+    app.fake.ack("env-dup-1").await;
+    app.fake
+        .send_envelope_with_id("env-dup-1", "slash_commands", cmd);
+    app.fake.ack("env-dup-1").await;
+    let joined = payloads::event_callback("Ev-JOIN-1", payloads::member_joined("U-DEE", "C-LEARN"));
+    let a = app.fake.send_envelope("events_api", joined.clone());
+    app.fake.ack(&a).await;
+    let b = app.fake.send_envelope("events_api", joined);
+    app.fake.ack(&b).await;
+    app.fake
+        .wait_for("the welcome DM", || {
+            (!app.fake.posted("DU-DEE").is_empty()).then_some(())
+        })
+        .await;
+    app.fake
+        .wait_for("the pulled lesson", || {
+            (!app.fake.posted("DU-CY").is_empty()).then_some(())
+        })
+        .await;
+    let counts = app.daemon.store().row_counts().await.expect("counts");
+    assert_eq!(counts.deliveries, 1, "one /learn, delivered once");
+    assert_eq!(app.fake.posted("DU-DEE").len(), 1, "one welcome");
+    app.daemon.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_429_storm_slows_sending_but_loses_and_doubles_nothing() {
+    let app = spawn_slack_app().await;
+    app.fake
+        .inject("chat.postMessage", Fault::RateLimited(1), 3);
+    app.fake.inject("chat.postMessage", Fault::ServerError, 1);
+    let n = app.push_to_channel(TEAM, "C-STORM", "sbi-model").await;
+    let store = app.daemon.store().clone();
+    crate::support::eventually("every message recorded as sent", || {
+        let store = store.clone();
+        async move {
+            store
+                .outbox_counts()
+                .await
+                .is_ok_and(|c| c.sent == n as i64)
+        }
+    })
+    .await;
+    let counts = app.daemon.store().outbox_counts().await.expect("counts");
+    assert_eq!((counts.sent, counts.failed), (n as i64, 0), "{counts:?}");
+    let posted = app.fake.posted("C-STORM");
+    let mut keys: Vec<String> = posted
+        .iter()
+        .map(|m| {
+            m["metadata"]["event_payload"]["delivery"]
+                .as_str()
+                .unwrap_or("")
+                .to_string()
+        })
+        .collect();
+    keys.sort();
+    keys.dedup();
+    assert_eq!(keys.len(), n, "each message posted exactly once");
+    assert_eq!(
+        app.fake.requests("chat.postMessage").len(),
+        n + 4,
+        "each refusal cost one request, no hammering"
+    );
+    app.daemon.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_dropped_socket_reconnects_and_no_envelope_is_lost() {
+    let app = spawn_slack_app().await;
+    app.fake.drop_connections();
+    // Sent while the bot is disconnected: Slack keeps it and delivers it on the next connection.
+    let id = app.fake.send_envelope(
+        "slash_commands",
+        payloads::slash_command("C-LEARN", "U-EVE", "/points", "", "trig.p"),
+    );
+    let ack = app.fake.ack(&id).await;
+    assert!(ack_text(&ack).contains("points"), "{ack}");
+    assert!(app.fake.connections_opened() >= 2);
+    app.fake.request_refresh();
+    app.fake
+        .wait_for("a refreshed connection", || {
+            (app.fake.connections_opened() >= 3).then_some(())
+        })
+        .await;
+    let id = app.fake.send_envelope(
+        "slash_commands",
+        payloads::slash_command("C-LEARN", "U-EVE", "/nibble", "help", "trig.h"),
+    );
+    assert!(ack_text(&app.fake.ack(&id).await).contains("/learn"));
+    app.daemon.shutdown().await;
+}
+
+#[tokio::test]
+async fn forged_block_actions_are_rejected_and_write_nothing() {
+    let app = spawn_slack_app().await;
+    app.command("C-LEARN", "U-OWN", "/learn", "turn-on-mfa", "trig.o")
+        .await;
+    app.fake
+        .wait_for("the owner's DM quiz", || {
+            (app.quiz_buttons("DU-OWN").len() >= 3).then_some(())
+        })
+        .await;
+    app.push_to_channel("T-ELSEWHERE", "C-THEIRS", "sbi-model")
+        .await;
+    let (own_ts, own_values) = app.quiz_buttons("DU-OWN")[0].clone();
+    let (their_ts, their_values) = app.quiz_buttons("C-THEIRS")[0].clone();
+    let before = app.daemon.store().row_counts().await.expect("counts");
+    let forged = [
+        payloads::button_click(TEAM, "DU-OWN", "U-MALLORY", &own_ts, &own_values[0], "f.1"),
+        payloads::button_click(
+            TEAM,
+            "C-THEIRS",
+            "U-MALLORY",
+            &their_ts,
+            &their_values[0],
+            "f.2",
+        ),
+        payloads::button_click(TEAM, "C-LEARN", "U-MALLORY", "1.1", "nb1:a:987654:0", "f.3"),
+        payloads::button_click(
+            TEAM,
+            "C-LEARN",
+            "U-MALLORY",
+            "1.1",
+            "nb1:a:1:0:extra",
+            "f.4",
+        ),
+    ];
+    for (i, payload) in forged.into_iter().enumerate() {
+        let id = app.fake.send_envelope("interactive", payload);
+        app.fake.ack(&id).await;
+        app.fake
+            .wait_for("the refusal", || {
+                (app.fake.requests("chat.postEphemeral").len() > i).then_some(())
+            })
+            .await;
+    }
+    let refusals: Vec<String> = app
+        .fake
+        .requests("chat.postEphemeral")
+        .iter()
+        .map(|r| r["text"].as_str().unwrap_or("").to_string())
+        .collect();
+    assert!(refusals[0].contains("sent to someone else"), "{refusals:?}");
+    assert!(refusals[1].contains("doesn't exist here"), "{refusals:?}");
+    assert!(refusals[2].contains("doesn't exist here"), "{refusals:?}");
+    assert!(refusals[3].contains("isn't valid"), "{refusals:?}");
+    assert_eq!(
+        app.daemon.store().row_counts().await.expect("counts"),
+        before,
+        "a forged click wrote something"
+    );
+    assert!(app.fake.requests("chat.update").is_empty());
+    app.fake.assert_valid();
+    app.daemon.shutdown().await;
+}

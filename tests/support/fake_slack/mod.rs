@@ -1,0 +1,254 @@
+//! A fake Slack on 127.0.0.1: Web API methods the bot calls and the Socket Mode WebSocket, with
+//! recorded requests, Block Kit limit checks, spec checks and injectable faults.
+
+mod checks;
+pub mod payloads;
+mod web;
+mod ws;
+
+pub use checks::check_against_spec;
+
+use axum::Router;
+use axum::routing::{any, get};
+use serde_json::Value;
+use std::collections::{HashMap, VecDeque};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, AtomicUsize};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::{Notify, mpsc};
+
+pub const TEAM: &str = "T0NIBBLE";
+pub const BOT_TOKEN: &str = "xoxb-test-bot-token";
+pub const APP_TOKEN: &str = "xapp-test-app-token";
+
+/// One request the fake received.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    pub method: String,
+    pub http: String,
+    pub body: Value,
+}
+
+#[derive(Debug, Clone)]
+pub enum Fault {
+    /// HTTP 429 with `Retry-After` seconds.
+    RateLimited(u64),
+    /// HTTP 500.
+    ServerError,
+    /// Answer after a delay.
+    Slow(Duration),
+}
+
+pub(crate) enum SocketCommand {
+    Send(String),
+    Close,
+}
+
+#[derive(Default)]
+pub(crate) struct State {
+    pub requests: Mutex<Vec<Recorded>>,
+    pub violations: Mutex<Vec<String>>,
+    pub faults: Mutex<HashMap<String, VecDeque<Fault>>>,
+    pub sockets: Mutex<Vec<mpsc::UnboundedSender<SocketCommand>>>,
+    /// Envelopes sent and not acknowledged yet: resent on the next connection, as Slack does.
+    pub unacked: Mutex<Vec<(String, String)>>,
+    pub acks: Mutex<HashMap<String, Value>>,
+    pub changed: Notify,
+    pub history: Mutex<HashMap<String, Vec<Value>>>,
+    pub admins: Mutex<Vec<String>>,
+    pub next_ts: AtomicU64,
+    pub connections: AtomicUsize,
+    pub record_dir: Option<PathBuf>,
+    pub addr: Mutex<Option<SocketAddr>>,
+}
+
+pub struct FakeSlack {
+    pub addr: SocketAddr,
+    pub(crate) state: Arc<State>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for FakeSlack {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl FakeSlack {
+    pub async fn start() -> Self {
+        let state = Arc::new(State {
+            record_dir: std::env::var_os("NIBBLE_FAKE_RECORD_DIR").map(PathBuf::from),
+            next_ts: AtomicU64::new(1),
+            ..State::default()
+        });
+        let app = Router::new()
+            .route("/api/{method}", any(web::api))
+            .route("/link", get(ws::upgrade))
+            .with_state(state.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind fake slack");
+        let addr = listener.local_addr().expect("fake slack address");
+        *state.addr.lock().expect("lock") = Some(addr);
+        let task = tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        Self { addr, state, task }
+    }
+
+    pub fn api_url(&self) -> String {
+        format!("http://{}/api", self.addr)
+    }
+
+    pub fn requests(&self, method: &str) -> Vec<Value> {
+        let all = self.state.requests.lock().expect("lock");
+        all.iter()
+            .filter(|r| r.method == method)
+            .map(|r| r.body.clone())
+            .collect()
+    }
+
+    pub fn all_requests(&self) -> Vec<Recorded> {
+        self.state.requests.lock().expect("lock").clone()
+    }
+
+    pub fn violations(&self) -> Vec<String> {
+        self.state.violations.lock().expect("lock").clone()
+    }
+
+    pub fn inject(&self, method: &str, fault: Fault, times: usize) {
+        let mut faults = self.state.faults.lock().expect("lock");
+        faults
+            .entry(method.to_string())
+            .or_default()
+            .extend(std::iter::repeat_n(fault, times));
+    }
+
+    pub fn make_admin(&self, user: &str) {
+        self.state
+            .admins
+            .lock()
+            .expect("lock")
+            .push(user.to_string());
+    }
+
+    pub fn connections_opened(&self) -> usize {
+        self.state
+            .connections
+            .load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Sends an envelope over a live connection (or keeps it for the next one) and returns its id.
+    pub fn send_envelope(&self, kind: &str, payload: Value) -> String {
+        let id = format!("env-{}", uuid_like(&self.state));
+        self.send_envelope_with_id(&id, kind, payload);
+        id
+    }
+
+    /// Sends an envelope with a given id (Slack redelivers an envelope with its id unchanged).
+    pub fn send_envelope_with_id(&self, id: &str, kind: &str, payload: Value) {
+        let envelope = serde_json::json!({
+            "envelope_id": id,
+            "type": kind,
+            "payload": payload,
+            "accepts_response_payload": kind != "events_api",
+            "retry_attempt": 0,
+            "retry_reason": "",
+        })
+        .to_string();
+        self.state
+            .unacked
+            .lock()
+            .expect("lock")
+            .push((id.to_string(), envelope.clone()));
+        let sockets = self.state.sockets.lock().expect("lock");
+        if let Some(socket) = sockets.iter().find(|s| !s.is_closed()) {
+            let _ = socket.send(SocketCommand::Send(envelope));
+        }
+    }
+
+    /// Waits for the bot to acknowledge an envelope; returns the ack's payload (if any).
+    pub async fn ack(&self, envelope_id: &str) -> Value {
+        self.wait_for(&format!("ack of {envelope_id}"), || {
+            self.state
+                .acks
+                .lock()
+                .expect("lock")
+                .get(envelope_id)
+                .cloned()
+        })
+        .await
+    }
+
+    /// Waits until `check` returns something, or fails the test after 15 s.
+    pub async fn wait_for<T>(&self, what: &str, mut check: impl FnMut() -> Option<T>) -> T {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+        loop {
+            let notified = self.state.changed.notified();
+            if let Some(v) = check() {
+                return v;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "timed out waiting for {what}"
+            );
+            let _ = tokio::time::timeout(Duration::from_millis(50), notified).await;
+        }
+    }
+
+    /// Drops every Socket Mode connection, as a network failure would.
+    pub fn drop_connections(&self) {
+        for s in self.state.sockets.lock().expect("lock").drain(..) {
+            let _ = s.send(SocketCommand::Close);
+        }
+    }
+
+    /// Asks every connection to reconnect, as Slack does before recycling a server.
+    pub fn request_refresh(&self) {
+        let msg = serde_json::json!({"type": "disconnect", "reason": "refresh_requested", "debug_info": {"host": "fake"}}).to_string();
+        for s in self.state.sockets.lock().expect("lock").iter() {
+            let _ = s.send(SocketCommand::Send(msg.clone()));
+        }
+    }
+
+    /// Every recorded body passes the Block Kit limits and (when `../shared/reference` exists) the spec.
+    pub fn assert_valid(&self) {
+        assert_eq!(
+            self.violations(),
+            Vec::<String>::new(),
+            "Block Kit limits violated"
+        );
+        check_against_spec(&self.all_requests());
+    }
+}
+
+fn uuid_like(state: &State) -> u64 {
+    state
+        .next_ts
+        .fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+}
+
+impl FakeSlack {
+    /// Messages posted to a channel, newest first, as conversations.history returns them.
+    pub fn posted(&self, channel: &str) -> Vec<Value> {
+        self.state
+            .history
+            .lock()
+            .expect("lock")
+            .get(channel)
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// Is a Socket Mode connection open right now?
+    pub fn connected(&self) -> bool {
+        self.state
+            .sockets
+            .lock()
+            .expect("lock")
+            .iter()
+            .any(|s| !s.is_closed())
+    }
+}

@@ -1,0 +1,127 @@
+//! Envelope payloads the fake sends, modelled on Slack's own (see ../shared/reference/slack/fixtures).
+
+use super::TEAM;
+use serde_json::{Value, json};
+
+pub fn slash_command(channel: &str, user: &str, command: &str, text: &str, trigger: &str) -> Value {
+    json!({
+        "token": "verification-token",
+        "team_id": TEAM,
+        "team_domain": "nibble-test",
+        "channel_id": channel,
+        "channel_name": "learning",
+        "user_id": user,
+        "user_name": user.to_lowercase(),
+        "command": command,
+        "text": text,
+        "api_app_id": "A0NIBBLE",
+        "is_enterprise_install": "false",
+        "response_url": "https://hooks.slack.com/commands/T0NIBBLE/1/xyz",
+        "trigger_id": trigger,
+    })
+}
+
+/// A click on a button (single-choice quiz) in a message.
+pub fn button_click(
+    team: &str,
+    channel: &str,
+    user: &str,
+    message_ts: &str,
+    value: &str,
+    trigger: &str,
+) -> Value {
+    block_actions(
+        team,
+        channel,
+        user,
+        message_ts,
+        json!([{
+            "action_id": value, "block_id": "quiz", "type": "button", "value": value,
+            "text": {"type": "plain_text", "text": "An answer", "emoji": true}, "action_ts": "1700000100.000001"
+        }]),
+        json!({"values": {}}),
+        trigger,
+    )
+}
+
+/// The Submit button of a multiple-select quiz, with the ticked checkboxes in the state.
+pub fn multi_submit(
+    channel: &str,
+    user: &str,
+    message_ts: &str,
+    submit: &str,
+    toggle: &str,
+    values: &[&str],
+    trigger: &str,
+) -> Value {
+    let selected: Vec<Value> = values.iter().map(|v| json!({"text": {"type": "plain_text", "text": format!("option {v}"), "emoji": true}, "value": v})).collect();
+    block_actions(
+        TEAM,
+        channel,
+        user,
+        message_ts,
+        json!([{
+            "action_id": submit, "block_id": "quiz", "type": "button", "value": submit,
+            "text": {"type": "plain_text", "text": "Submit answer", "emoji": true}, "action_ts": "1700000100.000002"
+        }]),
+        json!({"values": {"quiz": {toggle: {"type": "checkboxes", "selected_options": selected}}}}),
+        trigger,
+    )
+}
+
+fn block_actions(
+    team: &str,
+    channel: &str,
+    user: &str,
+    message_ts: &str,
+    actions: Value,
+    state: Value,
+    trigger: &str,
+) -> Value {
+    json!({
+        "type": "block_actions",
+        "user": {"id": user, "username": user.to_lowercase(), "name": user.to_lowercase(), "team_id": team},
+        "api_app_id": "A0NIBBLE",
+        "token": "verification-token",
+        "container": {"type": "message", "message_ts": message_ts, "channel_id": channel, "is_ephemeral": false},
+        "trigger_id": trigger,
+        "team": {"id": team, "domain": "nibble-test"},
+        "enterprise": null,
+        "is_enterprise_install": false,
+        "channel": {"id": channel, "name": "learning"},
+        "state": state,
+        "response_url": "https://hooks.slack.com/actions/T0NIBBLE/1/xyz",
+        "actions": actions,
+    })
+}
+
+pub fn event_callback(event_id: &str, event: Value) -> Value {
+    json!({
+        "token": "verification-token",
+        "team_id": TEAM,
+        "api_app_id": "A0NIBBLE",
+        "event": event,
+        "type": "event_callback",
+        "event_id": event_id,
+        "event_time": 1700000000,
+        "authorizations": [{"enterprise_id": null, "team_id": TEAM, "user_id": "UBOT", "is_bot": true, "is_enterprise_install": false}],
+        "is_ext_shared_channel": false,
+        "event_context": "4-eyJldCI6Im1lc3NhZ2UifQ",
+    })
+}
+
+pub fn member_joined(user: &str, channel: &str) -> Value {
+    json!({"type": "member_joined_channel", "user": user, "channel": channel, "channel_type": "C", "team": TEAM, "event_ts": "1700000000.000100"})
+}
+
+pub fn message(user: &str, channel: &str, text: &str, thread_ts: Option<&str>) -> Value {
+    let mut m = json!({
+        "client_msg_id": "5b1c2e9a-0000-4000-8000-000000000001",
+        "type": "message", "text": text, "user": user, "ts": "1700000200.000100", "team": TEAM,
+        "channel": channel, "event_ts": "1700000200.000100", "channel_type": "channel"
+    });
+    if let Some(t) = thread_ts {
+        m["thread_ts"] = json!(t);
+    }
+    m
+}
