@@ -34,6 +34,47 @@ pub struct Config {
     pub outbox: OutboxConfig,
     pub log: LogConfig,
     pub slack: SlackConfig,
+    pub discord: DiscordConfig,
+}
+
+/// `[discord]`: the Discord adapter (gateway + REST). Token from NIBBLE_DISCORD_TOKEN or `token_file`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DiscordConfig {
+    pub enabled: bool,
+    /// Send REST calls to this base URL instead of https://discord.com (tests use a local fake).
+    /// When set, serenity's own rate limiter is off and nibble's pacing alone applies.
+    pub api_url: Option<String>,
+    pub token_file: Option<PathBuf>,
+    /// Role names whose holders are team leads (members with Manage Server always are).
+    pub team_lead_roles: Vec<String>,
+    /// Role names whose holders are community moderators.
+    pub moderator_roles: Vec<String>,
+    /// Register slash commands per guild ("guild", instant) or globally ("global").
+    pub command_scope: CommandScope,
+    /// Most REST requests per second nibble makes (Discord's global limit is 50).
+    pub max_requests_per_second: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CommandScope {
+    Guild,
+    Global,
+}
+
+impl Default for DiscordConfig {
+    fn default() -> Self {
+        Self {
+            enabled: false,
+            api_url: None,
+            token_file: None,
+            team_lead_roles: Vec::new(),
+            moderator_roles: Vec::new(),
+            command_scope: CommandScope::Guild,
+            max_requests_per_second: 40,
+        }
+    }
 }
 
 /// `[slack]`: the Slack adapter (Socket Mode). Tokens come from NIBBLE_SLACK_BOT_TOKEN and
@@ -136,7 +177,9 @@ impl Default for LogConfig {
 }
 
 /// Sections whose scalar keys the environment may override.
-const SECTIONS: &[&str] = &["database", "lessons", "points", "outbox", "log", "slack"];
+const SECTIONS: &[&str] = &[
+    "database", "lessons", "points", "outbox", "log", "slack", "discord",
+];
 /// Secrets are read by the adapters themselves, never merged into the settings.
 pub const SECRET_VARS: &[&str] = &[
     "NIBBLE_SLACK_BOT_TOKEN",
@@ -223,6 +266,12 @@ impl Config {
         }
         if self.slack.enabled && !self.slack.api_url.starts_with("http") {
             return invalid("slack.api_url", "must be an http(s) URL");
+        }
+        if !(1..=50).contains(&self.discord.max_requests_per_second) {
+            return invalid(
+                "discord.max_requests_per_second",
+                "must be between 1 and 50 (Discord's global limit)",
+            );
         }
         if tracing_subscriber::EnvFilter::try_new(&self.log.filter).is_err() {
             return invalid("log.filter", "is not a valid tracing filter (try \"info\")");

@@ -5,6 +5,7 @@ use crate::chat::{ChatPlatform, Dispatcher};
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::content::{Problems, load_catalog};
+use crate::discord::{DiscordError, DiscordListener, DiscordPlatform};
 use crate::engine::{CatalogHandle, Engine};
 use crate::slack::{SlackError, SlackListener, SlackPlatform, SlackTokens};
 use crate::store::{Store, StoreError};
@@ -21,11 +22,13 @@ pub enum DaemonError {
     #[error("the lessons in `{dir}` have problems, fix them and start again:\n{problems}")]
     Lessons { dir: PathBuf, problems: Problems },
     #[error(
-        "no chat platform is enabled: set `enabled = true` under [slack] (see config/nibble.example.toml); `nibble demo` runs without one"
+        "no chat platform is enabled: set `enabled = true` under [slack] or [discord] (see config/nibble.example.toml); `nibble demo` runs without one"
     )]
     NoPlatform,
     #[error(transparent)]
     Slack(#[from] SlackError),
+    #[error(transparent)]
+    Discord(#[from] DiscordError),
     #[error("cannot listen for signals: {0}")]
     Signals(std::io::Error),
 }
@@ -38,12 +41,14 @@ pub struct Daemon {
     shutdown: watch::Sender<bool>,
     dispatcher_task: JoinHandle<()>,
     slack: Option<SlackListener>,
+    discord: Option<DiscordListener>,
 }
 
 /// The platform adapters the config enables, with their secrets from the environment.
 #[derive(Default)]
 pub struct Adapters {
     pub slack: Option<Arc<SlackPlatform>>,
+    pub discord: Option<Arc<DiscordPlatform>>,
 }
 
 impl Adapters {
@@ -57,13 +62,21 @@ impl Adapters {
         } else {
             None
         };
-        Ok(Self { slack })
+        let discord = if config.discord.enabled {
+            Some(DiscordPlatform::new(&config.discord, env)?)
+        } else {
+            None
+        };
+        Ok(Self { slack, discord })
     }
 
     pub fn platforms(&self) -> Vec<Arc<dyn ChatPlatform>> {
         let mut out: Vec<Arc<dyn ChatPlatform>> = Vec::new();
         if let Some(s) = &self.slack {
             out.push(s.clone());
+        }
+        if let Some(d) = &self.discord {
+            out.push(d.clone());
         }
         out
     }
@@ -107,6 +120,7 @@ impl Daemon {
             shutdown,
             dispatcher_task,
             slack: None,
+            discord: None,
         })
     }
 
@@ -124,6 +138,10 @@ impl Daemon {
             )
             .await?;
             self.slack = Some(listener);
+        }
+        if let Some(platform) = &adapters.discord {
+            self.discord =
+                Some(DiscordListener::start(platform.clone(), self.engine.clone()).await?);
         }
         Ok(())
     }
@@ -159,6 +177,9 @@ impl Daemon {
     pub async fn shutdown(self) {
         if let Some(slack) = &self.slack {
             slack.shutdown().await;
+        }
+        if let Some(discord) = &self.discord {
+            discord.shutdown().await;
         }
         let _ = self.shutdown.send(true);
         if let Err(e) = self.dispatcher_task.await {

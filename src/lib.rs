@@ -7,6 +7,7 @@ pub mod config;
 pub mod content;
 pub mod daemon;
 pub mod demo;
+pub mod discord;
 pub mod domain;
 pub mod engine;
 pub mod local;

@@ -51,8 +51,13 @@ async fn apply_click(
         tracing::warn!(payload, "rejected a malformed button payload");
         return reject("That button isn't valid here.");
     };
-    let prompt =
-        Store::find_tenant_prompt(tx, prompt_id, event.platform.as_str(), &event.tenant).await?;
+    let platform = event.platform.as_str();
+    let prompt = if event.is_dm && event.tenant.is_empty() {
+        // A click in a DM without a workspace (Discord): only the quiz's own recipient may answer.
+        Store::find_dm_prompt(tx, prompt_id, platform).await?
+    } else {
+        Store::find_tenant_prompt(tx, prompt_id, platform, &event.tenant).await?
+    };
     let Some(prompt) = prompt else {
         tracing::warn!(prompt_id, tenant = %event.tenant, "rejected a click on a question of another tenant or none");
         return reject("That quiz question doesn't exist here.");

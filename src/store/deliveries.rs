@@ -117,6 +117,26 @@ impl Store {
         .await?)
     }
 
+    /// A DM quiz's prompt on this platform, for clicks that carry no tenant (Discord DMs have no guild).
+    /// Only prompts sent to one member qualify, and the caller checks that member is the clicker.
+    pub async fn find_dm_prompt(
+        conn: &mut Conn,
+        prompt_id: i64,
+        platform: &str,
+    ) -> Result<Option<PromptRow>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT p.id, p.tenant_id, p.delivery_id, p.lesson_id, p.question_id, p.member_id,
+                    m.external_id AS owner
+             FROM quiz_prompts p JOIN tenants t ON t.id = p.tenant_id
+             JOIN members m ON m.id = p.member_id
+             WHERE p.id = $1 AND t.platform = $2",
+        )
+        .bind(prompt_id)
+        .bind(platform)
+        .fetch_optional(&mut *conn)
+        .await?)
+    }
+
     /// Lesson ids this member has been sent by DM or has completed, in no particular order.
     pub async fn lessons_seen_by(
         conn: &mut Conn,

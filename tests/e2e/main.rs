@@ -1,10 +1,12 @@
 //! End-to-end tests: one test binary (each file under tests/ would link its own), modules per area.
+#![recursion_limit = "256"]
 
 #[path = "../support/mod.rs"]
 mod support;
 
 mod cli;
 mod daemon;
+mod discord;
 mod dispatcher;
 mod engine;
 mod lessons;

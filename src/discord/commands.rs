@@ -1,0 +1,129 @@
+//! The slash commands nibble registers on Discord, and how their typed options become engine args.
+//!
+//! Definitions are plain JSON in Discord's documented shape (serenity's builder adds fields such as
+//! `nsfw` and null limits that the official spec does not list).
+
+use serde_json::{Value, json};
+use serenity::all::{CommandData, CommandDataOption, CommandDataOptionValue};
+
+const STRING: u8 = 3;
+const SUB_COMMAND: u8 = 1;
+const USER: u8 = 6;
+
+fn option(kind: u8, name: &str, description: &str, required: bool) -> Value {
+    json!({"type": kind, "name": name, "description": description, "required": required})
+}
+
+fn sub(name: &str, description: &str, options: Vec<Value>) -> Value {
+    let mut v = json!({"type": SUB_COMMAND, "name": name, "description": description});
+    if !options.is_empty() {
+        v["options"] = Value::Array(options);
+    }
+    v
+}
+
+fn command(name: &str, description: &str, options: Vec<Value>) -> Value {
+    let mut v = json!({"type": 1, "name": name, "description": description});
+    if !options.is_empty() {
+        v["options"] = Value::Array(options);
+    }
+    v
+}
+
+/// Every command, with typed options (the same names as on Slack).
+pub fn definitions() -> Value {
+    let mut topic = option(
+        STRING,
+        "topic",
+        "A lesson id, a course, or words to search for",
+        false,
+    );
+    topic["autocomplete"] = json!(true);
+    let mut period = option(STRING, "period", "week, month or all time", false);
+    period["choices"] = json!([
+        {"name": "this week", "value": "week"},
+        {"name": "this month", "value": "month"},
+        {"name": "all time", "value": "all"},
+    ]);
+    Value::Array(vec![
+        command(
+            "learn",
+            "Your next lesson, a course's next lesson, or a search",
+            vec![topic],
+        ),
+        command("points", "Your points", vec![]),
+        command(
+            "progress",
+            "Your courses, lessons done and quiz accuracy",
+            vec![],
+        ),
+        command("leaderboard", "Who is learning most", vec![period]),
+        command(
+            "badges",
+            "Badges earned",
+            vec![option(
+                USER,
+                "member",
+                "Whose badges (default: yours)",
+                false,
+            )],
+        ),
+        command(
+            "partner",
+            "Accountability partners",
+            vec![
+                sub("join", "Join this channel's pairing pool", vec![]),
+                sub("leave", "Leave the pool", vec![]),
+                sub(
+                    "pause",
+                    "Skip rounds for a while",
+                    vec![option(STRING, "for", "How long, e.g. 2w", true)],
+                ),
+            ],
+        ),
+        command(
+            "share",
+            "Share a success story",
+            vec![option(
+                STRING,
+                "story",
+                "What happened, and what you learned",
+                true,
+            )],
+        ),
+        command(
+            "nibble",
+            "Help, courses, and tools for team leads and moderators",
+            vec![
+                sub("help", "What nibble can do", vec![]),
+                sub("courses", "Every course", vec![]),
+            ],
+        ),
+    ])
+}
+
+/// Options flattened to the text a Slack user would have typed: `pause 2w`, `spot-phishing`, `<@123>`.
+pub fn args_of(data: &CommandData) -> String {
+    words(&data.options).join(" ")
+}
+
+fn words(options: &[CommandDataOption]) -> Vec<String> {
+    options
+        .iter()
+        .flat_map(|o| match &o.value {
+            CommandDataOptionValue::SubCommand(inner)
+            | CommandDataOptionValue::SubCommandGroup(inner) => std::iter::once(o.name.clone())
+                .chain(words(inner))
+                .collect::<Vec<_>>(),
+            CommandDataOptionValue::String(s) => vec![s.clone()],
+            CommandDataOptionValue::Autocomplete { value, .. } => vec![value.clone()],
+            CommandDataOptionValue::Integer(n) => vec![n.to_string()],
+            CommandDataOptionValue::Number(n) => vec![n.to_string()],
+            CommandDataOptionValue::Boolean(b) => vec![b.to_string()],
+            CommandDataOptionValue::User(u) => vec![format!("<@{u}>")],
+            CommandDataOptionValue::Channel(c) => vec![format!("<#{c}>")],
+            CommandDataOptionValue::Role(r) => vec![format!("<@&{r}>")],
+            _ => vec![],
+        })
+        .collect()
+}

@@ -1,0 +1,350 @@
+//! Gateway events in: slash commands, quiz components, autocompletion and member joins, each
+//! answered within Discord's 3-second deadline (deferred when the engine is slow).
+
+use super::commands::{args_of, definitions};
+use super::render::{EPHEMERAL, render_message};
+use super::{DiscordError, DiscordPlatform};
+use crate::chat::{Event, EventKind, Message, Platform, Reply, UserRef};
+use crate::config::CommandScope;
+use crate::engine::Engine;
+use serde_json::{Value, json};
+use serenity::all::{
+    Command, CommandInteraction, ComponentInteraction, ComponentInteractionDataKind, Context,
+    EventHandler, GatewayIntents, Interaction, InteractionId, Member, Permissions, Ready,
+    ShardManager, User,
+};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Past this the interaction is deferred, well inside Discord's 3 seconds.
+const RESPOND_BUDGET: Duration = Duration::from_millis(2000);
+
+struct Handler {
+    engine: Engine,
+    platform: Arc<DiscordPlatform>,
+}
+
+/// The running gateway connection.
+pub struct DiscordListener {
+    shards: Arc<ShardManager>,
+}
+
+impl DiscordListener {
+    /// Minimal intents: guilds (commands, threads), members (joins), guild messages (thread replies).
+    pub fn intents() -> GatewayIntents {
+        GatewayIntents::GUILDS
+            | GatewayIntents::GUILD_MEMBERS
+            | GatewayIntents::GUILD_MESSAGES
+            | GatewayIntents::MESSAGE_CONTENT
+    }
+
+    pub async fn start(
+        platform: Arc<DiscordPlatform>,
+        engine: Engine,
+    ) -> Result<Self, DiscordError> {
+        let http = super::HttpBuilder::new(&platform.token);
+        let http = match &platform.config.api_url {
+            Some(url) => http
+                .proxy(url.trim_end_matches('/'))
+                .ratelimiter_disabled(true),
+            None => http,
+        };
+        let mut client = serenity::all::ClientBuilder::new_with_http(http.build(), Self::intents())
+            .event_handler(Handler { engine, platform })
+            .await
+            .map_err(|e| DiscordError::Client(e.to_string()))?;
+        let shards = client.shard_manager.clone();
+        tokio::spawn(async move {
+            if let Err(e) = client.start().await {
+                tracing::error!(error = %e, "the Discord gateway client stopped");
+            }
+        });
+        Ok(Self { shards })
+    }
+
+    pub async fn shutdown(&self) {
+        self.shards.shutdown_all().await;
+    }
+}
+
+fn user_ref(user: &User, member: Option<&Member>, is_lead: bool) -> UserRef {
+    UserRef {
+        id: user.id.to_string(),
+        name: member
+            .and_then(|m| m.nick.clone())
+            .or_else(|| user.global_name.clone())
+            .unwrap_or_else(|| user.name.clone()),
+        // Discord does not tell bots a member's time zone.
+        time_zone: None,
+        is_lead,
+    }
+}
+
+impl Handler {
+    /// Manage Server, or a role named in `team_lead_roles`.
+    async fn is_lead(&self, ctx: &Context, member: Option<&Member>) -> bool {
+        let Some(member) = member else { return false };
+        if member
+            .permissions
+            .is_some_and(|p| p.contains(Permissions::MANAGE_GUILD))
+        {
+            return true;
+        }
+        let wanted = &self.platform.config.team_lead_roles;
+        if wanted.is_empty() || member.roles.is_empty() {
+            return false;
+        }
+        match member.guild_id.roles(&ctx.http).await {
+            Ok(roles) => member
+                .roles
+                .iter()
+                .any(|r| roles.get(r).is_some_and(|role| wanted.contains(&role.name))),
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot read the guild's roles");
+                false
+            }
+        }
+    }
+
+    async fn event(
+        &self,
+        ctx: &Context,
+        key: String,
+        guild: Option<String>,
+        channel: String,
+        user: &User,
+        member: Option<&Member>,
+        kind: EventKind,
+    ) -> Event {
+        let is_lead = self.is_lead(ctx, member).await;
+        Event {
+            key,
+            platform: Platform::Discord,
+            is_dm: guild.is_none(),
+            // A DM has no guild: the engine then accepts only the DM quiz's own recipient.
+            tenant: guild.unwrap_or_default(),
+            channel,
+            user: user_ref(user, member, is_lead),
+            kind,
+        }
+    }
+
+    fn spawn_engine(&self, event: Event) -> tokio::task::JoinHandle<Reply> {
+        let engine = self.engine.clone();
+        tokio::spawn(async move {
+            engine.handle(event).await.unwrap_or_else(|e| {
+                tracing::error!(error = %e, "Discord event failed");
+                Reply::Ephemeral(Message::text(e.user_message()))
+            })
+        })
+    }
+
+    #[tracing::instrument(name = "discord.command", skip_all, fields(command = %c.data.name))]
+    async fn command(&self, ctx: &Context, c: CommandInteraction) {
+        let kind = EventKind::Command {
+            name: c.data.name.clone(),
+            args: args_of(&c.data),
+        };
+        let event = self
+            .event(
+                ctx,
+                format!("discord:{}", c.id),
+                c.guild_id.map(|g| g.to_string()),
+                c.channel_id.to_string(),
+                &c.user,
+                c.member.as_deref(),
+                kind,
+            )
+            .await;
+        let work = self.spawn_engine(event);
+        let reply = match respond_in_time(ctx, c.id, &c.token, work, 5).await {
+            Some(reply) => reply,
+            None => return,
+        };
+        let (Reply::Ephemeral(message) | Reply::UpdateSource(message)) = reply else {
+            return; // a redelivered interaction: it was answered the first time
+        };
+        send_response(
+            ctx,
+            c.id,
+            &c.token,
+            4,
+            with_flags(render_message(&message), EPHEMERAL),
+        )
+        .await;
+    }
+
+    #[tracing::instrument(name = "discord.component", skip_all)]
+    async fn component(&self, ctx: &Context, c: ComponentInteraction) {
+        let values = match &c.data.kind {
+            ComponentInteractionDataKind::StringSelect { values } => values.clone(),
+            _ => Vec::new(),
+        };
+        let kind = EventKind::Button {
+            payload: c.data.custom_id.clone(),
+            values,
+        };
+        let event = self
+            .event(
+                ctx,
+                format!("discord:{}", c.id),
+                c.guild_id.map(|g| g.to_string()),
+                c.channel_id.to_string(),
+                &c.user,
+                c.member.as_ref(),
+                kind,
+            )
+            .await;
+        let work = self.spawn_engine(event);
+        let Some(reply) = respond_in_time(ctx, c.id, &c.token, work, 6).await else {
+            return;
+        };
+        match reply {
+            // The quiz message becomes its result, buttons gone (callback type 7).
+            Reply::UpdateSource(m) => {
+                let mut data = render_message(&m);
+                data["components"] = json!([]);
+                send_response(ctx, c.id, &c.token, 7, data).await;
+            }
+            Reply::Ephemeral(m) => {
+                send_response(
+                    ctx,
+                    c.id,
+                    &c.token,
+                    4,
+                    with_flags(render_message(&m), EPHEMERAL),
+                )
+                .await
+            }
+            Reply::None => send_response(ctx, c.id, &c.token, 6, Value::Null).await,
+        }
+    }
+
+    async fn autocomplete(&self, ctx: &Context, c: CommandInteraction) {
+        let typed = args_of(&c.data).to_lowercase();
+        let catalog = self.engine.catalog().current();
+        let choices: Vec<Value> = catalog
+            .courses()
+            .iter()
+            .filter(|k| k.id.contains(&typed) || k.title.to_lowercase().contains(&typed))
+            .take(25)
+            .map(|k| json!({"name": format!("{} (course)", k.title), "value": k.id}))
+            .collect();
+        send_response(ctx, c.id, &c.token, 8, json!({"choices": choices})).await;
+    }
+}
+
+fn with_flags(mut data: Value, flags: u64) -> Value {
+    data["flags"] = json!(flags);
+    data
+}
+
+/// An interaction callback of `kind` (4 message, 5/6 deferred, 7 update, 8 autocomplete).
+async fn send_response(ctx: &Context, id: InteractionId, token: &str, kind: u8, data: Value) {
+    let mut body = json!({"type": kind});
+    if !data.is_null() {
+        body["data"] = data;
+    }
+    if let Err(e) = ctx
+        .http
+        .create_interaction_response(id, token, &body, Vec::new())
+        .await
+    {
+        tracing::warn!(error = %e, "cannot answer the interaction");
+    }
+}
+
+/// The engine's reply if it comes within the budget. Otherwise the interaction is deferred
+/// (`defer_kind` 5 for commands, 6 for components), the reply edits the original response when it
+/// comes, and None is returned.
+async fn respond_in_time(
+    ctx: &Context,
+    id: InteractionId,
+    token: &str,
+    mut work: tokio::task::JoinHandle<Reply>,
+    defer_kind: u8,
+) -> Option<Reply> {
+    if let Ok(reply) = tokio::time::timeout(RESPOND_BUDGET, &mut work).await {
+        return Some(reply.unwrap_or(Reply::None));
+    }
+    let flags = if defer_kind == 5 {
+        json!({"flags": EPHEMERAL})
+    } else {
+        Value::Null
+    };
+    send_response(ctx, id, token, defer_kind, flags).await;
+    if let Ok(Reply::Ephemeral(m) | Reply::UpdateSource(m)) = work.await {
+        let mut body = render_message(&m);
+        if defer_kind == 6 {
+            body["components"] = json!([]);
+        }
+        if let Err(e) = ctx
+            .http
+            .edit_original_interaction_response(token, &body, Vec::new())
+            .await
+        {
+            tracing::warn!(error = %e, "cannot send the deferred answer");
+        }
+    }
+    None
+}
+
+#[serenity::async_trait]
+impl EventHandler for Handler {
+    async fn ready(&self, ctx: Context, ready: Ready) {
+        tracing::info!(guilds = ready.guilds.len(), "Discord gateway ready");
+        let commands = definitions();
+        let result = match self.platform.config.command_scope {
+            CommandScope::Global => ctx
+                .http
+                .create_global_commands(&commands)
+                .await
+                .map(|_: Vec<Command>| ()),
+            CommandScope::Guild => {
+                let mut result = Ok(());
+                for guild in &ready.guilds {
+                    if let Err(e) = ctx.http.create_guild_commands(guild.id, &commands).await {
+                        result = Err(e);
+                    }
+                }
+                result
+            }
+        };
+        if let Err(e) = result {
+            tracing::error!(error = %e, "cannot register slash commands");
+        }
+    }
+
+    async fn interaction_create(&self, ctx: Context, interaction: Interaction) {
+        match interaction {
+            Interaction::Command(c) => self.command(&ctx, c).await,
+            Interaction::Component(c) => self.component(&ctx, c).await,
+            Interaction::Autocomplete(c) => self.autocomplete(&ctx, c).await,
+            _ => {}
+        }
+    }
+
+    async fn guild_member_addition(&self, ctx: Context, member: Member) {
+        let key = format!(
+            "discord:join:{}:{}:{}",
+            member.guild_id,
+            member.user.id,
+            member
+                .joined_at
+                .map(|t| t.unix_timestamp())
+                .unwrap_or_default()
+        );
+        let event = self
+            .event(
+                &ctx,
+                key,
+                Some(member.guild_id.to_string()),
+                String::new(),
+                &member.user,
+                Some(&member),
+                EventKind::MemberJoined,
+            )
+            .await;
+        let _ = self.spawn_engine(event).await;
+    }
+}

@@ -1,0 +1,168 @@
+//! The Discord adapter: serenity's gateway for events, its REST client for messages.
+
+mod commands;
+mod handler;
+mod pacing;
+mod render;
+
+pub use handler::DiscordListener;
+pub use render::{EPHEMERAL, nonce_for, render_message};
+
+use crate::chat::{
+    BoxFuture, ChatPlatform, Destination, InDoubt, Outgoing, Platform, SendError, SentRef,
+};
+use crate::config::DiscordConfig;
+use pacing::Pacer;
+use serenity::http::Http;
+pub(crate) use serenity::http::HttpBuilder;
+use serenity::model::id::{ChannelId, UserId};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+#[derive(Debug, thiserror::Error)]
+pub enum DiscordError {
+    #[error("Discord is enabled but NIBBLE_DISCORD_TOKEN is not set (nor [discord] token_file)")]
+    MissingToken,
+    #[error("cannot read the Discord token file `{path}`: {source}")]
+    TokenFile {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("cannot start the Discord gateway client: {0}")]
+    Client(String),
+}
+
+/// The Discord side of the chat port: posts messages (paced, idempotent by nonce).
+pub struct DiscordPlatform {
+    http: Arc<Http>,
+    token: String,
+    config: DiscordConfig,
+    pacer: Pacer,
+    dms: Mutex<HashMap<String, ChannelId>>,
+}
+
+impl std::fmt::Debug for DiscordPlatform {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DiscordPlatform { token: <redacted> }")
+    }
+}
+
+impl DiscordPlatform {
+    pub fn new(
+        config: &DiscordConfig,
+        env: &HashMap<String, String>,
+    ) -> Result<Arc<Self>, DiscordError> {
+        let token = match (env.get("NIBBLE_DISCORD_TOKEN"), &config.token_file) {
+            (Some(t), _) if !t.trim().is_empty() => t.trim().to_string(),
+            (_, Some(path)) => std::fs::read_to_string(path)
+                .map(|s| s.trim().to_string())
+                .map_err(|source| DiscordError::TokenFile {
+                    path: path.display().to_string(),
+                    source,
+                })?,
+            _ => return Err(DiscordError::MissingToken),
+        };
+        let token = token.trim_start_matches("Bot ").to_string();
+        let mut builder = HttpBuilder::new(&token);
+        if let Some(url) = &config.api_url {
+            // serenity's limiter ignores the proxy setting, so it is off here and nibble paces alone.
+            builder = builder
+                .proxy(url.trim_end_matches('/'))
+                .ratelimiter_disabled(true);
+        }
+        Ok(Arc::new(Self {
+            http: Arc::new(builder.build()),
+            token,
+            pacer: Pacer::per_second(config.max_requests_per_second),
+            config: config.clone(),
+            dms: Mutex::new(HashMap::new()),
+        }))
+    }
+
+    /// The channel to post to; a member's DM channel is created once (paced: Discord throttles it).
+    async fn channel_for(&self, to: &Destination) -> Result<ChannelId, SendError> {
+        let parse = |id: &str| {
+            id.parse::<u64>()
+                .ok()
+                .filter(|n| *n > 0)
+                .map(ChannelId::new)
+        };
+        match to {
+            Destination::Channel { channel }
+            | Destination::Thread {
+                thread: channel, ..
+            } => parse(channel).ok_or_else(|| {
+                SendError::Permanent(format!("`{channel}` is not a Discord channel id"))
+            }),
+            Destination::Member { user } => {
+                if let Some(c) = self.dms.lock().unwrap_or_else(|e| e.into_inner()).get(user) {
+                    return Ok(*c);
+                }
+                let id = user.parse::<u64>().ok().filter(|n| *n > 0).map(UserId::new);
+                let id = id.ok_or_else(|| {
+                    SendError::Permanent(format!("`{user}` is not a Discord user id"))
+                })?;
+                self.pacer.wait().await;
+                let dm = id.create_dm_channel(&self.http).await.map_err(send_error)?;
+                self.dms
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(user.clone(), dm.id);
+                Ok(dm.id)
+            }
+        }
+    }
+}
+
+/// Maps a REST failure onto the outbox's retry rules.
+pub(crate) fn send_error(e: serenity::Error) -> SendError {
+    use serenity::http::HttpError;
+    match e {
+        serenity::Error::Http(HttpError::UnsuccessfulRequest(r)) => {
+            let status = r.status_code.as_u16();
+            match status {
+                429 => SendError::RateLimited {
+                    retry_after: std::time::Duration::from_secs(1),
+                },
+                500..=599 => SendError::Transient(format!("HTTP {status}")),
+                _ => SendError::Permanent(format!(
+                    "Discord refused the call: HTTP {status} {} {}",
+                    r.error.code, r.error.message
+                )),
+            }
+        }
+        serenity::Error::Http(HttpError::Request(r)) => SendError::Transient(r.to_string()),
+        other => SendError::Transient(other.to_string()),
+    }
+}
+
+impl ChatPlatform for DiscordPlatform {
+    fn platform(&self) -> Platform {
+        Platform::Discord
+    }
+
+    fn send<'a>(&'a self, out: &'a Outgoing) -> BoxFuture<'a, Result<SentRef, SendError>> {
+        Box::pin(async move {
+            let channel = self.channel_for(&out.destination).await?;
+            let mut body = render_message(&out.message);
+            body["nonce"] = serde_json::json!(nonce_for(&out.dedupe_key));
+            body["enforce_nonce"] = serde_json::json!(true);
+            self.pacer.wait().await;
+            let sent = self
+                .http
+                .send_message(channel, Vec::new(), &body)
+                .await
+                .map_err(send_error)?;
+            Ok(format!("{}:{}", sent.channel_id, sent.id))
+        })
+    }
+
+    /// With `enforce_nonce`, Discord answers a resend with the original message instead of posting
+    /// twice, so an in-doubt message is simply sent again with the same nonce.
+    fn resolve_in_doubt<'a>(
+        &'a self,
+        _out: &'a Outgoing,
+    ) -> BoxFuture<'a, Result<InDoubt, SendError>> {
+        Box::pin(async { Ok(InDoubt::NotSent) })
+    }
+}

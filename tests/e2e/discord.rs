@@ -1,0 +1,613 @@
+//! Discord end to end: the real daemon and serenity against the fake Discord, with real SQLite.
+
+use crate::support::fake_discord::{FakeDiscord, Fault, GUILD, OTHER_GUILD, TOKEN, payloads};
+use crate::support::lessons_dir;
+use nibble::chat::Platform;
+use nibble::clock::SystemClock;
+use nibble::config::Config;
+use nibble::daemon::{Adapters, Daemon};
+use nibble::engine::{LessonChoice, PushLesson, PushOutcome, Recipient};
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+pub const CHANNEL: &str = "811000000000000001";
+pub const OTHER_CHANNEL: &str = "821000000000000001";
+pub const LEARNER: &str = "830000000000000101";
+pub const INTRUDER: &str = "830000000000000666";
+
+pub struct DiscordApp {
+    pub fake: FakeDiscord,
+    pub daemon: Daemon,
+    _dir: tempfile::TempDir,
+}
+
+pub fn discord_config(config: &mut Config, fake: &FakeDiscord) {
+    config.discord.enabled = true;
+    config.discord.api_url = Some(fake.base_url());
+    config.discord.max_requests_per_second = 50;
+}
+
+async fn spawn_discord_app() -> DiscordApp {
+    let fake = FakeDiscord::start().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut config = Config::default();
+    config.database.url = dir.path().join("discord.db").display().to_string();
+    config.lessons.dir = lessons_dir();
+    discord_config(&mut config, &fake);
+    let env = HashMap::from([("NIBBLE_DISCORD_TOKEN".to_string(), TOKEN.to_string())]);
+    let adapters = Adapters::from_config(&config, &env).expect("adapters");
+    let mut daemon = Daemon::start(&config, adapters.platforms(), Arc::new(SystemClock))
+        .await
+        .expect("daemon");
+    daemon.connect(&config, &adapters).await.expect("gateway");
+    wait_ready(&fake).await;
+    DiscordApp {
+        fake,
+        daemon,
+        _dir: dir,
+    }
+}
+
+/// The bot identified and registered its commands (its ready handler ran).
+pub async fn wait_ready(fake: &FakeDiscord) {
+    let route = "PUT /applications/{application_id}/guilds/{guild_id}/commands";
+    fake.wait_for("command registration", || {
+        (fake.requests(route).len() >= 2).then_some(())
+    })
+    .await;
+}
+
+pub async fn push(
+    daemon: &Daemon,
+    platform: Platform,
+    tenant: &str,
+    recipient: Recipient,
+    lesson: &str,
+) -> usize {
+    let outcome = daemon
+        .engine()
+        .push_lesson(PushLesson {
+            platform,
+            tenant: tenant.into(),
+            recipient,
+            lesson: LessonChoice::Id(lesson.into()),
+            origin: "test".into(),
+        })
+        .await
+        .expect("push");
+    let PushOutcome::Queued { messages, .. } = outcome else {
+        panic!("not queued: {outcome:?}")
+    };
+    messages
+}
+
+/// Posted quiz messages (those with components) in a channel, oldest first.
+pub fn quizzes(fake: &FakeDiscord, channel: &str) -> Vec<Value> {
+    fake.messages(channel)
+        .into_iter()
+        .filter(|m| m["components"].as_array().is_some_and(|c| !c.is_empty()))
+        .collect()
+}
+
+pub fn first_custom_id(message: &Value) -> String {
+    message["components"][0]["components"][0]["custom_id"]
+        .as_str()
+        .unwrap_or("")
+        .to_string()
+}
+
+impl DiscordApp {
+    /// Dispatches an interaction and waits for its callback.
+    async fn interact(&self, data: Value) -> (Value, Duration) {
+        let id = data["id"].as_str().unwrap_or("").to_string();
+        let started = Instant::now();
+        self.fake.dispatch("INTERACTION_CREATE", data);
+        let body = self
+            .fake
+            .wait_for("the interaction callback", || {
+                self.fake
+                    .callbacks()
+                    .into_iter()
+                    .find(|(i, _)| *i == id)
+                    .map(|(_, b)| b)
+            })
+            .await;
+        (body, started.elapsed())
+    }
+
+    async fn command(&self, who: &str, name: &str, options: Value) -> (Value, Duration) {
+        let id = self.fake.next_id();
+        self.interact(payloads::command(
+            &id,
+            GUILD,
+            CHANNEL,
+            who,
+            name,
+            options,
+            "2248473465835073",
+        ))
+        .await
+    }
+}
+
+#[test]
+fn the_fakes_payloads_deserialise_into_serenitys_types() {
+    use serenity::all::{Guild, Interaction, Member, Message, Ready};
+    let ready: Result<Ready, _> = serde_json::from_value(payloads::ready("s", "127.0.0.1:1"));
+    assert!(ready.is_ok(), "{ready:?}");
+    let guild: Result<Guild, _> = serde_json::from_value(payloads::guild_create(GUILD));
+    assert!(guild.is_ok(), "{guild:?}");
+    let cmd: Result<Interaction, _> = serde_json::from_value(payloads::command(
+        "1",
+        GUILD,
+        CHANNEL,
+        LEARNER,
+        "learn",
+        json!([{"name": "topic", "type": 3, "value": "x"}]),
+        "8",
+    ));
+    assert!(matches!(cmd, Ok(Interaction::Command(_))), "{cmd:?}");
+    let message = crate::support::fake_discord::payloads::user(LEARNER);
+    assert!(message.is_object());
+    let posted = json!({"content": "q", "components": [{"type": 1, "components": [{"type": 2, "style": 1, "label": "A", "custom_id": "nb1:a:1:0"}]}]});
+    let msg_obj = rest_message(&posted);
+    let parsed: Result<Message, _> = serde_json::from_value(msg_obj.clone());
+    assert!(parsed.is_ok(), "{parsed:?}");
+    for guild in [Some(GUILD), None] {
+        let click: Result<Interaction, _> = serde_json::from_value(payloads::component(
+            "2",
+            guild,
+            CHANNEL,
+            LEARNER,
+            "nb1:a:1:0",
+            None,
+            msg_obj.clone(),
+        ));
+        assert!(matches!(click, Ok(Interaction::Component(_))), "{click:?}");
+    }
+    let select: Result<Interaction, _> = serde_json::from_value(payloads::component(
+        "3",
+        Some(GUILD),
+        CHANNEL,
+        LEARNER,
+        "nb1:m:1",
+        Some(&["0", "2"]),
+        msg_obj,
+    ));
+    assert!(
+        matches!(select, Ok(Interaction::Component(_))),
+        "{select:?}"
+    );
+    let member: Result<Member, _> = serde_json::from_value(payloads::member_add(GUILD, LEARNER));
+    assert!(member.is_ok(), "{member:?}");
+}
+
+fn rest_message(body: &Value) -> Value {
+    json!({
+        "id": "900000000000000001", "channel_id": CHANNEL, "type": 0, "content": body["content"], "author": payloads::user("800000000000000002"),
+        "attachments": [], "embeds": [], "components": body["components"], "mentions": [], "mention_roles": [], "pinned": false,
+        "mention_everyone": false, "tts": false, "timestamp": "2026-03-02T09:00:00.000000+00:00", "edited_timestamp": null, "flags": 0
+    })
+}
+
+#[tokio::test]
+async fn lessons_and_quizzes_reach_a_channel_and_a_dm_with_components() {
+    let app = spawn_discord_app().await;
+    let n = push(
+        &app.daemon,
+        Platform::Discord,
+        GUILD,
+        Recipient::Channel(CHANNEL.into()),
+        "spot-phishing",
+    )
+    .await;
+    app.fake
+        .wait_for("the channel lesson", || {
+            (app.fake.messages(CHANNEL).len() >= n).then_some(())
+        })
+        .await;
+    let posted = app.fake.messages(CHANNEL);
+    assert_eq!(posted.len(), n);
+    assert!(
+        posted[0]["embeds"][0]["title"]
+            .as_str()
+            .is_some_and(|t| !t.is_empty())
+    );
+    assert!(
+        posted.iter().any(|m| m["embeds"]
+            .as_array()
+            .is_some_and(|e| e.iter().any(|e| e["image"]["url"].is_string()))),
+        "the lesson's image is an embed image"
+    );
+    assert_eq!(quizzes(&app.fake, CHANNEL).len(), 3);
+    let requests = app.fake.requests("POST /channels/{channel_id}/messages");
+    assert!(
+        requests
+            .iter()
+            .all(|r| r["enforce_nonce"] == true && r["nonce"].is_string())
+    );
+
+    let (callback, took) = app
+        .command(
+            LEARNER,
+            "learn",
+            json!([{"name": "topic", "type": 3, "value": "turn-on-mfa"}]),
+        )
+        .await;
+    assert!(took < Duration::from_secs(3), "answered in {took:?}");
+    assert_eq!(callback["type"], 4);
+    assert_eq!(callback["data"]["flags"], 64, "ephemeral");
+    assert!(
+        callback["data"]["content"]
+            .as_str()
+            .unwrap_or("")
+            .contains("by DM"),
+        "{callback}"
+    );
+    let dm = app
+        .fake
+        .wait_for("the DM channel", || {
+            app.fake
+                .requests("POST /users/@me/channels")
+                .first()
+                .cloned()
+        })
+        .await;
+    assert_eq!(dm["recipient_id"], LEARNER);
+    let dm_channel = format!("7{}", &LEARNER[1..]);
+    app.fake
+        .wait_for("the DM lesson", || {
+            (quizzes(&app.fake, &dm_channel).len() >= 3).then_some(())
+        })
+        .await;
+    app.fake.assert_valid();
+    app.daemon.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_click_is_graded_and_the_dm_quiz_replaced_in_time() {
+    let app = spawn_discord_app().await;
+    app.command(
+        LEARNER,
+        "learn",
+        json!([{"name": "topic", "type": 3, "value": "turn-on-mfa"}]),
+    )
+    .await;
+    let dm_channel = format!("7{}", &LEARNER[1..]);
+    app.fake
+        .wait_for("the DM quiz", || {
+            (quizzes(&app.fake, &dm_channel).len() >= 3).then_some(())
+        })
+        .await;
+    let quiz = quizzes(&app.fake, &dm_channel)[0].clone();
+    let catalog = app.daemon.engine().catalog().current();
+    let right = catalog.lesson("turn-on-mfa").expect("lesson").questions[0]
+        .options
+        .iter()
+        .position(|o| o.correct)
+        .expect("right");
+    let custom_id = quiz["components"][0]["components"][right]["custom_id"]
+        .as_str()
+        .unwrap_or("")
+        .to_string();
+    let id = app.fake.next_id();
+    // Clicked in the DM: no guild on the interaction.
+    let (callback, took) = app
+        .interact(payloads::component(
+            &id,
+            None,
+            &dm_channel,
+            LEARNER,
+            &custom_id,
+            None,
+            quiz.clone(),
+        ))
+        .await;
+    assert!(took < Duration::from_secs(3), "{took:?}");
+    assert_eq!(callback["type"], 7, "the quiz message is updated");
+    assert!(
+        callback["data"]["content"]
+            .as_str()
+            .unwrap_or("")
+            .contains("Correct"),
+        "{callback}"
+    );
+    assert_eq!(callback["data"]["components"], json!([]));
+    let counts = app.daemon.store().row_counts().await.expect("counts");
+    assert_eq!((counts.answers, counts.ledger), (1, 1));
+
+    // The multiple-select question is a select menu; its values are the choices.
+    if let Some(multi) = quizzes(&app.fake, &dm_channel)
+        .into_iter()
+        .find(|m| m["components"][0]["components"][0]["type"] == 3)
+    {
+        let id = app.fake.next_id();
+        let (cb, _) = app
+            .interact(payloads::component(
+                &id,
+                None,
+                &dm_channel,
+                LEARNER,
+                &first_custom_id(&multi),
+                Some(&["0"]),
+                multi.clone(),
+            ))
+            .await;
+        assert_eq!(cb["type"], 7);
+        assert_eq!(
+            app.daemon
+                .store()
+                .row_counts()
+                .await
+                .expect("counts")
+                .answers,
+            2
+        );
+    }
+    app.fake.assert_valid();
+    app.daemon.shutdown().await;
+}
+
+#[tokio::test]
+async fn slash_commands_with_options_and_subcommands() {
+    let app = spawn_discord_app().await;
+    let (cb, _) = app
+        .command(
+            LEARNER,
+            "nibble",
+            json!([{"name": "courses", "type": 1, "options": []}]),
+        )
+        .await;
+    assert!(
+        cb["data"]["content"]
+            .as_str()
+            .unwrap_or("")
+            .contains("security-awareness"),
+        "{cb}"
+    );
+    let (cb, _) = app.command(LEARNER, "points", json!([])).await;
+    assert!(
+        cb["data"]["content"]
+            .as_str()
+            .unwrap_or("")
+            .contains("points"),
+        "{cb}"
+    );
+    let registered = app
+        .fake
+        .requests("PUT /applications/{application_id}/guilds/{guild_id}/commands");
+    let names: Vec<&str> = registered[0]
+        .as_array()
+        .map(|a| a.iter().filter_map(|c| c["name"].as_str()).collect())
+        .unwrap_or_default();
+    for expected in [
+        "learn",
+        "points",
+        "leaderboard",
+        "badges",
+        "progress",
+        "partner",
+        "share",
+        "nibble",
+    ] {
+        assert!(
+            names.contains(&expected),
+            "{expected} not registered: {names:?}"
+        );
+    }
+    app.fake.assert_valid();
+    app.daemon.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_dropped_gateway_resumes_with_no_event_lost_or_doubled() {
+    let app = spawn_discord_app().await;
+    app.fake.drop_gateway();
+    // Dispatched while the bot is away: the RESUME replays it.
+    let id = app.fake.next_id();
+    let (cb, _) = app
+        .interact(payloads::command(
+            &id,
+            GUILD,
+            CHANNEL,
+            LEARNER,
+            "points",
+            json!([]),
+            "0",
+        ))
+        .await;
+    assert!(
+        cb["data"]["content"]
+            .as_str()
+            .unwrap_or("")
+            .contains("points")
+    );
+    assert!(app.fake.resumes() >= 1, "resumed, not re-identified");
+    assert_eq!(app.fake.identifies(), 1);
+
+    app.fake.request_reconnect();
+    app.fake
+        .wait_for("a resume after op 7", || {
+            (app.fake.resumes() >= 2).then_some(())
+        })
+        .await;
+    let id2 = app.fake.next_id();
+    app.interact(payloads::command(
+        &id2,
+        GUILD,
+        CHANNEL,
+        LEARNER,
+        "progress",
+        json!([]),
+        "0",
+    ))
+    .await;
+
+    app.fake.invalidate_session();
+    app.fake
+        .wait_for("a fresh identify after op 9", || {
+            (app.fake.identifies() >= 2).then_some(())
+        })
+        .await;
+    // The same interaction delivered twice is answered once.
+    let dup = app.fake.next_id();
+    let data = payloads::command(&dup, GUILD, CHANNEL, LEARNER, "learn", json!([]), "0");
+    app.fake.dispatch("INTERACTION_CREATE", data.clone());
+    app.fake.dispatch("INTERACTION_CREATE", data);
+    app.fake
+        .wait_for("the lesson", || {
+            app.fake
+                .requests("POST /users/@me/channels")
+                .first()
+                .cloned()
+        })
+        .await;
+    let store = app.daemon.store().clone();
+    crate::support::eventually("one delivery", || {
+        let store = store.clone();
+        async move { store.row_counts().await.is_ok_and(|c| c.deliveries == 1) }
+    })
+    .await;
+    assert_eq!(
+        app.fake
+            .callbacks()
+            .iter()
+            .filter(|(i, _)| *i == id)
+            .count(),
+        1
+    );
+    assert_eq!(
+        app.fake
+            .callbacks()
+            .iter()
+            .filter(|(i, _)| *i == dup)
+            .count(),
+        1,
+        "answered once"
+    );
+    app.daemon.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_429_storm_is_survived_with_nothing_lost_or_doubled() {
+    let app = spawn_discord_app().await;
+    let route = "POST /channels/{channel_id}/messages";
+    app.fake.inject(route, Fault::RateLimited(1.0), 3);
+    app.fake.inject(route, Fault::ServerError, 1);
+    let n = push(
+        &app.daemon,
+        Platform::Discord,
+        GUILD,
+        Recipient::Channel(CHANNEL.into()),
+        "sbi-model",
+    )
+    .await;
+    let store = app.daemon.store().clone();
+    crate::support::eventually("every message sent", || {
+        let store = store.clone();
+        async move {
+            store
+                .outbox_counts()
+                .await
+                .is_ok_and(|c| c.sent == n as i64)
+        }
+    })
+    .await;
+    assert_eq!(
+        app.fake.messages(CHANNEL).len(),
+        n,
+        "each message posted once"
+    );
+    assert_eq!(
+        app.fake.requests(route).len(),
+        n + 4,
+        "one request per refusal, no hammering"
+    );
+    app.daemon.shutdown().await;
+}
+
+#[tokio::test]
+async fn forged_interactions_are_rejected_and_write_nothing() {
+    let app = spawn_discord_app().await;
+    app.command(
+        LEARNER,
+        "learn",
+        json!([{"name": "topic", "type": 3, "value": "turn-on-mfa"}]),
+    )
+    .await;
+    let dm_channel = format!("7{}", &LEARNER[1..]);
+    app.fake
+        .wait_for("the DM quiz", || {
+            (quizzes(&app.fake, &dm_channel).len() >= 3).then_some(())
+        })
+        .await;
+    let n = push(
+        &app.daemon,
+        Platform::Discord,
+        OTHER_GUILD,
+        Recipient::Channel(OTHER_CHANNEL.into()),
+        "sbi-model",
+    )
+    .await;
+    app.fake
+        .wait_for("the other guild's quiz", || {
+            (app.fake.messages(OTHER_CHANNEL).len() >= n).then_some(())
+        })
+        .await;
+    let own = quizzes(&app.fake, &dm_channel)[0].clone();
+    let theirs = quizzes(&app.fake, OTHER_CHANNEL)[0].clone();
+    let before = app.daemon.store().row_counts().await.expect("counts");
+    let cases = [
+        (
+            None,
+            own.clone(),
+            first_custom_id(&own),
+            "sent to someone else",
+        ),
+        (
+            Some(GUILD),
+            own.clone(),
+            first_custom_id(&own),
+            "sent to someone else",
+        ),
+        (
+            Some(GUILD),
+            theirs.clone(),
+            first_custom_id(&theirs),
+            "doesn't exist here",
+        ),
+        (
+            Some(GUILD),
+            theirs.clone(),
+            "nb1:a:987654:0".to_string(),
+            "doesn't exist here",
+        ),
+        (Some(GUILD), theirs, "nb1:x".to_string(), "isn't valid"),
+    ];
+    for (guild, message, custom_id, expected) in cases {
+        let id = app.fake.next_id();
+        let (cb, _) = app
+            .interact(payloads::component(
+                &id, guild, CHANNEL, INTRUDER, &custom_id, None, message,
+            ))
+            .await;
+        assert_eq!(cb["type"], 4, "{cb}");
+        assert_eq!(cb["data"]["flags"], 64);
+        assert!(
+            cb["data"]["content"]
+                .as_str()
+                .unwrap_or("")
+                .contains(expected),
+            "{custom_id}: {cb}"
+        );
+    }
+    assert_eq!(
+        app.daemon.store().row_counts().await.expect("counts"),
+        before,
+        "a forged interaction wrote something"
+    );
+    app.fake.assert_valid();
+    app.daemon.shutdown().await;
+}

@@ -1,0 +1,112 @@
+//! Gateway payloads the fake sends, modelled on real captures (../shared/reference/discord/fixtures/
+//! accord-jl-captured): every field serenity requires is present, or it silently drops the event.
+
+use super::{APP_ID, BOT_ID, GUILD};
+use serde_json::{Value, json};
+
+pub fn user(id: &str) -> Value {
+    json!({"id": id, "username": format!("user{id}"), "discriminator": "0", "global_name": format!("Learner {}", &id[id.len() - 3..]), "avatar": null, "public_flags": 0, "flags": 0, "banner": null, "accent_color": null, "avatar_decoration_data": null, "collectibles": null, "primary_guild": null, "clan": null, "display_name_styles": null})
+}
+
+fn member(id: &str, permissions: &str) -> Value {
+    json!({"user": user(id), "roles": [], "joined_at": "2026-01-05T09:00:00.000000+00:00", "premium_since": null, "deaf": false, "mute": false, "pending": false, "nick": null, "avatar": null, "banner": null, "flags": 0, "communication_disabled_until": null, "unusual_dm_activity_until": null, "collectibles": null, "display_name_styles": null, "permissions": permissions})
+}
+
+pub fn ready(session: &str, addr: &str) -> Value {
+    json!({
+        "v": 10, "user_settings": {}, "user": {"id": BOT_ID, "username": "nibble", "discriminator": "0", "global_name": null, "avatar": null, "bot": true, "verified": true, "mfa_enabled": false, "email": null, "flags": 0, "primary_guild": null, "clan": null},
+        "guilds": [{"id": GUILD, "unavailable": true}, {"id": super::OTHER_GUILD, "unavailable": true}],
+        "session_id": session, "session_type": "normal", "resume_gateway_url": format!("ws://{addr}/gateway"),
+        "shard": [0, 1], "application": {"id": APP_ID, "flags": 8953856}, "presences": [], "private_channels": [], "relationships": [], "guild_join_requests": [], "geo_ordered_rtc_regions": ["rotterdam"], "auth_session_id_hash": "x", "_trace": ["[\"fake-gateway\",{\"micros\":0}]"]
+    })
+}
+
+pub fn guild_create(id: &str) -> Value {
+    json!({
+        "id": id, "name": format!("Guild {id}"), "icon": null, "splash": null, "discovery_splash": null, "banner": null, "description": null,
+        "owner_id": "830000000000000001", "afk_channel_id": null, "afk_timeout": 300, "verification_level": 1, "default_message_notifications": 1,
+        "explicit_content_filter": 0, "mfa_level": 0, "nsfw_level": 0, "premium_tier": 0, "premium_subscription_count": 0, "premium_progress_bar_enabled": false,
+        "preferred_locale": "en-US", "features": [], "system_channel_id": null, "system_channel_flags": 0, "rules_channel_id": null,
+        "public_updates_channel_id": null, "safety_alerts_channel_id": null, "vanity_url_code": null, "max_members": 500000, "max_video_channel_users": 25,
+        "max_stage_video_channel_users": 50, "application_id": null, "joined_at": "2026-01-05T09:00:00.000000+00:00", "large": false, "unavailable": false,
+        "member_count": 3, "lazy": true, "nsfw": false,
+        "roles": [{"id": id, "name": "@everyone", "color": 0, "colors": {"primary_color": 0, "secondary_color": null, "tertiary_color": null}, "hoist": false, "icon": null, "unicode_emoji": null, "position": 0, "permissions": "2248473465835073", "managed": false, "mentionable": false, "flags": 0, "tags": {}, "version": 1}],
+        "emojis": [], "stickers": [], "voice_states": [], "members": [member(BOT_ID, "8")], "presences": [], "stage_instances": [], "guild_scheduled_events": [],
+        "soundboard_sounds": [], "threads": [], "embedded_activities": [], "activity_instances": [], "version": 1,
+        "channels": [{"id": format!("{}1", &id[..17]), "type": 0, "name": "learning", "position": 0, "parent_id": null, "topic": null, "nsfw": false, "last_message_id": null, "rate_limit_per_user": 0, "permission_overwrites": [], "flags": 0, "version": 1}],
+    })
+}
+
+fn interaction_base(
+    id: &str,
+    kind: u8,
+    guild: Option<&str>,
+    channel: &str,
+    who: &str,
+    permissions: &str,
+) -> Value {
+    let mut v = json!({
+        "id": id, "application_id": APP_ID, "type": kind, "token": format!("tok-{id}"), "version": 1, "locale": "en-GB",
+        "channel_id": channel, "app_permissions": "2248473465835073", "entitlements": [], "entitlement_sku_ids": [],
+        "attachment_size_limit": 26214400, "context": if guild.is_some() { 0 } else { 1 },
+    });
+    match guild {
+        Some(g) => {
+            v["guild_id"] = json!(g);
+            v["guild_locale"] = json!("en-US");
+            v["guild"] = json!({"id": g, "locale": "en-US", "features": []});
+            v["member"] = member(who, permissions);
+            v["authorizing_integration_owners"] = json!({"0": g});
+            v["channel"] = json!({"id": channel, "type": 0, "guild_id": g, "name": "learning", "nsfw": false, "parent_id": null, "position": 0, "flags": 0, "permissions": "9007199254740991", "rate_limit_per_user": 0, "topic": null, "last_message_id": null});
+        }
+        None => {
+            v["user"] = user(who);
+            v["authorizing_integration_owners"] = json!({"0": "830000000000000001"});
+            v["channel"] = json!({"id": channel, "type": 1, "flags": 0, "last_message_id": null, "recipients": [user(who)]});
+        }
+    }
+    v
+}
+
+/// A slash command (type 2) with string options given as (name, value).
+pub fn command(
+    id: &str,
+    guild: &str,
+    channel: &str,
+    who: &str,
+    name: &str,
+    options: Value,
+    permissions: &str,
+) -> Value {
+    let mut v = interaction_base(id, 2, Some(guild), channel, who, permissions);
+    v["data"] = json!({"id": "840000000000000001", "name": name, "type": 1, "guild_id": guild, "options": options});
+    v
+}
+
+/// A button click or select-menu submit (type 3) on `message`.
+pub fn component(
+    id: &str,
+    guild: Option<&str>,
+    channel: &str,
+    who: &str,
+    custom_id: &str,
+    values: Option<&[&str]>,
+    message: Value,
+) -> Value {
+    let mut v = interaction_base(id, 3, guild, channel, who, "2248473465835073");
+    v["data"] = match values {
+        Some(vals) => json!({"custom_id": custom_id, "component_type": 3, "values": vals}),
+        None => json!({"custom_id": custom_id, "component_type": 2}),
+    };
+    v["message"] = message;
+    v
+}
+
+pub fn member_add(guild: &str, who: &str) -> Value {
+    let mut m = member(who, "0");
+    m["guild_id"] = json!(guild);
+    if let Some(o) = m.as_object_mut() {
+        o.remove("permissions");
+    }
+    m
+}
