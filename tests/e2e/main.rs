@@ -4,6 +4,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod both_platforms;
 mod cli;
 mod daemon;
 mod discord;

@@ -61,9 +61,7 @@ async fn serve(state: Arc<State>, mut socket: WebSocket) {
                 None => break,
             },
             frame = socket.recv() => match frame {
-                Some(Ok(Message::Text(text))) => {
-                    if !on_frame(&state, &tx, &text) { break; }
-                }
+                Some(Ok(Message::Text(text))) if !on_frame(&state, &tx, &text) => break,
                 Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break,
                 _ => {}
             },
