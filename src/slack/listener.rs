@@ -106,23 +106,33 @@ impl Inbound {
         }
     }
 
-    /// Hands the event to the engine; a slow engine does not hold the acknowledgement back.
-    async fn handle_in_time(self: &Arc<Self>, event: Event) -> Option<Reply> {
+    /// Hands the event to the engine; the work goes on in its own task whatever happens here.
+    fn start(&self, event: Event) -> Work {
         let engine = self.engine.clone();
-        let work = tokio::spawn(async move {
+        Work(tokio::spawn(async move {
             engine.handle(event).await.unwrap_or_else(|e| {
                 tracing::error!(error = %e, "Slack event failed");
                 Reply::Ephemeral(Message::text(e.user_message()))
             })
-        });
-        match tokio::time::timeout(ACK_BUDGET, work).await {
-            Ok(Ok(reply)) => Some(reply),
-            Ok(Err(e)) => {
-                tracing::error!(error = %e, "Slack event task failed");
-                None
-            }
+        }))
+    }
+}
+
+/// The engine's work on one envelope.
+struct Work(tokio::task::JoinHandle<Reply>);
+
+impl Work {
+    /// The reply if it comes within the acknowledgement budget; a slow engine does not hold the
+    /// acknowledgement back (the work carries on, and `finish` still gets its reply).
+    async fn within_budget(&mut self) -> Option<Reply> {
+        match tokio::time::timeout(ACK_BUDGET, &mut self.0).await {
+            Ok(reply) => Some(reply.unwrap_or(Reply::None)),
             Err(_) => None,
         }
+    }
+
+    async fn finish(self) -> Reply {
+        self.0.await.unwrap_or(Reply::None)
     }
 }
 
@@ -171,7 +181,8 @@ async fn on_push(
         }
         _ => return Ok(()),
     };
-    inbound.handle_in_time(event).await;
+    let mut work = inbound.start(event);
+    work.within_budget().await;
     Ok(())
 }
 
@@ -204,10 +215,19 @@ async fn on_command(
             kind,
         )
         .await;
-    Ok(match inbound.handle_in_time(event).await {
+    let (channel, user) = (ev.channel_id.to_string(), ev.user_id.to_string());
+    let mut work = inbound.start(event);
+    Ok(match work.within_budget().await {
         Some(Reply::Ephemeral(m)) | Some(Reply::UpdateSource(m)) => ephemeral(&m),
         Some(Reply::None) => SlackCommandEventResponse::new(SlackMessageContent::new()),
-        None => ephemeral(&Message::text("⏳ On it, the answer follows in a moment.")),
+        None => {
+            // Too slow for the acknowledgement: the answer follows as an ephemeral message.
+            tokio::spawn(async move {
+                let reply = work.finish().await;
+                show_reply(&inbound, &channel, &user, None, Some(reply)).await;
+            });
+            ephemeral(&Message::text("⏳ On it, the answer follows in a moment."))
+        }
     })
 }
 
@@ -265,9 +285,17 @@ async fn on_interaction(
             EventKind::Button { payload, values },
         )
         .await;
-    let reply = inbound.handle_in_time(event).await;
-    // The acknowledgement goes out when this returns; the visible answer follows right after.
-    tokio::spawn(async move { show_reply(&inbound, &channel, &user, ts, reply).await });
+    let mut work = inbound.start(event);
+    let early = work.within_budget().await;
+    // The acknowledgement goes out when this returns; the visible answer follows right after,
+    // however long the engine took.
+    tokio::spawn(async move {
+        let reply = match early {
+            Some(reply) => reply,
+            None => work.finish().await,
+        };
+        show_reply(&inbound, &channel, &user, ts, Some(reply)).await;
+    });
     Ok(())
 }
 

@@ -13,7 +13,7 @@ impl Store {
         .await?;
         let started = Instant::now();
         for i in 0..n {
-            let mut tx = self.pool.begin().await?;
+            let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
             sqlx::query("INSERT INTO bench_rows (body) VALUES ($1)")
                 .bind(format!("row {i}"))
                 .execute(&mut *tx)

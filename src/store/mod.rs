@@ -107,8 +107,11 @@ impl Store {
         Ok(store)
     }
 
+    /// A write transaction. IMMEDIATE takes the write lock up front: a deferred transaction that
+    /// read first could not upgrade after another connection committed (SQLITE_BUSY_SNAPSHOT, which
+    /// the busy timeout does not cover).
     pub async fn begin(&self) -> Result<Tx<'static>, StoreError> {
-        Ok(self.pool.begin().await?)
+        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
     }
 
     /// A nested transaction (a savepoint): rolled back alone, committed with its parent.

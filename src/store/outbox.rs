@@ -59,7 +59,8 @@ impl Store {
         now: DateTime<Utc>,
         limit: i64,
     ) -> Result<Vec<OutboxRow>, StoreError> {
-        let mut tx = self.begin().await?;
+        // On the fsyncing connection: the claim, and every commit before it, is on disk before we send.
+        let mut tx = self.durable.begin_with("BEGIN IMMEDIATE").await?;
         let rows: Vec<OutboxRow> = sqlx::query_as(&format!(
             "{ROW_SQL} WHERE o.state = 'pending' AND o.next_attempt_at <= $1 ORDER BY o.id LIMIT $2"
         ))

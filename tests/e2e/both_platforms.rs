@@ -97,11 +97,20 @@ async fn one_daemon_serves_slack_and_discord_and_keeps_tenants_apart() {
         ),
     );
     slack.ack(&id).await;
-    slack
+    let result = slack
         .wait_for("the Slack result", || {
-            slack.requests("chat.update").first().cloned()
+            slack
+                .requests("chat.update")
+                .first()
+                .cloned()
+                .or_else(|| slack.requests("chat.postEphemeral").first().cloned())
         })
         .await;
+    assert!(
+        result["text"].as_str().unwrap_or("").contains("Correct"),
+        "{result}\n{:#?}",
+        slack.all_requests()
+    );
 
     // Discord: a learner pulls the same lesson.
     let cmd_id = discord.next_id();

@@ -358,3 +358,37 @@ async fn concurrent_clicks_on_one_question_award_once() {
     assert_eq!(correct, 1);
     assert_eq!(app.store.row_counts().await.expect("counts").ledger, 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn engine_writes_and_outbox_claims_interleave_without_busy_errors() {
+    let app = std::sync::Arc::new(spawn_app().await);
+    let sender = {
+        let app = app.clone();
+        tokio::spawn(async move {
+            for _ in 0..200 {
+                app.dispatcher
+                    .run_pass()
+                    .await
+                    .expect("a dispatcher pass never fails on a busy database");
+                tokio::task::yield_now().await;
+            }
+        })
+    };
+    let mut learners = Vec::new();
+    for i in 0..60 {
+        let app = app.clone();
+        learners.push(tokio::spawn(async move {
+            app.command(&user(&format!("U-{i}")), "learn", "").await
+        }));
+    }
+    for l in learners {
+        let reply = l.await.expect("join");
+        assert!(
+            reply_text(&reply).contains("by DM"),
+            "{}",
+            reply_text(&reply)
+        );
+    }
+    sender.await.expect("dispatcher task");
+    assert_eq!(app.store.row_counts().await.expect("counts").deliveries, 60);
+}
