@@ -89,7 +89,7 @@ fn real_main(cli: Cli) -> Result<ExitCode> {
     if let Some(db) = &cli.database {
         config.database.url = db.clone();
     }
-    init_logging(&config, matches!(cli.command, Command::Run));
+    init_logging(&config, &cli.command);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -151,12 +151,13 @@ fn database_exists(url: &str) -> bool {
     std::path::Path::new(path).exists()
 }
 
-fn init_logging(config: &Config, daemon: bool) {
-    // The demo and one-shot commands print their own output; only warnings go to the log there.
-    let filter = if daemon {
-        config.log.filter.clone()
-    } else {
-        "warn".to_string()
+fn init_logging(config: &Config, command: &Command) {
+    // One-shot commands print their own output: only warnings go to the log there, and the demo,
+    // whose transcript shows refused clicks on purpose, logs errors only.
+    let filter = match command {
+        Command::Run => config.log.filter.clone(),
+        Command::Demo { .. } => "error".to_string(),
+        _ => "warn".to_string(),
     };
     let filter = std::env::var("RUST_LOG").unwrap_or(filter);
     tracing_subscriber::fmt()

@@ -6,6 +6,7 @@ mod lesson_file;
 mod markdown;
 mod parts;
 mod problem;
+mod questions;
 
 pub use catalog::{Catalog, ReloadOutcome, load_catalog};
 pub use markdown::to_blocks;

@@ -1,6 +1,9 @@
 //! `nibble demo`: a simulated team learning for several days on the local platform, as a transcript.
 
+mod learners;
+mod run;
 mod sim;
+mod summary;
 mod team;
 
 pub use team::Rng;
@@ -48,4 +51,4 @@ pub struct DemoSummary {
     pub ledger_mismatches: usize,
 }
 
-pub use sim::run;
+pub use run::run;

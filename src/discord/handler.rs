@@ -3,6 +3,7 @@
 
 use super::commands::{args_of, definitions};
 use super::render::{EPHEMERAL, render_message};
+use super::respond::{respond_in_time, send_response, with_flags};
 use super::{DiscordError, DiscordPlatform};
 use crate::chat::{Event, EventKind, Message, Platform, Reply, UserRef};
 use crate::config::CommandScope;
@@ -10,14 +11,9 @@ use crate::engine::Engine;
 use serde_json::{Value, json};
 use serenity::all::{
     Command, CommandInteraction, ComponentInteraction, ComponentInteractionDataKind, Context,
-    EventHandler, GatewayIntents, Interaction, InteractionId, Member, Permissions, Ready,
-    ShardManager, User,
+    EventHandler, GatewayIntents, Interaction, Member, Permissions, Ready, ShardManager, User,
 };
 use std::sync::Arc;
-use std::time::Duration;
-
-/// Past this the interaction is deferred, well inside Discord's 3 seconds.
-const RESPOND_BUDGET: Duration = Duration::from_millis(2000);
 
 struct Handler {
     engine: Engine,
@@ -229,61 +225,6 @@ impl Handler {
             .collect();
         send_response(ctx, c.id, &c.token, 8, json!({"choices": choices})).await;
     }
-}
-
-fn with_flags(mut data: Value, flags: u64) -> Value {
-    data["flags"] = json!(flags);
-    data
-}
-
-/// An interaction callback of `kind` (4 message, 5/6 deferred, 7 update, 8 autocomplete).
-async fn send_response(ctx: &Context, id: InteractionId, token: &str, kind: u8, data: Value) {
-    let mut body = json!({"type": kind});
-    if !data.is_null() {
-        body["data"] = data;
-    }
-    if let Err(e) = ctx
-        .http
-        .create_interaction_response(id, token, &body, Vec::new())
-        .await
-    {
-        tracing::warn!(error = %e, "cannot answer the interaction");
-    }
-}
-
-/// The engine's reply if it comes within the budget. Otherwise the interaction is deferred
-/// (`defer_kind` 5 for commands, 6 for components), the reply edits the original response when it
-/// comes, and None is returned.
-async fn respond_in_time(
-    ctx: &Context,
-    id: InteractionId,
-    token: &str,
-    mut work: tokio::task::JoinHandle<Reply>,
-    defer_kind: u8,
-) -> Option<Reply> {
-    if let Ok(reply) = tokio::time::timeout(RESPOND_BUDGET, &mut work).await {
-        return Some(reply.unwrap_or(Reply::None));
-    }
-    let flags = if defer_kind == 5 {
-        json!({"flags": EPHEMERAL})
-    } else {
-        Value::Null
-    };
-    send_response(ctx, id, token, defer_kind, flags).await;
-    if let Ok(Reply::Ephemeral(m) | Reply::UpdateSource(m)) = work.await {
-        let mut body = render_message(&m);
-        if defer_kind == 6 {
-            body["components"] = json!([]);
-        }
-        if let Err(e) = ctx
-            .http
-            .edit_original_interaction_response(token, &body, Vec::new())
-            .await
-        {
-            tracing::warn!(error = %e, "cannot send the deferred answer");
-        }
-    }
-    None
 }
 
 #[serenity::async_trait]

@@ -4,6 +4,7 @@ mod commands;
 mod handler;
 mod pacing;
 mod render;
+mod respond;
 
 pub use handler::DiscordListener;
 pub use render::{EPHEMERAL, nonce_for, render_message};

@@ -1,18 +1,15 @@
 //! Socket Mode: envelopes in (messages, joins, slash commands, button clicks), acknowledged in time.
 
 use super::render::{TOGGLE_PREFIX, render};
+use super::reply::{Work, show_reply};
 use super::{Connector, SlackError, SlackPlatform};
 use crate::chat::{Event, EventKind, Message, Platform, Reply, UserRef};
 use crate::engine::Engine;
 use slack_morphism::prelude::*;
 use std::sync::Arc;
-use std::time::Duration;
 
-/// Slack wants every envelope acknowledged within 3 seconds; we answer well before that.
-const ACK_BUDGET: Duration = Duration::from_millis(2300);
-
-struct Inbound {
-    platform: Arc<SlackPlatform>,
+pub(super) struct Inbound {
+    pub(super) platform: Arc<SlackPlatform>,
     engine: Engine,
 }
 
@@ -115,24 +112,6 @@ impl Inbound {
                 Reply::Ephemeral(Message::text(e.user_message()))
             })
         }))
-    }
-}
-
-/// The engine's work on one envelope.
-struct Work(tokio::task::JoinHandle<Reply>);
-
-impl Work {
-    /// The reply if it comes within the acknowledgement budget; a slow engine does not hold the
-    /// acknowledgement back (the work carries on, and `finish` still gets its reply).
-    async fn within_budget(&mut self) -> Option<Reply> {
-        match tokio::time::timeout(ACK_BUDGET, &mut self.0).await {
-            Ok(reply) => Some(reply.unwrap_or(Reply::None)),
-            Err(_) => None,
-        }
-    }
-
-    async fn finish(self) -> Reply {
-        self.0.await.unwrap_or(Reply::None)
     }
 }
 
@@ -297,33 +276,4 @@ async fn on_interaction(
         show_reply(&inbound, &channel, &user, ts, Some(reply)).await;
     });
     Ok(())
-}
-
-async fn show_reply(
-    inbound: &Inbound,
-    channel: &str,
-    user: &str,
-    ts: Option<SlackTs>,
-    reply: Option<Reply>,
-) {
-    let session = inbound.platform.session();
-    let result = match (reply, ts) {
-        (Some(Reply::UpdateSource(m)), Some(ts)) => {
-            let request =
-                SlackApiChatUpdateRequest::new(channel.to_string().into(), render(&m), ts);
-            session.chat_update(&request).await.map(|_| ())
-        }
-        (Some(Reply::Ephemeral(m)) | Some(Reply::UpdateSource(m)), _) => {
-            let request = SlackApiChatPostEphemeralRequest::new(
-                channel.to_string().into(),
-                user.to_string().into(),
-                render(&m),
-            );
-            session.chat_post_ephemeral(&request).await.map(|_| ())
-        }
-        _ => Ok(()),
-    };
-    if let Err(e) = result {
-        tracing::warn!(error = %e, "could not show the answer's result in Slack");
-    }
 }

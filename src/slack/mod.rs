@@ -3,6 +3,7 @@
 mod listener;
 mod mrkdwn;
 mod render;
+mod reply;
 mod users;
 
 pub use listener::SlackListener;

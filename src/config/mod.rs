@@ -1,8 +1,15 @@
 //! Settings: a TOML file plus `NIBBLE_<SECTION>_<KEY>` environment overrides, validated with key names.
 
+mod env;
+mod platforms;
+
+pub use env::SECRET_VARS;
+pub use platforms::{CommandScope, DiscordConfig, SlackConfig};
+
 use crate::chat::DispatcherConfig;
 use crate::domain::points::PointsRules;
 use crate::store::Durability;
+use env::apply_env;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
@@ -35,81 +42,6 @@ pub struct Config {
     pub log: LogConfig,
     pub slack: SlackConfig,
     pub discord: DiscordConfig,
-}
-
-/// `[discord]`: the Discord adapter (gateway + REST). Token from NIBBLE_DISCORD_TOKEN or `token_file`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct DiscordConfig {
-    pub enabled: bool,
-    /// Send REST calls to this base URL instead of https://discord.com (tests use a local fake).
-    /// When set, serenity's own rate limiter is off and nibble's pacing alone applies.
-    pub api_url: Option<String>,
-    pub token_file: Option<PathBuf>,
-    /// Role names whose holders are team leads (members with Manage Server always are).
-    pub team_lead_roles: Vec<String>,
-    /// Role names whose holders are community moderators.
-    pub moderator_roles: Vec<String>,
-    /// Register slash commands per guild ("guild", instant) or globally ("global").
-    pub command_scope: CommandScope,
-    /// Most REST requests per second nibble makes (Discord's global limit is 50).
-    pub max_requests_per_second: u32,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum CommandScope {
-    Guild,
-    Global,
-}
-
-impl Default for DiscordConfig {
-    fn default() -> Self {
-        Self {
-            enabled: false,
-            api_url: None,
-            token_file: None,
-            team_lead_roles: Vec::new(),
-            moderator_roles: Vec::new(),
-            command_scope: CommandScope::Guild,
-            max_requests_per_second: 40,
-        }
-    }
-}
-
-/// `[slack]`: the Slack adapter (Socket Mode). Tokens come from NIBBLE_SLACK_BOT_TOKEN and
-/// NIBBLE_SLACK_APP_TOKEN, or from the files named here; never from this file itself.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct SlackConfig {
-    pub enabled: bool,
-    /// Web API base URL (tests point it at a local fake).
-    pub api_url: String,
-    pub bot_token_file: Option<PathBuf>,
-    pub app_token_file: Option<PathBuf>,
-    /// Member ids holding the team-lead role besides workspace admins and owners.
-    pub team_leads: Vec<String>,
-    /// Pace Web API calls per Slack's method tiers (leave on outside tests).
-    pub pace_requests: bool,
-    /// Seconds to wait before reconnecting a dropped Socket Mode connection (doubles on failures).
-    pub reconnect_backoff_secs: u64,
-    /// Socket Mode connections to keep open (Slack allows up to 10; each envelope goes to one).
-    pub connections: u32,
-}
-
-impl Default for SlackConfig {
-    fn default() -> Self {
-        Self {
-            enabled: false,
-            api_url: "https://slack.com/api".into(),
-            bot_token_file: None,
-            app_token_file: None,
-            team_leads: Vec::new(),
-            pace_requests: true,
-            reconnect_backoff_secs: 2,
-            connections: 2,
-        }
-    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -175,17 +107,6 @@ impl Default for LogConfig {
         }
     }
 }
-
-/// Sections whose scalar keys the environment may override.
-const SECTIONS: &[&str] = &[
-    "database", "lessons", "points", "outbox", "log", "slack", "discord",
-];
-/// Secrets are read by the adapters themselves, never merged into the settings.
-pub const SECRET_VARS: &[&str] = &[
-    "NIBBLE_SLACK_BOT_TOKEN",
-    "NIBBLE_SLACK_APP_TOKEN",
-    "NIBBLE_DISCORD_TOKEN",
-];
 
 impl Config {
     /// Reads the file (if any), applies `NIBBLE_*` overrides from `env`, and validates.
@@ -287,43 +208,6 @@ impl Config {
             ..DispatcherConfig::default()
         }
     }
-}
-
-/// `NIBBLE_DATABASE_URL=…` sets `[database] url`. Values are read as TOML scalars when they parse
-/// (numbers, booleans), else as strings. Returns false for variables that are not settings (tokens,
-/// test hooks), which are read elsewhere.
-fn apply_env(table: &mut toml::Table, var: &str, value: String) -> Result<bool, ConfigError> {
-    let Some(rest) = var.strip_prefix("NIBBLE_") else {
-        return Ok(false);
-    };
-    if SECRET_VARS.contains(&var) {
-        return Ok(false);
-    }
-    let lower = rest.to_lowercase();
-    let Some(section) = SECTIONS
-        .iter()
-        .find(|s| lower.starts_with(&format!("{s}_")))
-    else {
-        return Ok(false);
-    };
-    let key = lower[section.len() + 1..].to_string();
-    let parsed = format!("v = {value}")
-        .parse::<toml::Table>()
-        .ok()
-        .and_then(|mut t| t.remove("v"))
-        .filter(|v| !v.is_table() && !v.is_array())
-        .unwrap_or(toml::Value::String(value));
-    let entry = table
-        .entry(section.to_string())
-        .or_insert_with(|| toml::Value::Table(toml::Table::new()));
-    let Some(section_table) = entry.as_table_mut() else {
-        return Err(ConfigError::Env {
-            var: var.to_string(),
-            message: format!("`{section}` in the config file is not a table"),
-        });
-    };
-    section_table.insert(key, parsed);
-    Ok(true)
 }
 
 #[cfg(test)]

@@ -1,0 +1,207 @@
+//! The demo's week: daily pushes, learners acting in their own order, faults on day three.
+
+use super::team::{Learner, Rng, team};
+use super::{DemoError, DemoOptions, DemoSummary};
+use crate::chat::{Dispatcher, DispatcherConfig, SendError};
+use crate::clock::{Clock, ManualClock};
+use crate::content::load_catalog;
+use crate::domain::points::PointsRules;
+use crate::engine::{CatalogHandle, Engine, PushOutcome, Recipient};
+use crate::local::LocalPlatform;
+use crate::store::{Durability, Store};
+use chrono::{Datelike, Duration, TimeZone, Utc};
+use std::collections::HashMap;
+use std::io::Write;
+use std::sync::Arc;
+
+use super::sim::{CHANNEL, CHANNEL_COURSE, DRIP_COURSE, Sim};
+
+pub async fn run(opts: &DemoOptions, out: &mut dyn Write) -> Result<DemoSummary, DemoError> {
+    let catalog = load_catalog(&opts.lessons_dir).map_err(DemoError::Lessons)?;
+    for suffix in ["", "-wal", "-shm"] {
+        let path = std::path::PathBuf::from(format!("{}{suffix}", opts.database.display()));
+        match std::fs::remove_file(&path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                return Err(DemoError::Reset { path, source: e });
+            }
+            _ => {}
+        }
+    }
+    let store = Store::open(&opts.database.display().to_string(), Durability::Normal).await?;
+    let start = Utc
+        .with_ymd_and_hms(2026, 1, 5, 8, 55, 0)
+        .single()
+        .unwrap_or_default();
+    let clock = Arc::new(ManualClock::new(start));
+    store.sync_catalog(&catalog, clock.now()).await?;
+    let platform = Arc::new(LocalPlatform::new());
+    let dispatcher = Dispatcher::new(
+        store.clone(),
+        vec![platform.clone()],
+        clock.clone(),
+        DispatcherConfig::default(),
+    );
+    let handle = CatalogHandle::new(catalog.clone());
+    let engine = Engine::start(
+        store.clone(),
+        handle,
+        clock.clone(),
+        PointsRules::default(),
+        dispatcher.waker(),
+    );
+    let mut rng = Rng::new(opts.seed);
+    let learners = team(&mut rng);
+    writeln!(
+        out,
+        "nibble demo: a team of {} learning for {} days (seed {})",
+        learners.len(),
+        opts.days,
+        opts.seed
+    )?;
+    writeln!(
+        out,
+        "Database: {} (fresh; read it afterwards with `nibble report --database {}`)",
+        opts.database.display(),
+        opts.database.display()
+    )?;
+    writeln!(
+        out,
+        "Lessons: {} courses, {} lessons from {}",
+        catalog.courses().len(),
+        catalog.lesson_count(),
+        opts.lessons_dir.display()
+    )?;
+    writeln!(
+        out,
+        "Each weekday a drip sends the next “{DRIP_COURSE}” lesson by DM; Mon/Wed/Fri the {CHANNEL} channel gets a “{CHANNEL_COURSE}” lesson."
+    )?;
+    writeln!(
+        out,
+        "Full conversations are shown for {} and {}; the others are summed up.",
+        learners[0].user.name, learners[2].user.name
+    )?;
+    let mut sim = Sim {
+        out,
+        engine,
+        dispatcher,
+        platform,
+        clock,
+        store: store.clone(),
+        catalog: Arc::new(catalog),
+        cursor: 0,
+        inbox: HashMap::new(),
+        channel_cards: Vec::new(),
+        names: learners
+            .iter()
+            .map(|l| (l.user.id.clone(), l.user.name.clone()))
+            .collect(),
+        featured: vec![learners[0].user.id.clone(), learners[2].user.id.clone()],
+        seq: 0,
+        retried: 0,
+    };
+    let mut forged = false;
+    let mut double = false;
+    for day in 0..opts.days {
+        let morning = start + Duration::days(i64::from(day));
+        sim.clock.set(morning);
+        let weekday = morning.weekday();
+        writeln!(
+            sim.out,
+            "\n━━ {} {} ━━",
+            weekday,
+            morning.format("%-d %B %Y")
+        )?;
+        if day == 2 {
+            writeln!(
+                sim.out,
+                "(the platform will answer the first send with 429 Too Many Requests and the second with a 503)"
+            )?;
+            sim.platform.inject_faults([
+                SendError::RateLimited {
+                    retry_after: std::time::Duration::from_secs(30),
+                },
+                SendError::Transient("503 Service Unavailable".into()),
+            ]);
+        }
+        for l in &learners {
+            let push = sim
+                .push(Recipient::Member(l.user.clone()), DRIP_COURSE, "demo-drip")
+                .await?;
+            if push == PushOutcome::CourseFinished && sim.featured.contains(&l.user.id) {
+                writeln!(
+                    sim.out,
+                    "{}  ({} has finished “{DRIP_COURSE}”)",
+                    sim.time(),
+                    l.user.name
+                )?;
+            }
+        }
+        if day % 2 == 0 {
+            sim.clock.set(morning + Duration::minutes(5));
+            sim.push(
+                Recipient::Channel(CHANNEL.into()),
+                CHANNEL_COURSE,
+                "demo-channel",
+            )
+            .await?;
+        }
+        sim.flush().await?;
+        if day == 1 {
+            forged |= sim.forge_click(&learners[1]).await?;
+        }
+        let mut order: Vec<&Learner> = learners.iter().collect();
+        order.sort_by_key(|l| l.arrival);
+        let mut day_stats: Vec<(String, usize, usize)> = Vec::new();
+        for l in order {
+            let at = morning + Duration::minutes(5 + l.arrival);
+            if at > sim.clock.now() {
+                sim.clock.set(at);
+            }
+            let (mut answered, mut right) = (0, 0);
+            if l.eager && day == 1 {
+                sim.command(&l.user, "learn", "").await?;
+                sim.flush().await?;
+            }
+            if rng.chance(l.diligence) {
+                let cards = sim.inbox.remove(&l.user.id).unwrap_or_default();
+                for (i, card) in cards.iter().enumerate() {
+                    let (a, r) = sim.answer(l, card, &mut rng).await?;
+                    answered += a;
+                    right += r;
+                    if !double && l.user.id == "U003" && i == 0 {
+                        double |= sim.click_again(l, card).await?;
+                    }
+                }
+            }
+            if l.social && rng.chance(0.7) {
+                for card in sim.channel_cards.clone() {
+                    let (a, r) = sim.answer(l, &card, &mut rng).await?;
+                    answered += a;
+                    right += r;
+                }
+            }
+            if !sim.featured.contains(&l.user.id) {
+                day_stats.push((l.user.name.clone(), answered, right));
+            }
+        }
+        sim.channel_cards.clear();
+        sim.flush().await?;
+        let summary: Vec<String> = day_stats
+            .iter()
+            .map(|(n, a, r)| {
+                if *a == 0 {
+                    format!("{n} skipped")
+                } else {
+                    format!("{n} {r}/{a}")
+                }
+            })
+            .collect();
+        writeln!(
+            sim.out,
+            "{}  others today (right/answered): {}",
+            sim.time(),
+            summary.join(", ")
+        )?;
+    }
+    sim.finish(forged, double).await
+}
