@@ -91,4 +91,12 @@ pub trait ChatPlatform: Send + Sync + 'static {
         &'a self,
         out: &'a Outgoing,
     ) -> BoxFuture<'a, Result<InDoubt, SendError>>;
+
+    /// Opens a discussion thread under a message this platform posted (`message` is the reference
+    /// `send` returned) and returns the destination that posts into it.
+    fn open_thread<'a>(
+        &'a self,
+        message: &'a SentRef,
+        title: &'a str,
+    ) -> BoxFuture<'a, Result<Destination, SendError>>;
 }

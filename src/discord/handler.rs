@@ -262,6 +262,35 @@ impl EventHandler for Handler {
         }
     }
 
+    /// Guild messages: replies in threads the bot opened are marked as thread replies.
+    async fn message(&self, ctx: Context, msg: serenity::all::Message) {
+        if msg.author.bot {
+            return;
+        }
+        let Some(guild) = msg.guild_id else { return };
+        let channel = msg.channel_id.get();
+        let thread = self
+            .platform
+            .opened_thread(channel)
+            .then(|| channel.to_string());
+        let kind = EventKind::Message {
+            text: msg.content.clone(),
+            thread,
+        };
+        let key = format!("discord:message:{}", msg.id);
+        let event = self
+            .event(
+                &ctx,
+                key,
+                (Some(guild.to_string()), channel.to_string()),
+                &msg.author,
+                None,
+                kind,
+            )
+            .await;
+        let _ = self.spawn_engine(event).await;
+    }
+
     async fn guild_member_addition(&self, ctx: Context, member: Member) {
         let key = format!(
             "discord:join:{}:{}:{}",

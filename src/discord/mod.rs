@@ -40,6 +40,8 @@ pub struct DiscordPlatform {
     config: DiscordConfig,
     pacer: Pacer,
     dms: Mutex<HashMap<String, ChannelId>>,
+    /// Threads this process opened: messages there are replies to the bot's prompts.
+    threads: Mutex<std::collections::HashSet<u64>>,
 }
 
 impl std::fmt::Debug for DiscordPlatform {
@@ -77,7 +79,16 @@ impl DiscordPlatform {
             pacer: Pacer::per_second(config.max_requests_per_second),
             config: config.clone(),
             dms: Mutex::new(HashMap::new()),
+            threads: Mutex::new(std::collections::HashSet::new()),
         }))
+    }
+
+    /// Whether the bot opened this thread (in this process's lifetime).
+    pub(crate) fn opened_thread(&self, channel: u64) -> bool {
+        self.threads
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .contains(&channel)
     }
 
     /// The channel to post to; a member's DM channel is created once (paced: Discord throttles it).
@@ -155,6 +166,44 @@ impl ChatPlatform for DiscordPlatform {
                 .await
                 .map_err(send_error)?;
             Ok(format!("{}:{}", sent.channel_id, sent.id))
+        })
+    }
+
+    /// Creates a public thread from the message (it becomes the thread's starter).
+    fn open_thread<'a>(
+        &'a self,
+        message: &'a SentRef,
+        title: &'a str,
+    ) -> BoxFuture<'a, Result<Destination, SendError>> {
+        Box::pin(async move {
+            let parse = |s: &str| s.parse::<u64>().ok().filter(|n| *n > 0);
+            let (channel, id) = message
+                .split_once(':')
+                .and_then(|(c, m)| Some((parse(c)?, parse(m)?)))
+                .ok_or_else(|| {
+                    SendError::Permanent(format!("`{message}` is not a Discord message reference"))
+                })?;
+            let name: String = title.chars().take(100).collect();
+            let body = serde_json::json!({"name": name, "auto_archive_duration": 1440});
+            self.pacer.wait().await;
+            let thread = self
+                .http
+                .create_thread_from_message(
+                    ChannelId::new(channel),
+                    serenity::model::id::MessageId::new(id),
+                    &body,
+                    None,
+                )
+                .await
+                .map_err(send_error)?;
+            self.threads
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(thread.id.get());
+            Ok(Destination::Thread {
+                channel: channel.to_string(),
+                thread: thread.id.to_string(),
+            })
         })
     }
 

@@ -105,6 +105,31 @@ impl ChatPlatform for LocalPlatform {
         })
     }
 
+    fn open_thread<'a>(
+        &'a self,
+        message: &'a SentRef,
+        _title: &'a str,
+    ) -> BoxFuture<'a, Result<Destination, SendError>> {
+        Box::pin(async move {
+            let st = self.lock();
+            let Some(parent) = st.posted.iter().find(|p| &p.reference == message) else {
+                return Err(SendError::Permanent(format!(
+                    "no message `{message}` to open a thread on"
+                )));
+            };
+            let channel = match &parent.destination {
+                Destination::Channel { channel } | Destination::Thread { channel, .. } => {
+                    channel.clone()
+                }
+                Destination::Member { user } => format!("dm:{user}"),
+            };
+            Ok(Destination::Thread {
+                channel,
+                thread: message.clone(),
+            })
+        })
+    }
+
     fn resolve_in_doubt<'a>(
         &'a self,
         out: &'a Outgoing,

@@ -187,6 +187,23 @@ impl ChatPlatform for SlackPlatform {
         })
     }
 
+    /// On Slack a message's replies are its thread: the thread is the message's `ts`.
+    fn open_thread<'a>(
+        &'a self,
+        message: &'a SentRef,
+        _title: &'a str,
+    ) -> BoxFuture<'a, Result<Destination, SendError>> {
+        Box::pin(async move {
+            let (channel, ts) = message.split_once(':').ok_or_else(|| {
+                SendError::Permanent(format!("`{message}` is not a Slack message reference"))
+            })?;
+            Ok(Destination::Thread {
+                channel: channel.to_string(),
+                thread: ts.to_string(),
+            })
+        })
+    }
+
     /// Looks for the delivery's metadata in the channel's recent history before anything is resent.
     fn resolve_in_doubt<'a>(
         &'a self,

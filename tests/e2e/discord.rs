@@ -20,6 +20,7 @@ pub const INTRUDER: &str = "830000000000000666";
 pub struct DiscordApp {
     pub fake: FakeDiscord,
     pub daemon: Daemon,
+    pub adapters: Adapters,
     _dir: tempfile::TempDir,
 }
 
@@ -46,6 +47,7 @@ pub async fn spawn_discord_app() -> DiscordApp {
     DiscordApp {
         fake,
         daemon,
+        adapters,
         _dir: dir,
     }
 }
@@ -180,6 +182,9 @@ fn the_fakes_payloads_deserialise_into_serenitys_types() {
         matches!(select, Ok(Interaction::Component(_))),
         "{select:?}"
     );
+    let posted: Result<Message, _> =
+        serde_json::from_value(payloads::message_create("5", GUILD, CHANNEL, LEARNER, "hi"));
+    assert!(posted.is_ok(), "{posted:?}");
     let member: Result<Member, _> = serde_json::from_value(payloads::member_add(GUILD, LEARNER));
     assert!(member.is_ok(), "{member:?}");
 }
@@ -417,6 +422,83 @@ async fn slash_commands_with_options_and_subcommands() {
             "{expected} not registered: {names:?}"
         );
     }
+    app.fake.assert_valid();
+    app.daemon.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_thread_opened_from_a_lesson_collects_replies() {
+    use nibble::chat::{ChatPlatform, Destination, Message, Outgoing};
+    let app = spawn_discord_app().await;
+    let n = push(
+        &app.daemon,
+        Platform::Discord,
+        GUILD,
+        Recipient::Channel(CHANNEL.into()),
+        "sbi-model",
+    )
+    .await;
+    app.fake
+        .wait_for("the lesson", || {
+            (app.fake.messages(CHANNEL).len() >= n).then_some(())
+        })
+        .await;
+    let starter = app.fake.messages(CHANNEL)[0]["id"]
+        .as_str()
+        .unwrap_or("")
+        .to_string();
+    let platform = app.adapters.discord.clone().expect("discord enabled");
+    let thread = platform
+        .open_thread(&format!("{CHANNEL}:{starter}"), "Discuss: the SBI model")
+        .await
+        .expect("thread opened");
+    let Destination::Thread {
+        thread: thread_id, ..
+    } = &thread
+    else {
+        panic!("{thread:?}")
+    };
+    let created = app
+        .fake
+        .requests("POST /channels/{channel_id}/messages/{message_id}/threads");
+    assert_eq!(created[0]["name"], "Discuss: the SBI model");
+    let prompt = Outgoing {
+        tenant: GUILD.into(),
+        destination: thread.clone(),
+        message: Message::text("What will you try this week?"),
+        dedupe_key: "prompt-1".into(),
+    };
+    platform.send(&prompt).await.expect("posted in the thread");
+    assert_eq!(app.fake.messages(thread_id).len(), 1);
+
+    let before = app
+        .daemon
+        .store()
+        .row_counts()
+        .await
+        .expect("counts")
+        .members;
+    app.fake.dispatch(
+        "MESSAGE_CREATE",
+        payloads::message_create(
+            &app.fake.next_id(),
+            GUILD,
+            thread_id,
+            "830000000000000555",
+            "I will ask for feedback on Friday",
+        ),
+    );
+    let store = app.daemon.store().clone();
+    crate::support::eventually("the reply's author recorded", || {
+        let store = store.clone();
+        async move {
+            store
+                .row_counts()
+                .await
+                .is_ok_and(|c| c.members == before + 1)
+        }
+    })
+    .await;
     app.fake.assert_valid();
     app.daemon.shutdown().await;
 }

@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 pub struct SlackApp {
     pub fake: FakeSlack,
     pub daemon: Daemon,
+    pub adapters: Adapters,
     _dir: tempfile::TempDir,
 }
 
@@ -48,6 +49,7 @@ pub async fn spawn_slack_app() -> SlackApp {
     SlackApp {
         fake,
         daemon,
+        adapters,
         _dir: dir,
     }
 }
@@ -277,6 +279,72 @@ async fn a_click_is_graded_recorded_and_the_dm_quiz_updated() {
             2
         );
     }
+    app.fake.assert_valid();
+    app.daemon.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_thread_under_a_lesson_is_its_replies() {
+    use nibble::chat::{ChatPlatform, Destination, Message, Outgoing};
+    let app = spawn_slack_app().await;
+    app.push_to_channel(TEAM, "C-TALK", "sbi-model").await;
+    let first = app
+        .fake
+        .posted("C-TALK")
+        .last()
+        .cloned()
+        .expect("a message");
+    let platform = app.adapters.slack.clone().expect("slack enabled");
+    let ts = first["ts"].as_str().unwrap_or("").to_string();
+    let thread = platform
+        .open_thread(&format!("C-TALK:{ts}"), "Discuss")
+        .await
+        .expect("thread");
+    assert_eq!(
+        thread,
+        Destination::Thread {
+            channel: "C-TALK".into(),
+            thread: ts.clone()
+        }
+    );
+    let prompt = Outgoing {
+        tenant: TEAM.into(),
+        destination: thread,
+        message: Message::text("What will you try?"),
+        dedupe_key: "p-1".into(),
+    };
+    platform.send(&prompt).await.expect("posted");
+    let posted = app.fake.requests("chat.postMessage");
+    assert_eq!(
+        posted.last().map(|b| b["thread_ts"].clone()),
+        Some(serde_json::json!(ts))
+    );
+
+    // A learner's reply in that thread reaches the engine as a thread reply.
+    let before = app
+        .daemon
+        .store()
+        .row_counts()
+        .await
+        .expect("counts")
+        .members;
+    let reply = payloads::event_callback(
+        "Ev-REPLY-1",
+        payloads::message("U-TALKER", "C-TALK", "Trying it on Monday", Some(&ts)),
+    );
+    let id = app.fake.send_envelope("events_api", reply);
+    app.fake.ack(&id).await;
+    let store = app.daemon.store().clone();
+    crate::support::eventually("the reply's author recorded", || {
+        let store = store.clone();
+        async move {
+            store
+                .row_counts()
+                .await
+                .is_ok_and(|c| c.members == before + 1)
+        }
+    })
+    .await;
     app.fake.assert_valid();
     app.daemon.shutdown().await;
 }

@@ -102,6 +102,21 @@ pub fn component(
     v
 }
 
+/// A member's message in a channel or thread (MESSAGE_CREATE), as the capture shapes it.
+pub fn message_create(id: &str, guild: &str, channel: &str, who: &str, content: &str) -> Value {
+    let mut partial = member(who, "0");
+    if let Some(o) = partial.as_object_mut() {
+        o.remove("user");
+        o.remove("permissions");
+    }
+    json!({
+        "id": id, "channel_id": channel, "guild_id": guild, "channel_type": 11, "type": 0, "content": content,
+        "author": user(who), "member": partial, "attachments": [], "embeds": [], "components": [], "mentions": [],
+        "mention_roles": [], "mention_everyone": false, "pinned": false, "tts": false, "flags": 0,
+        "timestamp": "2026-03-02T09:30:00.000000+00:00", "edited_timestamp": null, "nonce": "1234567890"
+    })
+}
+
 pub fn member_add(guild: &str, who: &str) -> Value {
     let mut m = member(who, "0");
     m["guild_id"] = json!(guild);
