@@ -21,7 +21,7 @@ pub struct DiscordApp {
     pub fake: FakeDiscord,
     pub daemon: Daemon,
     pub adapters: Adapters,
-    _dir: tempfile::TempDir,
+    pub _dir: tempfile::TempDir,
 }
 
 pub fn discord_config(config: &mut Config, fake: &FakeDiscord) {
@@ -499,6 +499,59 @@ async fn a_thread_opened_from_a_lesson_collects_replies() {
         }
     })
     .await;
+    app.fake.assert_valid();
+    app.daemon.shutdown().await;
+}
+
+/// Holds SQLite's write lock from outside, as a slow disk or a long checkpoint would.
+pub async fn hold_write_lock(db: &std::path::Path) -> sqlx::SqliteConnection {
+    use sqlx::Connection;
+    let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", db.display()))
+        .await
+        .expect("second connection");
+    sqlx::query("BEGIN IMMEDIATE")
+        .execute(&mut conn)
+        .await
+        .expect("lock");
+    conn
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_engine_defers_the_interaction_then_edits_the_answer_in() {
+    let app = spawn_discord_app().await;
+    let mut lock = hold_write_lock(&app._dir.path().join("discord.db")).await;
+    let id = app.fake.next_id();
+    app.fake.dispatch(
+        "INTERACTION_CREATE",
+        payloads::command(&id, GUILD, CHANNEL, LEARNER, "points", json!([]), "0"),
+    );
+    let deferred = app
+        .fake
+        .wait_for("the deferral", || {
+            app.fake
+                .callbacks()
+                .into_iter()
+                .find(|(i, _)| *i == id)
+                .map(|(_, b)| b)
+        })
+        .await;
+    assert_eq!(deferred["type"], 5, "{deferred}");
+    assert_eq!(deferred["data"]["flags"], 64);
+    sqlx::query("ROLLBACK")
+        .execute(&mut lock)
+        .await
+        .expect("unlock");
+    let route = "PATCH /webhooks/{application_id}/{interaction_token}/messages/@original";
+    let edit = app
+        .fake
+        .wait_for("the follow-up edit", || {
+            app.fake.requests(route).first().cloned()
+        })
+        .await;
+    assert!(
+        edit["content"].as_str().unwrap_or("").contains("points"),
+        "{edit}"
+    );
     app.fake.assert_valid();
     app.daemon.shutdown().await;
 }

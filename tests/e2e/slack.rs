@@ -16,7 +16,7 @@ pub struct SlackApp {
     pub fake: FakeSlack,
     pub daemon: Daemon,
     pub adapters: Adapters,
-    _dir: tempfile::TempDir,
+    pub _dir: tempfile::TempDir,
 }
 
 pub async fn spawn_slack_app() -> SlackApp {

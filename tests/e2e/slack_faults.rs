@@ -164,3 +164,37 @@ async fn redelivered_envelopes_are_processed_once() {
     assert_eq!(app.fake.posted("DU-DEE").len(), 1, "one welcome");
     app.daemon.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_engine_still_acknowledges_in_time_and_answers_after() {
+    let app = spawn_slack_app().await;
+    let mut lock = crate::discord::hold_write_lock(&app._dir.path().join("slack.db")).await;
+    let started = std::time::Instant::now();
+    let id = app.fake.send_envelope(
+        "slash_commands",
+        payloads::slash_command("C-LEARN", "U-SLOW", "/points", "", "trig.slow"),
+    );
+    let ack = app.fake.ack(&id).await;
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(3),
+        "acknowledged in {:?}",
+        started.elapsed()
+    );
+    assert!(ack_text(&ack).contains("On it"), "{ack}");
+    sqlx::query("ROLLBACK")
+        .execute(&mut lock)
+        .await
+        .expect("unlock");
+    let late = app
+        .fake
+        .wait_for("the late answer", || {
+            app.fake.requests("chat.postEphemeral").first().cloned()
+        })
+        .await;
+    assert!(
+        late["text"].as_str().unwrap_or("").contains("points"),
+        "{late}"
+    );
+    app.fake.assert_valid();
+    app.daemon.shutdown().await;
+}
