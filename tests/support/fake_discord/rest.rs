@@ -147,7 +147,13 @@ fn record(state: &State, method: &Method, path: &str, route: &str, body: &Value)
     };
     if let Some(dir) = &state.record_dir {
         let _ = std::fs::create_dir_all(dir);
-        let file = dir.join(format!("discord-{}-{n:05}.json", std::process::id()));
+        let port = state
+            .addr
+            .lock()
+            .expect("lock")
+            .map(|a| a.port())
+            .unwrap_or_default();
+        let file = dir.join(format!("discord-{}-{port}-{n:05}.json", std::process::id()));
         let doc = json!({"platform": "discord", "method": method.to_string(), "path": format!("/api/v10/{path}"), "body": body});
         let _ = std::fs::write(file, serde_json::to_vec_pretty(&doc).unwrap_or_default());
     }

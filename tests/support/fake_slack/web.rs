@@ -109,7 +109,16 @@ fn record(state: &State, method: &str, http: &Method, body: &Value) {
     };
     if let Some(dir) = &state.record_dir {
         let _ = std::fs::create_dir_all(dir);
-        let file = dir.join(format!("slack-{}-{n:05}-{method}.json", std::process::id()));
+        let port = state
+            .addr
+            .lock()
+            .expect("lock")
+            .map(|a| a.port())
+            .unwrap_or_default();
+        let file = dir.join(format!(
+            "slack-{}-{port}-{n:05}-{method}.json",
+            std::process::id()
+        ));
         let doc = json!({"platform": "slack", "method": http.to_string(), "path": format!("/api/{method}"), "body": body});
         let _ = std::fs::write(file, serde_json::to_vec_pretty(&doc).unwrap_or_default());
     }
