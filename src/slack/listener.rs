@@ -25,6 +25,7 @@ impl SlackListener {
         engine: Engine,
         connections: u32,
     ) -> Result<Self, SlackError> {
+        platform.preflight().await?;
         let inbound = Arc::new(Inbound {
             platform: platform.clone(),
             engine,

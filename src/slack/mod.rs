@@ -42,6 +42,12 @@ pub enum SlackError {
     Tls(String),
     #[error("cannot connect to Slack Socket Mode: {0}")]
     Connect(String),
+    #[error("Slack rejected the bot token (NIBBLE_SLACK_BOT_TOKEN): {0}")]
+    BotTokenRejected(String),
+    #[error(
+        "Slack refused to open Socket Mode ({0}): check that Socket Mode is enabled for the app and that NIBBLE_SLACK_APP_TOKEN is an app-level token with connections:write"
+    )]
+    SocketModeRefused(String),
 }
 
 /// Tokens, read from the environment or the files the config names. Never printed.
@@ -121,6 +127,25 @@ impl SlackPlatform {
             app: SlackApiToken::new(tokens.app.clone().into()),
             config: config.clone(),
         }))
+    }
+
+    /// Checks both tokens before listening, so a wrong token or disabled Socket Mode stops the
+    /// daemon at start with a clear error instead of a reconnect loop in the logs.
+    pub async fn preflight(&self) -> Result<(), SlackError> {
+        let reason = |e: SlackClientError| match e {
+            SlackClientError::ApiError(api) => api.code,
+            other => other.to_string(),
+        };
+        self.session()
+            .auth_test()
+            .await
+            .map_err(|e| SlackError::BotTokenRejected(reason(e)))?;
+        self.client
+            .open_session(&self.app)
+            .apps_connections_open(&SlackApiAppsConnectionOpenRequest::new())
+            .await
+            .map_err(|e| SlackError::SocketModeRefused(reason(e)))?;
+        Ok(())
     }
 
     pub(crate) fn session(&self) -> SlackClientSession<'_, Connector> {

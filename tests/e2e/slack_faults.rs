@@ -198,3 +198,53 @@ async fn a_slow_engine_still_acknowledges_in_time_and_answers_after() {
     app.fake.assert_valid();
     app.daemon.shutdown().await;
 }
+
+#[tokio::test]
+async fn wrong_tokens_stop_the_start_with_a_clear_error() {
+    use crate::support::fake_slack::{APP_TOKEN, BOT_TOKEN, FakeSlack};
+    use nibble::clock::SystemClock;
+    use nibble::config::Config;
+    use nibble::daemon::{Adapters, Daemon};
+    let fake = FakeSlack::start().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut config = Config::default();
+    config.database.url = dir.path().join("t.db").display().to_string();
+    config.lessons.dir = crate::support::lessons_dir();
+    config.slack.enabled = true;
+    config.slack.api_url = fake.api_url();
+    for (bot, app, expected) in [
+        ("xoxb-wrong", APP_TOKEN, "rejected the bot token"),
+        (BOT_TOKEN, "xapp-wrong", "refused to open Socket Mode"),
+    ] {
+        let env = std::collections::HashMap::from([
+            ("NIBBLE_SLACK_BOT_TOKEN".to_string(), bot.to_string()),
+            ("NIBBLE_SLACK_APP_TOKEN".to_string(), app.to_string()),
+        ]);
+        let adapters = Adapters::from_config(&config, &env).expect("adapters");
+        let mut daemon = Daemon::start(
+            &config,
+            adapters.platforms(),
+            std::sync::Arc::new(SystemClock),
+        )
+        .await
+        .expect("daemon");
+        let err = daemon
+            .connect(&config, &adapters)
+            .await
+            .map(|_| ())
+            .expect_err("must refuse");
+        assert!(err.to_string().contains(expected), "{err}");
+        assert!(
+            !err.to_string().contains("wrong"),
+            "a token must never appear in an error: {err}"
+        );
+        daemon.shutdown().await;
+    }
+    let missing = Adapters::from_config(&config, &std::collections::HashMap::new())
+        .map(|_| ())
+        .expect_err("no tokens");
+    assert!(
+        missing.to_string().contains("NIBBLE_SLACK_BOT_TOKEN"),
+        "{missing}"
+    );
+}

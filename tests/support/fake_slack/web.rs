@@ -148,9 +148,10 @@ fn answer(state: &State, method: &str, body: &Value) -> Response {
                 .unwrap_or_default();
             reply(json!({"ok": true, "url": format!("ws://{addr}/link?ticket={}", next_ts(state))}))
         }
-        "auth.test" => {
-            reply(json!({"ok": true, "team_id": super::TEAM, "user_id": "UBOT", "bot_id": "BBOT"}))
-        }
+        "auth.test" => reply(json!({
+            "ok": true, "url": "https://nibble-test.slack.com/", "team": "Nibble Test", "user": "nibble",
+            "team_id": super::TEAM, "user_id": "UBOT", "bot_id": "BBOT", "is_enterprise_install": false
+        })),
         "chat.postMessage" | "chat.update" | "chat.postEphemeral" => {
             for v in check_message_body(method, body) {
                 state.violations.lock().expect("lock").push(v);
