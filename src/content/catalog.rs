@@ -115,10 +115,15 @@ fn scan(dir: &Path) -> (Catalog, Problems) {
     let entries = match sorted_entries(dir) {
         Ok(e) => e,
         Err(e) => {
+            let hint = if e.kind() == std::io::ErrorKind::NotFound {
+                " (run nibble from its own directory, or set [lessons] dir / NIBBLE_LESSONS_DIR)"
+            } else {
+                ""
+            };
             problems.push(Problem::new(
                 dir,
                 1,
-                format!("cannot read lessons directory: {e}"),
+                format!("cannot read lessons directory: {e}{hint}"),
             ));
             return (Catalog::default(), Problems(problems));
         }
