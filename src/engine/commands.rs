@@ -54,6 +54,11 @@ pub(super) async fn apply(
             "courses" => say(courses(&catalog), false),
             other => say(format!("I don't know `/nibble {other}`.\n{USAGE}"), false),
         },
+        // Registered on the platforms already; their features are still being built.
+        other @ ("leaderboard" | "badges" | "partner" | "share") => say(
+            format!("`/{other}` isn't available in this version of nibble yet.\n{USAGE}"),
+            false,
+        ),
         other => say(
             format!("I don't know the command `/{other}`.\n{USAGE}"),
             false,

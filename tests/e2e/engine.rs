@@ -302,6 +302,12 @@ async fn learn_pulls_the_next_lesson_and_searches() {
     );
     let unknown = app.command(&dee, "frobnicate", "").await;
     assert!(reply_text(&unknown).contains("I don't know the command `/frobnicate`"));
+    let later = app.command(&dee, "leaderboard", "week").await;
+    assert!(
+        reply_text(&later).contains("isn't available in this version"),
+        "{}",
+        reply_text(&later)
+    );
     let sub = app.command(&dee, "nibble", "launch").await;
     assert!(reply_text(&sub).contains("`/nibble launch`") && reply_text(&sub).contains("/learn"));
     let progress = app.command(&dee, "progress", "").await;
