@@ -90,10 +90,15 @@ impl Dispatcher {
         let rows = self.store.in_doubt().await?;
         let now = self.clock.now();
         for row in &rows {
-            let (Some(platform), Ok(out)) = (self.platform_of(row), Self::outgoing(row)) else {
+            let Ok(out) = Self::outgoing(row) else {
                 self.store
-                    .mark_retry(row.id, now, "in doubt: platform unavailable")
+                    .mark_failed(row.id, "in doubt and unreadable")
                     .await?;
+                continue;
+            };
+            let Some(platform) = self.platform_of(row) else {
+                // Only the platform can say whether it was posted: keep it in doubt until it is back.
+                tracing::warn!(row = row.id, platform = %row.platform, "in-doubt send waits for its platform to be enabled");
                 continue;
             };
             match platform.resolve_in_doubt(&out).await {
@@ -209,12 +214,18 @@ impl Dispatcher {
 
     /// Sends until shutdown: wakes when notified or when the next row falls due.
     pub async fn run(self: Arc<Self>, mut shutdown: watch::Receiver<bool>) {
-        if let Err(e) = self.recover_in_doubt().await {
-            tracing::error!(error = %e, "cannot resolve in-doubt sends");
-        }
+        let mut recover = true;
         loop {
+            // At start, and after a pass that failed half-way (its claimed rows are still `sending`).
+            if recover {
+                match self.recover_in_doubt().await {
+                    Ok(_) => recover = false,
+                    Err(e) => tracing::error!(error = %e, "cannot resolve in-doubt sends"),
+                }
+            }
             if let Err(e) = self.run_pass().await {
                 tracing::error!(error = %e, "outbox pass failed");
+                recover = true;
             }
             let wait = match self.store.next_due().await {
                 Ok(Some(at)) => (at - self.clock.now()).to_std().unwrap_or_default(),

@@ -53,6 +53,16 @@ pub fn parse_course_file(
     if raw.lessons.is_empty() {
         problems.push(Problem::new(path, 1, "`lessons` lists no lesson ids"));
     }
+    let mut listed = std::collections::HashSet::new();
+    for id in &raw.lessons {
+        if !listed.insert(id.get_ref()) {
+            problems.push(Problem::new(
+                path,
+                line_of(text, id.span().start),
+                format!("lesson `{}` is listed twice", id.get_ref()),
+            ));
+        }
+    }
     if problems.len() > before {
         return None;
     }

@@ -174,8 +174,8 @@ pub fn parse_lesson_file(
         lesson: Lesson {
             id: id.clone(),
             course_id: course_id.to_string(),
-            title: raw.title.into_inner(),
-            objective: raw.objective.into_inner(),
+            title: raw.title.into_inner().trim().to_string(),
+            objective: raw.objective.into_inner().trim().to_string(),
             minutes: minutes as u32,
             tags: raw.tags,
             blocks,

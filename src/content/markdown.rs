@@ -181,6 +181,12 @@ fn end(st: &mut State, tag: TagEnd, at: usize) {
                         .problems
                         .push((at, format!("image `{url}` must be an http(s) URL")));
                 }
+                if url.chars().count() > 3000 {
+                    st.out.problems.push((
+                        at,
+                        "an image URL may be at most 3,000 characters (Slack's limit)".to_string(),
+                    ));
+                }
                 if alt.trim().is_empty() {
                     st.out.problems.push((
                         at,

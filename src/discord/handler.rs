@@ -90,13 +90,23 @@ impl Handler {
         if wanted.is_empty() || member.roles.is_empty() {
             return false;
         }
-        match member.guild_id.roles(&ctx.http).await {
-            Ok(roles) => member
+        // Bounded: the interaction's 3-second deadline is running.
+        match tokio::time::timeout(
+            std::time::Duration::from_millis(500),
+            member.guild_id.roles(&ctx.http),
+        )
+        .await
+        {
+            Ok(Ok(roles)) => member
                 .roles
                 .iter()
                 .any(|r| roles.get(r).is_some_and(|role| wanted.contains(&role.name))),
-            Err(e) => {
-                tracing::warn!(error = %e, "cannot read the guild's roles");
+            Ok(Err(e)) => {
+                tracing::warn!(error = %super::respond::redact(&e), "cannot read the guild's roles");
+                false
+            }
+            Err(_) => {
+                tracing::warn!("reading the guild's roles timed out");
                 false
             }
         }
@@ -136,6 +146,7 @@ impl Handler {
 
     #[tracing::instrument(name = "discord.command", skip_all, fields(command = %c.data.name))]
     async fn command(&self, ctx: &Context, c: CommandInteraction) {
+        let received = std::time::Instant::now();
         let kind = EventKind::Command {
             name: c.data.name.clone(),
             args: args_of(&c.data),
@@ -151,7 +162,7 @@ impl Handler {
             )
             .await;
         let work = self.spawn_engine(event);
-        let reply = match respond_in_time(ctx, c.id, &c.token, work, 5).await {
+        let reply = match respond_in_time(ctx, c.id, &c.token, work, 5, received).await {
             Some(reply) => reply,
             None => return,
         };
@@ -170,6 +181,7 @@ impl Handler {
 
     #[tracing::instrument(name = "discord.component", skip_all)]
     async fn component(&self, ctx: &Context, c: ComponentInteraction) {
+        let received = std::time::Instant::now();
         let values = match &c.data.kind {
             ComponentInteractionDataKind::StringSelect { values } => values.clone(),
             _ => Vec::new(),
@@ -189,7 +201,7 @@ impl Handler {
             )
             .await;
         let work = self.spawn_engine(event);
-        let Some(reply) = respond_in_time(ctx, c.id, &c.token, work, 6).await else {
+        let Some(reply) = respond_in_time(ctx, c.id, &c.token, work, 6, received).await else {
             return;
         };
         match reply {
@@ -221,7 +233,7 @@ impl Handler {
             .iter()
             .filter(|k| k.id.contains(&typed) || k.title.to_lowercase().contains(&typed))
             .take(25)
-            .map(|k| json!({"name": format!("{} (course)", k.title), "value": k.id}))
+            .map(|k| json!({"name": super::render::fit(&format!("{} (course)", k.title), 100), "value": k.id}))
             .collect();
         send_response(ctx, c.id, &c.token, 8, json!({"choices": choices})).await;
     }

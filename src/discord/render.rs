@@ -19,7 +19,7 @@ const LESSON_COLOUR: u32 = 0x2C4A6E;
 pub const EPHEMERAL: u64 = 64;
 
 /// Cuts to at most `max` characters, ending with "…" when it had to cut.
-fn fit(text: &str, max: usize) -> String {
+pub(crate) fn fit(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         text.to_string()
     } else {

@@ -26,7 +26,7 @@ pub async fn send_response(ctx: &Context, id: InteractionId, token: &str, kind: 
         .create_interaction_response(id, token, &body, Vec::new())
         .await
     {
-        tracing::warn!(error = %e, "cannot answer the interaction");
+        tracing::warn!(error = %redact(&e), "cannot answer the interaction");
     }
 }
 
@@ -39,8 +39,11 @@ pub async fn respond_in_time(
     token: &str,
     mut work: tokio::task::JoinHandle<Reply>,
     defer_kind: u8,
+    received: std::time::Instant,
 ) -> Option<Reply> {
-    if let Ok(reply) = tokio::time::timeout(RESPOND_BUDGET, &mut work).await {
+    // The budget counts from the interaction's arrival, not from when the engine got it.
+    let left = RESPOND_BUDGET.saturating_sub(received.elapsed());
+    if let Ok(reply) = tokio::time::timeout(left, &mut work).await {
         return Some(reply.unwrap_or(Reply::None));
     }
     let flags = if defer_kind == 5 {
@@ -49,18 +52,55 @@ pub async fn respond_in_time(
         Value::Null
     };
     send_response(ctx, id, token, defer_kind, flags).await;
-    if let Ok(Reply::Ephemeral(m) | Reply::UpdateSource(m)) = work.await {
-        let mut body = render_message(&m);
-        if defer_kind == 6 {
+    let result = match work.await {
+        // A command's deferred answer, or a DM quiz's result: replace the original response.
+        Ok(Reply::UpdateSource(m)) => {
+            let mut body = render_message(&m);
             body["components"] = json!([]);
+            ctx.http
+                .edit_original_interaction_response(token, &body, Vec::new())
+                .await
+                .map(|_| ())
         }
-        if let Err(e) = ctx
+        Ok(Reply::Ephemeral(m)) if defer_kind == 5 => ctx
             .http
-            .edit_original_interaction_response(token, &body, Vec::new())
+            .edit_original_interaction_response(token, &render_message(&m), Vec::new())
             .await
-        {
-            tracing::warn!(error = %e, "cannot send the deferred answer");
+            .map(|_| ()),
+        // After a click's deferral the original response *is* the clicked (shared) message: a
+        // private answer goes out as an ephemeral follow-up instead.
+        Ok(Reply::Ephemeral(m)) => {
+            let body = with_flags(render_message(&m), EPHEMERAL);
+            ctx.http
+                .create_followup_message(token, &body, Vec::new())
+                .await
+                .map(|_| ())
         }
+        _ => Ok(()),
+    };
+    if let Err(e) = result {
+        tracing::warn!(error = %redact(&e), "cannot send the deferred answer");
     }
     None
+}
+
+/// The error without the request URL, which carries the interaction token.
+pub fn redact(e: &serenity::Error) -> String {
+    match e {
+        serenity::Error::Http(serenity::http::HttpError::Request(r)) => {
+            format!(
+                "request failed: {}",
+                r.status()
+                    .map(|s| s.to_string())
+                    .unwrap_or_else(|| "no response".into())
+            )
+        }
+        serenity::Error::Http(serenity::http::HttpError::UnsuccessfulRequest(r)) => {
+            format!(
+                "HTTP {}: {} {}",
+                r.status_code, r.error.code, r.error.message
+            )
+        }
+        other => other.to_string(),
+    }
 }

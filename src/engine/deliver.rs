@@ -135,7 +135,10 @@ pub(super) async fn deliver(
     let key_base = if created {
         format!("d{delivery_id}")
     } else {
-        format!("d{delivery_id}:r{}", now.timestamp_millis())
+        // Millisecond and a per-process counter: two rereads in the same millisecond stay distinct.
+        static RESENDS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = RESENDS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        format!("d{delivery_id}:r{}-{n}", now.timestamp_millis())
     };
     let mut messages = lesson_messages(lesson, d.course_title);
     for (i, q) in lesson.questions.iter().enumerate() {

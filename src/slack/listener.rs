@@ -122,6 +122,7 @@ async fn on_push(
     _c: Arc<SlackClient<Connector>>,
     state: SlackClientEventsUserState,
 ) -> UserCallbackResult<()> {
+    let received = std::time::Instant::now();
     let Some(inbound) = inbound(&state).await else {
         return Ok(());
     };
@@ -162,7 +163,7 @@ async fn on_push(
         _ => return Ok(()),
     };
     let mut work = inbound.start(event);
-    work.within_budget().await;
+    work.within_budget(received).await;
     Ok(())
 }
 
@@ -172,6 +173,7 @@ async fn on_command(
     _c: Arc<SlackClient<Connector>>,
     state: SlackClientEventsUserState,
 ) -> UserCallbackResult<SlackCommandEventResponse> {
+    let received = std::time::Instant::now();
     let ephemeral = |m: &Message| {
         SlackCommandEventResponse::new(render(m))
             .with_response_type(SlackMessageResponseType::Ephemeral)
@@ -197,7 +199,7 @@ async fn on_command(
         .await;
     let (channel, user) = (ev.channel_id.to_string(), ev.user_id.to_string());
     let mut work = inbound.start(event);
-    Ok(match work.within_budget().await {
+    Ok(match work.within_budget(received).await {
         Some(Reply::Ephemeral(m)) | Some(Reply::UpdateSource(m)) => ephemeral(&m),
         Some(Reply::None) => SlackCommandEventResponse::new(SlackMessageContent::new()),
         None => {
@@ -217,6 +219,7 @@ async fn on_interaction(
     _c: Arc<SlackClient<Connector>>,
     state: SlackClientEventsUserState,
 ) -> UserCallbackResult<()> {
+    let received = std::time::Instant::now();
     let (Some(inbound), SlackInteractionEvent::BlockActions(ev)) = (inbound(&state).await, ev)
     else {
         return Ok(());
@@ -266,7 +269,7 @@ async fn on_interaction(
         )
         .await;
     let mut work = inbound.start(event);
-    let early = work.within_budget().await;
+    let early = work.within_budget(received).await;
     // The acknowledgement goes out when this returns; the visible answer follows right after,
     // however long the engine took.
     tokio::spawn(async move {

@@ -235,14 +235,23 @@ impl ChatPlatform for SlackPlatform {
         out: &'a Outgoing,
     ) -> BoxFuture<'a, Result<InDoubt, SendError>> {
         Box::pin(async move {
-            let (channel, _) = self.channel_for(&out.destination).await?;
-            let request = SlackApiConversationsHistoryRequest::new()
-                .with_channel(channel.clone().into())
-                .with_limit(100)
-                .with_include_all_metadata(true);
-            let history = self
+            let (channel, thread) = self.channel_for(&out.destination).await?;
+            // Thread replies are not in the channel's history: a thread is read with replies.
+            let method = if thread.is_some() {
+                "conversations.replies"
+            } else {
+                "conversations.history"
+            };
+            let params = vec![
+                ("channel", Some(channel.clone())),
+                ("ts", thread.clone()),
+                ("limit", Some("200".to_string())),
+                ("include_all_metadata", Some("true".to_string())),
+            ];
+            let history: SlackApiConversationsHistoryResponse = self
                 .session()
-                .conversations_history(&request)
+                .http_session_api
+                .http_get(method, &params, Some(&SLACK_TIER3_METHOD_CONFIG))
                 .await
                 .map_err(send_error)?;
             let found = history.messages.iter().find(|m| {

@@ -67,19 +67,27 @@ fn lesson(p: &LessonPart) -> Vec<SlackBlock> {
             ))),
         ])));
     }
+    // Headings and paragraphs between pictures share sections (cut at 3,000 characters), so a part
+    // of many short paragraphs stays far below Slack's 50 blocks.
+    let mut text = String::new();
     for block in &p.blocks {
         match block {
-            Block::Heading(h) => blocks.push(section(format!("*{}*", to_mrkdwn(h)))),
-            Block::Text(t) => blocks.extend(sections(t)),
-            Block::Image { url, alt } => match url.parse() {
-                Ok(url) => blocks.push(SlackBlock::Image(SlackImageBlock::new(
-                    SlackImageUrlOrFile::ImageUrl { image_url: url },
-                    fit(alt, ALT_TEXT_MAX),
-                ))),
-                Err(_) => blocks.push(section(to_mrkdwn(alt))),
-            },
+            Block::Heading(h) => text.push_str(&format!("**{h}**\n\n")),
+            Block::Text(t) => text.push_str(&format!("{t}\n\n")),
+            Block::Image { url, alt } => {
+                blocks.extend(sections(std::mem::take(&mut text).trim_end()));
+                match url.parse() {
+                    Ok(url) => blocks.push(SlackBlock::Image(SlackImageBlock::new(
+                        SlackImageUrlOrFile::ImageUrl { image_url: url },
+                        fit(alt, ALT_TEXT_MAX),
+                    ))),
+                    Err(_) => blocks.push(section(to_mrkdwn(alt))),
+                }
+            }
         }
     }
+    blocks.extend(sections(text.trim_end()));
+    blocks.truncate(50);
     blocks
 }
 
@@ -178,4 +186,30 @@ fn feedback(f: &Feedback) -> Vec<SlackBlock> {
     }
     blocks.truncate(50);
     blocks
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::chat::LessonPart;
+
+    #[test]
+    fn many_short_paragraphs_stay_well_under_fifty_blocks() {
+        let blocks: Vec<Block> = (0..300)
+            .map(|i| Block::Text(format!("Line {i}.")))
+            .collect();
+        let part = LessonPart {
+            lesson_id: "l".into(),
+            course_title: "C".into(),
+            title: "T".into(),
+            objective: "O".into(),
+            minutes: 3,
+            part: 1,
+            parts: 1,
+            blocks,
+        };
+        let content = render(&Message::Lesson(part));
+        let n = content.blocks.as_ref().map_or(0, Vec::len);
+        assert!(n <= 5, "{n} blocks");
+    }
 }

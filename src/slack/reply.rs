@@ -16,8 +16,10 @@ pub struct Work(pub(super) tokio::task::JoinHandle<Reply>);
 impl Work {
     /// The reply if it comes within the acknowledgement budget; a slow engine does not hold the
     /// acknowledgement back (the work carries on, and `finish` still gets its reply).
-    pub async fn within_budget(&mut self) -> Option<Reply> {
-        match tokio::time::timeout(ACK_BUDGET, &mut self.0).await {
+    pub async fn within_budget(&mut self, received: std::time::Instant) -> Option<Reply> {
+        // The budget counts from the envelope's arrival (the users.info lookup came first).
+        let left = ACK_BUDGET.saturating_sub(received.elapsed());
+        match tokio::time::timeout(left, &mut self.0).await {
             Ok(reply) => Some(reply.unwrap_or(Reply::None)),
             Err(_) => None,
         }

@@ -72,7 +72,7 @@ impl Directory {
             is_lead: self.team_leads.contains(user),
             ..Person::default()
         };
-        match tokio::time::timeout(Duration::from_secs(1), session.users_info(&request)).await {
+        match tokio::time::timeout(Duration::from_millis(500), session.users_info(&request)).await {
             Ok(Ok(info)) => {
                 let u = info.user;
                 person.time_zone = u.tz.clone();

@@ -8,11 +8,18 @@ use std::future::Future;
 use std::pin::Pin;
 
 /// (version, description, SQL). Append only: a landed migration is never edited.
-const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "foundation",
-    include_str!("../../migrations/0001_foundation.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "foundation",
+        include_str!("../../migrations/0001_foundation.sql"),
+    ),
+    (
+        2,
+        "outbox order",
+        include_str!("../../migrations/0002_outbox_order.sql"),
+    ),
+];
 
 /// The migrations compiled into the binary, so an installed `nibble` needs no `migrations/` folder.
 #[derive(Debug)]

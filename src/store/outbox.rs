@@ -61,14 +61,21 @@ impl Store {
     ) -> Result<Vec<OutboxRow>, StoreError> {
         // On the fsyncing connection: the claim, and every commit before it, is on disk before we send.
         let mut tx = self.durable.begin_with("BEGIN IMMEDIATE").await?;
-        let rows: Vec<OutboxRow> = sqlx::query_as(&format!(
-            "{ROW_SQL} WHERE o.state = 'pending' AND o.next_attempt_at <= $1 ORDER BY o.id LIMIT $2"
+        // A row waits while an earlier one to its destination is in flight or backing off, so
+        // messages to one place keep their order across passes.
+        let mut rows: Vec<OutboxRow> = sqlx::query_as(&format!(
+            "{ROW_SQL} WHERE o.state = 'pending' AND o.next_attempt_at <= $1
+              AND NOT EXISTS (SELECT 1 FROM outbox e
+                  WHERE e.tenant_id = o.tenant_id AND e.destination = o.destination AND e.id < o.id
+                    AND (e.state = 'sending' OR (e.state = 'pending' AND e.next_attempt_at > $1)))
+            ORDER BY o.id LIMIT $2"
         ))
         .bind(ts(now))
         .bind(limit)
         .fetch_all(&mut *tx)
         .await?;
-        for row in &rows {
+        for row in &mut rows {
+            row.attempts += 1;
             sqlx::query(
                 "UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE id = $1",
             )

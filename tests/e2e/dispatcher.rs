@@ -136,3 +136,47 @@ async fn rows_left_sending_by_a_crash_are_resolved_not_resent() {
     );
     assert_eq!(posted.len() as i64, counts.sent);
 }
+
+#[tokio::test]
+async fn a_backing_off_message_holds_later_ones_to_its_destination_across_passes() {
+    use nibble::chat::{Dispatcher, DispatcherConfig};
+    let app = spawn_app().await;
+    app.push(TENANT, Recipient::Member(user("U-1")), "spot-phishing")
+        .await;
+    app.push(TENANT, Recipient::Member(user("U-2")), "spot-phishing")
+        .await;
+    // One row per pass, so the second message of U-1 would be claimed on a pass of its own.
+    let one_at_a_time = Dispatcher::new(
+        app.store.clone(),
+        vec![app.platform.clone()],
+        app.clock.clone(),
+        DispatcherConfig {
+            batch: 1,
+            ..DispatcherConfig::default()
+        },
+    );
+    app.platform
+        .inject_faults([SendError::Transient("503".into())]);
+    for _ in 0..4 {
+        one_at_a_time.run_pass().await.expect("pass");
+    }
+    let early: Vec<_> = app.platform.posted();
+    assert!(
+        early
+            .iter()
+            .all(|p| p.destination != nibble::chat::Destination::Member { user: "U-1".into() }),
+        "U-1's later parts overtook the first"
+    );
+    assert!(!early.is_empty(), "other destinations are not held up");
+    app.clock.advance(Duration::seconds(5));
+    let posted = app.deliver().await;
+    let u1: Vec<&str> = posted
+        .iter()
+        .filter(|p| p.destination == nibble::chat::Destination::Member { user: "U-1".into() })
+        .map(|p| p.dedupe_key.as_str())
+        .collect();
+    let mut sorted = u1.clone();
+    sorted.sort_by_key(|k| k.rsplit(":m").next().and_then(|n| n.parse::<u32>().ok()));
+    assert_eq!(u1, sorted);
+    assert_eq!(app.store.outbox_counts().await.expect("counts").pending, 0);
+}

@@ -186,6 +186,13 @@ fn each_malformed_lesson_gets_a_precise_message() {
         &format!("{GOOD}\n{}\n", "y".repeat(2500)),
         "a single word or URL of 2500 characters cannot be split",
     );
+    assert_problem(
+        &GOOD.replace(
+            "https://example.org/p.png",
+            &format!("https://example.org/{}.png", "p".repeat(3100)),
+        ),
+        "01-one.md:21: an image URL may be at most 3,000 characters",
+    );
 }
 
 #[test]
@@ -213,6 +220,22 @@ fn course_level_problems_are_reported() {
         "{problems}"
     );
     assert!(problems.contains("duplicate lesson id `one`"), "{problems}");
+
+    let root = tempfile::tempdir().expect("tempdir");
+    write_course(
+        root.path(),
+        "c",
+        "title = \"C\"\ndescription = \"d\"\nlessons = [\"one\",\n  \"one\"]\n",
+        &[("01-one.md", GOOD)],
+    );
+    let problems = load_catalog(root.path())
+        .map(|_| ())
+        .expect_err("must fail")
+        .to_string();
+    assert!(
+        problems.contains("course.toml:4: lesson `one` is listed twice"),
+        "{problems}"
+    );
 }
 
 #[test]

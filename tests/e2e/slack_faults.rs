@@ -248,3 +248,63 @@ async fn wrong_tokens_stop_the_start_with_a_clear_error() {
         "{missing}"
     );
 }
+
+#[tokio::test]
+async fn an_in_doubt_send_is_looked_up_in_history_and_thread_replies() {
+    use nibble::chat::{ChatPlatform, Destination, InDoubt, Message, Outgoing};
+    let app = spawn_slack_app().await;
+    app.push_to_channel(TEAM, "C-DOUBT", "sbi-model").await;
+    let platform = app.adapters.slack.clone().expect("slack enabled");
+    let probe = |destination: Destination, key: &str| Outgoing {
+        tenant: TEAM.into(),
+        destination,
+        message: Message::text("probe"),
+        dedupe_key: key.into(),
+    };
+    let channel = Destination::Channel {
+        channel: "C-DOUBT".into(),
+    };
+    let first_ts = app
+        .fake
+        .posted("C-DOUBT")
+        .last()
+        .and_then(|m| m["ts"].as_str().map(str::to_string))
+        .expect("ts");
+    assert_eq!(
+        platform
+            .resolve_in_doubt(&probe(channel.clone(), "d1:m0"))
+            .await
+            .expect("history read"),
+        InDoubt::Sent(format!("C-DOUBT:{first_ts}"))
+    );
+    assert_eq!(
+        platform
+            .resolve_in_doubt(&probe(channel, "never-sent"))
+            .await
+            .expect("history read"),
+        InDoubt::NotSent
+    );
+
+    let thread = platform
+        .open_thread(&format!("C-DOUBT:{first_ts}"), "Discuss")
+        .await
+        .expect("thread");
+    platform
+        .send(&probe(thread.clone(), "reply-1"))
+        .await
+        .expect("posted in the thread");
+    assert!(matches!(
+        platform
+            .resolve_in_doubt(&probe(thread.clone(), "reply-1"))
+            .await,
+        Ok(InDoubt::Sent(_))
+    ));
+    assert_eq!(
+        platform
+            .resolve_in_doubt(&probe(thread, "reply-2"))
+            .await
+            .expect("replies read"),
+        InDoubt::NotSent
+    );
+    app.daemon.shutdown().await;
+}

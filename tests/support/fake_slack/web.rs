@@ -193,8 +193,31 @@ fn answer(state: &State, method: &str, body: &Value) -> Response {
             None => error("users_not_found"),
         },
         "conversations.history" => {
+            // Like Slack: top-level messages only; thread replies are read with conversations.replies.
             let history = state.history.lock().expect("lock");
-            let messages = history.get(&text("channel")).cloned().unwrap_or_default();
+            let messages: Vec<Value> = history
+                .get(&text("channel"))
+                .cloned()
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|m| m.get("thread_ts").is_none_or(|t| t == &m["ts"]))
+                .collect();
+            reply(json!({"ok": true, "messages": messages, "has_more": false}))
+        }
+        "conversations.replies" => {
+            let history = state.history.lock().expect("lock");
+            let ts = text("ts");
+            let mut messages: Vec<Value> = history
+                .get(&text("channel"))
+                .cloned()
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|m| m["ts"] == ts.as_str() || m["thread_ts"] == ts.as_str())
+                .collect();
+            messages.reverse();
+            if messages.is_empty() {
+                return error("thread_not_found");
+            }
             reply(json!({"ok": true, "messages": messages, "has_more": false}))
         }
         "users.info" => {
