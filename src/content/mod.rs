@@ -71,6 +71,18 @@ pub struct Lesson {
     pub source: std::path::PathBuf,
 }
 
+impl Question {
+    /// Changes when the question's kind, options or right answers change (not its wording of
+    /// explanations): a card posted before such a change must not be graded against the new options.
+    pub fn fingerprint(&self) -> String {
+        let mut text = format!("{:?}", self.kind);
+        for o in &self.options {
+            text.push_str(&format!("|{}:{}", o.text, o.correct));
+        }
+        content_hash(text.as_bytes())
+    }
+}
+
 impl Lesson {
     pub fn question(&self, id: &str) -> Option<&Question> {
         self.questions.iter().find(|q| q.id == id)

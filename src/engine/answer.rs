@@ -69,6 +69,16 @@ async fn apply_click(
     else {
         return reject("This question is no longer part of the lesson.");
     };
+    if prompt
+        .question_hash
+        .as_ref()
+        .is_some_and(|h| *h != question.fingerprint())
+    {
+        return reject(&format!(
+            "This question has changed since it was sent. `/learn {}` brings the current version.",
+            lesson.id
+        ));
+    }
     let u = &event.user;
     if prompt.owner.as_ref().is_some_and(|owner| *owner != u.id) {
         tracing::warn!(prompt_id, user = %u.id, "rejected a click on someone else's quiz");

@@ -142,9 +142,16 @@ pub(super) async fn deliver(
     };
     let mut messages = lesson_messages(lesson, d.course_title);
     for (i, q) in lesson.questions.iter().enumerate() {
-        let prompt_id =
-            Store::ensure_prompt(tx, d.tenant_id, delivery_id, &lesson.id, &q.id, d.member_id)
-                .await?;
+        let prompt_id = Store::ensure_prompt(
+            tx,
+            d.tenant_id,
+            delivery_id,
+            &lesson.id,
+            &q.id,
+            d.member_id,
+            &q.fingerprint(),
+        )
+        .await?;
         let multi = q.kind == QuestionKind::Multiple;
         messages.push(Message::Question(QuestionCard {
             lesson_title: lesson.title.clone(),

@@ -24,6 +24,8 @@ pub struct PromptRow {
     pub member_id: Option<i64>,
     /// The platform id of the member a DM quiz was sent to.
     pub owner: Option<String>,
+    /// The question's fingerprint when the card was posted (None for cards older than migration 3).
+    pub question_hash: Option<String>,
 }
 
 impl Store {
@@ -75,16 +77,20 @@ impl Store {
         lesson_id: &str,
         question_id: &str,
         member_id: Option<i64>,
+        question_hash: &str,
     ) -> Result<i64, StoreError> {
+        // A resent card carries the question as it is now.
         sqlx::query(
-            "INSERT INTO quiz_prompts (tenant_id, delivery_id, lesson_id, question_id, member_id)
-             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (delivery_id, question_id) DO NOTHING",
+            "INSERT INTO quiz_prompts (tenant_id, delivery_id, lesson_id, question_id, member_id, question_hash)
+             VALUES ($1, $2, $3, $4, $5, $6)
+             ON CONFLICT (delivery_id, question_id) DO UPDATE SET question_hash = excluded.question_hash",
         )
         .bind(tenant_id)
         .bind(delivery_id)
         .bind(lesson_id)
         .bind(question_id)
         .bind(member_id)
+        .bind(question_hash)
         .execute(&mut *conn)
         .await?;
         Ok(sqlx::query_scalar(
@@ -105,7 +111,7 @@ impl Store {
     ) -> Result<Option<PromptRow>, StoreError> {
         Ok(sqlx::query_as(
             "SELECT p.id, p.tenant_id, p.delivery_id, p.lesson_id, p.question_id, p.member_id,
-                    m.external_id AS owner
+                    m.external_id AS owner, p.question_hash
              FROM quiz_prompts p JOIN tenants t ON t.id = p.tenant_id
              LEFT JOIN members m ON m.id = p.member_id
              WHERE p.id = $1 AND t.platform = $2 AND t.external_id = $3",
@@ -126,7 +132,7 @@ impl Store {
     ) -> Result<Option<PromptRow>, StoreError> {
         Ok(sqlx::query_as(
             "SELECT p.id, p.tenant_id, p.delivery_id, p.lesson_id, p.question_id, p.member_id,
-                    m.external_id AS owner
+                    m.external_id AS owner, p.question_hash
              FROM quiz_prompts p JOIN tenants t ON t.id = p.tenant_id
              JOIN members m ON m.id = p.member_id
              WHERE p.id = $1 AND t.platform = $2",
@@ -165,6 +171,7 @@ impl sqlx::FromRow<'_, sqlx::sqlite::SqliteRow> for PromptRow {
             question_id: row.try_get("question_id")?,
             member_id: row.try_get("member_id")?,
             owner: row.try_get("owner")?,
+            question_hash: row.try_get("question_hash")?,
         })
     }
 }

@@ -19,6 +19,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "outbox order",
         include_str!("../../migrations/0002_outbox_order.sql"),
     ),
+    (
+        3,
+        "prompt question hash",
+        include_str!("../../migrations/0003_prompt_question_hash.sql"),
+    ),
 ];
 
 /// The migrations compiled into the binary, so an installed `nibble` needs no `migrations/` folder.

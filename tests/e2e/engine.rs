@@ -398,3 +398,64 @@ async fn engine_writes_and_outbox_claims_interleave_without_busy_errors() {
     sender.await.expect("dispatcher task");
     assert_eq!(app.store.row_counts().await.expect("counts").deliveries, 60);
 }
+
+#[tokio::test]
+async fn a_card_whose_question_changed_is_refused_not_misgraded() {
+    let app = spawn_app().await;
+    let ana = user("U-ANA");
+    app.push(TENANT, Recipient::Member(ana.clone()), "spot-phishing")
+        .await;
+    let old_card = cards(&app.deliver().await)[0].clone();
+    // An author reorders the options of the first question and the catalog is reloaded.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let lessons = dir.path().join("lessons");
+    for course in ["security-awareness", "giving-feedback"] {
+        std::fs::create_dir_all(lessons.join(course)).expect("mkdir");
+        for entry in std::fs::read_dir(crate::support::lessons_dir().join(course))
+            .expect("read")
+            .flatten()
+        {
+            std::fs::copy(entry.path(), lessons.join(course).join(entry.file_name()))
+                .expect("copy");
+        }
+    }
+    let file = lessons.join("security-awareness/01-spot-phishing.md");
+    let text = std::fs::read_to_string(&file).expect("read");
+    let edited = text.replacen(
+        "text = \"Pay it: the sender's name matches our supplier\"",
+        "text = \"Pay it: the name matches our supplier\"",
+        1,
+    );
+    assert_ne!(text, edited, "the fixture edit applies");
+    std::fs::write(&file, edited).expect("write");
+    app.engine
+        .catalog()
+        .replace(nibble::content::load_catalog(&lessons).expect("edited lessons load"));
+
+    let before = app.store.row_counts().await.expect("counts");
+    let reply = app
+        .click(TENANT, &ana, &old_card.choices[0].payload, &[])
+        .await;
+    assert!(
+        reply_text(&reply).contains("has changed since it was sent"),
+        "{}",
+        reply_text(&reply)
+    );
+    assert_eq!(app.store.row_counts().await.expect("counts"), before);
+
+    // Asking again brings a card that is graded normally.
+    app.command(&ana, "learn", "spot-phishing").await;
+    let fresh = cards(&app.deliver().await)
+        .into_iter()
+        .rev()
+        .nth(2)
+        .expect("the resent first question");
+    let reply = app
+        .click(TENANT, &ana, &fresh.choices[0].payload, &[])
+        .await;
+    assert!(
+        matches!(verdict(&reply), Some(Verdict::Incorrect | Verdict::Correct)),
+        "{}",
+        reply_text(&reply)
+    );
+}
