@@ -348,3 +348,42 @@ async fn a_thread_under_a_lesson_is_its_replies() {
     app.fake.assert_valid();
     app.daemon.shutdown().await;
 }
+
+#[test]
+fn the_spec_checks_catch_an_invalid_body() {
+    use crate::support::spec_check::{shared_dir, validate};
+    let spec = "reference/slack/web-api/slack_web_openapi_v2.json";
+    if shared_dir(spec).is_none() {
+        eprintln!("notice: ../shared/reference is absent: spec check self-test skipped");
+        return;
+    }
+    let bad = vec![(
+        vec!["--path".to_string(), "/chat.postMessage".to_string()],
+        serde_json::json!({"channel": 5, "text": "x"}),
+    )];
+    assert!(
+        std::panic::catch_unwind(|| validate(spec, &bad, "Slack")).is_err(),
+        "an invalid body must fail"
+    );
+    let good = vec![(
+        vec!["--path".to_string(), "/chat.postMessage".to_string()],
+        serde_json::json!({"channel": "C1", "text": "x"}),
+    )];
+    validate(spec, &good, "Slack");
+    let discord = vec![(
+        vec![
+            "--op".to_string(),
+            "create_message".to_string(),
+            "--strict".to_string(),
+        ],
+        serde_json::json!({"content": "x", "bogus": 1}),
+    )];
+    assert!(
+        std::panic::catch_unwind(|| validate(
+            "reference/discord/openapi.json",
+            &discord,
+            "Discord"
+        ))
+        .is_err()
+    );
+}

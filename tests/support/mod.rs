@@ -5,6 +5,7 @@
 
 pub mod fake_discord;
 pub mod fake_slack;
+pub mod spec_check;
 
 use chrono::{TimeZone, Utc};
 use nibble::chat::{

@@ -4,7 +4,6 @@
 
 use super::Recorded;
 use serde_json::Value;
-use std::path::PathBuf;
 
 fn chars(v: Option<&Value>) -> usize {
     v.and_then(Value::as_str)
@@ -97,67 +96,15 @@ fn operation(route: &str) -> Option<&'static str> {
 
 /// Validates every checked request body against Discord's official spec (strict: no unknown fields).
 pub fn check_against_spec(requests: &[Recorded]) {
-    let shared = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared");
-    let spec = shared.join("reference/discord/openapi.json");
-    if !spec.exists() {
-        eprintln!(
-            "notice: ../shared/reference is absent: Discord spec checks skipped (CI runs them)"
-        );
-        return;
-    }
-    let dir = tempfile::tempdir().expect("tempdir");
-    let mut lines = Vec::new();
-    for (i, r) in requests.iter().enumerate() {
-        let Some(op) = operation(&r.route) else {
-            continue;
-        };
-        let path = dir.path().join(format!("{i:04}.json"));
-        std::fs::write(&path, serde_json::to_vec(&r.body).expect("json")).expect("write body");
-        lines.push(format!("{op} {}", path.display()));
-    }
-    if lines.is_empty() {
-        return;
-    }
-    let driver = r#"
-import runpy, sys
-spec, tool = sys.argv[1], sys.argv[2]
-bad = 0
-for line in sys.stdin.read().splitlines():
-    op, body = line.split(" ", 1)
-    sys.argv = [tool, spec, "--op", op, "--strict", body]
-    try:
-        runpy.run_path(tool, run_name="__main__")
-    except SystemExit as e:
-        if e.code not in (0, None):
-            bad += 1
-            print("INVALID:", op, open(body).read()[:3000])
-sys.exit(1 if bad else 0)
-"#;
-    let tool = shared.join("tools/validate_openapi_body.py");
-    let mut child = std::process::Command::new("python3")
-        .args([
-            "-c",
-            driver,
-            &spec.display().to_string(),
-            &tool.display().to_string(),
-        ])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("python3 runs the spec validator");
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(lines.join("\n").as_bytes())
-        .expect("write list");
-    let out = child.wait_with_output().expect("validator finished");
-    let report =
-        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
-    assert!(
-        out.status.success(),
-        "bodies failed Discord's spec:\n{report}"
-    );
+    let bodies: Vec<(Vec<String>, Value)> = requests
+        .iter()
+        .filter_map(|r| {
+            let op = operation(&r.route)?;
+            Some((
+                vec!["--op".to_string(), op.to_string(), "--strict".to_string()],
+                r.body.clone(),
+            ))
+        })
+        .collect();
+    crate::support::spec_check::validate("reference/discord/openapi.json", &bodies, "Discord");
 }

@@ -3,7 +3,6 @@
 
 use super::Recorded;
 use serde_json::Value;
-use std::path::PathBuf;
 
 fn len(v: Option<&Value>) -> usize {
     v.and_then(Value::as_str)
@@ -71,86 +70,27 @@ pub fn check_message_body(method: &str, body: &Value) -> Vec<String> {
     out
 }
 
-fn reference_dir() -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared");
-    dir.join("reference/slack/web-api/slack_web_openapi_v2.json")
-        .exists()
-        .then_some(dir)
-}
-
 /// Checks every chat.* and conversations.open body against Slack's official Web API spec.
 pub fn check_against_spec(requests: &[Recorded]) {
-    let Some(shared) = reference_dir() else {
-        eprintln!(
-            "notice: ../shared/reference is absent: Slack spec checks skipped (CI runs them)"
-        );
-        return;
-    };
     let checked = [
         "chat.postMessage",
         "chat.update",
         "chat.postEphemeral",
         "conversations.open",
     ];
-    let dir = tempfile::tempdir().expect("tempdir");
-    let mut files = Vec::new();
-    for (i, r) in requests
+    let bodies: Vec<(Vec<String>, Value)> = requests
         .iter()
         .filter(|r| checked.contains(&r.method.as_str()))
-        .enumerate()
-    {
-        let path = dir.path().join(format!("{i:04}.json"));
-        std::fs::write(&path, serde_json::to_vec(&r.body).expect("json")).expect("write body");
-        files.push((r.method.clone(), path));
-    }
-    if files.is_empty() {
-        return;
-    }
-    let list: Vec<String> = files
-        .iter()
-        .map(|(m, p)| format!("/{m} {}", p.display()))
+        .map(|r| {
+            (
+                vec!["--path".to_string(), format!("/{}", r.method)],
+                r.body.clone(),
+            )
+        })
         .collect();
-    let driver = r#"
-import runpy, sys
-spec, tool = sys.argv[1], sys.argv[2]
-bad = 0
-for line in sys.stdin.read().splitlines():
-    path, body = line.split(" ", 1)
-    sys.argv = [tool, spec, "--path", path, body]
-    try:
-        runpy.run_path(tool, run_name="__main__")
-    except SystemExit as e:
-        if e.code not in (0, None):
-            bad += 1
-            print("INVALID:", path, body, e.code)
-sys.exit(1 if bad else 0)
-"#;
-    let spec = shared.join("reference/slack/web-api/slack_web_openapi_v2.json");
-    let tool = shared.join("tools/validate_openapi_body.py");
-    let mut child = std::process::Command::new("python3")
-        .args([
-            "-c",
-            driver,
-            &spec.display().to_string(),
-            &tool.display().to_string(),
-        ])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("python3 runs the spec validator");
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(list.join("\n").as_bytes())
-        .expect("write list");
-    let out = child.wait_with_output().expect("validator finished");
-    let report =
-        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
-    assert!(
-        out.status.success(),
-        "bodies failed Slack's Web API spec:\n{report}"
+    crate::support::spec_check::validate(
+        "reference/slack/web-api/slack_web_openapi_v2.json",
+        &bodies,
+        "Slack's Web API",
     );
 }
