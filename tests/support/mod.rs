@@ -188,3 +188,25 @@ where
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
 }
+
+/// Waits until `check` returns something, re-checking whenever `changed` is notified (or every 50 ms),
+/// and fails the test after `limit`.
+pub async fn wait_on<T>(
+    changed: &tokio::sync::Notify,
+    what: &str,
+    limit: Duration,
+    mut check: impl FnMut() -> Option<T>,
+) -> T {
+    let deadline = tokio::time::Instant::now() + limit;
+    loop {
+        let notified = changed.notified();
+        if let Some(v) = check() {
+            return v;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        let _ = tokio::time::timeout(Duration::from_millis(50), notified).await;
+    }
+}

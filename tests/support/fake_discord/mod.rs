@@ -196,19 +196,8 @@ impl FakeDiscord {
         }
     }
 
-    pub async fn wait_for<T>(&self, what: &str, mut check: impl FnMut() -> Option<T>) -> T {
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
-        loop {
-            let notified = self.state.changed.notified();
-            if let Some(v) = check() {
-                return v;
-            }
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "timed out waiting for {what}"
-            );
-            let _ = tokio::time::timeout(Duration::from_millis(50), notified).await;
-        }
+    pub async fn wait_for<T>(&self, what: &str, check: impl FnMut() -> Option<T>) -> T {
+        crate::support::wait_on(&self.state.changed, what, Duration::from_secs(20), check).await
     }
 
     pub fn assert_valid(&self) {

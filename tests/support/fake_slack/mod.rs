@@ -183,19 +183,8 @@ impl FakeSlack {
     }
 
     /// Waits until `check` returns something, or fails the test after 15 s.
-    pub async fn wait_for<T>(&self, what: &str, mut check: impl FnMut() -> Option<T>) -> T {
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
-        loop {
-            let notified = self.state.changed.notified();
-            if let Some(v) = check() {
-                return v;
-            }
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "timed out waiting for {what}"
-            );
-            let _ = tokio::time::timeout(Duration::from_millis(50), notified).await;
-        }
+    pub async fn wait_for<T>(&self, what: &str, check: impl FnMut() -> Option<T>) -> T {
+        crate::support::wait_on(&self.state.changed, what, Duration::from_secs(15), check).await
     }
 
     /// Drops every Socket Mode connection, as a network failure would.
