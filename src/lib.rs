@@ -12,5 +12,6 @@ pub mod domain;
 pub mod engine;
 pub mod local;
 pub mod report;
+pub mod scheduler;
 pub mod slack;
 pub mod store;
