@@ -4,8 +4,7 @@
 use crate::chat::{Event, EventKind, Platform, UserRef, encode_answer};
 use crate::clock::{Clock, SystemClock};
 use crate::content::{Lesson, load_catalog};
-use crate::domain::points::PointsRules;
-use crate::engine::{
+use crate::engine::{EngineSettings, 
     CatalogHandle, Engine, EngineError, LessonChoice, PushLesson, PushOutcome, Recipient,
 };
 use crate::store::{Durability, Store, StoreError};
@@ -80,7 +79,7 @@ pub async fn run(
         store.clone(),
         CatalogHandle::new(catalog),
         clock,
-        PointsRules::default(),
+        EngineSettings::default(),
         Arc::new(Notify::new()),
     );
     let users: Vec<UserRef> = (0..learners)

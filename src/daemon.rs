@@ -29,6 +29,10 @@ pub enum DaemonError {
     Slack(#[from] SlackError),
     #[error(transparent)]
     Discord(#[from] DiscordError),
+    #[error("config: {0}")]
+    Campaign(String),
+    #[error("the engine stopped while starting")]
+    Engine(#[from] crate::engine::EngineError),
     #[error("cannot listen for signals: {0}")]
     Signals(std::io::Error),
 }
@@ -40,6 +44,7 @@ pub struct Daemon {
     lessons_dir: PathBuf,
     shutdown: watch::Sender<bool>,
     dispatcher_task: JoinHandle<()>,
+    scheduler_task: JoinHandle<()>,
     slack: Option<SlackListener>,
     discord: Option<DiscordListener>,
 }
@@ -106,11 +111,19 @@ impl Daemon {
             store.clone(),
             CatalogHandle::new(catalog),
             clock.clone(),
-            config.points,
+            config.engine_settings(),
             dispatcher.waker(),
         );
+        for declared in &config.declared_campaigns {
+            match engine.declare_campaign(declared.clone()).await? {
+                Ok(text) => tracing::info!(%text, "campaign from the config"),
+                Err(text) => return Err(DaemonError::Campaign(text)),
+            }
+        }
         let (shutdown, rx) = watch::channel(false);
-        let dispatcher_task = tokio::spawn(dispatcher.run(rx));
+        let dispatcher_task = tokio::spawn(dispatcher.run(rx.clone()));
+        let scheduler_task =
+            tokio::spawn(engine.clone().run_scheduler(store.clone(), clock.clone(), rx));
         tracing::info!(database = %config.database.url, lessons = %lessons_dir.display(), "nibble started");
         Ok(Self {
             engine,
@@ -119,6 +132,7 @@ impl Daemon {
             lessons_dir,
             shutdown,
             dispatcher_task,
+            scheduler_task,
             slack: None,
             discord: None,
         })
@@ -184,6 +198,9 @@ impl Daemon {
         let _ = self.shutdown.send(true);
         if let Err(e) = self.dispatcher_task.await {
             tracing::error!(error = %e, "dispatcher task ended badly");
+        }
+        if let Err(e) = self.scheduler_task.await {
+            tracing::error!(error = %e, "scheduler task ended badly");
         }
         self.store.close().await;
         tracing::info!("nibble stopped");

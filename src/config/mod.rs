@@ -7,7 +7,10 @@ pub use env::SECRET_VARS;
 pub use platforms::{CommandScope, DiscordConfig, SlackConfig};
 
 use crate::chat::DispatcherConfig;
+use crate::domain::campaign::RawCampaign;
 use crate::domain::points::PointsRules;
+use crate::engine::{CampaignSettings, EngineSettings};
+use crate::scheduler::QuietHours;
 use crate::store::Durability;
 use env::apply_env;
 use serde::Deserialize;
@@ -42,6 +45,10 @@ pub struct Config {
     pub log: LogConfig,
     pub slack: SlackConfig,
     pub discord: DiscordConfig,
+    pub campaigns: CampaignSettings,
+    /// Campaigns declared here (`[[campaign]]` tables), created at start unless one with the name exists.
+    #[serde(rename = "campaign")]
+    pub declared_campaigns: Vec<RawCampaign>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -194,10 +201,29 @@ impl Config {
                 "must be between 1 and 50 (Discord's global limit)",
             );
         }
+        if let Err(e) = QuietHours::parse(&self.campaigns.quiet_hours) {
+            return invalid("campaigns.quiet_hours", &e.to_string());
+        }
+        for (key, v, max) in [
+            ("campaigns.late_after_secs", self.campaigns.late_after_secs, 86_400),
+            ("campaigns.remind_days_before", self.campaigns.remind_days_before, 365),
+            ("campaigns.remind_every_days", self.campaigns.remind_every_days, 365),
+        ] {
+            if !(1..=max).contains(&v) {
+                return invalid(key, &format!("must be between 1 and {max}"));
+            }
+        }
         if tracing_subscriber::EnvFilter::try_new(&self.log.filter).is_err() {
             return invalid("log.filter", "is not a valid tracing filter (try \"info\")");
         }
         Ok(())
+    }
+
+    pub fn engine_settings(&self) -> EngineSettings {
+        EngineSettings {
+            points: self.points,
+            campaigns: self.campaigns.clone(),
+        }
     }
 
     pub fn dispatcher(&self) -> DispatcherConfig {

@@ -5,8 +5,7 @@ use super::{DemoError, DemoOptions, DemoSummary};
 use crate::chat::{Dispatcher, DispatcherConfig, SendError};
 use crate::clock::{Clock, ManualClock};
 use crate::content::load_catalog;
-use crate::domain::points::PointsRules;
-use crate::engine::{CatalogHandle, Engine, PushOutcome, Recipient};
+use crate::engine::{EngineSettings, CatalogHandle, Engine, PushOutcome, Recipient};
 use crate::local::LocalPlatform;
 use crate::store::{Durability, Store};
 use chrono::{Datelike, Duration, TimeZone, Utc};
@@ -46,7 +45,7 @@ pub async fn run(opts: &DemoOptions, out: &mut dyn Write) -> Result<DemoSummary,
         store.clone(),
         handle,
         clock.clone(),
-        PointsRules::default(),
+        EngineSettings::default(),
         dispatcher.waker(),
     );
     let mut rng = Rng::new(opts.seed);

@@ -22,7 +22,7 @@ pub(super) async fn apply_event(
         EventKind::Command { name, args } => {
             super::commands::apply(core, tx, event, name, args, now).await
         }
-        EventKind::MemberJoined => welcome(tx, event, now).await,
+        EventKind::MemberJoined => welcome(core, tx, event, now).await,
         EventKind::Message { .. } => {
             let tenant_id =
                 Store::ensure_tenant(tx, event.platform.as_str(), &event.tenant, now).await?;
@@ -242,16 +242,19 @@ fn feedback(
 }
 
 async fn welcome(
+    core: &Core,
     tx: &mut Tx<'_>,
     event: &Event,
     now: DateTime<Utc>,
 ) -> Result<Applied<Reply>, EngineError> {
     let tenant_id = Store::ensure_tenant(tx, event.platform.as_str(), &event.tenant, now).await?;
     let u = &event.user;
-    Store::ensure_member(tx, tenant_id, &u.id, &u.name, u.time_zone.as_deref(), now).await?;
+    let member_id =
+        Store::ensure_member(tx, tenant_id, &u.id, &u.name, u.time_zone.as_deref(), now).await?;
     if !Store::mark_event_processed(tx, tenant_id, &event.key, now).await? {
         return Ok(Applied::new(Reply::None, false));
     }
+    super::campaigns::on_join(core, tx, tenant_id, member_id, event, now).await?;
     let text = format!(
         "Welcome, {}! I'm nibble: short lessons and one-tap quizzes right here in chat. \
          Type `/learn` for your first lesson, or `/learn <topic>` to find one.",

@@ -15,6 +15,9 @@ pub const USAGE: &str = "Here's what I can do:\n\
 • `/points`: your points\n\
 • `/progress`: your courses, lessons done and quiz accuracy\n\
 • `/nibble courses`: every course\n\
+• `/nibble snooze 3d` / `/nibble snooze off`: hold campaign lessons for a while\n\
+• `/nibble pause` / `/nibble resume`: stop or restart campaign lessons\n\
+• `/nibble campaign …`: drip campaigns (team leads; `/nibble campaign help`)\n\
 • `/nibble help`: this list";
 
 fn say(text: impl Into<String>, queued: bool) -> Result<Applied<Reply>, EngineError> {
@@ -49,11 +52,20 @@ pub(super) async fn apply(
             say(format!("You have **{total}** points."), false)
         }
         "progress" => progress(tx, &catalog, &member).await,
-        "nibble" | "help" => match args.split_whitespace().next().unwrap_or("help") {
-            "help" => say(USAGE, false),
-            "courses" => say(courses(&catalog), false),
-            other => say(format!("I don't know `/nibble {other}`.\n{USAGE}"), false),
-        },
+        "nibble" | "help" => {
+            let (sub, rest) = args.split_once(char::is_whitespace).unwrap_or((args, ""));
+            let sub = if sub.is_empty() { "help".to_string() } else { sub.to_lowercase() };
+            if let Some(done) =
+                super::campaign_commands::apply(core, tx, event, &member, &sub, rest, now).await
+            {
+                return done;
+            }
+            match sub.as_str() {
+                "help" => say(USAGE, false),
+                "courses" => say(courses(&catalog), false),
+                other => say(format!("I don't know `/nibble {other}`.\n{USAGE}"), false),
+            }
+        }
         // Registered on the platforms already; their features are still being built.
         other @ ("leaderboard" | "badges" | "partner" | "share") => say(
             format!("`/{other}` isn't available in this version of nibble yet.\n{USAGE}"),

@@ -175,15 +175,12 @@ pub(super) async fn deliver(
         }));
     }
     for (n, message) in messages.iter().enumerate() {
-        queue(
-            tx,
-            d.tenant_id,
-            &format!("{key_base}:m{n}"),
-            &destination,
-            message,
-            now,
-        )
-        .await?;
+        let key = format!("{key_base}:m{n}");
+        let payload = serde_json::to_string(message)
+            .map_err(|e| StoreError::Invalid(format!("message: {e}")))?;
+        let to = serde_json::to_string(&destination)
+            .map_err(|e| StoreError::Invalid(format!("destination: {e}")))?;
+        Store::enqueue(tx, d.tenant_id, &key, &to, &payload, Some(delivery_id), now).await?;
     }
     Ok(Some((delivery_id, messages.len())))
 }
@@ -201,7 +198,7 @@ pub(super) async fn queue(
         .map_err(|e| StoreError::Invalid(format!("destination: {e}")))?;
     let payload =
         serde_json::to_string(message).map_err(|e| StoreError::Invalid(format!("message: {e}")))?;
-    Store::enqueue(tx, tenant_id, key, &destination, &payload, now).await
+    Store::enqueue(tx, tenant_id, key, &destination, &payload, None, now).await
 }
 
 /// The lesson body as message-sized parts.

@@ -1,10 +1,18 @@
 //! The application: turns incoming events and lesson pushes into domain calls, store writes and outbox rows.
 
 mod answer;
+mod campaign_commands;
+mod campaign_plan;
+mod campaign_tick;
+mod campaigns;
 mod commands;
 mod deliver;
+mod ticker;
 mod writer;
 
+pub use campaign_plan::CampaignSettings;
+pub use campaign_tick::TickReport;
+pub use campaigns::mention_id;
 pub use deliver::Recipient;
 
 use crate::chat::{Event, Platform, Reply};
@@ -25,6 +33,15 @@ pub enum EngineError {
     UnknownLesson(String),
     #[error("unknown course `{0}`")]
     UnknownCourse(String),
+    #[error("campaign {0} vanished while it was being changed")]
+    UnknownCampaign(i64),
+}
+
+/// What the engine is configured with.
+#[derive(Debug, Clone, Default)]
+pub struct EngineSettings {
+    pub points: PointsRules,
+    pub campaigns: CampaignSettings,
 }
 
 impl EngineError {
@@ -88,6 +105,7 @@ pub(crate) struct Core {
     catalog: CatalogHandle,
     clock: Arc<dyn Clock>,
     rules: PointsRules,
+    campaigns: CampaignSettings,
 }
 
 /// Cheap to clone: a handle to the single writer task that applies work in batched transactions.
@@ -95,7 +113,11 @@ pub(crate) struct Core {
 pub struct Engine {
     jobs: mpsc::Sender<writer::Job>,
     catalog: CatalogHandle,
+    schedule_changed: Arc<Notify>,
 }
+
+/// Recipients one tick handles in one transaction.
+pub const TICK_BATCH: i64 = 200;
 
 impl Engine {
     /// Starts the writer task. `outbox_ready` is notified after each commit that queued messages.
@@ -103,7 +125,7 @@ impl Engine {
         store: Store,
         catalog: CatalogHandle,
         clock: Arc<dyn Clock>,
-        rules: PointsRules,
+        settings: EngineSettings,
         outbox_ready: Arc<Notify>,
     ) -> Self {
         let (jobs, rx) = mpsc::channel(4096);
@@ -111,10 +133,58 @@ impl Engine {
             store,
             catalog: catalog.clone(),
             clock,
-            rules,
+            rules: settings.points,
+            campaigns: settings.campaigns,
         };
-        tokio::spawn(writer::run(core, rx, outbox_ready));
-        Self { jobs, catalog }
+        let schedule_changed = Arc::new(Notify::new());
+        tokio::spawn(writer::run(core, rx, outbox_ready, schedule_changed.clone()));
+        Self {
+            jobs,
+            catalog,
+            schedule_changed,
+        }
+    }
+
+    /// Notified after commands that may have changed campaign schedules (the ticker re-reads them).
+    pub fn schedule_changed(&self) -> Arc<Notify> {
+        self.schedule_changed.clone()
+    }
+
+    /// Sends what campaigns have due now, up to `limit` recipients; `more` says whether to call again.
+    #[tracing::instrument(name = "engine.tick", skip(self))]
+    pub async fn tick(&self, limit: i64) -> Result<TickReport, EngineError> {
+        let (tx, rx) = oneshot::channel();
+        self.jobs
+            .send(writer::Job::Tick(limit, tx))
+            .await
+            .map_err(|_| EngineError::ShutDown)?;
+        rx.await.map_err(|_| EngineError::ShutDown)?
+    }
+
+    /// Ticks until nothing more is due now.
+    pub async fn run_due(&self) -> Result<TickReport, EngineError> {
+        let mut total = TickReport::default();
+        loop {
+            let r = self.tick(TICK_BATCH).await?;
+            total.add(&r);
+            if !r.more {
+                return Ok(total);
+            }
+        }
+    }
+
+    /// Creates a campaign declared in the config unless one with its name exists. Ok(Err(text)) is a
+    /// declaration that does not validate.
+    pub async fn declare_campaign(
+        &self,
+        declared: crate::domain::campaign::RawCampaign,
+    ) -> Result<Result<String, String>, EngineError> {
+        let (tx, rx) = oneshot::channel();
+        self.jobs
+            .send(writer::Job::Declare(Box::new(declared), tx))
+            .await
+            .map_err(|_| EngineError::ShutDown)?;
+        rx.await.map_err(|_| EngineError::ShutDown)?
     }
 
     pub fn catalog(&self) -> &CatalogHandle {

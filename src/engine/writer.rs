@@ -6,8 +6,9 @@
 //! batch is rolled back and its jobs are applied again one transaction each, so one failure cannot
 //! take its neighbours' work with it.
 
-use super::{Core, EngineError, PushLesson, PushOutcome};
-use crate::chat::{Event, Reply};
+use super::{Core, EngineError, PushLesson, PushOutcome, TickReport};
+use crate::chat::{Event, EventKind, Reply};
+use crate::domain::campaign::RawCampaign;
 use crate::store::{StoreError, Tx};
 use std::sync::Arc;
 use tokio::sync::{Notify, mpsc, oneshot};
@@ -21,6 +22,22 @@ pub(crate) enum Job {
         PushLesson,
         oneshot::Sender<Result<PushOutcome, EngineError>>,
     ),
+    Tick(i64, oneshot::Sender<Result<TickReport, EngineError>>),
+    Declare(
+        Box<RawCampaign>,
+        oneshot::Sender<Result<Result<String, String>, EngineError>>,
+    ),
+}
+
+impl Job {
+    /// Whether the job may change when campaigns next fire.
+    fn touches_schedule(&self) -> bool {
+        match self {
+            Job::Event(e, _) => matches!(e.kind, EventKind::Command { .. } | EventKind::MemberJoined),
+            Job::Declare(..) => true,
+            Job::Push(..) | Job::Tick(..) => false,
+        }
+    }
 }
 
 /// A job's result, and whether it queued outbox messages (so the dispatcher is woken).
@@ -41,21 +58,38 @@ impl<T> Applied<T> {
 enum Outcome {
     Reply(Result<Reply, EngineError>),
     Push(Result<PushOutcome, EngineError>),
+    Tick(Result<TickReport, EngineError>),
+    Declare(Result<Result<String, String>, EngineError>),
 }
 
 impl Outcome {
     fn failed(&self) -> bool {
-        matches!(self, Outcome::Reply(Err(_)) | Outcome::Push(Err(_)))
+        matches!(
+            self,
+            Outcome::Reply(Err(_))
+                | Outcome::Push(Err(_))
+                | Outcome::Tick(Err(_))
+                | Outcome::Declare(Err(_))
+        )
     }
 }
 
-pub(crate) async fn run(core: Core, mut rx: mpsc::Receiver<Job>, outbox_ready: Arc<Notify>) {
+pub(crate) async fn run(
+    core: Core,
+    mut rx: mpsc::Receiver<Job>,
+    outbox_ready: Arc<Notify>,
+    schedule_changed: Arc<Notify>,
+) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
         let jobs = std::mem::take(&mut batch);
+        let touches_schedule = jobs.iter().any(Job::touches_schedule);
         let span = tracing::info_span!("engine.batch", jobs = jobs.len());
         if process(&core, jobs).instrument(span).await {
             outbox_ready.notify_one();
+        }
+        if touches_schedule {
+            schedule_changed.notify_one();
         }
     }
 }
@@ -112,6 +146,14 @@ async fn attempt(core: &Core, jobs: &[Job]) -> Result<(Vec<Outcome>, bool), Stor
                 queued |= r.as_ref().is_ok_and(|a| a.queued_messages);
                 Outcome::Push(r.map(|a| a.value))
             }
+            Job::Tick(limit, _) => {
+                let r = super::campaign_tick::apply_tick(core, &mut tx, *limit, now).await;
+                queued |= r.as_ref().is_ok_and(|a| a.queued_messages);
+                Outcome::Tick(r.map(|a| a.value))
+            }
+            Job::Declare(raw, _) => {
+                Outcome::Declare(super::campaigns::declare(core, &mut tx, raw, now).await)
+            }
         };
         let failed = outcome.failed();
         outcomes.push(outcome);
@@ -135,6 +177,8 @@ fn fail(job: Job, e: &StoreError) {
     match job {
         Job::Event(_, tx) => drop(tx.send(Err(err()))),
         Job::Push(_, tx) => drop(tx.send(Err(err()))),
+        Job::Tick(_, tx) => drop(tx.send(Err(err()))),
+        Job::Declare(_, tx) => drop(tx.send(Err(err()))),
     }
 }
 
@@ -143,9 +187,10 @@ fn reply_all(jobs: Vec<Job>, outcomes: Vec<Outcome>) {
         match (job, outcome) {
             (Job::Event(_, tx), Outcome::Reply(r)) => drop(tx.send(r)),
             (Job::Push(_, tx), Outcome::Push(r)) => drop(tx.send(r)),
+            (Job::Tick(_, tx), Outcome::Tick(r)) => drop(tx.send(r)),
+            (Job::Declare(_, tx), Outcome::Declare(r)) => drop(tx.send(r)),
             // `attempt` produces one outcome per job, of the job's own kind.
-            (Job::Event(_, tx), Outcome::Push(_)) => drop(tx.send(Err(EngineError::ShutDown))),
-            (Job::Push(_, tx), Outcome::Reply(_)) => drop(tx.send(Err(EngineError::ShutDown))),
+            (job, _) => fail(job, &StoreError::Failed("mismatched job outcome".into())),
         }
     }
 }

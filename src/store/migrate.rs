@@ -24,6 +24,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "prompt question hash",
         include_str!("../../migrations/0003_prompt_question_hash.sql"),
     ),
+    (
+        4,
+        "campaigns",
+        include_str!("../../migrations/0004_campaigns.sql"),
+    ),
 ];
 
 /// The migrations compiled into the binary, so an installed `nibble` needs no `migrations/` folder.

@@ -1,10 +1,25 @@
 //! The SQLite store: opening, migrations, and one repository module per aggregate. All SQL lives here.
 
+/// Reads a row into a struct whose field names are the column names (sqlx's derive needs its
+/// `macros` feature, which compiles sqlx twice).
+macro_rules! from_row {
+    ($ty:ty { $($field:ident),* $(,)? }) => {
+        impl sqlx::FromRow<'_, sqlx::sqlite::SqliteRow> for $ty {
+            fn from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Self, sqlx::Error> {
+                use sqlx::Row;
+                Ok(Self { $($field: row.try_get(stringify!($field))?),* })
+            }
+        }
+    };
+}
+
 mod answers;
 mod bench;
+mod campaigns;
 mod catalog_sync;
 mod deliveries;
 mod events;
+mod holds;
 mod members;
 mod migrate;
 pub use migrate::latest_version;
@@ -13,6 +28,7 @@ mod points;
 mod progress;
 
 pub use answers::{AnswerRow, NewAnswer};
+pub use campaigns::{CampaignRecord, CampaignStats, DueRecipient};
 pub use deliveries::{NewDelivery, PromptRow};
 pub use progress::{LearnerProgress, MemberRef, RowCounts};
 

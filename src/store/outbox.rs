@@ -36,17 +36,19 @@ impl Store {
         dedupe_key: &str,
         destination: &str,
         payload: &str,
+        delivery_id: Option<i64>,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
         let done = sqlx::query(
-            "INSERT INTO outbox (tenant_id, dedupe_key, destination, payload, state, next_attempt_at, created_at)
-             VALUES ($1, $2, $3, $4, 'pending', $5, $5) ON CONFLICT (dedupe_key) DO NOTHING",
+            "INSERT INTO outbox (tenant_id, dedupe_key, destination, payload, state, next_attempt_at, created_at, delivery_id)
+             VALUES ($1, $2, $3, $4, 'pending', $5, $5, $6) ON CONFLICT (dedupe_key) DO NOTHING",
         )
         .bind(tenant_id)
         .bind(dedupe_key)
         .bind(destination)
         .bind(payload)
         .bind(ts(now))
+        .bind(delivery_id)
         .execute(&mut *conn)
         .await?;
         Ok(done.rows_affected() == 1)

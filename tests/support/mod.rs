@@ -13,8 +13,7 @@ use nibble::chat::{
 };
 use nibble::clock::ManualClock;
 use nibble::content::{Catalog, load_catalog};
-use nibble::domain::points::PointsRules;
-use nibble::engine::{CatalogHandle, Engine, LessonChoice, PushLesson, PushOutcome, Recipient};
+use nibble::engine::{CatalogHandle, Engine, EngineSettings, LessonChoice, PushLesson, PushOutcome, Recipient};
 use nibble::local::{LocalPlatform, Posted};
 use nibble::store::{Durability, Store};
 use std::path::PathBuf;
@@ -75,7 +74,7 @@ pub async fn spawn_app() -> TestApp {
         store.clone(),
         CatalogHandle::new(catalog.clone()),
         clock.clone(),
-        PointsRules::default(),
+        EngineSettings::default(),
         dispatcher.waker(),
     );
     TestApp {

@@ -1,0 +1,260 @@
+//! `/nibble campaign …` and `/nibble quiet-hours` for team leads; `/nibble snooze|pause|resume` for learners.
+
+use super::campaign_plan::Plan;
+use super::campaigns::{
+    CAMPAIGN_USAGE, course_progress, create, due_text, find, spec_from_words, tenant_quiet,
+};
+use super::writer::Applied;
+use super::{Core, EngineError};
+use crate::chat::{Event, Message, Reply};
+use crate::scheduler::QuietHours;
+use crate::store::{CampaignRecord, MemberRef, Store, Tx};
+use chrono::{DateTime, Duration, Utc};
+
+fn say(text: impl Into<String>) -> Result<Applied<Reply>, EngineError> {
+    Ok(Applied::new(Reply::Ephemeral(Message::text(text)), false))
+}
+
+const NOT_A_LEAD: &str = "Only team leads can manage campaigns and quiet hours. Slack workspace admins \
+and owners are team leads, as are members listed in nibble's config; on Discord, members with Manage \
+Server or a team-lead role.";
+
+/// Learner and team-lead subcommands of `/nibble`; None when `sub` is not one of them.
+pub(super) async fn apply(
+    core: &Core,
+    tx: &mut Tx<'_>,
+    event: &Event,
+    member: &MemberRef,
+    sub: &str,
+    rest: &str,
+    now: DateTime<Utc>,
+) -> Option<Result<Applied<Reply>, EngineError>> {
+    Some(match sub {
+        "snooze" => snooze(tx, member, rest, now).await,
+        "pause" => hold(tx, member, true).await,
+        "resume" => hold(tx, member, false).await,
+        "campaign" | "campaigns" | "quiet-hours" if !event.user.is_lead => say(NOT_A_LEAD),
+        "quiet-hours" => quiet_hours(tx, member, rest).await,
+        "campaign" | "campaigns" => campaign(core, tx, event, member, rest, now).await,
+        _ => return None,
+    })
+}
+
+async fn snooze(
+    tx: &mut Tx<'_>,
+    member: &MemberRef,
+    rest: &str,
+    now: DateTime<Utc>,
+) -> Result<Applied<Reply>, EngineError> {
+    if rest.trim() == "off" {
+        Store::set_member_snooze(tx, member.member_id, None).await?;
+        return say("Snooze lifted: your campaign lessons continue at the next slot.");
+    }
+    let Some(length) = parse_length(rest) else {
+        return say("Snooze for how long? For example `/nibble snooze 3d` (hours `h`, days `d` or weeks `w`, up to 12 weeks), or `/nibble snooze off`.");
+    };
+    let until = now + length;
+    Store::set_member_snooze(tx, member.member_id, Some(until)).await?;
+    say(format!(
+        "😴 Snoozed: no campaign lessons until {} (UTC). `/nibble snooze off` ends it early.",
+        until.format("%a %d %b %H:%M")
+    ))
+}
+
+/// `3d`, `12h`, `2w`: at least an hour, at most 12 weeks.
+fn parse_length(text: &str) -> Option<Duration> {
+    let t = text.trim().to_lowercase();
+    let (n, unit) = t.split_at(t.len().checked_sub(1)?);
+    let n: i64 = n.trim().parse().ok().filter(|n| *n > 0)?;
+    let d = match unit {
+        "h" => Duration::hours(n),
+        "d" => Duration::days(n),
+        "w" => Duration::weeks(n),
+        _ => return None,
+    };
+    (d <= Duration::weeks(12)).then_some(d)
+}
+
+async fn hold(
+    tx: &mut Tx<'_>,
+    member: &MemberRef,
+    paused: bool,
+) -> Result<Applied<Reply>, EngineError> {
+    Store::set_member_paused(tx, member.member_id, paused).await?;
+    say(if paused {
+        "⏸️ Paused: campaigns won't send you lessons until you `/nibble resume`. `/learn` still works."
+    } else {
+        "▶️ Resumed: your campaign lessons continue at the next slot (one at a time, no backlog)."
+    })
+}
+
+async fn quiet_hours(
+    tx: &mut Tx<'_>,
+    member: &MemberRef,
+    rest: &str,
+) -> Result<Applied<Reply>, EngineError> {
+    match QuietHours::parse(rest) {
+        Ok(q) if !rest.trim().is_empty() => {
+            let text = q.map_or("off".to_string(), |q| q.to_string());
+            Store::set_tenant_quiet_hours(tx, member.tenant_id, &text).await?;
+            say(match q {
+                Some(q) => format!("🌙 Quiet hours set to {q}: campaign DMs wait until they end, in each learner's own time zone."),
+                None => "Quiet hours are off: campaign DMs go out at their scheduled times.".into(),
+            })
+        }
+        Ok(_) => say("Usage: `/nibble quiet-hours 20:00-08:00` or `/nibble quiet-hours off`."),
+        Err(e) => say(format!("{e}.")),
+    }
+}
+
+async fn campaign(
+    core: &Core,
+    tx: &mut Tx<'_>,
+    event: &Event,
+    member: &MemberRef,
+    rest: &str,
+    now: DateTime<Utc>,
+) -> Result<Applied<Reply>, EngineError> {
+    let rest = rest.trim();
+    let (verb, args) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+    let tenant_id = member.tenant_id;
+    if verb == "create" {
+        let spec = match spec_from_words(args, event, now) {
+            Ok(spec) => spec,
+            Err(e) => return say(format!("Campaign not created: {e}.\n{CAMPAIGN_USAGE}")),
+        };
+        return match create(core, tx, tenant_id, &spec, &event.user.id, now).await? {
+            Ok((_, text)) => Ok(Applied::new(Reply::Ephemeral(Message::text(text)), false)),
+            Err(text) => say(format!("Campaign not created: {text}")),
+        };
+    }
+    if verb == "list" {
+        return list(tx, tenant_id).await;
+    }
+    if !matches!(verb, "show" | "pause" | "resume" | "stop" | "send-next") {
+        return say(CAMPAIGN_USAGE);
+    }
+    let Some(rec) = find(tx, tenant_id, args).await? else {
+        return say(format!("There is no campaign `{}` here: `/nibble campaign list` shows them.", args.trim()));
+    };
+    match verb {
+        "show" => show(core, tx, &rec, now).await,
+        "pause" if rec.state == "active" => {
+            Store::set_campaign_state(tx, rec.id, "paused").await?;
+            say(format!("⏸️ Campaign #{} “{}” paused. `/nibble campaign resume {}` continues it.", rec.id, rec.name, rec.id))
+        }
+        "resume" if rec.state == "paused" || rec.state == "draft" => resume(core, tx, &rec, now).await,
+        "stop" if rec.state != "finished" => {
+            Store::set_campaign_state(tx, rec.id, "finished").await?;
+            say(format!("⏹️ Campaign #{} “{}” stopped. Nothing more will be sent.", rec.id, rec.name))
+        }
+        "send-next" if rec.state == "active" => {
+            let mut n = 0;
+            for r in Store::recipients_of(tx, rec.id).await? {
+                if r.recipient_state == "active" {
+                    Store::set_recipient_due(tx, r.id, Some(now)).await?;
+                    n += 1;
+                }
+            }
+            say(format!("📤 Sending the next lesson of “{}” to {n} recipient(s) now (quiet hours and learners' pauses still apply).", rec.name))
+        }
+        _ => say(format!("Campaign #{} “{}” is {}: it cannot {verb}.", rec.id, rec.name, rec.state)),
+    }
+}
+
+async fn resume(
+    core: &Core,
+    tx: &mut Tx<'_>,
+    rec: &CampaignRecord,
+    now: DateTime<Utc>,
+) -> Result<Applied<Reply>, EngineError> {
+    let plan = Plan::from_record(rec)?;
+    let quiet = tenant_quiet(core, tx, rec.tenant_id).await?;
+    if rec.state == "draft" && !plan.dm {
+        let channel = rec.channel.clone().unwrap_or_default();
+        Store::enroll(tx, rec.id, "channel", &channel, None, None, None, now).await?;
+    }
+    // Missed slots while paused are not sent as a backlog: everyone resumes at their next slot.
+    for r in Store::recipients_of(tx, rec.id).await? {
+        let stale = r.due_at.as_deref().is_none_or(|d| d < crate::store::ts(now).as_str());
+        if r.recipient_state == "active" && stale {
+            let zone = plan.zone_for(r.member_zone.as_deref());
+            Store::set_recipient_due(tx, r.id, plan.next_slot(now, zone, quiet)).await?;
+        }
+    }
+    Store::set_campaign_state(tx, rec.id, "active").await?;
+    say(format!("▶️ Campaign #{} “{}” is active. Next sends follow its schedule.", rec.id, rec.name))
+}
+
+async fn list(tx: &mut Tx<'_>, tenant_id: i64) -> Result<Applied<Reply>, EngineError> {
+    let all = Store::campaigns(tx, tenant_id).await?;
+    if all.is_empty() {
+        return say(format!("No campaigns yet.\n{CAMPAIGN_USAGE}"));
+    }
+    let mut lines = vec!["**Campaigns**".to_string()];
+    for c in &all {
+        let stats = Store::campaign_stats(tx, c.id).await?;
+        let target = match (&c.target_kind[..], &c.channel) {
+            ("members", _) => format!("DMs to {}", stats.recipients),
+            (_, Some(ch)) => format!("<#{ch}>"),
+            _ => String::new(),
+        };
+        lines.push(format!(
+            "• #{} “{}” ({}): {}, {target}, `{}` {}, next: {}",
+            c.id, c.name, c.state, c.course_id, c.cron, c.time_zone, due_text(stats.next_due_at.as_deref())
+        ));
+    }
+    say(lines.join("\n"))
+}
+
+async fn show(
+    core: &Core,
+    tx: &mut Tx<'_>,
+    rec: &CampaignRecord,
+    now: DateTime<Utc>,
+) -> Result<Applied<Reply>, EngineError> {
+    let stats = Store::campaign_stats(tx, rec.id).await?;
+    let plan = Plan::from_record(rec)?;
+    let catalog = core.catalog.current();
+    let mut lines = vec![
+        format!("**Campaign #{} “{}”** ({})", rec.id, rec.name, rec.state),
+        format!(
+            "Course `{}`, {}, `{}` in {}{}, from {}{}{}; catch-up: {}; when done: {}",
+            rec.course_id,
+            if plan.dm { "by DM".to_string() } else { format!("in <#{}>", rec.channel.clone().unwrap_or_default()) },
+            rec.cron,
+            rec.time_zone,
+            if rec.learner_zone { " (each learner's own zone when known)" } else { "" },
+            rec.starts_on,
+            rec.ends_on.as_ref().map(|d| format!(" to {d}")).unwrap_or_default(),
+            rec.due_on.as_ref().map(|d| format!(", due {d}")).unwrap_or_default(),
+            rec.catch_up,
+            rec.when_done
+        ),
+        format!(
+            "Recipients: {} ({} had every lesson) · lessons sent: {} · messages sent {}, waiting {}, failed {}",
+            stats.recipients, stats.done, stats.lessons_sent, stats.messages_sent, stats.messages_pending, stats.messages_failed
+        ),
+        format!("Next send: {}", due_text(stats.next_due_at.as_deref())),
+    ];
+    if let Some(due) = plan.due_on.filter(|d| *d < now.with_timezone(&plan.schedule.zone).date_naive()) {
+        let mut overdue = Vec::new();
+        for r in Store::recipients_of(tx, rec.id).await? {
+            let Some(member_id) = r.member_id else { continue };
+            let m = MemberRef { tenant_id: rec.tenant_id, member_id };
+            let (done, total) = course_progress(tx, &catalog, &rec.course_id, &m).await?;
+            if done < total {
+                overdue.push(format!("<@{}> ({done}/{total})", r.recipient));
+            }
+        }
+        let shown: Vec<String> = overdue.iter().take(20).cloned().collect();
+        let more = overdue.len().saturating_sub(shown.len());
+        lines.push(format!(
+            "Overdue (not finished by {due}): {}{}{}",
+            overdue.len(),
+            if shown.is_empty() { String::new() } else { format!(": {}", shown.join(", ")) },
+            if more > 0 { format!(" and {more} more") } else { String::new() }
+        ));
+    }
+    say(lines.join("\n"))
+}

@@ -1,0 +1,143 @@
+//! A stored campaign as a schedule: a recipient's next slot, its window, quiet hours and reminders.
+
+use super::EngineError;
+use crate::domain::campaign::WhenDone;
+use crate::scheduler::{CatchUp, QuietHours, Schedule, parse_zone, resolve_local};
+use crate::store::{CampaignRecord, StoreError};
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
+use chrono_tz::Tz;
+
+/// Campaign settings from the config's `[campaigns]` table.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CampaignSettings {
+    /// Default quiet hours for campaign DMs in the learner's zone ("off" for none); tenants change theirs
+    /// with `/nibble quiet-hours`.
+    pub quiet_hours: String,
+    /// A slot this late (daemon down, machine asleep) counts as missed and the catch-up policy applies.
+    pub late_after_secs: i64,
+    /// Due-date reminders start this many days before the due date...
+    pub remind_days_before: i64,
+    /// ...and repeat this often until the learner finishes (also after the due date).
+    pub remind_every_days: i64,
+}
+
+impl Default for CampaignSettings {
+    fn default() -> Self {
+        Self {
+            quiet_hours: "20:00-08:00".into(),
+            late_after_secs: 600,
+            remind_days_before: 3,
+            remind_every_days: 2,
+        }
+    }
+}
+
+/// What the scheduler needs from a campaign row.
+#[derive(Debug, Clone)]
+pub(super) struct Plan {
+    pub id: i64,
+    pub tenant_id: i64,
+    pub course: String,
+    pub dm: bool,
+    pub schedule: Schedule,
+    pub learner_zone: bool,
+    pub starts_on: NaiveDate,
+    pub ends_on: Option<NaiveDate>,
+    pub due_on: Option<NaiveDate>,
+    pub catch_up: CatchUp,
+    pub when_done: WhenDone,
+}
+
+fn invalid(rec: &CampaignRecord, what: &str) -> EngineError {
+    EngineError::Store(StoreError::Invalid(format!(
+        "campaign {} has an invalid {what}",
+        rec.id
+    )))
+}
+
+impl Plan {
+    pub fn from_record(rec: &CampaignRecord) -> Result<Self, EngineError> {
+        let date = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| invalid(rec, "date"));
+        Ok(Self {
+            id: rec.id,
+            tenant_id: rec.tenant_id,
+            course: rec.course_id.clone(),
+            dm: rec.target_kind == "members",
+            schedule: Schedule::parse(&rec.cron, &rec.time_zone)
+                .map_err(|_| invalid(rec, "schedule"))?,
+            learner_zone: rec.learner_zone,
+            starts_on: date(&rec.starts_on)?,
+            ends_on: rec.ends_on.as_deref().map(date).transpose()?,
+            due_on: rec.due_on.as_deref().map(date).transpose()?,
+            catch_up: CatchUp::parse(&rec.catch_up).ok_or_else(|| invalid(rec, "catch-up"))?,
+            when_done: WhenDone::parse(&rec.when_done).ok_or_else(|| invalid(rec, "when-done"))?,
+        })
+    }
+
+    /// The zone a recipient's slots are in: their own when the campaign says so and it is known.
+    pub fn zone_for(&self, member_zone: Option<&str>) -> Tz {
+        member_zone
+            .filter(|_| self.learner_zone)
+            .and_then(|z| parse_zone(z).ok())
+            .unwrap_or(self.schedule.zone)
+    }
+
+    fn day_start(&self, day: NaiveDate) -> Option<DateTime<Utc>> {
+        resolve_local(self.schedule.zone, day.and_time(NaiveTime::MIN))
+    }
+
+    /// Whether the campaign's last day is over.
+    pub fn ended(&self, now: DateTime<Utc>) -> bool {
+        self.ends_on
+            .and_then(|d| self.day_start(d + Duration::days(1)))
+            .is_some_and(|end| now >= end)
+    }
+
+    /// The recipient's next slot strictly after `after` (never before the start date), moved out of
+    /// quiet hours for DMs; None once the campaign's window is over.
+    pub fn next_slot(
+        &self,
+        after: DateTime<Utc>,
+        zone: Tz,
+        quiet: Option<QuietHours>,
+    ) -> Option<DateTime<Utc>> {
+        let local_start = resolve_local(zone, self.starts_on.and_time(NaiveTime::MIN))?;
+        let from = after.max(local_start - Duration::seconds(1));
+        let slot = self.schedule.in_zone(zone).next_after(from)?;
+        let end = self.ends_on.and_then(|d| self.day_start(d + Duration::days(1)));
+        if end.is_some_and(|end| slot >= end) {
+            return None;
+        }
+        Some(match quiet.filter(|_| self.dm) {
+            Some(q) => q.next_allowed(slot, zone),
+            None => slot,
+        })
+    }
+
+    /// The first due-date reminder for a learner enrolled at `now`.
+    pub fn first_reminder(
+        &self,
+        now: DateTime<Utc>,
+        days_before: i64,
+    ) -> Option<DateTime<Utc>> {
+        let due = self.day_start(self.due_on?)?;
+        Some((due - Duration::days(days_before)).max(now))
+    }
+
+    /// The campaign's next `n` slots in its own zone (the preview shown on create).
+    pub fn preview(&self, now: DateTime<Utc>, n: usize) -> Vec<DateTime<Tz>> {
+        let mut out = Vec::with_capacity(n);
+        let mut at = now;
+        while out.len() < n {
+            match self.next_slot(at, self.schedule.zone, None) {
+                Some(slot) => {
+                    out.push(slot.with_timezone(&self.schedule.zone));
+                    at = slot;
+                }
+                None => break,
+            }
+        }
+        out
+    }
+}

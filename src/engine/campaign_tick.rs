@@ -1,0 +1,248 @@
+//! The scheduler's tick: sends each due recipient its next lesson (one per slot, never a burst), applies
+//! the catch-up policy to missed slots, learners' holds and quiet hours, and sends due-date reminders.
+//! Each recipient's send and its next fire time commit in the same transaction as the outbox rows.
+
+use super::campaign_plan::Plan;
+use super::deliver::{Recipient, apply_push};
+use super::writer::Applied;
+use super::{Core, EngineError, LessonChoice, PushLesson, PushOutcome};
+use crate::chat::{Destination, Message, Platform, UserRef};
+use crate::domain::campaign::WhenDone;
+use crate::scheduler::{CatchUp, QuietHours};
+use crate::store::{DueRecipient, MemberRef, Store, StoreError, Tx, parse_ts};
+use chrono::{DateTime, Duration, Utc};
+use std::collections::HashMap;
+
+/// What one tick did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TickReport {
+    pub lessons: usize,
+    /// Missed slots dropped by a `skip` policy.
+    pub skipped: usize,
+    /// Slots held by a learner's pause or snooze, or moved out of quiet hours.
+    pub held: usize,
+    /// Recipients who had every lesson.
+    pub finished: usize,
+    pub reminders: usize,
+    /// More recipients were due than one tick takes: tick again.
+    pub more: bool,
+}
+
+impl TickReport {
+    pub fn add(&mut self, o: &TickReport) {
+        self.lessons += o.lessons;
+        self.skipped += o.skipped;
+        self.held += o.held;
+        self.finished += o.finished;
+        self.reminders += o.reminders;
+    }
+}
+
+/// Per-tick caches: campaigns and tenants' quiet hours are read once.
+#[derive(Default)]
+struct Cache {
+    plans: HashMap<i64, Option<Plan>>,
+    quiet: HashMap<i64, Option<QuietHours>>,
+}
+
+impl Cache {
+    async fn plan(&mut self, tx: &mut Tx<'_>, id: i64) -> Result<Option<Plan>, EngineError> {
+        if let Some(p) = self.plans.get(&id) {
+            return Ok(p.clone());
+        }
+        let plan = match Store::campaign(tx, id).await? {
+            Some(rec) => match Plan::from_record(&rec) {
+                Ok(p) => Some(p),
+                Err(e) => {
+                    tracing::error!(campaign = id, error = %e, "skipping a campaign that cannot be read");
+                    None
+                }
+            },
+            None => None,
+        };
+        self.plans.insert(id, plan.clone());
+        Ok(plan)
+    }
+
+    async fn quiet(
+        &mut self,
+        core: &Core,
+        tx: &mut Tx<'_>,
+        tenant_id: i64,
+    ) -> Result<Option<QuietHours>, EngineError> {
+        if let Some(q) = self.quiet.get(&tenant_id) {
+            return Ok(*q);
+        }
+        let text = Store::tenant_quiet_hours(tx, tenant_id)
+            .await?
+            .unwrap_or_else(|| core.campaigns.quiet_hours.clone());
+        let q = QuietHours::parse(&text).unwrap_or(None);
+        self.quiet.insert(tenant_id, q);
+        Ok(q)
+    }
+}
+
+pub(super) async fn apply_tick(
+    core: &Core,
+    tx: &mut Tx<'_>,
+    limit: i64,
+    now: DateTime<Utc>,
+) -> Result<Applied<TickReport>, EngineError> {
+    let mut report = TickReport::default();
+    let mut cache = Cache::default();
+    let due = Store::due_recipients(tx, now, limit).await?;
+    report.more = due.len() as i64 == limit;
+    for r in &due {
+        let Some(plan) = cache.plan(tx, r.campaign_id).await? else {
+            continue;
+        };
+        lesson_slot(core, tx, &mut cache, &plan, r, now, &mut report).await?;
+    }
+    let reminders = Store::due_reminders(tx, now, limit).await?;
+    report.more |= reminders.len() as i64 == limit;
+    for r in &reminders {
+        let Some(plan) = cache.plan(tx, r.campaign_id).await? else {
+            continue;
+        };
+        reminder(core, tx, &mut cache, &plan, r, now, &mut report).await?;
+    }
+    let queued = report.lessons + report.reminders > 0;
+    if queued || report.skipped > 0 {
+        tracing::info!(?report, "campaign tick");
+    }
+    Ok(Applied::new(report, queued))
+}
+
+fn due_at(r: &DueRecipient) -> Result<DateTime<Utc>, StoreError> {
+    parse_ts(r.due_at.as_deref().unwrap_or_default())
+}
+
+async fn lesson_slot(
+    core: &Core,
+    tx: &mut Tx<'_>,
+    cache: &mut Cache,
+    plan: &Plan,
+    r: &DueRecipient,
+    now: DateTime<Utc>,
+    report: &mut TickReport,
+) -> Result<(), EngineError> {
+    if plan.ended(now) {
+        Store::set_campaign_state(tx, plan.id, "finished").await?;
+        return Ok(());
+    }
+    let zone = plan.zone_for(r.member_zone.as_deref());
+    let quiet = cache.quiet(core, tx, plan.tenant_id).await?;
+    let next = |after| plan.next_slot(after, zone, quiet);
+    let late = now - due_at(r)? > Duration::seconds(core.campaigns.late_after_secs);
+    if late && plan.catch_up == CatchUp::Skip {
+        Store::advance_recipient(tx, r.id, next(now), false, false, now).await?;
+        report.skipped += 1;
+        return Ok(());
+    }
+    if r.recipient_kind == "member" {
+        let snoozed = r.snoozed_until.as_deref().map(parse_ts).transpose()?;
+        let hold = if r.paused == Some(true) {
+            next(now)
+        } else if let Some(until) = snoozed.filter(|u| *u > now) {
+            next(until)
+        } else if let Some(allowed) = quiet.map(|q| q.next_allowed(now, zone)).filter(|a| *a > now)
+        {
+            Some(allowed)
+        } else {
+            None
+        };
+        if hold.is_some() {
+            Store::advance_recipient(tx, r.id, hold, false, false, now).await?;
+            report.held += 1;
+            return Ok(());
+        }
+    }
+    let Some(platform) = Platform::parse(&r.platform) else {
+        return Ok(());
+    };
+    let recipient = if r.recipient_kind == "member" {
+        Recipient::Member(UserRef {
+            id: r.recipient.clone(),
+            name: r.member_name.clone().unwrap_or_else(|| r.recipient.clone()),
+            time_zone: r.member_zone.clone(),
+            is_lead: false,
+        })
+    } else {
+        Recipient::Channel(r.recipient.clone())
+    };
+    let push = PushLesson {
+        platform,
+        tenant: r.tenant_external_id.clone(),
+        recipient,
+        lesson: LessonChoice::NextIn(plan.course.clone()),
+        origin: format!("campaign:{}", plan.id),
+    };
+    match apply_push(core, tx, &push, now).await?.value {
+        PushOutcome::Queued { .. } => {
+            Store::advance_recipient(tx, r.id, next(now), true, false, now).await?;
+            report.lessons += 1;
+        }
+        PushOutcome::CourseFinished if plan.when_done == WhenDone::Finish => {
+            Store::advance_recipient(tx, r.id, None, false, true, now).await?;
+            report.finished += 1;
+            if !plan.dm {
+                Store::set_campaign_state(tx, plan.id, "finished").await?;
+            }
+        }
+        PushOutcome::CourseFinished | PushOutcome::AlreadyDelivered => {
+            Store::advance_recipient(tx, r.id, next(now), false, false, now).await?;
+        }
+    }
+    Ok(())
+}
+
+async fn reminder(
+    core: &Core,
+    tx: &mut Tx<'_>,
+    cache: &mut Cache,
+    plan: &Plan,
+    r: &DueRecipient,
+    now: DateTime<Utc>,
+    report: &mut TickReport,
+) -> Result<(), EngineError> {
+    let Some(member_id) = r.member_id else {
+        return Ok(Store::set_next_reminder(tx, r.id, None, false).await?);
+    };
+    let member = MemberRef {
+        tenant_id: plan.tenant_id,
+        member_id,
+    };
+    let catalog = core.catalog.current();
+    let (done, total) = super::campaigns::course_progress(tx, &catalog, &plan.course, &member).await?;
+    if done >= total {
+        return Ok(Store::set_next_reminder(tx, r.id, None, false).await?);
+    }
+    let zone = plan.zone_for(r.member_zone.as_deref());
+    if let Some(allowed) = cache
+        .quiet(core, tx, plan.tenant_id)
+        .await?
+        .map(|q| q.next_allowed(now, zone))
+        .filter(|a| *a > now)
+    {
+        return Ok(Store::set_next_reminder(tx, r.id, Some(allowed), false).await?);
+    }
+    let title = catalog
+        .course(&plan.course)
+        .map_or(plan.course.clone(), |c| c.title.clone());
+    let due = plan.due_on.map(|d| d.to_string()).unwrap_or_default();
+    let overdue = plan.due_on.is_some_and(|d| d < now.with_timezone(&zone).date_naive());
+    let text = if overdue {
+        format!("⏰ “{title}” was due on {due}. You've done {done} of {total} lessons: `/learn {}` picks up where you left off.", plan.course)
+    } else {
+        format!("⏰ Reminder: “{title}” is due on {due}. You've done {done} of {total} lessons: `/learn {}` sends the next one now.", plan.course)
+    };
+    let key = format!("remind:{}:{}", r.id, r.reminders_sent);
+    let to = Destination::Member {
+        user: r.recipient.clone(),
+    };
+    super::deliver::queue(tx, plan.tenant_id, &key, &to, &Message::text(text), now).await?;
+    let every = Duration::days(core.campaigns.remind_every_days.max(1));
+    Store::set_next_reminder(tx, r.id, Some(now + every), true).await?;
+    report.reminders += 1;
+    Ok(())
+}

@@ -1,0 +1,272 @@
+//! Team-lead campaign commands (`/nibble campaign …`, also what the CLI and config declarations run):
+//! create with validation and a preview, list, show with progress and overdue learners, pause, resume,
+//! stop, send-next; and enrolling a member who joins a campaign's channel.
+
+use super::campaign_plan::Plan;
+use super::{Core, EngineError};
+use crate::chat::Event;
+use crate::content::Catalog;
+use crate::domain::campaign::{CampaignError, CampaignSpec, RawCampaign};
+use crate::scheduler::{QuietHours, local_date};
+use crate::store::{CampaignRecord, MemberRef, Store, Tx, parse_ts};
+
+use chrono::{DateTime, Utc};
+use std::collections::HashSet;
+
+pub const CAMPAIGN_USAGE: &str = "Campaign commands (team leads):\n\
+• `/nibble campaign create course=<id> [channel=#ch|dm members=@a,@b] cron=\"0 9 * * Mon-Fri\" zone=Europe/Berlin [name=…] [start=YYYY-MM-DD] [end=…] [due=…] [catch-up=once|skip] [when-done=finish|wait] [learner-time] [draft]`\n\
+• `/nibble campaign list`, `show <id>`, `pause <id>`, `resume <id>`, `stop <id>`, `send-next <id>`\n\
+• `/nibble quiet-hours 20:00-08:00|off`: no campaign DMs in those hours (learner's time)";
+
+/// Strips chat mention markup: `<#C1|general>` → `C1`, `<@U1>` / `<@!1>` → `U1` / `1`.
+pub fn mention_id(text: &str) -> String {
+    let t = text.trim();
+    let inner = t
+        .strip_prefix('<')
+        .and_then(|s| s.strip_suffix('>'))
+        .unwrap_or(t);
+    let inner = inner.trim_start_matches(['#', '@', '!']);
+    inner.split('|').next().unwrap_or(inner).to_string()
+}
+
+/// Lessons of a course the member has done (completed, or received when it has no questions) and the total.
+pub(super) async fn course_progress(
+    tx: &mut Tx<'_>,
+    catalog: &Catalog,
+    course: &str,
+    member: &MemberRef,
+) -> Result<(usize, usize), EngineError> {
+    let Some(course) = catalog.course(course) else {
+        return Ok((0, 0));
+    };
+    let completed: HashSet<String> = Store::completed_lessons(tx, member)
+        .await?
+        .into_iter()
+        .map(|(_, l)| l)
+        .collect();
+    let seen: HashSet<String> = Store::lessons_seen_by(tx, member.tenant_id, member.member_id)
+        .await?
+        .into_iter()
+        .collect();
+    let lessons: Vec<_> = catalog.lessons_of(course).collect();
+    let done = lessons
+        .iter()
+        .filter(|l| completed.contains(&l.id) || (l.questions.is_empty() && seen.contains(&l.id)))
+        .count();
+    Ok((done, lessons.len()))
+}
+
+/// Creates a campaign from a validated spec and enrols its audience. Returns the reply text.
+pub(super) async fn create(
+    core: &Core,
+    tx: &mut Tx<'_>,
+    tenant_id: i64,
+    spec: &CampaignSpec,
+    created_by: &str,
+    now: DateTime<Utc>,
+) -> Result<Result<(i64, String), String>, EngineError> {
+    let catalog = core.catalog.current();
+    let Some(course) = catalog.course(&spec.course) else {
+        let known: Vec<&str> = catalog.courses().iter().map(|c| c.id.as_str()).collect();
+        return Ok(Err(format!(
+            "There is no course `{}`. Courses: {}.",
+            spec.course,
+            known.join(", ")
+        )));
+    };
+    let Some(id) = Store::insert_campaign(tx, tenant_id, spec, created_by, now).await? else {
+        return Ok(Err(format!(
+            "A campaign named “{}” already exists here: pick another `name=`.",
+            spec.name
+        )));
+    };
+    let rec = Store::campaign(tx, id)
+        .await?
+        .ok_or(EngineError::UnknownCampaign(id))?;
+    let plan = Plan::from_record(&rec)?;
+    let mut enrolled = 0;
+    if !spec.draft {
+        enrolled = enrol_audience(core, tx, &plan, spec, now).await?;
+    } else if spec.dm {
+        // Members are enrolled now; their first slot is set when the campaign is resumed.
+        for m in &spec.members {
+            let member_id = Store::ensure_member(tx, tenant_id, m, m, None, now).await?;
+            enrolled +=
+                usize::from(Store::enroll(tx, id, "member", m, Some(member_id), None, None, now).await?);
+        }
+    }
+    let preview: Vec<String> = plan
+        .preview(now, 5)
+        .iter()
+        .map(|t| format!("• {}", t.format("%a %d %b %Y %H:%M %Z")))
+        .collect();
+    let audience = if spec.dm {
+        let joiners = spec
+            .channel
+            .as_ref()
+            .map(|c| format!(", plus everyone who joins <#{c}>"))
+            .unwrap_or_default();
+        format!("by DM to {enrolled} member(s){joiners}")
+    } else {
+        format!("in <#{}>", spec.channel.clone().unwrap_or_default())
+    };
+    let state = if spec.draft {
+        format!(" It is a draft: `/nibble campaign resume {id}` starts it.")
+    } else {
+        String::new()
+    };
+    Ok(Ok((
+        id,
+        format!(
+            "Campaign #{id} “{}” created: “{}” ({} lessons) {audience}, on `{}` in {}.{state}\nNext five sends ({}):\n{}",
+            spec.name,
+            course.title,
+            course.lesson_ids.len(),
+            spec.schedule.cron,
+            spec.schedule.zone.name(),
+            spec.schedule.zone.name(),
+            preview.join("\n")
+        ),
+    )))
+}
+
+/// Enrols the channel (or the listed members) with their first slot. Returns how many were added.
+async fn enrol_audience(
+    core: &Core,
+    tx: &mut Tx<'_>,
+    plan: &Plan,
+    spec: &CampaignSpec,
+    now: DateTime<Utc>,
+) -> Result<usize, EngineError> {
+    let quiet = tenant_quiet(core, tx, plan.tenant_id).await?;
+    let mut added = 0;
+    if !spec.dm {
+        let channel = spec.channel.clone().unwrap_or_default();
+        let first = plan.next_slot(now, plan.schedule.zone, None);
+        added += usize::from(Store::enroll(tx, plan.id, "channel", &channel, None, first, None, now).await?);
+        return Ok(added);
+    }
+    for m in &spec.members {
+        let member_id = Store::ensure_member(tx, plan.tenant_id, m, m, None, now).await?;
+        added += usize::from(enrol_member(tx, plan, m, member_id, None, quiet, core, now).await?);
+    }
+    Ok(added)
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(super) async fn enrol_member(
+    tx: &mut Tx<'_>,
+    plan: &Plan,
+    user: &str,
+    member_id: i64,
+    zone: Option<&str>,
+    quiet: Option<QuietHours>,
+    core: &Core,
+    now: DateTime<Utc>,
+) -> Result<bool, EngineError> {
+    let first = plan.next_slot(now, plan.zone_for(zone), quiet);
+    let remind = plan.first_reminder(now, core.campaigns.remind_days_before);
+    Ok(Store::enroll(tx, plan.id, "member", user, Some(member_id), first, remind, now).await?)
+}
+
+pub(super) async fn tenant_quiet(
+    core: &Core,
+    tx: &mut Tx<'_>,
+    tenant_id: i64,
+) -> Result<Option<QuietHours>, EngineError> {
+    let text = Store::tenant_quiet_hours(tx, tenant_id)
+        .await?
+        .unwrap_or_else(|| core.campaigns.quiet_hours.clone());
+    Ok(QuietHours::parse(&text).unwrap_or(None))
+}
+
+/// A member joined a channel: every active DM campaign targeting it starts them from lesson 1.
+pub(super) async fn on_join(
+    core: &Core,
+    tx: &mut Tx<'_>,
+    tenant_id: i64,
+    member_id: i64,
+    event: &Event,
+    now: DateTime<Utc>,
+) -> Result<usize, EngineError> {
+    let mut added = 0;
+    for rec in Store::campaigns(tx, tenant_id).await? {
+        if rec.target_kind != "members" || rec.state != "active" || rec.channel.as_deref() != Some(&event.channel) {
+            continue;
+        }
+        let plan = Plan::from_record(&rec)?;
+        let quiet = tenant_quiet(core, tx, tenant_id).await?;
+        let zone = event.user.time_zone.as_deref();
+        added += usize::from(enrol_member(tx, &plan, &event.user.id, member_id, zone, quiet, core, now).await?);
+    }
+    Ok(added)
+}
+
+/// Finds a tenant's campaign by `#id`, id or name.
+pub(super) async fn find(
+    tx: &mut Tx<'_>,
+    tenant_id: i64,
+    key: &str,
+) -> Result<Option<CampaignRecord>, EngineError> {
+    let key = key.trim().trim_start_matches('#');
+    Ok(Store::campaigns(tx, tenant_id)
+        .await?
+        .into_iter()
+        .find(|c| c.id.to_string() == key || c.name == key))
+}
+
+/// Reads a `create` request from chat words: the current channel is the default target.
+pub(super) fn spec_from_words(
+    args: &str,
+    event: &Event,
+    now: DateTime<Utc>,
+) -> Result<CampaignSpec, CampaignError> {
+    let mut raw = RawCampaign::from_words(args)?;
+    raw.channel = match raw.channel.as_deref() {
+        Some("here") | None if !event.is_dm && !raw.dm || raw.channel.as_deref() == Some("here") => {
+            Some(event.channel.clone())
+        }
+        Some(c) => Some(mention_id(c)),
+        None => None,
+    };
+    raw.members = raw.members.iter().map(|m| mention_id(m)).collect();
+    raw.validate(|zone| local_date(now, zone))
+}
+
+pub(super) fn due_text(at: Option<&str>) -> String {
+    at.and_then(|s| parse_ts(s).ok())
+        .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+        .unwrap_or_else(|| "none scheduled".into())
+}
+
+/// Creates a campaign declared in the config file, unless the tenant has one with its name already.
+pub(super) async fn declare(
+    core: &Core,
+    tx: &mut Tx<'_>,
+    raw: &RawCampaign,
+    now: DateTime<Utc>,
+) -> Result<Result<String, String>, EngineError> {
+    let label = raw.name.clone().or(raw.course.clone()).unwrap_or_default();
+    let Some((platform, tenant)) = raw.tenant.as_deref().and_then(|t| t.split_once(':')) else {
+        return Ok(Err(format!(
+            "campaign `{label}`: `tenant` must be <platform>:<id>, e.g. slack:T0123 or discord:81234"
+        )));
+    };
+    if crate::chat::Platform::parse(platform).is_none() {
+        return Ok(Err(format!("campaign `{label}`: unknown platform `{platform}` (slack, discord or local)")));
+    }
+    let mut raw = raw.clone();
+    raw.channel = raw.channel.as_deref().map(mention_id);
+    let spec = match raw.validate(|zone| local_date(now, zone)) {
+        Ok(spec) => spec,
+        Err(e) => return Ok(Err(format!("campaign `{label}`: {e}"))),
+    };
+    let tenant_id = Store::ensure_tenant(tx, platform, tenant, now).await?;
+    if find(tx, tenant_id, &spec.name).await?.is_some() {
+        return Ok(Ok(format!("campaign `{}` already exists: left as it is", spec.name)));
+    }
+    Ok(match create(core, tx, tenant_id, &spec, "config", now).await? {
+        Ok((_, text)) => Ok(text),
+        Err(text) => Err(format!("campaign `{label}`: {text}")),
+    })
+}

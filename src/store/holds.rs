@@ -1,0 +1,62 @@
+//! A learner's holds on campaign DMs (pause, snooze) and per-tenant settings (quiet hours).
+
+use super::{Conn, Store, StoreError, ts};
+use chrono::{DateTime, Utc};
+
+impl Store {
+    pub async fn set_member_paused(
+        conn: &mut Conn,
+        member_id: i64,
+        paused: bool,
+    ) -> Result<(), StoreError> {
+        sqlx::query("UPDATE members SET paused = $1 WHERE id = $2")
+            .bind(paused)
+            .bind(member_id)
+            .execute(&mut *conn)
+            .await?;
+        Ok(())
+    }
+
+    /// Holds campaign DMs until `until` (None lifts the snooze).
+    pub async fn set_member_snooze(
+        conn: &mut Conn,
+        member_id: i64,
+        until: Option<DateTime<Utc>>,
+    ) -> Result<(), StoreError> {
+        sqlx::query("UPDATE members SET snoozed_until = $1 WHERE id = $2")
+            .bind(until.map(ts))
+            .bind(member_id)
+            .execute(&mut *conn)
+            .await?;
+        Ok(())
+    }
+
+    /// The tenant's quiet hours: Some(text) when set from chat ("off" or "HH:MM-HH:MM"), None for the default.
+    pub async fn tenant_quiet_hours(
+        conn: &mut Conn,
+        tenant_id: i64,
+    ) -> Result<Option<String>, StoreError> {
+        let v: Option<Option<String>> =
+            sqlx::query_scalar("SELECT quiet_hours FROM tenant_settings WHERE tenant_id = $1")
+                .bind(tenant_id)
+                .fetch_optional(&mut *conn)
+                .await?;
+        Ok(v.flatten())
+    }
+
+    pub async fn set_tenant_quiet_hours(
+        conn: &mut Conn,
+        tenant_id: i64,
+        quiet_hours: &str,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO tenant_settings (tenant_id, quiet_hours) VALUES ($1, $2)
+             ON CONFLICT (tenant_id) DO UPDATE SET quiet_hours = excluded.quiet_hours",
+        )
+        .bind(tenant_id)
+        .bind(quiet_hours)
+        .execute(&mut *conn)
+        .await?;
+        Ok(())
+    }
+}
