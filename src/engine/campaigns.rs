@@ -90,7 +90,7 @@ pub(super) async fn create(
     } else if spec.dm {
         // Members are enrolled now; their first slot is set when the campaign is resumed.
         for m in &spec.members {
-            let member_id = Store::ensure_member(tx, tenant_id, m, m, None, now).await?;
+            let (member_id, _) = Store::ensure_member_id(tx, tenant_id, m, now).await?;
             enrolled +=
                 usize::from(Store::enroll(tx, id, "member", m, Some(member_id), None, None, now).await?);
         }
@@ -147,8 +147,9 @@ async fn enrol_audience(
         return Ok(added);
     }
     for m in &spec.members {
-        let member_id = Store::ensure_member(tx, plan.tenant_id, m, m, None, now).await?;
-        added += usize::from(enrol_member(tx, plan, m, member_id, None, quiet, core, now).await?);
+        let (member_id, zone) = Store::ensure_member_id(tx, plan.tenant_id, m, now).await?;
+        let zone = zone.as_deref();
+        added += usize::from(enrol_member(tx, plan, m, member_id, zone, quiet, core, now).await?);
     }
     Ok(added)
 }

@@ -84,3 +84,25 @@ impl Store {
         .await?)
     }
 }
+
+impl Store {
+    /// The member's id, creating a row named by the id when the member was never seen (an enrolment
+    /// by mention); an existing member's name and zone are kept. Returns the id and the known zone.
+    pub async fn ensure_member_id(
+        conn: &mut Conn,
+        tenant_id: i64,
+        external_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(i64, Option<String>), StoreError> {
+        Ok(sqlx::query_as(
+            "INSERT INTO members (tenant_id, external_id, display_name, created_at) VALUES ($1, $2, $2, $3)
+             ON CONFLICT (tenant_id, external_id) DO UPDATE SET external_id = excluded.external_id
+             RETURNING id, time_zone",
+        )
+        .bind(tenant_id)
+        .bind(external_id)
+        .bind(ts(now))
+        .fetch_one(&mut *conn)
+        .await?)
+    }
+}

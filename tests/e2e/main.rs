@@ -5,6 +5,7 @@
 mod support;
 
 mod both_platforms;
+mod campaigns;
 mod cli;
 mod daemon;
 mod discord;
