@@ -1,6 +1,8 @@
 //! The outbox dispatcher: sends queued messages in order through the platforms, with retry and backoff.
 
+use super::pace::{Rate, TokenBucket};
 use super::{ChatPlatform, Destination, InDoubt, Message, Outgoing, Platform, SendError};
+use futures_util::StreamExt;
 use crate::clock::Clock;
 use crate::store::outbox::OutboxRow;
 use crate::store::{Store, StoreError};
@@ -17,6 +19,8 @@ pub struct DispatcherConfig {
     pub max_attempts: i64,
     pub base_backoff: Duration,
     pub max_backoff: Duration,
+    /// Destinations sent to at once (each destination's messages stay in order).
+    pub concurrency: usize,
 }
 
 impl Default for DispatcherConfig {
@@ -26,6 +30,7 @@ impl Default for DispatcherConfig {
             max_attempts: 8,
             base_backoff: Duration::seconds(2),
             max_backoff: Duration::minutes(10),
+            concurrency: 8,
         }
     }
 }
@@ -46,6 +51,8 @@ pub struct Dispatcher {
     config: DispatcherConfig,
     /// Tenants paused by a rate limit, until the given time.
     paused: Mutex<HashMap<i64, DateTime<Utc>>>,
+    /// Each tenant's send pace.
+    buckets: Mutex<HashMap<i64, Arc<TokenBucket>>>,
     wake: Arc<Notify>,
 }
 
@@ -62,6 +69,7 @@ impl Dispatcher {
             clock,
             config,
             paused: Mutex::new(HashMap::new()),
+            buckets: Mutex::new(HashMap::new()),
             wake: Arc::new(Notify::new()),
         }
     }
@@ -122,7 +130,8 @@ impl Dispatcher {
         Platform::parse(&row.platform).and_then(|p| self.platforms.get(&p))
     }
 
-    /// Claims due rows and sends them in order; a destination whose message fails waits for it.
+    /// Claims due rows and sends them: destinations in parallel (up to `concurrency`), each
+    /// destination's messages in order, every tenant at its platform's pace.
     #[tracing::instrument(name = "dispatcher.pass", skip(self))]
     pub async fn run_pass(&self) -> Result<PassReport, StoreError> {
         let now = self.clock.now();
@@ -131,24 +140,62 @@ impl Dispatcher {
             claimed: rows.len(),
             ..Default::default()
         };
-        // Messages to one destination keep their order: later ones wait for a failed earlier one.
-        let mut held: HashMap<(i64, String), DateTime<Utc>> = HashMap::new();
-        let mut unavailable: HashSet<String> = HashSet::new();
+        let mut groups: Vec<Vec<OutboxRow>> = Vec::new();
+        let mut index: HashMap<(i64, String), usize> = HashMap::new();
         for row in rows {
             let key = (row.tenant_id, row.destination.clone());
-            let paused_until = self.paused_until(row.tenant_id, now);
-            if let Some(at) = held.get(&key).copied().or(paused_until) {
+            match index.get(&key) {
+                Some(&i) => groups[i].push(row),
+                None => {
+                    index.insert(key, groups.len());
+                    groups.push(vec![row]);
+                }
+            }
+        }
+        let unavailable = Mutex::new(HashSet::new());
+        let mut results = futures_util::stream::iter(groups)
+            .map(|group| self.send_group(group, now, &unavailable))
+            .buffer_unordered(self.config.concurrency.max(1));
+        let mut first_error = None;
+        while let Some(r) = results.next().await {
+            match r {
+                Ok(r) => {
+                    report.sent += r.sent;
+                    report.retried += r.retried;
+                    report.failed += r.failed;
+                }
+                // Keep draining: the other groups' outcomes must still be recorded.
+                Err(e) => first_error = first_error.or(Some(e)),
+            }
+        }
+        match first_error {
+            Some(e) => Err(e),
+            None => Ok(report),
+        }
+    }
+
+    /// Sends one destination's rows in order; after a failure the rest wait for it.
+    async fn send_group(
+        &self,
+        rows: Vec<OutboxRow>,
+        now: DateTime<Utc>,
+        unavailable: &Mutex<HashSet<String>>,
+    ) -> Result<PassReport, StoreError> {
+        let mut report = PassReport::default();
+        let mut held: Option<DateTime<Utc>> = None;
+        for row in rows {
+            if let Some(at) = held.or(self.paused_until(row.tenant_id, now)) {
                 self.store.defer(row.id, at).await?;
                 report.retried += 1;
                 continue;
             }
             let Some(platform) = self.platform_of(&row) else {
-                if unavailable.insert(row.platform.clone()) {
+                if lock(unavailable).insert(row.platform.clone()) {
                     tracing::error!(platform = %row.platform, "messages queued for a platform that is not enabled");
                 }
                 let at = now + Duration::minutes(1);
                 self.store.defer(row.id, at).await?;
-                held.insert(key, at);
+                held = Some(at);
                 report.retried += 1;
                 continue;
             };
@@ -160,6 +207,9 @@ impl Dispatcher {
                     continue;
                 }
             };
+            if let Some(rate) = platform.tenant_rate() {
+                self.bucket(row.tenant_id, rate).acquire().await;
+            }
             match platform.send(&out).await {
                 Ok(reference) => {
                     self.store
@@ -176,14 +226,14 @@ impl Dispatcher {
                     );
                     self.pause(row.tenant_id, at);
                     self.store.defer(row.id, at).await?;
-                    held.insert(key, at);
+                    held = Some(at);
                     report.retried += 1;
                 }
                 Err(SendError::Transient(e)) if row.attempts < self.config.max_attempts => {
                     let at = now + self.backoff(row.attempts);
                     tracing::warn!(row = row.id, attempt = row.attempts, error = %e, "send failed, will retry");
                     self.store.mark_retry(row.id, at, &e).await?;
-                    held.insert(key, at);
+                    held = Some(at);
                     report.retried += 1;
                 }
                 Err(e) => {
@@ -194,6 +244,13 @@ impl Dispatcher {
             }
         }
         Ok(report)
+    }
+
+    fn bucket(&self, tenant_id: i64, rate: Rate) -> Arc<TokenBucket> {
+        lock(&self.buckets)
+            .entry(tenant_id)
+            .or_insert_with(|| Arc::new(TokenBucket::new(rate)))
+            .clone()
     }
 
     /// Runs passes until nothing is due now (tests and the demo, with a manual clock).
@@ -249,13 +306,17 @@ impl Dispatcher {
     }
 
     fn pause(&self, tenant_id: i64, until: DateTime<Utc>) {
-        let mut paused = self.paused.lock().unwrap_or_else(|e| e.into_inner());
+        let mut paused = lock(&self.paused);
         let entry = paused.entry(tenant_id).or_insert(until);
         *entry = (*entry).max(until);
     }
 
     fn paused_until(&self, tenant_id: i64, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
-        let paused = self.paused.lock().unwrap_or_else(|e| e.into_inner());
+        let paused = lock(&self.paused);
         paused.get(&tenant_id).copied().filter(|at| *at > now)
     }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }

@@ -3,11 +3,13 @@
 mod dispatcher;
 mod event;
 mod message;
+mod pace;
 mod payload;
 
 pub use dispatcher::{Dispatcher, DispatcherConfig, PassReport};
 pub use event::{Event, EventKind, Reply, UserRef};
 pub use message::{Choice, Destination, Feedback, LessonPart, Message, QuestionCard, Verdict};
+pub use pace::{Rate, TokenBucket};
 pub use payload::{Action, PayloadError, encode_answer, multi_action_id};
 
 use std::future::Future;
@@ -82,6 +84,11 @@ pub struct Outgoing {
 /// A chat platform adapter: the only way the application reaches Slack, Discord or the local platform.
 pub trait ChatPlatform: Send + Sync + 'static {
     fn platform(&self) -> Platform;
+
+    /// The pace at which one tenant's messages may be sent (None: the adapter paces itself).
+    fn tenant_rate(&self) -> Option<Rate> {
+        None
+    }
 
     /// Posts one message.
     fn send<'a>(&'a self, out: &'a Outgoing) -> BoxFuture<'a, Result<SentRef, SendError>>;

@@ -192,6 +192,9 @@ impl Config {
         if !(1..=10).contains(&self.slack.connections) {
             return invalid("slack.connections", "must be between 1 and 10");
         }
+        if !(0.1..=10_000.0).contains(&self.slack.messages_per_second) {
+            return invalid("slack.messages_per_second", "must be between 0.1 and 10000");
+        }
         if self.slack.enabled && !self.slack.api_url.starts_with("http") {
             return invalid("slack.api_url", "must be an http(s) URL");
         }

@@ -21,6 +21,8 @@ pub struct SlackConfig {
     pub reconnect_backoff_secs: u64,
     /// Socket Mode connections to keep open (Slack allows up to 10; each envelope goes to one).
     pub connections: u32,
+    /// Messages per second nibble posts to one workspace (a campaign's DMs are paced by this).
+    pub messages_per_second: f64,
 }
 
 impl Default for SlackConfig {
@@ -34,6 +36,7 @@ impl Default for SlackConfig {
             pace_requests: true,
             reconnect_backoff_secs: 2,
             connections: 2,
+            messages_per_second: 4.0,
         }
     }
 }

@@ -132,7 +132,10 @@ impl RawCampaign {
                 "catch-up" => raw.catch_up = Some(value),
                 "when-done" => raw.when_done = Some(value),
                 "draft" => raw.draft = true,
-                _ => return Err(CampaignError::UnknownKey(word)),
+                _ => {
+                    let key = word.split('=').next().unwrap_or(&word).to_string();
+                    return Err(CampaignError::UnknownKey(key));
+                }
             }
         }
         Ok(raw)

@@ -9,7 +9,7 @@ mod users;
 pub use listener::SlackListener;
 pub use render::render;
 
-use crate::chat::{
+use crate::chat::{Rate, 
     BoxFuture, ChatPlatform, Destination, InDoubt, Outgoing, Platform, SendError, SentRef,
 };
 use crate::config::SlackConfig;
@@ -190,6 +190,10 @@ pub(crate) fn send_error(e: SlackClientError) -> SendError {
 impl ChatPlatform for SlackPlatform {
     fn platform(&self) -> Platform {
         Platform::Slack
+    }
+
+    fn tenant_rate(&self) -> Option<Rate> {
+        Some(Rate::per_second(self.config.messages_per_second))
     }
 
     fn send<'a>(&'a self, out: &'a Outgoing) -> BoxFuture<'a, Result<SentRef, SendError>> {
