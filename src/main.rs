@@ -1,4 +1,4 @@
-//! The `nibble` command line: demo, run, lessons check, db migrate, report, bench.
+//! The `nibble` command line: demo, run, lessons check, db migrate, campaign, report, bench.
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
@@ -47,6 +47,17 @@ enum Command {
     Db {
         #[command(subcommand)]
         command: DbCommand,
+    },
+    /// Drip campaigns, as team leads manage them in chat: create, list, show, pause, resume, stop,
+    /// send-next. A running daemon picks changes up within 30 seconds.
+    #[command(after_help = "Examples:\n  nibble campaign --tenant slack:T0123 create course=security-awareness channel=C0456 cron=\"0 9 * * Mon-Fri\" zone=Europe/Berlin\n  nibble campaign --tenant slack:T0123 show 1")]
+    Campaign {
+        /// The team: <platform>:<id>, e.g. slack:T0123 or discord:812345678901234567.
+        #[arg(long)]
+        tenant: String,
+        /// The command and its settings, as in chat (`/nibble campaign …`).
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true, required = true)]
+        words: Vec<String>,
     },
     /// Print every learner's progress, per team.
     Report,
@@ -123,6 +134,11 @@ fn real_main(cli: Cli) -> Result<ExitCode> {
                 store.close().await;
                 println!("{}: migrated to schema version {}", config.database.url, nibble::store::latest_version());
                 Ok(ExitCode::SUCCESS)
+            }
+            Command::Campaign { tenant, words } => {
+                let text = nibble::campaign_cli::run(&config, &tenant, &words).await?;
+                println!("{text}");
+                Ok(if text.starts_with("Campaign not created") || text.starts_with("There is no") { ExitCode::FAILURE } else { ExitCode::SUCCESS })
             }
             Command::Report => {
                 if !database_exists(&config.database.url) {

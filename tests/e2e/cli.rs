@@ -30,6 +30,7 @@ fn every_subcommand_has_help() {
         vec!["lessons", "check", "--help"],
         vec!["db", "migrate", "--help"],
         vec!["report", "--help"],
+        vec!["campaign", "--help"],
         vec!["bench", "--help"],
     ] {
         let out = nibble(&args, &here);
@@ -190,4 +191,34 @@ fn the_shipped_config_files_are_valid() {
         let config = nibble::config::Config::load(Some(&repo.join(file)), Vec::new());
         assert!(config.is_ok(), "{file}: {:?}", config.err());
     }
+}
+
+#[test]
+fn operators_manage_campaigns_from_the_command_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("ops.db").display().to_string();
+    let lessons = lessons_dir().display().to_string();
+    let run = |words: &[&str]| {
+        let mut args = vec!["--database", &db, "campaign", "--tenant", "slack:T0123"];
+        args.extend_from_slice(words);
+        let out = Command::new(env!("CARGO_BIN_EXE_nibble"))
+            .args(&args)
+            .current_dir(dir.path())
+            .env_remove("NIBBLE_CONFIG")
+            .env("NIBBLE_LESSONS_DIR", &lessons)
+            .output()
+            .expect("run nibble");
+        (out.status.success(), text(&out))
+    };
+    // The shell takes the quotes off `cron="…"`: the CLI still reads one expression.
+    let (ok, out) = run(&["create", "name=phishing", "course=security-awareness", "channel=C0456", "cron=0 9 * * Mon-Fri", "zone=Europe/Berlin"]);
+    assert!(ok, "{out}");
+    assert!(out.contains("Campaign #1 “phishing” created") && out.contains("Next five sends (Europe/Berlin)"), "{out}");
+    let (ok, out) = run(&["create", "course=security-awareness", "channel=C0456", "cron=0 9 * * Mon-Fry", "zone=Europe/Berlin"]);
+    assert!(!ok && out.contains("cron field 5 (day of week)"), "{out}");
+    let (ok, out) = run(&["pause", "phishing"]);
+    assert!(ok && out.contains("paused"), "{out}");
+    let (_, out) = run(&["list"]);
+    assert!(out.contains("#1 “phishing” (paused)"), "{out}");
+    assert!(!out.contains("#2"), "the refused campaign left no row: {out}");
 }
