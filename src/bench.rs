@@ -4,8 +4,9 @@
 use crate::chat::{Event, EventKind, Platform, UserRef, encode_answer};
 use crate::clock::{Clock, SystemClock};
 use crate::content::{Lesson, load_catalog};
-use crate::engine::{EngineSettings, 
-    CatalogHandle, Engine, EngineError, LessonChoice, PushLesson, PushOutcome, Recipient,
+use crate::engine::{
+    CatalogHandle, Engine, EngineError, EngineSettings, LessonChoice, PushLesson, PushOutcome,
+    Recipient,
 };
 use crate::store::{Durability, Store, StoreError};
 use std::fmt::Write;

@@ -14,7 +14,9 @@ use tokio::sync::Notify;
 pub enum CampaignCliError {
     #[error("--tenant must be <platform>:<id>, e.g. slack:T0123 or discord:81234 (got `{0}`)")]
     Tenant(String),
-    #[error("the lessons in `{dir}` cannot be loaded (`nibble lessons check` lists every problem):\n{problems}")]
+    #[error(
+        "the lessons in `{dir}` cannot be loaded (`nibble lessons check` lists every problem):\n{problems}"
+    )]
     Lessons {
         dir: String,
         problems: crate::content::Problems,
@@ -49,8 +51,8 @@ pub async fn run(
         .and_then(|(p, t)| Some((Platform::parse(p)?, t)))
         .filter(|(_, t)| !t.is_empty())
         .ok_or_else(|| CampaignCliError::Tenant(tenant.to_string()))?;
-    let catalog = load_catalog(&config.lessons.dir)
-        .map_err(|problems| CampaignCliError::Lessons {
+    let catalog =
+        load_catalog(&config.lessons.dir).map_err(|problems| CampaignCliError::Lessons {
             dir: config.lessons.dir.display().to_string(),
             problems,
         })?;
@@ -65,7 +67,10 @@ pub async fn run(
         Arc::new(Notify::new()),
     );
     let event = Event {
-        key: format!("cli:{}", chrono::Utc::now().timestamp_nanos_opt().unwrap_or_default()),
+        key: format!(
+            "cli:{}",
+            chrono::Utc::now().timestamp_nanos_opt().unwrap_or_default()
+        ),
         platform,
         tenant: tenant_id.to_string(),
         channel: String::new(),

@@ -122,8 +122,11 @@ impl Daemon {
         }
         let (shutdown, rx) = watch::channel(false);
         let dispatcher_task = tokio::spawn(dispatcher.run(rx.clone()));
-        let scheduler_task =
-            tokio::spawn(engine.clone().run_scheduler(store.clone(), clock.clone(), rx));
+        let scheduler_task = tokio::spawn(engine.clone().run_scheduler(
+            store.clone(),
+            clock.clone(),
+            rx,
+        ));
         tracing::info!(database = %config.database.url, lessons = %lessons_dir.display(), "nibble started");
         Ok(Self {
             engine,

@@ -50,7 +50,9 @@ enum Command {
     },
     /// Drip campaigns, as team leads manage them in chat: create, list, show, pause, resume, stop,
     /// send-next. A running daemon picks changes up within 30 seconds.
-    #[command(after_help = "Examples:\n  nibble campaign --tenant slack:T0123 create course=security-awareness channel=C0456 cron=\"0 9 * * Mon-Fri\" zone=Europe/Berlin\n  nibble campaign --tenant slack:T0123 show 1")]
+    #[command(
+        after_help = "Examples:\n  nibble campaign --tenant slack:T0123 create course=security-awareness channel=C0456 cron=\"0 9 * * Mon-Fri\" zone=Europe/Berlin\n  nibble campaign --tenant slack:T0123 show 1"
+    )]
     Campaign {
         /// The team: <platform>:<id>, e.g. slack:T0123 or discord:812345678901234567.
         #[arg(long)]

@@ -2,11 +2,11 @@
 
 use super::pace::{Rate, TokenBucket};
 use super::{ChatPlatform, Destination, InDoubt, Message, Outgoing, Platform, SendError};
-use futures_util::StreamExt;
 use crate::clock::Clock;
 use crate::store::outbox::OutboxRow;
 use crate::store::{Store, StoreError};
 use chrono::{DateTime, Duration, Utc};
+use futures_util::StreamExt;
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use tokio::sync::{Notify, watch};

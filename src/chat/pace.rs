@@ -65,23 +65,35 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn a_burst_then_the_steady_rate() {
-        let bucket = TokenBucket::new(Rate { per_second: 10.0, burst: 5.0 });
+        let bucket = TokenBucket::new(Rate {
+            per_second: 10.0,
+            burst: 5.0,
+        });
         let start = Instant::now();
         for _ in 0..5 {
             bucket.acquire().await;
         }
-        assert!(start.elapsed() < Duration::from_millis(1), "the burst is immediate");
+        assert!(
+            start.elapsed() < Duration::from_millis(1),
+            "the burst is immediate"
+        );
         for _ in 0..20 {
             bucket.acquire().await;
         }
         // 20 more at 10/s take two seconds.
         let took = start.elapsed();
-        assert!(took >= Duration::from_millis(1990) && took <= Duration::from_millis(2100), "{took:?}");
+        assert!(
+            took >= Duration::from_millis(1990) && took <= Duration::from_millis(2100),
+            "{took:?}"
+        );
     }
 
     #[tokio::test(start_paused = true)]
     async fn concurrent_takers_share_the_rate() {
-        let bucket = std::sync::Arc::new(TokenBucket::new(Rate { per_second: 100.0, burst: 1.0 }));
+        let bucket = std::sync::Arc::new(TokenBucket::new(Rate {
+            per_second: 100.0,
+            burst: 1.0,
+        }));
         let start = Instant::now();
         let tasks: Vec<_> = (0..4)
             .map(|_| {
@@ -97,6 +109,10 @@ mod tests {
             t.await.unwrap();
         }
         // 100 tokens at 100/s with a burst of 1: about 0.99 s, never faster.
-        assert!(start.elapsed() >= Duration::from_millis(980), "{:?}", start.elapsed());
+        assert!(
+            start.elapsed() >= Duration::from_millis(980),
+            "{:?}",
+            start.elapsed()
+        );
     }
 }

@@ -208,9 +208,21 @@ impl Config {
             return invalid("campaigns.quiet_hours", &e.to_string());
         }
         for (key, v, max) in [
-            ("campaigns.late_after_secs", self.campaigns.late_after_secs, 86_400),
-            ("campaigns.remind_days_before", self.campaigns.remind_days_before, 365),
-            ("campaigns.remind_every_days", self.campaigns.remind_every_days, 365),
+            (
+                "campaigns.late_after_secs",
+                self.campaigns.late_after_secs,
+                86_400,
+            ),
+            (
+                "campaigns.remind_days_before",
+                self.campaigns.remind_days_before,
+                365,
+            ),
+            (
+                "campaigns.remind_every_days",
+                self.campaigns.remind_every_days,
+                365,
+            ),
         ] {
             if !(1..=max).contains(&v) {
                 return invalid(key, &format!("must be between 1 and {max}"));

@@ -36,7 +36,7 @@ impl Default for SlackConfig {
             pace_requests: true,
             reconnect_backoff_secs: 2,
             connections: 2,
-            messages_per_second: 4.0,
+            messages_per_second: 10.0,
         }
     }
 }

@@ -5,7 +5,7 @@ use super::{DemoError, DemoOptions, DemoSummary};
 use crate::chat::{Dispatcher, DispatcherConfig, SendError};
 use crate::clock::{Clock, ManualClock};
 use crate::content::load_catalog;
-use crate::engine::{EngineSettings, CatalogHandle, Engine, PushOutcome, Recipient};
+use crate::engine::{CatalogHandle, Engine, EngineSettings, PushOutcome, Recipient};
 use crate::local::LocalPlatform;
 use crate::store::{Durability, Store};
 use chrono::{Datelike, Duration, TimeZone, Utc};

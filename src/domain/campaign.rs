@@ -149,7 +149,10 @@ impl RawCampaign {
         let course = self
             .course
             .filter(|c| !c.is_empty())
-            .ok_or(CampaignError::Missing("course", "course=security-awareness"))?;
+            .ok_or(CampaignError::Missing(
+                "course",
+                "course=security-awareness",
+            ))?;
         let cron = self
             .cron
             .ok_or(CampaignError::Missing("cron", "cron=\"0 9 * * Mon-Fri\""))?;
@@ -194,7 +197,10 @@ impl RawCampaign {
             return Err(CampaignError::NoAudience);
         }
         Ok(CampaignSpec {
-            name: self.name.filter(|n| !n.is_empty()).unwrap_or(course.clone()),
+            name: self
+                .name
+                .filter(|n| !n.is_empty())
+                .unwrap_or(course.clone()),
             course,
             channel,
             dm: self.dm,
@@ -266,7 +272,10 @@ mod tests {
         assert_eq!(s.schedule.cron.to_string(), "0 9 * * Mon-Fri");
         assert_eq!(s.starts_on.to_string(), "2026-11-26");
         assert_eq!(s.catch_up, CatchUp::Once);
-        assert_eq!(s.due_on.map(|d| d.to_string()).as_deref(), Some("2027-01-15"));
+        assert_eq!(
+            s.due_on.map(|d| d.to_string()).as_deref(),
+            Some("2027-01-15")
+        );
     }
 
     #[test]
@@ -274,12 +283,20 @@ mod tests {
         let e = |a: &str| parse(a).unwrap_err().to_string();
         let base = "course=c channel=C1 zone=UTC";
         assert!(e(&format!("{base} cron=\"0 9 * *\"")).contains("5 fields"));
-        assert!(e("course=c channel=C1 cron=\"0 9 * * *\" zone=Mars/Base").contains("`Mars/Base` is not an IANA"));
+        assert!(
+            e("course=c channel=C1 cron=\"0 9 * * *\" zone=Mars/Base")
+                .contains("`Mars/Base` is not an IANA")
+        );
         assert_eq!(
-            e(&format!("{base} cron=\"0 9 * * *\" start=2027-02-01 end=2027-01-01")),
+            e(&format!(
+                "{base} cron=\"0 9 * * *\" start=2027-02-01 end=2027-01-01"
+            )),
             "the end date 2027-01-01 is before the start date 2027-02-01"
         );
-        assert!(e(&format!("{base} cron=\"0 9 * * *\" colour=red")).contains("`colour` is not a campaign setting"));
+        assert!(
+            e(&format!("{base} cron=\"0 9 * * *\" colour=red"))
+                .contains("`colour` is not a campaign setting")
+        );
         assert!(e(&format!("{base} cron=\"0 9 * * *\" start=01/02/2027")).contains("YYYY-MM-DD"));
         assert!(e("channel=C1 cron=\"0 9 * * *\" zone=UTC").contains("`course` is missing"));
         assert!(e(&format!("{base} cron=\"0 9 * * *")).contains("unclosed quote"));

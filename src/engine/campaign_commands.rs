@@ -8,7 +8,7 @@ use super::writer::Applied;
 use super::{Core, EngineError};
 use crate::chat::{Event, Message, Reply};
 use crate::scheduler::QuietHours;
-use crate::store::{CampaignRecord, MemberRef, Store, Tx};
+use crate::store::{CampaignRecord, MemberRef, NewRecipient, Store, Tx};
 use chrono::{DateTime, Duration, Utc};
 
 fn say(text: impl Into<String>) -> Result<Applied<Reply>, EngineError> {
@@ -51,7 +51,9 @@ async fn snooze(
         return say("Snooze lifted: your campaign lessons continue at the next slot.");
     }
     let Some(length) = parse_length(rest) else {
-        return say("Snooze for how long? For example `/nibble snooze 3d` (hours `h`, days `d` or weeks `w`, up to 12 weeks), or `/nibble snooze off`.");
+        return say(
+            "Snooze for how long? For example `/nibble snooze 3d` (hours `h`, days `d` or weeks `w`, up to 12 weeks), or `/nibble snooze off`.",
+        );
     };
     let until = now + length;
     Store::set_member_snooze(tx, member.member_id, Some(until)).await?;
@@ -98,7 +100,9 @@ async fn quiet_hours(
             let text = q.map_or("off".to_string(), |q| q.to_string());
             Store::set_tenant_quiet_hours(tx, member.tenant_id, &text).await?;
             say(match q {
-                Some(q) => format!("🌙 Quiet hours set to {q}: campaign DMs wait until they end, in each learner's own time zone."),
+                Some(q) => format!(
+                    "🌙 Quiet hours set to {q}: campaign DMs wait until they end, in each learner's own time zone."
+                ),
                 None => "Quiet hours are off: campaign DMs go out at their scheduled times.".into(),
             })
         }
@@ -135,18 +139,29 @@ async fn campaign(
         return say(CAMPAIGN_USAGE);
     }
     let Some(rec) = find(tx, tenant_id, args).await? else {
-        return say(format!("There is no campaign `{}` here: `/nibble campaign list` shows them.", args.trim()));
+        return say(format!(
+            "There is no campaign `{}` here: `/nibble campaign list` shows them.",
+            args.trim()
+        ));
     };
     match verb {
         "show" => show(core, tx, &rec, now).await,
         "pause" if rec.state == "active" => {
             Store::set_campaign_state(tx, rec.id, "paused").await?;
-            say(format!("⏸️ Campaign #{} “{}” paused. `/nibble campaign resume {}` continues it.", rec.id, rec.name, rec.id))
+            say(format!(
+                "⏸️ Campaign #{} “{}” paused. `/nibble campaign resume {}` continues it.",
+                rec.id, rec.name, rec.id
+            ))
         }
-        "resume" if rec.state == "paused" || rec.state == "draft" => resume(core, tx, &rec, now).await,
+        "resume" if rec.state == "paused" || rec.state == "draft" => {
+            resume(core, tx, &rec, now).await
+        }
         "stop" if rec.state != "finished" => {
             Store::set_campaign_state(tx, rec.id, "finished").await?;
-            say(format!("⏹️ Campaign #{} “{}” stopped. Nothing more will be sent.", rec.id, rec.name))
+            say(format!(
+                "⏹️ Campaign #{} “{}” stopped. Nothing more will be sent.",
+                rec.id, rec.name
+            ))
         }
         "send-next" if rec.state == "active" => {
             let mut n = 0;
@@ -156,9 +171,15 @@ async fn campaign(
                     n += 1;
                 }
             }
-            say(format!("📤 Sending the next lesson of “{}” to {n} recipient(s) now (quiet hours and learners' pauses still apply).", rec.name))
+            say(format!(
+                "📤 Sending the next lesson of “{}” to {n} recipient(s) now (quiet hours and learners' pauses still apply).",
+                rec.name
+            ))
         }
-        _ => say(format!("Campaign #{} “{}” is {}: it cannot {verb}.", rec.id, rec.name, rec.state)),
+        _ => say(format!(
+            "Campaign #{} “{}” is {}: it cannot {verb}.",
+            rec.id, rec.name, rec.state
+        )),
     }
 }
 
@@ -172,18 +193,35 @@ async fn resume(
     let quiet = tenant_quiet(core, tx, rec.tenant_id).await?;
     if rec.state == "draft" && !plan.dm {
         let channel = rec.channel.clone().unwrap_or_default();
-        Store::enroll(tx, rec.id, "channel", &channel, None, None, None, now).await?;
+        Store::enroll(
+            tx,
+            &NewRecipient {
+                campaign_id: rec.id,
+                recipient: &channel,
+                member_id: None,
+                next_due_at: None,
+                next_reminder_at: None,
+            },
+            now,
+        )
+        .await?;
     }
     // Missed slots while paused are not sent as a backlog: everyone resumes at their next slot.
     for r in Store::recipients_of(tx, rec.id).await? {
-        let stale = r.due_at.as_deref().is_none_or(|d| d < crate::store::ts(now).as_str());
+        let stale = r
+            .due_at
+            .as_deref()
+            .is_none_or(|d| d < crate::store::ts(now).as_str());
         if r.recipient_state == "active" && stale {
             let zone = plan.zone_for(r.member_zone.as_deref());
             Store::set_recipient_due(tx, r.id, plan.next_slot(now, zone, quiet)).await?;
         }
     }
     Store::set_campaign_state(tx, rec.id, "active").await?;
-    say(format!("▶️ Campaign #{} “{}” is active. Next sends follow its schedule.", rec.id, rec.name))
+    say(format!(
+        "▶️ Campaign #{} “{}” is active. Next sends follow its schedule.",
+        rec.id, rec.name
+    ))
 }
 
 async fn list(tx: &mut Tx<'_>, tenant_id: i64) -> Result<Applied<Reply>, EngineError> {
@@ -201,7 +239,13 @@ async fn list(tx: &mut Tx<'_>, tenant_id: i64) -> Result<Applied<Reply>, EngineE
         };
         lines.push(format!(
             "• #{} “{}” ({}): {}, {target}, `{}` {}, next: {}",
-            c.id, c.name, c.state, c.course_id, c.cron, c.time_zone, due_text(stats.next_due_at.as_deref())
+            c.id,
+            c.name,
+            c.state,
+            c.course_id,
+            c.cron,
+            c.time_zone,
+            due_text(stats.next_due_at.as_deref())
         ));
     }
     say(lines.join("\n"))
@@ -221,27 +265,54 @@ async fn show(
         format!(
             "Course `{}`, {}, `{}` in {}{}, from {}{}{}; catch-up: {}; when done: {}",
             rec.course_id,
-            if plan.dm { "by DM".to_string() } else { format!("in <#{}>", rec.channel.clone().unwrap_or_default()) },
+            if plan.dm {
+                "by DM".to_string()
+            } else {
+                format!("in <#{}>", rec.channel.clone().unwrap_or_default())
+            },
             rec.cron,
             rec.time_zone,
-            if rec.learner_zone { " (each learner's own zone when known)" } else { "" },
+            if rec.learner_zone {
+                " (each learner's own zone when known)"
+            } else {
+                ""
+            },
             rec.starts_on,
-            rec.ends_on.as_ref().map(|d| format!(" to {d}")).unwrap_or_default(),
-            rec.due_on.as_ref().map(|d| format!(", due {d}")).unwrap_or_default(),
+            rec.ends_on
+                .as_ref()
+                .map(|d| format!(" to {d}"))
+                .unwrap_or_default(),
+            rec.due_on
+                .as_ref()
+                .map(|d| format!(", due {d}"))
+                .unwrap_or_default(),
             rec.catch_up,
             rec.when_done
         ),
         format!(
             "Recipients: {} ({} had every lesson) · lessons sent: {} · messages sent {}, waiting {}, failed {}",
-            stats.recipients, stats.done, stats.lessons_sent, stats.messages_sent, stats.messages_pending, stats.messages_failed
+            stats.recipients,
+            stats.done,
+            stats.lessons_sent,
+            stats.messages_sent,
+            stats.messages_pending,
+            stats.messages_failed
         ),
         format!("Next send: {}", due_text(stats.next_due_at.as_deref())),
     ];
-    if let Some(due) = plan.due_on.filter(|d| *d < now.with_timezone(&plan.schedule.zone).date_naive()) {
+    if let Some(due) = plan
+        .due_on
+        .filter(|d| *d < now.with_timezone(&plan.schedule.zone).date_naive())
+    {
         let mut overdue = Vec::new();
         for r in Store::recipients_of(tx, rec.id).await? {
-            let Some(member_id) = r.member_id else { continue };
-            let m = MemberRef { tenant_id: rec.tenant_id, member_id };
+            let Some(member_id) = r.member_id else {
+                continue;
+            };
+            let m = MemberRef {
+                tenant_id: rec.tenant_id,
+                member_id,
+            };
             let (done, total) = course_progress(tx, &catalog, &rec.course_id, &m).await?;
             if done < total {
                 overdue.push(format!("<@{}> ({done}/{total})", r.recipient));
@@ -252,8 +323,16 @@ async fn show(
         lines.push(format!(
             "Overdue (not finished by {due}): {}{}{}",
             overdue.len(),
-            if shown.is_empty() { String::new() } else { format!(": {}", shown.join(", ")) },
-            if more > 0 { format!(" and {more} more") } else { String::new() }
+            if shown.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", shown.join(", "))
+            },
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            }
         ));
     }
     say(lines.join("\n"))

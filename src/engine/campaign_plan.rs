@@ -58,7 +58,8 @@ fn invalid(rec: &CampaignRecord, what: &str) -> EngineError {
 
 impl Plan {
     pub fn from_record(rec: &CampaignRecord) -> Result<Self, EngineError> {
-        let date = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| invalid(rec, "date"));
+        let date =
+            |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| invalid(rec, "date"));
         Ok(Self {
             id: rec.id,
             tenant_id: rec.tenant_id,
@@ -105,7 +106,9 @@ impl Plan {
         let local_start = resolve_local(zone, self.starts_on.and_time(NaiveTime::MIN))?;
         let from = after.max(local_start - Duration::seconds(1));
         let slot = self.schedule.in_zone(zone).next_after(from)?;
-        let end = self.ends_on.and_then(|d| self.day_start(d + Duration::days(1)));
+        let end = self
+            .ends_on
+            .and_then(|d| self.day_start(d + Duration::days(1)));
         if end.is_some_and(|end| slot >= end) {
             return None;
         }
@@ -116,11 +119,7 @@ impl Plan {
     }
 
     /// The first due-date reminder for a learner enrolled at `now`.
-    pub fn first_reminder(
-        &self,
-        now: DateTime<Utc>,
-        days_before: i64,
-    ) -> Option<DateTime<Utc>> {
+    pub fn first_reminder(&self, now: DateTime<Utc>, days_before: i64) -> Option<DateTime<Utc>> {
         let due = self.day_start(self.due_on?)?;
         Some((due - Duration::days(days_before)).max(now))
     }

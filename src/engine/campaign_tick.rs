@@ -145,11 +145,10 @@ async fn lesson_slot(
             next(now)
         } else if let Some(until) = snoozed.filter(|u| *u > now) {
             next(until)
-        } else if let Some(allowed) = quiet.map(|q| q.next_allowed(now, zone)).filter(|a| *a > now)
-        {
-            Some(allowed)
         } else {
-            None
+            quiet
+                .map(|q| q.next_allowed(now, zone))
+                .filter(|a| *a > now)
         };
         if hold.is_some() {
             Store::advance_recipient(tx, r.id, hold, false, false, now).await?;
@@ -213,7 +212,8 @@ async fn reminder(
         member_id,
     };
     let catalog = core.catalog.current();
-    let (done, total) = super::campaigns::course_progress(tx, &catalog, &plan.course, &member).await?;
+    let (done, total) =
+        super::campaigns::course_progress(tx, &catalog, &plan.course, &member).await?;
     if done >= total {
         return Ok(Store::set_next_reminder(tx, r.id, None, false).await?);
     }
@@ -230,11 +230,19 @@ async fn reminder(
         .course(&plan.course)
         .map_or(plan.course.clone(), |c| c.title.clone());
     let due = plan.due_on.map(|d| d.to_string()).unwrap_or_default();
-    let overdue = plan.due_on.is_some_and(|d| d < now.with_timezone(&zone).date_naive());
+    let overdue = plan
+        .due_on
+        .is_some_and(|d| d < now.with_timezone(&zone).date_naive());
     let text = if overdue {
-        format!("⏰ “{title}” was due on {due}. You've done {done} of {total} lessons: `/learn {}` picks up where you left off.", plan.course)
+        format!(
+            "⏰ “{title}” was due on {due}. You've done {done} of {total} lessons: `/learn {}` picks up where you left off.",
+            plan.course
+        )
     } else {
-        format!("⏰ Reminder: “{title}” is due on {due}. You've done {done} of {total} lessons: `/learn {}` sends the next one now.", plan.course)
+        format!(
+            "⏰ Reminder: “{title}” is due on {due}. You've done {done} of {total} lessons: `/learn {}` sends the next one now.",
+            plan.course
+        )
     };
     let key = format!("remind:{}:{}", r.id, r.reminders_sent);
     let to = Destination::Member {

@@ -8,7 +8,7 @@ use crate::chat::Event;
 use crate::content::Catalog;
 use crate::domain::campaign::{CampaignError, CampaignSpec, RawCampaign};
 use crate::scheduler::{QuietHours, local_date};
-use crate::store::{CampaignRecord, MemberRef, Store, Tx, parse_ts};
+use crate::store::{CampaignRecord, MemberRef, NewRecipient, Store, Tx, parse_ts};
 
 use chrono::{DateTime, Utc};
 use std::collections::HashSet;
@@ -91,8 +91,20 @@ pub(super) async fn create(
         // Members are enrolled now; their first slot is set when the campaign is resumed.
         for m in &spec.members {
             let (member_id, _) = Store::ensure_member_id(tx, tenant_id, m, now).await?;
-            enrolled +=
-                usize::from(Store::enroll(tx, id, "member", m, Some(member_id), None, None, now).await?);
+            enrolled += usize::from(
+                Store::enroll(
+                    tx,
+                    &NewRecipient {
+                        campaign_id: id,
+                        recipient: m,
+                        member_id: Some(member_id),
+                        next_due_at: None,
+                        next_reminder_at: None,
+                    },
+                    now,
+                )
+                .await?,
+            );
         }
     }
     let preview: Vec<String> = plan
@@ -143,7 +155,20 @@ async fn enrol_audience(
     if !spec.dm {
         let channel = spec.channel.clone().unwrap_or_default();
         let first = plan.next_slot(now, plan.schedule.zone, None);
-        added += usize::from(Store::enroll(tx, plan.id, "channel", &channel, None, first, None, now).await?);
+        added += usize::from(
+            Store::enroll(
+                tx,
+                &NewRecipient {
+                    campaign_id: plan.id,
+                    recipient: &channel,
+                    member_id: None,
+                    next_due_at: first,
+                    next_reminder_at: None,
+                },
+                now,
+            )
+            .await?,
+        );
         return Ok(added);
     }
     for m in &spec.members {
@@ -167,7 +192,18 @@ pub(super) async fn enrol_member(
 ) -> Result<bool, EngineError> {
     let first = plan.next_slot(now, plan.zone_for(zone), quiet);
     let remind = plan.first_reminder(now, core.campaigns.remind_days_before);
-    Ok(Store::enroll(tx, plan.id, "member", user, Some(member_id), first, remind, now).await?)
+    Ok(Store::enroll(
+        tx,
+        &NewRecipient {
+            campaign_id: plan.id,
+            recipient: user,
+            member_id: Some(member_id),
+            next_due_at: first,
+            next_reminder_at: remind,
+        },
+        now,
+    )
+    .await?)
 }
 
 pub(super) async fn tenant_quiet(
@@ -192,13 +228,18 @@ pub(super) async fn on_join(
 ) -> Result<usize, EngineError> {
     let mut added = 0;
     for rec in Store::campaigns(tx, tenant_id).await? {
-        if rec.target_kind != "members" || rec.state != "active" || rec.channel.as_deref() != Some(&event.channel) {
+        if rec.target_kind != "members"
+            || rec.state != "active"
+            || rec.channel.as_deref() != Some(&event.channel)
+        {
             continue;
         }
         let plan = Plan::from_record(&rec)?;
         let quiet = tenant_quiet(core, tx, tenant_id).await?;
         let zone = event.user.time_zone.as_deref();
-        added += usize::from(enrol_member(tx, &plan, &event.user.id, member_id, zone, quiet, core, now).await?);
+        added += usize::from(
+            enrol_member(tx, &plan, &event.user.id, member_id, zone, quiet, core, now).await?,
+        );
     }
     Ok(added)
 }
@@ -224,7 +265,9 @@ pub(super) fn spec_from_words(
 ) -> Result<CampaignSpec, CampaignError> {
     let mut raw = RawCampaign::from_words(args)?;
     raw.channel = match raw.channel.as_deref() {
-        Some("here") | None if !event.is_dm && !raw.dm || raw.channel.as_deref() == Some("here") => {
+        Some("here") | None
+            if !event.is_dm && !raw.dm || raw.channel.as_deref() == Some("here") =>
+        {
             Some(event.channel.clone())
         }
         Some(c) => Some(mention_id(c)),
@@ -254,7 +297,9 @@ pub(super) async fn declare(
         )));
     };
     if crate::chat::Platform::parse(platform).is_none() {
-        return Ok(Err(format!("campaign `{label}`: unknown platform `{platform}` (slack, discord or local)")));
+        return Ok(Err(format!(
+            "campaign `{label}`: unknown platform `{platform}` (slack, discord or local)"
+        )));
     }
     let mut raw = raw.clone();
     raw.channel = raw.channel.as_deref().map(mention_id);
@@ -264,10 +309,15 @@ pub(super) async fn declare(
     };
     let tenant_id = Store::ensure_tenant(tx, platform, tenant, now).await?;
     if find(tx, tenant_id, &spec.name).await?.is_some() {
-        return Ok(Ok(format!("campaign `{}` already exists: left as it is", spec.name)));
+        return Ok(Ok(format!(
+            "campaign `{}` already exists: left as it is",
+            spec.name
+        )));
     }
-    Ok(match create(core, tx, tenant_id, &spec, "config", now).await? {
-        Ok((_, text)) => Ok(text),
-        Err(text) => Err(format!("campaign `{label}`: {text}")),
-    })
+    Ok(
+        match create(core, tx, tenant_id, &spec, "config", now).await? {
+            Ok((_, text)) => Ok(text),
+            Err(text) => Err(format!("campaign `{label}`: {text}")),
+        },
+    )
 }

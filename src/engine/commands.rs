@@ -54,7 +54,11 @@ pub(super) async fn apply(
         "progress" => progress(tx, &catalog, &member).await,
         "nibble" | "help" => {
             let (sub, rest) = args.split_once(char::is_whitespace).unwrap_or((args, ""));
-            let sub = if sub.is_empty() { "help".to_string() } else { sub.to_lowercase() };
+            let sub = if sub.is_empty() {
+                "help".to_string()
+            } else {
+                sub.to_lowercase()
+            };
             if let Some(done) =
                 super::campaign_commands::apply(core, tx, event, &member, &sub, rest, now).await
             {

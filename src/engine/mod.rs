@@ -137,7 +137,12 @@ impl Engine {
             campaigns: settings.campaigns,
         };
         let schedule_changed = Arc::new(Notify::new());
-        tokio::spawn(writer::run(core, rx, outbox_ready, schedule_changed.clone()));
+        tokio::spawn(writer::run(
+            core,
+            rx,
+            outbox_ready,
+            schedule_changed.clone(),
+        ));
         Self {
             jobs,
             catalog,

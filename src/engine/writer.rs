@@ -33,7 +33,9 @@ impl Job {
     /// Whether the job may change when campaigns next fire.
     fn touches_schedule(&self) -> bool {
         match self {
-            Job::Event(e, _) => matches!(e.kind, EventKind::Command { .. } | EventKind::MemberJoined),
+            Job::Event(e, _) => {
+                matches!(e.kind, EventKind::Command { .. } | EventKind::MemberJoined)
+            }
             Job::Declare(..) => true,
             Job::Push(..) | Job::Tick(..) => false,
         }

@@ -95,11 +95,13 @@ impl Cron {
             sets.push(1); // second 0
         }
         for (i, (field, spec)) in fields.iter().zip(&specs).enumerate() {
-            sets.push(parse_field(field, spec).map_err(|message| CronError::Field {
-                position: i + 1,
-                name: spec.name,
-                message,
-            })?);
+            sets.push(
+                parse_field(field, spec).map_err(|message| CronError::Field {
+                    position: i + 1,
+                    name: spec.name,
+                    message,
+                })?,
+            );
         }
         let mut dow = sets[5];
         if dow & (1 << 7) != 0 {
@@ -124,7 +126,7 @@ impl Cron {
 
     /// Rejects e.g. `0 9 31 2 *` (31 February) unless a weekday rule also applies.
     fn some_date_exists(&self) -> bool {
-        if self.dow_restricted && self.dom_restricted || !self.dom_restricted {
+        if self.dow_restricted || !self.dom_restricted {
             return true;
         }
         const LONGEST: [u32; 12] = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
@@ -155,8 +157,7 @@ impl Cron {
     /// The (hour, minute, second) slots of a matching day, in order.
     pub(super) fn times_of_day(&self) -> impl Iterator<Item = (u32, u32, u32)> + '_ {
         bits(self.hours, 23).flat_map(move |h| {
-            bits(self.minutes, 59)
-                .flat_map(move |m| bits(self.seconds, 59).map(move |s| (h, m, s)))
+            bits(self.minutes, 59).flat_map(move |m| bits(self.seconds, 59).map(move |s| (h, m, s)))
         })
     }
 }
@@ -176,11 +177,9 @@ fn parse_field(field: &str, spec: &FieldSpec) -> Result<u64, String> {
     for part in field.split(',') {
         let (range, step) = match part.split_once('/') {
             Some((r, s)) => {
-                let step: u32 = s
-                    .parse()
-                    .ok()
-                    .filter(|n| *n > 0)
-                    .ok_or(format!("`{s}` in `{part}` is not a step (a whole number from 1)"))?;
+                let step: u32 = s.parse().ok().filter(|n| *n > 0).ok_or(format!(
+                    "`{s}` in `{part}` is not a step (a whole number from 1)"
+                ))?;
                 (r, step)
             }
             None => (part, 1),
@@ -206,7 +205,11 @@ fn parse_field(field: &str, spec: &FieldSpec) -> Result<u64, String> {
 
 fn value(text: &str, spec: &FieldSpec) -> Result<u32, String> {
     let lower = text.to_ascii_lowercase();
-    if let Some(i) = spec.names.iter().position(|n| lower.starts_with(n) && lower.len() <= 9) {
+    if let Some(i) = spec
+        .names
+        .iter()
+        .position(|n| lower.starts_with(n) && lower.len() <= 9)
+    {
         return Ok(i as u32 + spec.names_from);
     }
     let n: u32 = text.parse().map_err(|_| {
@@ -236,7 +239,10 @@ mod tests {
     fn five_and_six_fields_mean_the_same_with_names_or_numbers() {
         let a = Cron::parse("0 9 * * Mon-Fri").unwrap();
         let b = Cron::parse("0 0 9 * * 1-5").unwrap();
-        assert_eq!((a.seconds, a.minutes, a.hours), (b.seconds, b.minutes, b.hours));
+        assert_eq!(
+            (a.seconds, a.minutes, a.hours),
+            (b.seconds, b.minutes, b.hours)
+        );
         assert_eq!(a.days_of_week, 0b0111110);
         assert_eq!(Cron::parse("0 9 * * 7").unwrap().days_of_week, 1);
         assert_eq!(Cron::parse("*/15 * * * *").unwrap().minutes.count_ones(), 4);

@@ -49,7 +49,11 @@ fn a_slot_in_the_spring_gap_fires_once_at_the_next_valid_time() {
     );
     // Several slots inside the gap still fire once.
     let every_quarter = Schedule::parse("*/15 2 * * *", "Europe/Berlin").unwrap();
-    let on_the_day = fires(&every_quarter, "2026-03-28T23:00:00Z", "2026-03-29T12:00:00Z");
+    let on_the_day = fires(
+        &every_quarter,
+        "2026-03-28T23:00:00Z",
+        "2026-03-29T12:00:00Z",
+    );
     assert_eq!(on_the_day, ["2026-03-29T01:00:00Z"]);
 }
 
@@ -77,14 +81,20 @@ fn the_same_expression_follows_each_zone() {
 fn preview_lists_local_times_and_leap_days_are_found() {
     let s = Schedule::parse("0 9 29 2 *", "Europe/Berlin").unwrap();
     let p = s.preview(utc("2026-11-26T00:00:00Z"), 2);
-    let shown: Vec<String> = p.iter().map(|t| t.format("%Y-%m-%d %H:%M %Z").to_string()).collect();
+    let shown: Vec<String> = p
+        .iter()
+        .map(|t| t.format("%Y-%m-%d %H:%M %Z").to_string())
+        .collect();
     assert_eq!(shown, ["2028-02-29 09:00 CET", "2032-02-29 09:00 CET"]);
 }
 
 #[test]
 fn unknown_zones_are_refused_by_name() {
     let e = Schedule::parse("0 9 * * *", "Europe/Berlni").unwrap_err();
-    assert!(e.to_string().contains("`Europe/Berlni` is not an IANA time zone"));
+    assert!(
+        e.to_string()
+            .contains("`Europe/Berlni` is not an IANA time zone")
+    );
 }
 
 #[test]

@@ -9,8 +9,8 @@ mod users;
 pub use listener::SlackListener;
 pub use render::render;
 
-use crate::chat::{Rate, 
-    BoxFuture, ChatPlatform, Destination, InDoubt, Outgoing, Platform, SendError, SentRef,
+use crate::chat::{
+    BoxFuture, ChatPlatform, Destination, InDoubt, Outgoing, Platform, Rate, SendError, SentRef,
 };
 use crate::config::SlackConfig;
 use hyper_rustls::HttpsConnector;

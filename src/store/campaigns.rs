@@ -45,6 +45,17 @@ pub struct DueRecipient {
     pub recipient_state: String,
 }
 
+/// A channel (no member) or a member joining a campaign, with their first fire times.
+#[derive(Debug, Clone)]
+pub struct NewRecipient<'a> {
+    pub campaign_id: i64,
+    /// The channel id, or the member's platform id.
+    pub recipient: &'a str,
+    pub member_id: Option<i64>,
+    pub next_due_at: Option<DateTime<Utc>>,
+    pub next_reminder_at: Option<DateTime<Utc>>,
+}
+
 /// Counts for `campaign show`.
 #[derive(Debug, Clone, Default)]
 pub struct CampaignStats {
@@ -58,15 +69,48 @@ pub struct CampaignStats {
 }
 
 from_row!(CampaignRecord {
-    id, tenant_id, name, course_id, target_kind, channel, cron, time_zone, learner_zone, starts_on,
-    ends_on, due_on, state, when_done, catch_up, created_by,
+    id,
+    tenant_id,
+    name,
+    course_id,
+    target_kind,
+    channel,
+    cron,
+    time_zone,
+    learner_zone,
+    starts_on,
+    ends_on,
+    due_on,
+    state,
+    when_done,
+    catch_up,
+    created_by,
 });
 from_row!(DueRecipient {
-    id, campaign_id, platform, tenant_external_id, recipient_kind, recipient, member_id, member_name,
-    member_zone, paused, snoozed_until, due_at, lessons_sent, reminders_sent, recipient_state,
+    id,
+    campaign_id,
+    platform,
+    tenant_external_id,
+    recipient_kind,
+    recipient,
+    member_id,
+    member_name,
+    member_zone,
+    paused,
+    snoozed_until,
+    due_at,
+    lessons_sent,
+    reminders_sent,
+    recipient_state,
 });
 from_row!(CampaignStats {
-    recipients, done, lessons_sent, messages_pending, messages_sent, messages_failed, next_due_at,
+    recipients,
+    done,
+    lessons_sent,
+    messages_pending,
+    messages_sent,
+    messages_failed,
+    next_due_at,
 });
 
 const CAMPAIGN_SQL: &str = "SELECT id, tenant_id, name, course_id, target_kind, channel, cron, time_zone,
@@ -156,12 +200,7 @@ impl Store {
     /// Adds a recipient; false when it was already enrolled.
     pub async fn enroll(
         conn: &mut Conn,
-        campaign_id: i64,
-        recipient_kind: &str,
-        recipient: &str,
-        member_id: Option<i64>,
-        next_due_at: Option<DateTime<Utc>>,
-        next_reminder_at: Option<DateTime<Utc>>,
+        r: &NewRecipient<'_>,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
         let done = sqlx::query(
@@ -170,12 +209,12 @@ impl Store {
              VALUES ($1, $2, $3, $4, 'active', $5, $6, $7)
              ON CONFLICT (campaign_id, recipient_kind, recipient) DO NOTHING",
         )
-        .bind(campaign_id)
-        .bind(recipient_kind)
-        .bind(recipient)
-        .bind(member_id)
-        .bind(next_due_at.map(ts))
-        .bind(next_reminder_at.map(ts))
+        .bind(r.campaign_id)
+        .bind(if r.member_id.is_some() { "member" } else { "channel" })
+        .bind(r.recipient)
+        .bind(r.member_id)
+        .bind(r.next_due_at.map(ts))
+        .bind(r.next_reminder_at.map(ts))
         .bind(ts(now))
         .execute(&mut *conn)
         .await?;
@@ -188,13 +227,11 @@ impl Store {
         now: DateTime<Utc>,
         limit: i64,
     ) -> Result<Vec<DueRecipient>, StoreError> {
-        Ok(
-            sqlx::query_as(&due_sql("next_due_at"))
-                .bind(ts(now))
-                .bind(limit)
-                .fetch_all(&mut *conn)
-                .await?,
-        )
+        Ok(sqlx::query_as(&due_sql("next_due_at"))
+            .bind(ts(now))
+            .bind(limit)
+            .fetch_all(&mut *conn)
+            .await?)
     }
 
     /// Recipients of active campaigns due for a due-date reminder at `now`.
@@ -203,13 +240,11 @@ impl Store {
         now: DateTime<Utc>,
         limit: i64,
     ) -> Result<Vec<DueRecipient>, StoreError> {
-        Ok(
-            sqlx::query_as(&due_sql("next_reminder_at"))
-                .bind(ts(now))
-                .bind(limit)
-                .fetch_all(&mut *conn)
-                .await?,
-        )
+        Ok(sqlx::query_as(&due_sql("next_reminder_at"))
+            .bind(ts(now))
+            .bind(limit)
+            .fetch_all(&mut *conn)
+            .await?)
     }
 
     /// Records a slot: `sent` counts a lesson; `next` None with `done` ends the recipient's part.

@@ -39,7 +39,11 @@ fn dest(d: &Destination) -> String {
 
 /// Moves the clock in steps to `until`, firing due slots and sending at each; returns the lessons sent
 /// with the UTC time they went out.
-async fn run_until(app: &TestApp, until: DateTime<Utc>, step: Duration) -> Vec<(DateTime<Utc>, String, String)> {
+async fn run_until(
+    app: &TestApp,
+    until: DateTime<Utc>,
+    step: Duration,
+) -> Vec<(DateTime<Utc>, String, String)> {
     let mut out = Vec::new();
     while app.clock_now() < until {
         app.clock.advance(step);
@@ -80,10 +84,19 @@ async fn a_week_of_weekday_mornings_across_the_autumn_dst_change() {
     assert!(reply.contains("Thu 22 Oct 2026 09:00 CEST"), "{reply}");
     assert!(reply.contains("Mon 26 Oct 2026 09:00 CET"), "{reply}");
     let sent = run_until(&app, utc(2026, 10, 28, 23, 0), Duration::minutes(30)).await;
-    let times: Vec<String> = sent.iter().map(|(t, _, _)| t.format("%a %d %H:%MZ").to_string()).collect();
+    let times: Vec<String> = sent
+        .iter()
+        .map(|(t, _, _)| t.format("%a %d %H:%MZ").to_string())
+        .collect();
     assert_eq!(
         times,
-        ["Thu 22 07:00Z", "Fri 23 07:00Z", "Mon 26 08:00Z", "Tue 27 08:00Z", "Wed 28 08:00Z"]
+        [
+            "Thu 22 07:00Z",
+            "Fri 23 07:00Z",
+            "Mon 26 08:00Z",
+            "Tue 27 08:00Z",
+            "Wed 28 08:00Z"
+        ]
     );
     let lessons: Vec<&str> = sent.iter().map(|(_, _, l)| l.as_str()).collect();
     assert_eq!(
@@ -103,8 +116,14 @@ async fn a_week_of_weekday_mornings_across_the_autumn_dst_change() {
 async fn dm_learners_get_lessons_at_their_own_morning_with_quiet_hours_snooze_and_pause() {
     let app = spawn_app().await;
     app.clock.set(utc(2026, 12, 1, 11, 0));
-    let tokyo = UserRef { time_zone: Some("Asia/Tokyo".into()), ..user("U-TOKYO") };
-    let ny = UserRef { time_zone: Some("America/New_York".into()), ..user("U-NY") };
+    let tokyo = UserRef {
+        time_zone: Some("Asia/Tokyo".into()),
+        ..user("U-TOKYO")
+    };
+    let ny = UserRef {
+        time_zone: Some("America/New_York".into()),
+        ..user("U-NY")
+    };
     for u in [&tokyo, &ny] {
         app.command(u, "points", "").await; // the platform told us their zones
     }
@@ -113,7 +132,10 @@ async fn dm_learners_get_lessons_at_their_own_morning_with_quiet_hours_snooze_an
         "campaign create name=mornings course=giving-feedback dm members=<@U-TOKYO>,<@U-NY> learner-time cron=\"0 7 * * *\" zone=UTC").await);
     assert!(reply.contains("by DM to 2 member(s)"), "{reply}");
     let sent = run_until(&app, utc(2026, 12, 2, 23, 0), Duration::minutes(15)).await;
-    let got: Vec<(String, String)> = sent.iter().map(|(t, to, _)| (to.clone(), t.format("%d %H:%MZ").to_string())).collect();
+    let got: Vec<(String, String)> = sent
+        .iter()
+        .map(|(t, to, _)| (to.clone(), t.format("%d %H:%MZ").to_string()))
+        .collect();
     // Tokyo 08:00 = 23:00Z the day before; New York 08:00 = 13:00Z.
     assert_eq!(
         got,
@@ -131,7 +153,10 @@ async fn dm_learners_get_lessons_at_their_own_morning_with_quiet_hours_snooze_an
     assert!(sent.is_empty(), "nothing while snoozed or paused: {sent:?}");
     app.command(&tokyo, "nibble", "resume").await;
     let sent = run_until(&app, utc(2026, 12, 6, 23, 30), Duration::minutes(30)).await;
-    let got: Vec<(String, String)> = sent.iter().map(|(_, to, l)| (to.clone(), l.clone())).collect();
+    let got: Vec<(String, String)> = sent
+        .iter()
+        .map(|(_, to, l)| (to.clone(), l.clone()))
+        .collect();
     // One lesson per slot after the holds: no backlog of the missed days.
     assert_eq!(
         got,
@@ -157,7 +182,10 @@ async fn restart(app: &TestApp) -> Engine {
 async fn after_downtime_once_sends_one_catch_up_and_skip_waits_for_the_next_slot() {
     let app = spawn_app().await;
     app.clock.set(utc(2026, 12, 1, 10, 0));
-    for (name, channel, policy) in [("catch-once", "C-ONCE", "once"), ("catch-skip", "C-SKIP", "skip")] {
+    for (name, channel, policy) in [
+        ("catch-once", "C-ONCE", "once"),
+        ("catch-skip", "C-SKIP", "skip"),
+    ] {
         let r = reply_text(&app.command(&lead(), "nibble", &format!(
             "campaign create name={name} course=security-awareness channel={channel} cron=\"0 9 * * *\" zone=UTC catch-up={policy}")).await);
         assert!(r.contains("created"), "{r}");
@@ -173,7 +201,11 @@ async fn after_downtime_once_sends_one_catch_up_and_skip_waits_for_the_next_slot
         [("C-ONCE".to_string(), "spot-phishing".to_string())],
         "one catch-up send for `once`, none for `skip`, never a burst"
     );
-    assert_eq!(engine.run_due().await.expect("tick").lessons, 0, "the catch-up is sent once");
+    assert_eq!(
+        engine.run_due().await.expect("tick").lessons,
+        0,
+        "the catch-up is sent once"
+    );
     // Both continue at the next slot.
     app.clock.set(utc(2026, 12, 5, 9, 0));
     let from = app.platform.posted().len();
@@ -195,31 +227,66 @@ async fn only_team_leads_can_create_or_change_campaigns() {
     let create = "campaign create course=security-awareness channel=C1 cron=\"0 9 * * *\" zone=UTC";
     let r = reply_text(&app.command(&learner, "nibble", create).await);
     assert!(r.contains("Only team leads"), "{r}");
-    assert!(reply_text(&app.command(&lead(), "nibble", "campaign list").await).contains("No campaigns yet"));
+    assert!(
+        reply_text(&app.command(&lead(), "nibble", "campaign list").await)
+            .contains("No campaigns yet")
+    );
     assert!(reply_text(&app.command(&lead(), "nibble", create).await).contains("created"));
     for verb in ["pause 1", "stop 1", "send-next 1", "show 1", "list"] {
-        let r = reply_text(&app.command(&learner, "nibble", &format!("campaign {verb}")).await);
+        let r = reply_text(
+            &app.command(&learner, "nibble", &format!("campaign {verb}"))
+                .await,
+        );
         assert!(r.contains("Only team leads"), "{verb}: {r}");
     }
-    assert!(reply_text(&app.command(&learner, "nibble", "quiet-hours off").await).contains("Only team leads"));
-    assert!(reply_text(&app.command(&lead(), "nibble", "campaign show 1").await).contains("(active)"));
+    assert!(
+        reply_text(&app.command(&learner, "nibble", "quiet-hours off").await)
+            .contains("Only team leads")
+    );
+    assert!(
+        reply_text(&app.command(&lead(), "nibble", "campaign show 1").await).contains("(active)")
+    );
 }
 
 #[tokio::test]
 async fn bad_campaign_input_gets_a_reason_and_writes_nothing() {
     let app = spawn_app().await;
     let cases = [
-        ("course=security-awareness channel=C1 cron=\"0 9 * *\" zone=UTC", "has 4"),
-        ("course=security-awareness channel=C1 cron=\"0 9 * * Mon-Fry\" zone=UTC", "field 5 (day of week)"),
-        ("course=security-awareness channel=C1 cron=\"0 9 * * *\" zone=Europe/Atlantis", "`Europe/Atlantis` is not an IANA time zone"),
-        ("course=knitting channel=C1 cron=\"0 9 * * *\" zone=UTC", "There is no course `knitting`"),
-        ("course=security-awareness channel=C1 cron=\"0 9 * * *\" zone=UTC start=2027-03-01 end=2027-02-01", "end date 2027-02-01 is before the start date 2027-03-01"),
+        (
+            "course=security-awareness channel=C1 cron=\"0 9 * *\" zone=UTC",
+            "has 4",
+        ),
+        (
+            "course=security-awareness channel=C1 cron=\"0 9 * * Mon-Fry\" zone=UTC",
+            "field 5 (day of week)",
+        ),
+        (
+            "course=security-awareness channel=C1 cron=\"0 9 * * *\" zone=Europe/Atlantis",
+            "`Europe/Atlantis` is not an IANA time zone",
+        ),
+        (
+            "course=knitting channel=C1 cron=\"0 9 * * *\" zone=UTC",
+            "There is no course `knitting`",
+        ),
+        (
+            "course=security-awareness channel=C1 cron=\"0 9 * * *\" zone=UTC start=2027-03-01 end=2027-02-01",
+            "end date 2027-02-01 is before the start date 2027-03-01",
+        ),
     ];
     for (args, expected) in cases {
-        let r = reply_text(&app.command(&lead(), "nibble", &format!("campaign create {args}")).await);
-        assert!(r.contains("Campaign not created") && r.contains(expected), "{args}: {r}");
+        let r = reply_text(
+            &app.command(&lead(), "nibble", &format!("campaign create {args}"))
+                .await,
+        );
+        assert!(
+            r.contains("Campaign not created") && r.contains(expected),
+            "{args}: {r}"
+        );
     }
-    assert!(reply_text(&app.command(&lead(), "nibble", "campaign list").await).contains("No campaigns yet"));
+    assert!(
+        reply_text(&app.command(&lead(), "nibble", "campaign list").await)
+            .contains("No campaigns yet")
+    );
 }
 
 #[tokio::test]
@@ -235,11 +302,17 @@ async fn joiners_start_at_lesson_one_send_next_is_immediate_and_pulled_lessons_a
     app.engine.handle(join).await.expect("join");
     let sent = run_until(&app, utc(2026, 12, 2, 9, 0), Duration::hours(1)).await;
     assert_eq!(sent.len(), 1);
-    assert_eq!((sent[0].1.as_str(), sent[0].2.as_str()), ("U-NEW", "spot-phishing"));
+    assert_eq!(
+        (sent[0].1.as_str(), sent[0].2.as_str()),
+        ("U-NEW", "spot-phishing")
+    );
     // The learner pulls lesson 2 early; the campaign's next send is lesson 3.
     app.command(&newbie, "learn", "security-awareness").await;
     app.deliver().await;
-    let r = reply_text(&app.command(&lead(), "nibble", "campaign send-next onboarding").await);
+    let r = reply_text(
+        &app.command(&lead(), "nibble", "campaign send-next onboarding")
+            .await,
+    );
     assert!(r.contains("to 1 recipient"), "{r}");
     let from = app.platform.posted().len();
     app.engine.run_due().await.expect("tick");
@@ -247,7 +320,10 @@ async fn joiners_start_at_lesson_one_send_next_is_immediate_and_pulled_lessons_a
     let got = lessons_since(&app, from);
     assert_eq!(got, [("U-NEW".to_string(), "turn-on-mfa".to_string())]);
     let show = reply_text(&app.command(&lead(), "nibble", "campaign show 1").await);
-    assert!(show.contains("Recipients: 1") && show.contains("lessons sent: 2"), "{show}");
+    assert!(
+        show.contains("Recipients: 1") && show.contains("lessons sent: 2"),
+        "{show}"
+    );
 }
 
 #[tokio::test]
@@ -258,10 +334,14 @@ async fn due_dates_remind_unfinished_learners_and_show_who_is_overdue() {
         "campaign create name=compliance course=security-awareness dm members=U-SLOW cron=\"0 9 * * Mon\" zone=UTC due=2026-12-10").await);
     assert!(r.contains("created"), "{r}");
     let reminders = |app: &TestApp, from: usize| -> Vec<String> {
-        app.platform.posted_since(from).into_iter().filter_map(|p| match p.message {
-            Message::Text { text } if text.contains("⏰") => Some(text),
-            _ => None,
-        }).collect()
+        app.platform
+            .posted_since(from)
+            .into_iter()
+            .filter_map(|p| match p.message {
+                Message::Text { text } if text.contains("⏰") => Some(text),
+                _ => None,
+            })
+            .collect()
     };
     let from = app.platform.posted().len();
     run_until(&app, utc(2026, 12, 12, 12, 0), Duration::hours(1)).await;
@@ -270,6 +350,12 @@ async fn due_dates_remind_unfinished_learners_and_show_who_is_overdue() {
     assert_eq!(sent.len(), 3, "{sent:?}");
     assert!(sent[0].contains("is due on 2026-12-10"), "{}", sent[0]);
     assert!(sent[2].contains("was due on 2026-12-10"), "{}", sent[2]);
-    let show = reply_text(&app.command(&lead(), "nibble", "campaign show compliance").await);
-    assert!(show.contains("Overdue (not finished by 2026-12-10): 1: <@U-SLOW> (0/6)"), "{show}");
+    let show = reply_text(
+        &app.command(&lead(), "nibble", "campaign show compliance")
+            .await,
+    );
+    assert!(
+        show.contains("Overdue (not finished by 2026-12-10): 1: <@U-SLOW> (0/6)"),
+        "{show}"
+    );
 }

@@ -211,14 +211,34 @@ fn operators_manage_campaigns_from_the_command_line() {
         (out.status.success(), text(&out))
     };
     // The shell takes the quotes off `cron="…"`: the CLI still reads one expression.
-    let (ok, out) = run(&["create", "name=phishing", "course=security-awareness", "channel=C0456", "cron=0 9 * * Mon-Fri", "zone=Europe/Berlin"]);
+    let (ok, out) = run(&[
+        "create",
+        "name=phishing",
+        "course=security-awareness",
+        "channel=C0456",
+        "cron=0 9 * * Mon-Fri",
+        "zone=Europe/Berlin",
+    ]);
     assert!(ok, "{out}");
-    assert!(out.contains("Campaign #1 “phishing” created") && out.contains("Next five sends (Europe/Berlin)"), "{out}");
-    let (ok, out) = run(&["create", "course=security-awareness", "channel=C0456", "cron=0 9 * * Mon-Fry", "zone=Europe/Berlin"]);
+    assert!(
+        out.contains("Campaign #1 “phishing” created")
+            && out.contains("Next five sends (Europe/Berlin)"),
+        "{out}"
+    );
+    let (ok, out) = run(&[
+        "create",
+        "course=security-awareness",
+        "channel=C0456",
+        "cron=0 9 * * Mon-Fry",
+        "zone=Europe/Berlin",
+    ]);
     assert!(!ok && out.contains("cron field 5 (day of week)"), "{out}");
     let (ok, out) = run(&["pause", "phishing"]);
     assert!(ok && out.contains("paused"), "{out}");
     let (_, out) = run(&["list"]);
     assert!(out.contains("#1 “phishing” (paused)"), "{out}");
-    assert!(!out.contains("#2"), "the refused campaign left no row: {out}");
+    assert!(
+        !out.contains("#2"),
+        "the refused campaign left no row: {out}"
+    );
 }

@@ -5,6 +5,7 @@
 mod support;
 
 mod both_platforms;
+mod campaign_fanout;
 mod campaigns;
 mod cli;
 mod daemon;

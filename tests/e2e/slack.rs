@@ -28,6 +28,7 @@ pub async fn spawn_slack_app() -> SlackApp {
     config.slack.enabled = true;
     config.slack.api_url = fake.api_url();
     config.slack.pace_requests = false;
+    config.slack.messages_per_second = 200.0;
     config.slack.connections = 1;
     config.slack.reconnect_backoff_secs = 1;
     let env = HashMap::from([

@@ -13,7 +13,9 @@ use nibble::chat::{
 };
 use nibble::clock::ManualClock;
 use nibble::content::{Catalog, load_catalog};
-use nibble::engine::{CatalogHandle, Engine, EngineSettings, LessonChoice, PushLesson, PushOutcome, Recipient};
+use nibble::engine::{
+    CatalogHandle, Engine, EngineSettings, LessonChoice, PushLesson, PushOutcome, Recipient,
+};
 use nibble::local::{LocalPlatform, Posted};
 use nibble::store::{Durability, Store};
 use std::path::PathBuf;

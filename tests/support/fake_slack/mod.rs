@@ -2,6 +2,7 @@
 //! recorded requests, Block Kit limit checks, spec checks and injectable faults.
 
 mod checks;
+mod limit;
 pub mod payloads;
 mod web;
 mod ws;
@@ -29,6 +30,8 @@ pub struct Recorded {
     pub method: String,
     pub http: String,
     pub body: Value,
+    /// When it arrived.
+    pub at: std::time::Instant,
 }
 
 #[derive(Debug, Clone)]
@@ -60,6 +63,8 @@ pub(crate) struct State {
     pub admins: Mutex<Vec<String>>,
     pub next_ts: AtomicU64,
     pub connections: AtomicUsize,
+    pub limit: Mutex<limit::Bucket>,
+    pub rate_limited: AtomicUsize,
     pub record_dir: Option<PathBuf>,
     pub addr: Mutex<Option<SocketAddr>>,
 }

@@ -52,26 +52,32 @@ pub async fn api(
         .get_mut(&method)
         .and_then(|q| q.pop_front());
     match fault {
-        Some(Fault::RateLimited(secs)) => {
-            return (
-                StatusCode::TOO_MANY_REQUESTS,
-                [
-                    (header::RETRY_AFTER, secs.to_string()),
-                    (header::CONTENT_TYPE, "application/json".into()),
-                ],
-                json!({"ok": false, "error": "ratelimited"}).to_string(),
-            )
-                .into_response();
-        }
+        Some(Fault::RateLimited(secs)) => return too_many_requests(secs),
         Some(Fault::ServerError) => {
             return (StatusCode::INTERNAL_SERVER_ERROR, "upstream failure").into_response();
         }
         Some(Fault::Slow(d)) => tokio::time::sleep(d).await,
+        None if method == "chat.postMessage" && !super::limit::admit(&state) => {
+            return too_many_requests(1);
+        }
         None => {}
     }
     let response = answer(&state, &method, &body);
     state.changed.notify_waiters();
     response
+}
+
+/// HTTP 429 with `Retry-After` in whole seconds, as Slack answers a rate-limited call.
+fn too_many_requests(secs: u64) -> Response {
+    (
+        StatusCode::TOO_MANY_REQUESTS,
+        [
+            (header::RETRY_AFTER, secs.to_string()),
+            (header::CONTENT_TYPE, "application/json".into()),
+        ],
+        json!({"ok": false, "error": "ratelimited"}).to_string(),
+    )
+        .into_response()
 }
 
 fn parse_body(headers: &HeaderMap, body: &Bytes, query: &HashMap<String, String>) -> Value {
@@ -104,6 +110,7 @@ fn record(state: &State, method: &str, http: &Method, body: &Value) {
             method: method.to_string(),
             http: http.to_string(),
             body: body.clone(),
+            at: std::time::Instant::now(),
         });
         requests.len()
     };
