@@ -199,8 +199,19 @@ pub async fn run(
     Ok(out)
 }
 
+/// CPU time (user + system) this process has used so far, from /proc (Linux; 10 ms resolution).
+pub fn cpu_time() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name (which may hold spaces) start at ") ": utime and stime are
+    // fields 14 and 15 of the line, in clock ticks (100 per second on Linux).
+    let rest = stat.rsplit_once(") ")?.1;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    Some(Duration::from_millis(ticks * 10))
+}
+
 /// The process's peak resident memory, from /proc (Linux).
-fn peak_memory() -> Option<String> {
+pub fn peak_memory() -> Option<String> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;

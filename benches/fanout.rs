@@ -1,0 +1,154 @@
+//! Fan-out benchmark: one campaign lesson to N DM learners through the fake Slack, whose workspace
+//! rate limit is emulated. Prints the achieved send rate as a ratio of the limit, duplicates, lost
+//! messages and the scheduler's CPU time per delivery.
+//!
+//! `cargo bench --bench fanout [-- --learners 10000 --limit 1000]`
+
+#![recursion_limit = "256"]
+
+#[path = "../tests/support/mod.rs"]
+mod support;
+
+use nibble::chat::{Dispatcher, DispatcherConfig, Event, EventKind, Platform, UserRef};
+use nibble::clock::SystemClock;
+use nibble::config::Config;
+use nibble::content::load_catalog;
+use nibble::daemon::Adapters;
+use nibble::engine::{CatalogHandle, Engine};
+use nibble::store::{Durability, Store};
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use support::fake_slack::{APP_TOKEN, BOT_TOKEN, FakeSlack, TEAM};
+
+fn arg(name: &str, default: f64) -> f64 {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn command(n: u64, args: &str) -> Event {
+    Event {
+        key: format!("bench-{n}"),
+        platform: Platform::Slack,
+        tenant: TEAM.into(),
+        channel: "C-LEADS".into(),
+        is_dm: false,
+        user: UserRef { id: "ULEAD".into(), name: "Lead".into(), time_zone: None, is_lead: true },
+        kind: EventKind::Command { name: "nibble".into(), args: args.into() },
+    }
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let learners = arg("--learners", 10_000.0) as usize;
+    let limit = arg("--limit", 1_000.0);
+    // nibble is configured a little under the platform's limit: headroom for timing jitter, since
+    // every 429 costs a whole Retry-After second.
+    let pace = limit * 0.95;
+
+    let fake = FakeSlack::start().await;
+    fake.emulate_rate_limit(limit);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut config = Config::default();
+    config.database.url = dir.path().join("fanout.db").display().to_string();
+    config.slack.enabled = true;
+    config.slack.api_url = fake.api_url();
+    config.slack.pace_requests = false;
+    config.slack.messages_per_second = pace;
+    let env = HashMap::from([
+        ("NIBBLE_SLACK_BOT_TOKEN".to_string(), BOT_TOKEN.to_string()),
+        ("NIBBLE_SLACK_APP_TOKEN".to_string(), APP_TOKEN.to_string()),
+    ]);
+    let adapters = Adapters::from_config(&config, &env).expect("adapters");
+    let store = Store::open(&config.database.url, Durability::Normal).await.expect("store");
+    let catalog = load_catalog(&support::lessons_dir()).expect("lessons");
+    store.sync_catalog(&catalog, chrono::Utc::now()).await.expect("sync");
+    let clock = Arc::new(SystemClock);
+    let dispatcher = Arc::new(Dispatcher::new(
+        store.clone(),
+        adapters.platforms(),
+        clock.clone(),
+        DispatcherConfig::default(),
+    ));
+    let engine = Engine::start(
+        store.clone(),
+        CatalogHandle::new(catalog.clone()),
+        clock,
+        config.engine_settings(),
+        dispatcher.waker(),
+    );
+
+    let members: Vec<String> = (0..learners).map(|i| format!("U{i:06}")).collect();
+    let create = format!(
+        "campaign create name=bench course=security-awareness dm members={} cron=\"0 9 1 1 *\" zone=UTC",
+        members.join(",")
+    );
+    engine.handle(command(0, "quiet-hours off")).await.expect("quiet hours");
+    let started = Instant::now();
+    engine.handle(command(1, &create)).await.expect("create");
+    let enrol = started.elapsed();
+    engine.handle(command(2, "campaign send-next bench")).await.expect("send-next");
+
+    // The scheduler alone: fire every recipient's slot (deliveries and outbox rows, in transactions).
+    let cpu_before = nibble::bench::cpu_time().unwrap_or_default();
+    let tick_started = Instant::now();
+    let report = engine.run_due().await.expect("tick");
+    let tick_wall = tick_started.elapsed();
+    let scheduler_cpu = nibble::bench::cpu_time().unwrap_or_default().saturating_sub(cpu_before);
+    let total = store.outbox_counts().await.expect("counts").pending as usize;
+
+    // Then the dispatcher sends everything at the platform's pace.
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let sender = tokio::spawn(dispatcher.clone().run(stopped));
+    let deadline = Instant::now() + Duration::from_secs((total as f64 / pace * 3.0) as u64 + 60);
+    while fake.post_count() < total && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await; // anything extra would show up as a duplicate
+    let _ = stop.send(true);
+    let _ = sender.await;
+
+    let posts: Vec<Instant> = fake
+        .all_requests()
+        .into_iter()
+        .filter(|r| r.method == "chat.postMessage")
+        .map(|r| r.at)
+        .collect();
+    let keys = fake.delivery_keys();
+    let unique: HashSet<&String> = keys.iter().map(|(_, k)| k).collect();
+    let delivered = keys.len();
+    let duplicates = delivered - unique.len();
+    let lost = total.saturating_sub(unique.len());
+    let span = match (posts.first(), posts.last()) {
+        (Some(a), Some(b)) => b.duration_since(*a),
+        _ => Duration::ZERO,
+    };
+    let rate = delivered.saturating_sub(1) as f64 / span.as_secs_f64().max(1e-9);
+
+    println!("Fan-out of one lesson to {learners} DM learners through the fake Slack");
+    println!("(emulated workspace limit {limit:.0} chat.postMessage/s; nibble paced at {pace:.0}/s)\n");
+    println!("| measure | value |\n|---|---|");
+    println!("| lessons queued by the scheduler | {} |", report.lessons);
+    println!("| messages (lesson parts + quiz cards) | {total} |");
+    println!("| enrolment of {learners} members (one command) | {:.2} s |", enrol.as_secs_f64());
+    println!("| scheduler: wall time to queue them | {:.2} s |", tick_wall.as_secs_f64());
+    println!(
+        "| scheduler: CPU time per delivery | {:.0} µs |",
+        scheduler_cpu.as_secs_f64() * 1e6 / report.lessons.max(1) as f64
+    );
+    println!("| sending time, first to last post | {:.1} s |", span.as_secs_f64());
+    println!("| achieved send rate | {rate:.0} messages/s |");
+    println!("| ratio to the emulated limit | {:.3} |", rate / limit);
+    println!("| 429 answers | {} |", fake.rate_limited());
+    println!("| duplicates | {duplicates} |");
+    println!("| lost | {lost} |");
+    println!(
+        "| peak memory (VmHWM, bench process incl. the fake) | {} |",
+        nibble::bench::peak_memory().unwrap_or_else(|| "unavailable".into())
+    );
+    store.close().await;
+}
