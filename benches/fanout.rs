@@ -37,8 +37,16 @@ fn command(n: u64, args: &str) -> Event {
         tenant: TEAM.into(),
         channel: "C-LEADS".into(),
         is_dm: false,
-        user: UserRef { id: "ULEAD".into(), name: "Lead".into(), time_zone: None, is_lead: true },
-        kind: EventKind::Command { name: "nibble".into(), args: args.into() },
+        user: UserRef {
+            id: "ULEAD".into(),
+            name: "Lead".into(),
+            time_zone: None,
+            is_lead: true,
+        },
+        kind: EventKind::Command {
+            name: "nibble".into(),
+            args: args.into(),
+        },
     }
 }
 
@@ -64,9 +72,14 @@ async fn main() {
         ("NIBBLE_SLACK_APP_TOKEN".to_string(), APP_TOKEN.to_string()),
     ]);
     let adapters = Adapters::from_config(&config, &env).expect("adapters");
-    let store = Store::open(&config.database.url, Durability::Normal).await.expect("store");
+    let store = Store::open(&config.database.url, Durability::Normal)
+        .await
+        .expect("store");
     let catalog = load_catalog(&support::lessons_dir()).expect("lessons");
-    store.sync_catalog(&catalog, chrono::Utc::now()).await.expect("sync");
+    store
+        .sync_catalog(&catalog, chrono::Utc::now())
+        .await
+        .expect("sync");
     let clock = Arc::new(SystemClock);
     let dispatcher = Arc::new(Dispatcher::new(
         store.clone(),
@@ -87,18 +100,26 @@ async fn main() {
         "campaign create name=bench course=security-awareness dm members={} cron=\"0 9 1 1 *\" zone=UTC",
         members.join(",")
     );
-    engine.handle(command(0, "quiet-hours off")).await.expect("quiet hours");
+    engine
+        .handle(command(0, "quiet-hours off"))
+        .await
+        .expect("quiet hours");
     let started = Instant::now();
     engine.handle(command(1, &create)).await.expect("create");
     let enrol = started.elapsed();
-    engine.handle(command(2, "campaign send-next bench")).await.expect("send-next");
+    engine
+        .handle(command(2, "campaign send-next bench"))
+        .await
+        .expect("send-next");
 
     // The scheduler alone: fire every recipient's slot (deliveries and outbox rows, in transactions).
     let cpu_before = nibble::bench::cpu_time().unwrap_or_default();
     let tick_started = Instant::now();
     let report = engine.run_due().await.expect("tick");
     let tick_wall = tick_started.elapsed();
-    let scheduler_cpu = nibble::bench::cpu_time().unwrap_or_default().saturating_sub(cpu_before);
+    let scheduler_cpu = nibble::bench::cpu_time()
+        .unwrap_or_default()
+        .saturating_sub(cpu_before);
     let total = store.outbox_counts().await.expect("counts").pending as usize;
 
     // Then the dispatcher sends everything at the platform's pace.
@@ -112,12 +133,7 @@ async fn main() {
     let _ = stop.send(true);
     let _ = sender.await;
 
-    let posts: Vec<Instant> = fake
-        .all_requests()
-        .into_iter()
-        .filter(|r| r.method == "chat.postMessage")
-        .map(|r| r.at)
-        .collect();
+    let posts = fake.post_times();
     let keys = fake.delivery_keys();
     let unique: HashSet<&String> = keys.iter().map(|(_, k)| k).collect();
     let delivered = keys.len();
@@ -130,25 +146,32 @@ async fn main() {
     let rate = delivered.saturating_sub(1) as f64 / span.as_secs_f64().max(1e-9);
 
     println!("Fan-out of one lesson to {learners} DM learners through the fake Slack");
-    println!("(emulated workspace limit {limit:.0} chat.postMessage/s; nibble paced at {pace:.0}/s)\n");
+    println!(
+        "(emulated workspace limit {limit:.0} chat.postMessage/s; nibble paced at {pace:.0}/s)\n"
+    );
     println!("| measure | value |\n|---|---|");
     println!("| lessons queued by the scheduler | {} |", report.lessons);
     println!("| messages (lesson parts + quiz cards) | {total} |");
-    println!("| enrolment of {learners} members (one command) | {:.2} s |", enrol.as_secs_f64());
-    println!("| scheduler: wall time to queue them | {:.2} s |", tick_wall.as_secs_f64());
+    println!(
+        "| enrolment of {learners} members (one command) | {:.2} s |",
+        enrol.as_secs_f64()
+    );
+    println!(
+        "| scheduler: wall time to queue them | {:.2} s |",
+        tick_wall.as_secs_f64()
+    );
     println!(
         "| scheduler: CPU time per delivery | {:.0} µs |",
         scheduler_cpu.as_secs_f64() * 1e6 / report.lessons.max(1) as f64
     );
-    println!("| sending time, first to last post | {:.1} s |", span.as_secs_f64());
+    println!(
+        "| sending time, first to last post | {:.1} s |",
+        span.as_secs_f64()
+    );
     println!("| achieved send rate | {rate:.0} messages/s |");
     println!("| ratio to the emulated limit | {:.3} |", rate / limit);
     println!("| 429 answers | {} |", fake.rate_limited());
     println!("| duplicates | {duplicates} |");
     println!("| lost | {lost} |");
-    println!(
-        "| peak memory (VmHWM, bench process incl. the fake) | {} |",
-        nibble::bench::peak_memory().unwrap_or_else(|| "unavailable".into())
-    );
     store.close().await;
 }

@@ -29,6 +29,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "campaigns",
         include_str!("../../migrations/0004_campaigns.sql"),
     ),
+    (
+        5,
+        "outbox claim index",
+        include_str!("../../migrations/0005_outbox_claim_index.sql"),
+    ),
 ];
 
 /// The migrations compiled into the binary, so an installed `nibble` needs no `migrations/` folder.

@@ -61,4 +61,14 @@ impl FakeSlack {
             .map(Vec::len)
             .sum()
     }
+
+    /// When each chat.postMessage arrived (accepted or refused), in order.
+    pub fn post_times(&self) -> Vec<Instant> {
+        let requests = self.state.requests.lock().expect("lock");
+        requests
+            .iter()
+            .filter(|r| r.method == "chat.postMessage")
+            .map(|r| r.at)
+            .collect()
+    }
 }
