@@ -97,6 +97,28 @@ pub fn definitions() -> Value {
             vec![
                 sub("help", "What nibble can do", vec![]),
                 sub("courses", "Every course", vec![]),
+                sub(
+                    "snooze",
+                    "Hold campaign lessons for a while",
+                    vec![option(STRING, "length", "How long: 12h, 3d, 2w, or off", true)],
+                ),
+                sub("pause", "Stop campaign lessons until you resume", vec![]),
+                sub("resume", "Restart campaign lessons", vec![]),
+                sub(
+                    "campaign",
+                    "Drip campaigns (team leads)",
+                    vec![option(
+                        STRING,
+                        "command",
+                        "create course=… channel=#… cron=\"0 9 * * Mon-Fri\" zone=…, list, show 1, pause 1…",
+                        true,
+                    )],
+                ),
+                sub(
+                    "quiet-hours",
+                    "No campaign DMs in these hours (team leads)",
+                    vec![option(STRING, "hours", "For example 20:00-08:00, or off", true)],
+                ),
             ],
         ),
     ])
