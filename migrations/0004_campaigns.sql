@@ -20,6 +20,8 @@ CREATE TABLE campaigns (
     catch_up     TEXT NOT NULL CHECK (catch_up IN ('skip', 'once')),
     created_by   TEXT NOT NULL,
     created_at   TEXT NOT NULL,
+    -- DM campaigns with a channel: when its current members were enrolled (NULL: not yet)
+    roster_synced_at TEXT,
     UNIQUE (tenant_id, name)
 );
 

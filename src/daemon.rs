@@ -45,6 +45,7 @@ pub struct Daemon {
     shutdown: watch::Sender<bool>,
     dispatcher_task: JoinHandle<()>,
     scheduler_task: JoinHandle<()>,
+    roster_task: JoinHandle<()>,
     slack: Option<SlackListener>,
     discord: Option<DiscordListener>,
 }
@@ -103,7 +104,7 @@ impl Daemon {
         store.sync_catalog(&catalog, clock.now()).await?;
         let dispatcher = Arc::new(Dispatcher::new(
             store.clone(),
-            platforms,
+            platforms.clone(),
             clock.clone(),
             config.dispatcher(),
         ));
@@ -125,8 +126,9 @@ impl Daemon {
         let scheduler_task = tokio::spawn(engine.clone().run_scheduler(
             store.clone(),
             clock.clone(),
-            rx,
+            rx.clone(),
         ));
+        let roster_task = tokio::spawn(engine.clone().run_roster(store.clone(), platforms, rx));
         tracing::info!(database = %config.database.url, lessons = %lessons_dir.display(), "nibble started");
         Ok(Self {
             engine,
@@ -136,6 +138,7 @@ impl Daemon {
             shutdown,
             dispatcher_task,
             scheduler_task,
+            roster_task,
             slack: None,
             discord: None,
         })
@@ -202,8 +205,13 @@ impl Daemon {
         if let Err(e) = self.dispatcher_task.await {
             tracing::error!(error = %e, "dispatcher task ended badly");
         }
-        if let Err(e) = self.scheduler_task.await {
-            tracing::error!(error = %e, "scheduler task ended badly");
+        for (task, name) in [
+            (self.scheduler_task, "scheduler"),
+            (self.roster_task, "roster"),
+        ] {
+            if let Err(e) = task.await {
+                tracing::error!(error = %e, task = name, "task ended badly");
+            }
         }
         self.store.close().await;
         tracing::info!("nibble stopped");

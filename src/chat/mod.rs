@@ -93,6 +93,20 @@ pub trait ChatPlatform: Send + Sync + 'static {
     /// Posts one message.
     fn send<'a>(&'a self, out: &'a Outgoing) -> BoxFuture<'a, Result<SentRef, SendError>>;
 
+    /// The people (not bots) in a channel: a campaign that DMs a channel's members enrols them.
+    fn channel_members<'a>(
+        &'a self,
+        _tenant: &'a str,
+        channel: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<UserRef>, SendError>> {
+        let platform = self.platform().as_str();
+        Box::pin(async move {
+            Err(SendError::Permanent(format!(
+                "{platform} cannot list the members of `{channel}`"
+            )))
+        })
+    }
+
     /// Resolves a send that a crash left in doubt, without posting twice.
     fn resolve_in_doubt<'a>(
         &'a self,

@@ -100,7 +100,12 @@ pub fn definitions() -> Value {
                 sub(
                     "snooze",
                     "Hold campaign lessons for a while",
-                    vec![option(STRING, "length", "How long: 12h, 3d, 2w, or off", true)],
+                    vec![option(
+                        STRING,
+                        "length",
+                        "How long: 12h, 3d, 2w, or off",
+                        true,
+                    )],
                 ),
                 sub("pause", "Stop campaign lessons until you resume", vec![]),
                 sub("resume", "Restart campaign lessons", vec![]),
@@ -117,7 +122,12 @@ pub fn definitions() -> Value {
                 sub(
                     "quiet-hours",
                     "No campaign DMs in these hours (team leads)",
-                    vec![option(STRING, "hours", "For example 20:00-08:00, or off", true)],
+                    vec![option(
+                        STRING,
+                        "hours",
+                        "For example 20:00-08:00, or off",
+                        true,
+                    )],
                 ),
             ],
         ),

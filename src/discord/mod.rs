@@ -10,7 +10,7 @@ pub use handler::DiscordListener;
 pub use render::{EPHEMERAL, nonce_for, render_message};
 
 use crate::chat::{
-    BoxFuture, ChatPlatform, Destination, InDoubt, Outgoing, Platform, SendError, SentRef,
+    BoxFuture, ChatPlatform, Destination, InDoubt, Outgoing, Platform, SendError, SentRef, UserRef,
 };
 use crate::config::DiscordConfig;
 use pacing::Pacer;
@@ -204,6 +204,45 @@ impl ChatPlatform for DiscordPlatform {
                 channel: channel.to_string(),
                 thread: thread.id.to_string(),
             })
+        })
+    }
+
+    /// The server's members (bots left out), 1,000 per page. Discord has no per-channel member
+    /// list: everyone in the server counts (the endpoint needs the Server Members intent).
+    fn channel_members<'a>(
+        &'a self,
+        tenant: &'a str,
+        _channel: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<UserRef>, SendError>> {
+        Box::pin(async move {
+            let guild = tenant
+                .parse::<u64>()
+                .ok()
+                .filter(|n| *n > 0)
+                .map(serenity::model::id::GuildId::new)
+                .ok_or_else(|| {
+                    SendError::Permanent(format!("`{tenant}` is not a Discord server id"))
+                })?;
+            let mut people = Vec::new();
+            let mut after = None;
+            loop {
+                self.pacer.wait().await;
+                let page = guild
+                    .members(&self.http, Some(1000), after)
+                    .await
+                    .map_err(send_error)?;
+                let full = page.len() == 1000;
+                after = page.last().map(|m| m.user.id);
+                people.extend(page.into_iter().filter(|m| !m.user.bot).map(|m| UserRef {
+                    id: m.user.id.to_string(),
+                    name: m.display_name().to_string(),
+                    time_zone: None,
+                    is_lead: false,
+                }));
+                if !full {
+                    return Ok(people);
+                }
+            }
         })
     }
 

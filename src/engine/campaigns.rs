@@ -321,3 +321,59 @@ pub(super) async fn declare(
         },
     )
 }
+
+/// Enrols a channel's current members (from the platform) in a DM campaign, once.
+pub(super) async fn enrol_roster(
+    core: &Core,
+    tx: &mut Tx<'_>,
+    campaign_id: i64,
+    people: &[crate::chat::UserRef],
+    now: DateTime<Utc>,
+) -> Result<usize, EngineError> {
+    let Some(rec) = Store::campaign(tx, campaign_id).await? else {
+        return Ok(0);
+    };
+    let plan = Plan::from_record(&rec)?;
+    let quiet = tenant_quiet(core, tx, rec.tenant_id).await?;
+    let mut added = 0;
+    for u in people {
+        let member_id = Store::ensure_member(
+            tx,
+            rec.tenant_id,
+            &u.id,
+            &u.name,
+            u.time_zone.as_deref(),
+            now,
+        )
+        .await?;
+        added += usize::from(if rec.state == "draft" {
+            // A draft's members get their first slot when it is resumed.
+            Store::enroll(
+                tx,
+                &NewRecipient {
+                    campaign_id,
+                    recipient: &u.id,
+                    member_id: Some(member_id),
+                    next_due_at: None,
+                    next_reminder_at: None,
+                },
+                now,
+            )
+            .await?
+        } else {
+            enrol_member(
+                tx,
+                &plan,
+                &u.id,
+                member_id,
+                u.time_zone.as_deref(),
+                quiet,
+                core,
+                now,
+            )
+            .await?
+        });
+    }
+    Store::mark_roster_synced(tx, campaign_id, now).await?;
+    Ok(added)
+}

@@ -7,6 +7,7 @@ mod campaign_tick;
 mod campaigns;
 mod commands;
 mod deliver;
+mod roster;
 mod ticker;
 mod writer;
 
@@ -114,6 +115,7 @@ pub struct Engine {
     jobs: mpsc::Sender<writer::Job>,
     catalog: CatalogHandle,
     schedule_changed: Arc<Notify>,
+    roster_changed: Arc<Notify>,
 }
 
 /// Recipients one tick handles in one transaction.
@@ -137,17 +139,30 @@ impl Engine {
             campaigns: settings.campaigns,
         };
         let schedule_changed = Arc::new(Notify::new());
-        tokio::spawn(writer::run(
-            core,
-            rx,
-            outbox_ready,
-            schedule_changed.clone(),
-        ));
+        let roster_changed = Arc::new(Notify::new());
+        let watchers = vec![schedule_changed.clone(), roster_changed.clone()];
+        tokio::spawn(writer::run(core, rx, outbox_ready, watchers));
         Self {
             jobs,
             catalog,
             schedule_changed,
+            roster_changed,
         }
+    }
+
+    /// Enrols a channel's members (as the platform listed them) in a DM campaign; returns how many
+    /// were new.
+    pub async fn enrol_roster(
+        &self,
+        campaign_id: i64,
+        people: Vec<crate::chat::UserRef>,
+    ) -> Result<usize, EngineError> {
+        let (tx, rx) = oneshot::channel();
+        self.jobs
+            .send(writer::Job::Roster(campaign_id, people, tx))
+            .await
+            .map_err(|_| EngineError::ShutDown)?;
+        rx.await.map_err(|_| EngineError::ShutDown)?
     }
 
     /// Notified after commands that may have changed campaign schedules (the ticker re-reads them).

@@ -7,7 +7,7 @@
 //! take its neighbours' work with it.
 
 use super::{Core, EngineError, PushLesson, PushOutcome, TickReport};
-use crate::chat::{Event, EventKind, Reply};
+use crate::chat::{Event, EventKind, Reply, UserRef};
 use crate::domain::campaign::RawCampaign;
 use crate::store::{StoreError, Tx};
 use std::sync::Arc;
@@ -23,6 +23,11 @@ pub(crate) enum Job {
         oneshot::Sender<Result<PushOutcome, EngineError>>,
     ),
     Tick(i64, oneshot::Sender<Result<TickReport, EngineError>>),
+    Roster(
+        i64,
+        Vec<UserRef>,
+        oneshot::Sender<Result<usize, EngineError>>,
+    ),
     Declare(
         Box<RawCampaign>,
         oneshot::Sender<Result<Result<String, String>, EngineError>>,
@@ -36,7 +41,7 @@ impl Job {
             Job::Event(e, _) => {
                 matches!(e.kind, EventKind::Command { .. } | EventKind::MemberJoined)
             }
-            Job::Declare(..) => true,
+            Job::Declare(..) | Job::Roster(..) => true,
             Job::Push(..) | Job::Tick(..) => false,
         }
     }
@@ -62,6 +67,7 @@ enum Outcome {
     Push(Result<PushOutcome, EngineError>),
     Tick(Result<TickReport, EngineError>),
     Declare(Result<Result<String, String>, EngineError>),
+    Roster(Result<usize, EngineError>),
 }
 
 impl Outcome {
@@ -72,6 +78,7 @@ impl Outcome {
                 | Outcome::Push(Err(_))
                 | Outcome::Tick(Err(_))
                 | Outcome::Declare(Err(_))
+                | Outcome::Roster(Err(_))
         )
     }
 }
@@ -80,7 +87,7 @@ pub(crate) async fn run(
     core: Core,
     mut rx: mpsc::Receiver<Job>,
     outbox_ready: Arc<Notify>,
-    schedule_changed: Arc<Notify>,
+    schedule_watchers: Vec<Arc<Notify>>,
 ) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
@@ -91,7 +98,7 @@ pub(crate) async fn run(
             outbox_ready.notify_one();
         }
         if touches_schedule {
-            schedule_changed.notify_one();
+            schedule_watchers.iter().for_each(|w| w.notify_one());
         }
     }
 }
@@ -156,6 +163,9 @@ async fn attempt(core: &Core, jobs: &[Job]) -> Result<(Vec<Outcome>, bool), Stor
             Job::Declare(raw, _) => {
                 Outcome::Declare(super::campaigns::declare(core, &mut tx, raw, now).await)
             }
+            Job::Roster(id, people, _) => Outcome::Roster(
+                super::campaigns::enrol_roster(core, &mut tx, *id, people, now).await,
+            ),
         };
         let failed = outcome.failed();
         outcomes.push(outcome);
@@ -181,6 +191,7 @@ fn fail(job: Job, e: &StoreError) {
         Job::Push(_, tx) => drop(tx.send(Err(err()))),
         Job::Tick(_, tx) => drop(tx.send(Err(err()))),
         Job::Declare(_, tx) => drop(tx.send(Err(err()))),
+        Job::Roster(_, _, tx) => drop(tx.send(Err(err()))),
     }
 }
 
@@ -191,6 +202,7 @@ fn reply_all(jobs: Vec<Job>, outcomes: Vec<Outcome>) {
             (Job::Push(_, tx), Outcome::Push(r)) => drop(tx.send(r)),
             (Job::Tick(_, tx), Outcome::Tick(r)) => drop(tx.send(r)),
             (Job::Declare(_, tx), Outcome::Declare(r)) => drop(tx.send(r)),
+            (Job::Roster(_, _, tx), Outcome::Roster(r)) => drop(tx.send(r)),
             // `attempt` produces one outcome per job, of the job's own kind.
             (job, _) => fail(job, &StoreError::Failed("mismatched job outcome".into())),
         }

@@ -11,6 +11,7 @@ pub use render::render;
 
 use crate::chat::{
     BoxFuture, ChatPlatform, Destination, InDoubt, Outgoing, Platform, Rate, SendError, SentRef,
+    UserRef,
 };
 use crate::config::SlackConfig;
 use hyper_rustls::HttpsConnector;
@@ -190,6 +191,48 @@ pub(crate) fn send_error(e: SlackClientError) -> SendError {
 impl ChatPlatform for SlackPlatform {
     fn platform(&self) -> Platform {
         Platform::Slack
+    }
+
+    /// conversations.members, page by page, then each member's name, zone and bot flag (users.info,
+    /// cached); bots are left out.
+    fn channel_members<'a>(
+        &'a self,
+        _tenant: &'a str,
+        channel: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<UserRef>, SendError>> {
+        Box::pin(async move {
+            let session = self.session();
+            let mut ids = Vec::new();
+            let mut cursor: Option<SlackCursorId> = None;
+            loop {
+                let request = SlackApiConversationsMembersRequest::new()
+                    .with_channel(channel.to_string().into())
+                    .with_limit(200)
+                    .opt_cursor(cursor.clone());
+                let page = session
+                    .conversations_members(&request)
+                    .await
+                    .map_err(send_error)?;
+                ids.extend(page.members.into_iter().map(|m| m.to_string()));
+                cursor = page.response_metadata.and_then(|m| m.next_cursor);
+                if cursor.is_none() {
+                    break;
+                }
+            }
+            let mut people = Vec::with_capacity(ids.len());
+            for id in ids {
+                let person = self.directory.person(&session, &id).await;
+                if !person.is_bot {
+                    people.push(UserRef {
+                        name: person.name.unwrap_or_else(|| id.clone()),
+                        id,
+                        time_zone: person.time_zone,
+                        is_lead: person.is_lead,
+                    });
+                }
+            }
+            Ok(people)
+        })
     }
 
     fn tenant_rate(&self) -> Option<Rate> {

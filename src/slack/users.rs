@@ -12,6 +12,7 @@ pub struct Person {
     pub name: Option<String>,
     pub time_zone: Option<String>,
     pub is_lead: bool,
+    pub is_bot: bool,
 }
 
 pub struct Directory {
@@ -78,6 +79,7 @@ impl Directory {
                 person.time_zone = u.tz.clone();
                 person.name = u.real_name.clone().or(u.name.clone());
                 let flags = &u.flags;
+                person.is_bot = flags.is_bot == Some(true) || flags.is_app_user == Some(true);
                 person.is_lead |= flags.is_admin == Some(true)
                     || flags.is_owner == Some(true)
                     || flags.is_primary_owner == Some(true);

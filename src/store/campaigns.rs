@@ -360,3 +360,44 @@ impl Store {
         at.map(|s| parse_ts(&s)).transpose()
     }
 }
+
+/// A DM campaign whose channel's current members are still to be enrolled.
+#[derive(Debug, Clone)]
+pub struct RosterDue {
+    pub campaign_id: i64,
+    pub platform: String,
+    pub tenant_external_id: String,
+    pub channel: String,
+}
+from_row!(RosterDue {
+    campaign_id,
+    platform,
+    tenant_external_id,
+    channel
+});
+
+impl Store {
+    pub async fn rosters_due(&self) -> Result<Vec<RosterDue>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT c.id AS campaign_id, t.platform, t.external_id AS tenant_external_id, c.channel
+             FROM campaigns c JOIN tenants t ON t.id = c.tenant_id
+             WHERE c.target_kind = 'members' AND c.channel IS NOT NULL AND c.state <> 'finished'
+               AND c.roster_synced_at IS NULL ORDER BY c.id",
+        )
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    pub async fn mark_roster_synced(
+        conn: &mut Conn,
+        campaign_id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        sqlx::query("UPDATE campaigns SET roster_synced_at = $1 WHERE id = $2")
+            .bind(ts(now))
+            .bind(campaign_id)
+            .execute(&mut *conn)
+            .await?;
+        Ok(())
+    }
+}

@@ -28,7 +28,7 @@ mod points;
 mod progress;
 
 pub use answers::{AnswerRow, NewAnswer};
-pub use campaigns::{CampaignRecord, CampaignStats, DueRecipient, NewRecipient};
+pub use campaigns::{CampaignRecord, CampaignStats, DueRecipient, NewRecipient, RosterDue};
 pub use deliveries::{NewDelivery, PromptRow};
 pub use progress::{LearnerProgress, MemberRef, RowCounts};
 

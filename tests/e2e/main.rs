@@ -6,6 +6,7 @@ mod support;
 
 mod both_platforms;
 mod campaign_fanout;
+mod campaign_rosters;
 mod campaigns;
 mod cli;
 mod daemon;

@@ -62,6 +62,8 @@ pub(crate) struct State {
     pub messages: Mutex<HashMap<String, Vec<Value>>>,
     pub nonces: Mutex<HashMap<String, Value>>,
     pub callbacks: Mutex<Vec<(String, Value)>>,
+    /// GET /guilds/{id}/members answers (user ids; the bot's own id lists the bot user).
+    pub guild_members: Mutex<HashMap<String, Vec<String>>>,
     pub changed: Notify,
     pub record_dir: Option<PathBuf>,
     pub addr: Mutex<Option<SocketAddr>>,
@@ -141,6 +143,14 @@ impl FakeDiscord {
             .entry(route.to_string())
             .or_default()
             .extend(std::iter::repeat_n(fault, times));
+    }
+
+    /// Who GET /guilds/{guild}/members lists.
+    pub fn set_guild_members(&self, guild: &str, members: &[&str]) {
+        self.state.guild_members.lock().expect("lock").insert(
+            guild.to_string(),
+            members.iter().map(|m| m.to_string()).collect(),
+        );
     }
 
     pub fn identifies(&self) -> usize {

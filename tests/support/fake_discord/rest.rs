@@ -63,6 +63,7 @@ fn route_of(method: &Method, parts: &[&str]) -> String {
         ],
         ["applications", _, "commands"] => vec!["applications", "{application_id}", "commands"],
         ["guilds", _, "roles"] => vec!["guilds", "{guild_id}", "roles"],
+        ["guilds", _, "members"] => vec!["guilds", "{guild_id}", "members"],
         other => other.to_vec(),
     };
     format!("{method} /{}", t.join("/"))
@@ -251,6 +252,29 @@ fn answer(state: &State, method: &Method, parts: &[&str], body: &Value) -> Respo
         }
         ("PUT", ["applications", _, "commands"]) => ok(commands_echo(state, body, None)),
         ("GET", ["guilds", _, "roles"]) => ok(json!([])),
+        ("GET", ["guilds", guild, "members"]) => {
+            let members = state
+                .guild_members
+                .lock()
+                .expect("lock")
+                .get(*guild)
+                .cloned();
+            let list: Vec<Value> = members
+                .unwrap_or_default()
+                .iter()
+                .map(|id| {
+                    let mut m = super::payloads::member_add(guild, id);
+                    if let Some(o) = m.as_object_mut() {
+                        o.remove("guild_id"); // the REST list omits it
+                    }
+                    if id == BOT_ID {
+                        m["user"] = bot_user();
+                    }
+                    m
+                })
+                .collect();
+            ok(Value::Array(list))
+        }
         _ => fail(StatusCode::NOT_FOUND, 0, "404: Not Found"),
     }
 }

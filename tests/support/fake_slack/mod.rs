@@ -64,6 +64,8 @@ pub(crate) struct State {
     pub next_ts: AtomicU64,
     pub connections: AtomicUsize,
     pub limit: Mutex<limit::Bucket>,
+    /// conversations.members answers, per channel.
+    pub channel_members: Mutex<HashMap<String, Vec<String>>>,
     pub rate_limited: AtomicUsize,
     pub record_dir: Option<PathBuf>,
     pub addr: Mutex<Option<SocketAddr>>,
@@ -225,6 +227,14 @@ fn uuid_like(state: &State) -> u64 {
 }
 
 impl FakeSlack {
+    /// Who conversations.members lists for a channel.
+    pub fn set_channel_members(&self, channel: &str, members: &[&str]) {
+        self.state.channel_members.lock().expect("lock").insert(
+            channel.to_string(),
+            members.iter().map(|m| m.to_string()).collect(),
+        );
+    }
+
     /// Messages posted to a channel, newest first, as conversations.history returns them.
     pub fn posted(&self, channel: &str) -> Vec<Value> {
         self.state

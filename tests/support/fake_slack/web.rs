@@ -227,13 +227,34 @@ fn answer(state: &State, method: &str, body: &Value) -> Response {
             }
             reply(json!({"ok": true, "messages": messages, "has_more": false}))
         }
+        "conversations.members" => {
+            // Paged like Slack: `cursor` continues where the previous page (of `limit`) ended.
+            let members = state
+                .channel_members
+                .lock()
+                .expect("lock")
+                .get(&text("channel"))
+                .cloned();
+            let Some(members) = members else {
+                return error("channel_not_found");
+            };
+            let from: usize = text("cursor").parse().unwrap_or(0);
+            let limit: usize = text("limit").parse().unwrap_or(100).max(1);
+            let page: Vec<&String> = members.iter().skip(from).take(limit).collect();
+            let next = if from + limit < members.len() {
+                (from + limit).to_string()
+            } else {
+                String::new()
+            };
+            reply(json!({"ok": true, "members": page, "response_metadata": {"next_cursor": next}}))
+        }
         "users.info" => {
             let user = text("user");
             let admin = state.admins.lock().expect("lock").contains(&user);
             reply(json!({"ok": true, "user": {
                 "id": user, "team_id": super::TEAM, "name": user.to_lowercase(), "real_name": format!("Learner {user}"),
                 "tz": "Europe/Berlin", "tz_label": "Central European Time", "tz_offset": 3600,
-                "is_admin": admin, "is_owner": false, "is_primary_owner": false, "is_bot": false, "deleted": false,
+                "is_admin": admin, "is_owner": false, "is_primary_owner": false, "is_bot": user == "UBOT", "deleted": false,
                 "profile": {"real_name": format!("Learner {user}"), "display_name": user.to_lowercase()}
             }}))
         }
