@@ -217,7 +217,8 @@ pub(super) async fn tenant_quiet(
     Ok(QuietHours::parse(&text).unwrap_or(None))
 }
 
-/// A member joined a channel: every active DM campaign targeting it starts them from lesson 1.
+/// A member joined a channel (or, on Discord, the server): every active DM campaign targeting it
+/// starts them from lesson 1.
 pub(super) async fn on_join(
     core: &Core,
     tx: &mut Tx<'_>,
@@ -228,10 +229,10 @@ pub(super) async fn on_join(
 ) -> Result<usize, EngineError> {
     let mut added = 0;
     for rec in Store::campaigns(tx, tenant_id).await? {
-        if rec.target_kind != "members"
-            || rec.state != "active"
-            || rec.channel.as_deref() != Some(&event.channel)
-        {
+        // An empty channel is a join to the whole server (Discord), whose members are the roster.
+        let joined_target =
+            event.channel.is_empty() || rec.channel.as_deref() == Some(&event.channel);
+        if rec.target_kind != "members" || rec.state != "active" || !joined_target {
             continue;
         }
         let plan = Plan::from_record(&rec)?;

@@ -32,23 +32,22 @@ async fn slack_enrols_the_channels_members_and_its_joiners_and_sends_them_dms() 
         .await;
     assert!(ack_text(&ack).contains("Only team leads"), "{ack}");
 
-    let mut last = String::new();
-    for attempt in 0..200 {
+    let attempt = std::sync::atomic::AtomicUsize::new(0);
+    let last = until_shown("Recipients: 3", || async {
+        let n = attempt.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let trigger = format!("s.{n}");
         let (ack, _) = app
             .command(
                 "C-LEADS",
                 "ULEAD",
                 "/nibble",
                 "campaign show team",
-                &format!("s.{attempt}"),
+                &trigger,
             )
             .await;
-        last = ack_text(&ack);
-        if last.contains("Recipients: 3") {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
-    }
+        ack_text(&ack)
+    })
+    .await;
     assert!(
         last.contains("Recipients: 3"),
         "the three people (not the bot) were enrolled: {last}"
@@ -136,24 +135,37 @@ async fn discord_enrols_the_servers_members_without_bots() {
         .command(LEARNER, "nibble", campaign_options("pause 1"))
         .await;
     assert!(reply(&body).contains("Only team leads"), "{body}");
-    let mut last = String::new();
-    for _ in 0..200 {
+    let last = until_shown("Recipients: 2", || async {
         let (body, _) = app
             .interact(lead(&app.fake.next_id(), campaign_options("show srv")))
             .await;
-        last = reply(&body);
-        if last.contains("Recipients: 2") {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
-    }
+        reply(&body)
+    })
+    .await;
     assert!(
         last.contains("Recipients: 2"),
         "two people, the bot left out: {last}"
     );
+    // Someone joins the server: Discord has no channel joins, so the server's DM campaigns enrol them.
+    let newcomer = "830000000000000103";
+    app.fake.dispatch(
+        "GUILD_MEMBER_ADD",
+        discord_payloads::member_add(GUILD, newcomer),
+    );
+    let shown = until_shown("Recipients: 3", || async {
+        let (body, _) = app
+            .interact(lead(&app.fake.next_id(), campaign_options("show srv")))
+            .await;
+        reply(&body)
+    })
+    .await;
+    assert!(
+        shown.contains("Recipients: 3"),
+        "the newcomer was enrolled: {shown}"
+    );
     app.interact(lead(&app.fake.next_id(), campaign_options("send-next srv")))
         .await;
-    for user in [LEARNER, other] {
+    for user in [LEARNER, other, newcomer] {
         // The fake opens DM channel 7<user id without its first digit>.
         let dm = format!("7{}", &user[1..]);
         app.fake
@@ -163,4 +175,21 @@ async fn discord_enrols_the_servers_members_without_bots() {
             .await;
     }
     app.fake.assert_valid();
+}
+
+/// Asks again (a campaign show) until the answer mentions `needle`, for up to five seconds; returns
+/// the last answer.
+async fn until_shown<F, Fut>(needle: &str, mut ask: F) -> String
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = String>,
+{
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        let answer = ask().await;
+        if answer.contains(needle) || std::time::Instant::now() > deadline {
+            return answer;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
 }
