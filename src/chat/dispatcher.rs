@@ -209,6 +209,13 @@ impl Dispatcher {
             };
             if let Some(rate) = platform.tenant_rate() {
                 self.bucket(row.tenant_id, rate).acquire().await;
+                // A 429 may have paused the tenant while this send waited for its turn.
+                if let Some(at) = self.paused_until(row.tenant_id, self.clock.now()) {
+                    self.store.defer(row.id, at).await?;
+                    held = Some(at);
+                    report.retried += 1;
+                    continue;
+                }
             }
             match platform.send(&out).await {
                 Ok(reference) => {
@@ -218,7 +225,9 @@ impl Dispatcher {
                     report.sent += 1;
                 }
                 Err(SendError::RateLimited { retry_after }) => {
-                    let at = now + Duration::from_std(retry_after).unwrap_or(Duration::seconds(1));
+                    // From when the 429 arrived: a paced pass can be long under way by then.
+                    let at = self.clock.now()
+                        + Duration::from_std(retry_after).unwrap_or(Duration::seconds(1));
                     tracing::info!(
                         tenant = row.tenant_id,
                         ?retry_after,

@@ -110,13 +110,20 @@ impl RawCampaign {
         for word in split_words(args)? {
             let (key, value) = match word.split_once('=') {
                 Some((k, v)) => (k.to_lowercase().replace('_', "-"), v.to_string()),
-                None => (word.to_lowercase(), String::new()),
+                None => (word.to_lowercase().replace('_', "-"), "yes".to_string()),
+            };
+            let flag = |name: &'static str| {
+                flag_value(&value).ok_or_else(|| CampaignError::BadValue {
+                    key: name,
+                    value: value.clone(),
+                    expected: "flags take yes/no, true/false or on/off (or stand alone)",
+                })
             };
             match key.as_str() {
                 "name" => raw.name = Some(value),
                 "course" => raw.course = Some(value),
                 "channel" => raw.channel = Some(value),
-                "dm" => raw.dm = true,
+                "dm" => raw.dm = flag("dm")?,
                 "members" => raw.members.extend(
                     value
                         .split([',', ' '])
@@ -125,13 +132,13 @@ impl RawCampaign {
                 ),
                 "cron" | "schedule" => raw.cron = Some(value),
                 "zone" | "tz" => raw.zone = Some(value),
-                "learner-time" => raw.learner_time = true,
+                "learner-time" => raw.learner_time = flag("learner-time")?,
                 "start" => raw.start = Some(value),
                 "end" => raw.end = Some(value),
                 "due" => raw.due = Some(value),
                 "catch-up" => raw.catch_up = Some(value),
                 "when-done" => raw.when_done = Some(value),
-                "draft" => raw.draft = true,
+                "draft" => raw.draft = flag("draft")?,
                 _ => {
                     let key = word.split('=').next().unwrap_or(&word).to_string();
                     return Err(CampaignError::UnknownKey(key));
@@ -217,6 +224,14 @@ impl RawCampaign {
     }
 }
 
+fn flag_value(value: &str) -> Option<bool> {
+    match value.to_lowercase().as_str() {
+        "yes" | "true" | "on" | "1" => Some(true),
+        "no" | "false" | "off" | "0" => Some(false),
+        _ => None,
+    }
+}
+
 fn bad(key: &'static str, value: &str, expected: &'static str) -> CampaignError {
     CampaignError::BadValue {
         key,
@@ -237,7 +252,8 @@ pub fn split_words(text: &str) -> Result<Vec<String>, CampaignError> {
     let mut quote: Option<char> = None;
     for c in text.chars() {
         match (quote, c) {
-            (None, '"' | '“' | '\'') => quote = Some(if c == '“' { '”' } else { c }),
+            // Straight or curly double quotes; an apostrophe is just a letter (`name=Bob's`).
+            (None, '"' | '“') => quote = Some(if c == '“' { '”' } else { c }),
             (Some(q), c) if c == q => quote = None,
             (None, c) if c.is_whitespace() => {
                 if !current.is_empty() {
@@ -300,5 +316,16 @@ mod tests {
         assert!(e(&format!("{base} cron=\"0 9 * * *\" start=01/02/2027")).contains("YYYY-MM-DD"));
         assert!(e("channel=C1 cron=\"0 9 * * *\" zone=UTC").contains("`course` is missing"));
         assert!(e(&format!("{base} cron=\"0 9 * * *")).contains("unclosed quote"));
+        assert!(e(&format!("{base} cron=\"0 9 * * *\" dm=maybe")).contains("yes/no"));
+    }
+
+    #[test]
+    fn flags_read_yes_and_no_and_apostrophes_are_letters() {
+        let s = parse(
+            "course=c channel=C1 cron=\"0 9 * * *\" zone=UTC dm=false learner_time name=Bob's",
+        )
+        .unwrap();
+        assert!(!s.dm && s.learner_time);
+        assert_eq!(s.name, "Bob's");
     }
 }

@@ -30,7 +30,7 @@ pub(super) async fn apply(
     now: DateTime<Utc>,
 ) -> Option<Result<Applied<Reply>, EngineError>> {
     Some(match sub {
-        "snooze" => snooze(tx, member, rest, now).await,
+        "snooze" => snooze(core, tx, member, rest, now).await,
         "pause" => hold(tx, member, true).await,
         "resume" => hold(tx, member, false).await,
         "campaign" | "campaigns" | "quiet-hours" if !event.user.is_lead => say(NOT_A_LEAD),
@@ -41,6 +41,7 @@ pub(super) async fn apply(
 }
 
 async fn snooze(
+    core: &Core,
     tx: &mut Tx<'_>,
     member: &MemberRef,
     rest: &str,
@@ -48,6 +49,7 @@ async fn snooze(
 ) -> Result<Applied<Reply>, EngineError> {
     if rest.trim() == "off" {
         Store::set_member_snooze(tx, member.member_id, None).await?;
+        reschedule_member(core, tx, member, now).await?;
         return say("Snooze lifted: your campaign lessons continue at the next slot.");
     }
     let Some(length) = parse_length(rest) else {
@@ -57,6 +59,8 @@ async fn snooze(
     };
     let until = now + length;
     Store::set_member_snooze(tx, member.member_id, Some(until)).await?;
+    // A shorter snooze than before must bring the next lesson forward again.
+    reschedule_member(core, tx, member, until).await?;
     say(format!(
         "😴 Snoozed: no campaign lessons until {} (UTC). `/nibble snooze off` ends it early.",
         until.format("%a %d %b %H:%M")
@@ -66,12 +70,17 @@ async fn snooze(
 /// `3d`, `12h`, `2w`: at least an hour, at most 12 weeks.
 fn parse_length(text: &str) -> Option<Duration> {
     let t = text.trim().to_lowercase();
-    let (n, unit) = t.split_at(t.len().checked_sub(1)?);
-    let n: i64 = n.trim().parse().ok().filter(|n| *n > 0)?;
+    // By characters: the last one may be anything a user types, not just ASCII.
+    let unit = t.chars().last()?;
+    let n: i64 = t[..t.len() - unit.len_utf8()]
+        .trim()
+        .parse()
+        .ok()
+        .filter(|n| *n > 0)?;
     let d = match unit {
-        "h" => Duration::hours(n),
-        "d" => Duration::days(n),
-        "w" => Duration::weeks(n),
+        'h' => Duration::hours(n),
+        'd' => Duration::days(n),
+        'w' => Duration::weeks(n),
         _ => return None,
     };
     (d <= Duration::weeks(12)).then_some(d)
@@ -212,9 +221,14 @@ async fn resume(
             .due_at
             .as_deref()
             .is_none_or(|d| d < crate::store::ts(now).as_str());
+        // Never scheduled (enrolled while draft or paused): their due-date reminders start now too.
+        if r.member_id.is_some() && r.due_at.is_none() {
+            let remind = plan.first_reminder(now, core.campaigns.remind_days_before);
+            Store::set_next_reminder(tx, r.id, remind, false).await?;
+        }
         if r.recipient_state == "active" && stale {
-            let zone = plan.zone_for(r.member_zone.as_deref());
-            Store::set_recipient_due(tx, r.id, plan.next_slot(now, zone, quiet)).await?;
+            let next = plan.next_slot(now, r.member_zone.as_deref(), quiet);
+            Store::set_recipient_due(tx, r.id, next).await?;
         }
     }
     Store::set_campaign_state(tx, rec.id, "active").await?;
@@ -336,4 +350,22 @@ async fn show(
         ));
     }
     say(lines.join("\n"))
+}
+
+/// Moves the member's campaign lessons to their first slot after `after`.
+async fn reschedule_member(
+    core: &Core,
+    tx: &mut Tx<'_>,
+    member: &MemberRef,
+    after: DateTime<Utc>,
+) -> Result<(), EngineError> {
+    let quiet = tenant_quiet(core, tx, member.tenant_id).await?;
+    for (recipient_id, campaign_id, zone) in Store::member_recipients(tx, member.member_id).await? {
+        if let Some(rec) = Store::campaign(tx, campaign_id).await? {
+            let plan = Plan::from_record(&rec)?;
+            let next = plan.next_slot(after, zone.as_deref(), quiet);
+            Store::set_recipient_due(tx, recipient_id, next).await?;
+        }
+    }
+    Ok(())
 }

@@ -78,8 +78,16 @@ impl Plan {
 
     /// The zone a recipient's slots are in: their own when the campaign says so and it is known.
     pub fn zone_for(&self, member_zone: Option<&str>) -> Tz {
+        if self.learner_zone {
+            self.quiet_zone(member_zone)
+        } else {
+            self.schedule.zone
+        }
+    }
+
+    /// The zone quiet hours are read in: always the learner's own when known.
+    pub fn quiet_zone(&self, member_zone: Option<&str>) -> Tz {
         member_zone
-            .filter(|_| self.learner_zone)
             .and_then(|z| parse_zone(z).ok())
             .unwrap_or(self.schedule.zone)
     }
@@ -88,24 +96,27 @@ impl Plan {
         resolve_local(self.schedule.zone, day.and_time(NaiveTime::MIN))
     }
 
-    /// Whether the campaign's last day is over.
+    /// Whether the campaign's last day (a date in the campaign's zone) is over.
     pub fn ended(&self, now: DateTime<Utc>) -> bool {
         self.ends_on
             .and_then(|d| self.day_start(d + Duration::days(1)))
             .is_some_and(|end| now >= end)
     }
 
-    /// The recipient's next slot strictly after `after` (never before the start date), moved out of
-    /// quiet hours for DMs; None once the campaign's window is over.
+    /// A recipient's next slot strictly after `after`, within the campaign's dates (in the campaign's
+    /// zone), moved out of quiet hours (in the learner's zone) for DMs; None once the window is over.
     pub fn next_slot(
         &self,
         after: DateTime<Utc>,
-        zone: Tz,
+        member_zone: Option<&str>,
         quiet: Option<QuietHours>,
     ) -> Option<DateTime<Utc>> {
-        let local_start = resolve_local(zone, self.starts_on.and_time(NaiveTime::MIN))?;
-        let from = after.max(local_start - Duration::seconds(1));
-        let slot = self.schedule.in_zone(zone).next_after(from)?;
+        let start = self.day_start(self.starts_on)?;
+        let from = after.max(start - Duration::seconds(1));
+        let slot = self
+            .schedule
+            .in_zone(self.zone_for(member_zone))
+            .next_after(from)?;
         let end = self
             .ends_on
             .and_then(|d| self.day_start(d + Duration::days(1)));
@@ -113,7 +124,7 @@ impl Plan {
             return None;
         }
         Some(match quiet.filter(|_| self.dm) {
-            Some(q) => q.next_allowed(slot, zone),
+            Some(q) => q.next_allowed(slot, self.quiet_zone(member_zone)),
             None => slot,
         })
     }
@@ -129,7 +140,7 @@ impl Plan {
         let mut out = Vec::with_capacity(n);
         let mut at = now;
         while out.len() < n {
-            match self.next_slot(at, self.schedule.zone, None) {
+            match self.next_slot(at, None, None) {
                 Some(slot) => {
                     out.push(slot.with_timezone(&self.schedule.zone));
                     at = slot;

@@ -94,6 +94,8 @@ pub(super) async fn apply_tick(
     report.more = due.len() as i64 == limit;
     for r in &due {
         let Some(plan) = cache.plan(tx, r.campaign_id).await? else {
+            // Logged when read; parked so it cannot hold up the others.
+            Store::set_recipient_due(tx, r.id, None).await?;
             continue;
         };
         lesson_slot(core, tx, &mut cache, &plan, r, now, &mut report).await?;
@@ -102,6 +104,7 @@ pub(super) async fn apply_tick(
     report.more |= reminders.len() as i64 == limit;
     for r in &reminders {
         let Some(plan) = cache.plan(tx, r.campaign_id).await? else {
+            Store::set_next_reminder(tx, r.id, None, false).await?;
             continue;
         };
         reminder(core, tx, &mut cache, &plan, r, now, &mut report).await?;
@@ -130,17 +133,21 @@ async fn lesson_slot(
         Store::set_campaign_state(tx, plan.id, "finished").await?;
         return Ok(());
     }
-    let zone = plan.zone_for(r.member_zone.as_deref());
+    let member_zone = r.member_zone.as_deref();
     let quiet = cache.quiet(core, tx, plan.tenant_id).await?;
-    let next = |after| plan.next_slot(after, zone, quiet);
-    let late = now - due_at(r)? > Duration::seconds(core.campaigns.late_after_secs);
-    if late && plan.catch_up == CatchUp::Skip {
+    let next = |after| plan.next_slot(after, member_zone, quiet);
+    // Missed: the slot passed while the engine was not running (not merely a busy fan-out).
+    let due = due_at(r)?;
+    let missed =
+        due < core.started_at && now - due > Duration::seconds(core.campaigns.late_after_secs);
+    if missed && plan.catch_up == CatchUp::Skip {
         Store::advance_recipient(tx, r.id, next(now), false, false, now).await?;
         report.skipped += 1;
         return Ok(());
     }
     if r.recipient_kind == "member" {
         let snoozed = r.snoozed_until.as_deref().map(parse_ts).transpose()?;
+        let zone = plan.quiet_zone(member_zone);
         let hold = if r.paused == Some(true) {
             next(now)
         } else if let Some(until) = snoozed.filter(|u| *u > now) {
@@ -157,7 +164,8 @@ async fn lesson_slot(
         }
     }
     let Some(platform) = Platform::parse(&r.platform) else {
-        return Ok(());
+        tracing::error!(recipient = r.id, platform = %r.platform, "campaign recipient on an unknown platform: parked");
+        return Ok(Store::set_recipient_due(tx, r.id, None).await?);
     };
     let recipient = if r.recipient_kind == "member" {
         Recipient::Member(UserRef {
@@ -176,9 +184,20 @@ async fn lesson_slot(
         lesson: LessonChoice::NextIn(plan.course.clone()),
         origin: format!("campaign:{}", plan.id),
     };
-    match apply_push(core, tx, &push, now).await?.value {
+    let outcome = match apply_push(core, tx, &push, now).await {
+        Ok(applied) => applied.value,
+        Err(e @ (EngineError::UnknownCourse(_) | EngineError::UnknownLesson(_))) => {
+            // The course left the catalog (renamed, broken file): try again at the next slot.
+            tracing::error!(campaign = plan.id, error = %e, "campaign course unavailable: slot skipped");
+            Store::advance_recipient(tx, r.id, next(now), false, false, now).await?;
+            return Ok(());
+        }
+        Err(e) => return Err(e),
+    };
+    let following = next(now);
+    match outcome {
         PushOutcome::Queued { .. } => {
-            Store::advance_recipient(tx, r.id, next(now), true, false, now).await?;
+            Store::advance_recipient(tx, r.id, following, true, following.is_none(), now).await?;
             report.lessons += 1;
         }
         PushOutcome::CourseFinished if plan.when_done == WhenDone::Finish => {
@@ -189,8 +208,12 @@ async fn lesson_slot(
             }
         }
         PushOutcome::CourseFinished | PushOutcome::AlreadyDelivered => {
-            Store::advance_recipient(tx, r.id, next(now), false, false, now).await?;
+            Store::advance_recipient(tx, r.id, following, false, following.is_none(), now).await?;
         }
+    }
+    if following.is_none() {
+        // The campaign's window is over (its end date is the same instant for every recipient).
+        Store::set_campaign_state(tx, plan.id, "finished").await?;
     }
     Ok(())
 }
@@ -217,14 +240,23 @@ async fn reminder(
     if done >= total {
         return Ok(Store::set_next_reminder(tx, r.id, None, false).await?);
     }
-    let zone = plan.zone_for(r.member_zone.as_deref());
-    if let Some(allowed) = cache
-        .quiet(core, tx, plan.tenant_id)
-        .await?
-        .map(|q| q.next_allowed(now, zone))
-        .filter(|a| *a > now)
-    {
-        return Ok(Store::set_next_reminder(tx, r.id, Some(allowed), false).await?);
+    let zone = plan.quiet_zone(r.member_zone.as_deref());
+    // A paused or snoozed learner is not reminded either; quiet hours hold the reminder too.
+    let snoozed = r.snoozed_until.as_deref().map(parse_ts).transpose()?;
+    let every = Duration::days(core.campaigns.remind_every_days.max(1));
+    let hold = if r.paused == Some(true) {
+        Some(now + every)
+    } else if let Some(until) = snoozed.filter(|u| *u > now) {
+        Some(until)
+    } else {
+        cache
+            .quiet(core, tx, plan.tenant_id)
+            .await?
+            .map(|q| q.next_allowed(now, zone))
+            .filter(|a| *a > now)
+    };
+    if hold.is_some() {
+        return Ok(Store::set_next_reminder(tx, r.id, hold, false).await?);
     }
     let title = catalog
         .course(&plan.course)
@@ -249,7 +281,6 @@ async fn reminder(
         user: r.recipient.clone(),
     };
     super::deliver::queue(tx, plan.tenant_id, &key, &to, &Message::text(text), now).await?;
-    let every = Duration::days(core.campaigns.remind_every_days.max(1));
     Store::set_next_reminder(tx, r.id, Some(now + every), true).await?;
     report.reminders += 1;
     Ok(())

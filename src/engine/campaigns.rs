@@ -154,7 +154,7 @@ async fn enrol_audience(
     let mut added = 0;
     if !spec.dm {
         let channel = spec.channel.clone().unwrap_or_default();
-        let first = plan.next_slot(now, plan.schedule.zone, None);
+        let first = plan.next_slot(now, None, None);
         added += usize::from(
             Store::enroll(
                 tx,
@@ -190,7 +190,7 @@ pub(super) async fn enrol_member(
     core: &Core,
     now: DateTime<Utc>,
 ) -> Result<bool, EngineError> {
-    let first = plan.next_slot(now, plan.zone_for(zone), quiet);
+    let first = plan.next_slot(now, zone, quiet);
     let remind = plan.first_reminder(now, core.campaigns.remind_days_before);
     Ok(Store::enroll(
         tx,
@@ -230,17 +230,30 @@ pub(super) async fn on_join(
     let mut added = 0;
     for rec in Store::campaigns(tx, tenant_id).await? {
         // An empty channel is a join to the whole server (Discord), whose members are the roster.
-        let joined_target =
-            event.channel.is_empty() || rec.channel.as_deref() == Some(&event.channel);
-        if rec.target_kind != "members" || rec.state != "active" || !joined_target {
+        let joined_target = match &rec.channel {
+            Some(c) => event.channel.is_empty() || *c == event.channel,
+            None => false,
+        };
+        if rec.target_kind != "members" || rec.state == "finished" || !joined_target {
             continue;
         }
         let plan = Plan::from_record(&rec)?;
-        let quiet = tenant_quiet(core, tx, tenant_id).await?;
         let zone = event.user.time_zone.as_deref();
-        added += usize::from(
-            enrol_member(tx, &plan, &event.user.id, member_id, zone, quiet, core, now).await?,
-        );
+        let new = if rec.state == "active" {
+            let quiet = tenant_quiet(core, tx, tenant_id).await?;
+            enrol_member(tx, &plan, &event.user.id, member_id, zone, quiet, core, now).await?
+        } else {
+            // Paused or draft: enrolled now, first slot set when the campaign is resumed.
+            let unscheduled = NewRecipient {
+                campaign_id: rec.id,
+                recipient: &event.user.id,
+                member_id: Some(member_id),
+                next_due_at: None,
+                next_reminder_at: None,
+            };
+            Store::enroll(tx, &unscheduled, now).await?
+        };
+        added += usize::from(new);
     }
     Ok(added)
 }

@@ -107,6 +107,8 @@ pub(crate) struct Core {
     clock: Arc<dyn Clock>,
     rules: PointsRules,
     campaigns: CampaignSettings,
+    /// When this engine started: campaign slots due before it were missed while nibble was down.
+    started_at: chrono::DateTime<chrono::Utc>,
 }
 
 /// Cheap to clone: a handle to the single writer task that applies work in batched transactions.
@@ -134,6 +136,7 @@ impl Engine {
         let core = Core {
             store,
             catalog: catalog.clone(),
+            started_at: clock.now(),
             clock,
             rules: settings.points,
             campaigns: settings.campaigns,

@@ -114,8 +114,8 @@ impl Cron {
             days_of_month: sets[3],
             months: sets[4],
             days_of_week: dow,
-            dom_restricted: !fields[3 - offset].starts_with('*'),
-            dow_restricted: !fields[5 - offset].starts_with('*'),
+            dom_restricted: restricted(fields[3 - offset]),
+            dow_restricted: restricted(fields[5 - offset]),
             source: fields.join(" "),
         };
         if !cron.some_date_exists() {
@@ -146,11 +146,11 @@ impl Cron {
         }
         let dom = self.dom(day);
         let dow = self.days_of_week & (1 << weekday_from_sunday) != 0;
-        match (self.dom_restricted, self.dow_restricted) {
-            (true, true) => dom || dow,
-            (true, false) => dom,
-            (false, true) => dow,
-            (false, false) => true,
+        // Vixie cron: either day field starting with `*` (or `?`) makes both apply together.
+        if self.dom_restricted && self.dow_restricted {
+            dom || dow
+        } else {
+            dom && dow
         }
     }
 
@@ -166,6 +166,12 @@ impl fmt::Display for Cron {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.source)
     }
+}
+
+/// Whether a day field restricts the days (Vixie cron's rule: a field starting with `*` does not,
+/// even with a step such as `*/2`; `?` is a synonym of `*`).
+fn restricted(field: &str) -> bool {
+    !(field.starts_with('*') || field.starts_with('?'))
 }
 
 fn bits(set: u64, max: u32) -> impl Iterator<Item = u32> {
@@ -246,6 +252,22 @@ mod tests {
         assert_eq!(a.days_of_week, 0b0111110);
         assert_eq!(Cron::parse("0 9 * * 7").unwrap().days_of_week, 1);
         assert_eq!(Cron::parse("*/15 * * * *").unwrap().minutes.count_ones(), 4);
+    }
+
+    #[test]
+    fn day_fields_combine_as_in_vixie_cron() {
+        // (month, day, weekday from Sunday): 1 December 2026 is a Tuesday.
+        let odd_days = Cron::parse("0 9 */2 * *").unwrap();
+        assert!(odd_days.day_matches(12, 1, 2) && !odd_days.day_matches(12, 2, 3));
+        // `*/2` in day-of-month with a weekday: both must hold.
+        let odd_mondays = Cron::parse("0 9 */2 * Mon").unwrap();
+        assert!(odd_mondays.day_matches(12, 7, 1) && !odd_mondays.day_matches(12, 14, 1));
+        let mondays = Cron::parse("0 9 ? * Mon").unwrap();
+        assert!(mondays.day_matches(12, 7, 1) && !mondays.day_matches(12, 8, 2));
+        // Both restricted: either matches.
+        let first_or_friday = Cron::parse("0 9 1 * Fri").unwrap();
+        assert!(first_or_friday.day_matches(12, 1, 2) && first_or_friday.day_matches(12, 4, 5));
+        assert!(!first_or_friday.day_matches(12, 3, 4));
     }
 
     #[test]

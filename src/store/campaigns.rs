@@ -122,9 +122,16 @@ const RECIPIENT_SQL: &str = "SELECT r.id, r.campaign_id, t.platform, t.external_
     FROM campaign_recipients r JOIN campaigns c ON c.id = r.campaign_id JOIN tenants t ON t.id = c.tenant_id
     LEFT JOIN members m ON m.id = r.member_id";
 
+/// Rows of active campaigns whose `col` time has come. Lessons go to active recipients only;
+/// reminders also to those who were sent every lesson but have not completed the course.
 fn due_sql(col: &str) -> String {
+    let recipients = if col == "next_due_at" {
+        "r.state = 'active'"
+    } else {
+        "r.state IN ('active', 'done')"
+    };
     format!(
-        "{} WHERE c.state = 'active' AND r.state = 'active' AND r.{col} <= $1 ORDER BY r.{col}, r.id LIMIT $2",
+        "{} WHERE c.state = 'active' AND {recipients} AND r.{col} <= $1 ORDER BY r.{col}, r.id LIMIT $2",
         RECIPIENT_SQL.replace("{col}", col)
     )
 }
@@ -247,7 +254,8 @@ impl Store {
             .await?)
     }
 
-    /// Records a slot: `sent` counts a lesson; `next` None with `done` ends the recipient's part.
+    /// Records a slot: `sent` counts a lesson; `done` ends the recipient's lessons (reminders go on
+    /// until the course is completed).
     pub async fn advance_recipient(
         conn: &mut Conn,
         id: i64,
@@ -260,8 +268,7 @@ impl Store {
             "UPDATE campaign_recipients SET next_due_at = $1,
                 lessons_sent = lessons_sent + $2,
                 last_sent_at = CASE WHEN $2 = 1 THEN $3 ELSE last_sent_at END,
-                state = CASE WHEN $4 THEN 'done' ELSE state END,
-                next_reminder_at = CASE WHEN $4 THEN NULL ELSE next_reminder_at END
+                state = CASE WHEN $4 THEN 'done' ELSE state END
              WHERE id = $5",
         )
         .bind(next.map(ts))
@@ -353,7 +360,7 @@ impl Store {
                  WHERE c.state = 'active' AND r.state = 'active'
                UNION ALL
                SELECT MIN(r.next_reminder_at) FROM campaign_recipients r JOIN campaigns c ON c.id = r.campaign_id
-                 WHERE c.state = 'active' AND r.state = 'active') AS due",
+                 WHERE c.state = 'active') AS due",
         )
         .fetch_one(&self.pool)
         .await?;

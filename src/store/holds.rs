@@ -60,3 +60,20 @@ impl Store {
         Ok(())
     }
 }
+
+impl Store {
+    /// The member's active campaign recipient rows: (row id, campaign id, the member's zone).
+    pub async fn member_recipients(
+        conn: &mut Conn,
+        member_id: i64,
+    ) -> Result<Vec<(i64, i64, Option<String>)>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT r.id, r.campaign_id, m.time_zone FROM campaign_recipients r
+             JOIN members m ON m.id = r.member_id
+             WHERE r.member_id = $1 AND r.state = 'active'",
+        )
+        .bind(member_id)
+        .fetch_all(&mut *conn)
+        .await?)
+    }
+}

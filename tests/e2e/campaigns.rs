@@ -6,19 +6,19 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use nibble::chat::{Destination, EventKind, Message, UserRef};
 use nibble::engine::{CatalogHandle, Engine, EngineSettings};
 
-fn lead() -> UserRef {
+pub fn lead() -> UserRef {
     UserRef {
         is_lead: true,
         ..user("U-LEAD")
     }
 }
 
-fn utc(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
+pub fn utc(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(y, mo, d, h, mi, 0).unwrap()
 }
 
 /// Lesson first parts posted since `from`, as (destination, lesson id).
-fn lessons_since(app: &TestApp, from: usize) -> Vec<(String, String)> {
+pub fn lessons_since(app: &TestApp, from: usize) -> Vec<(String, String)> {
     app.platform
         .posted_since(from)
         .into_iter()
@@ -39,7 +39,7 @@ fn dest(d: &Destination) -> String {
 
 /// Moves the clock in steps to `until`, firing due slots and sending at each; returns the lessons sent
 /// with the UTC time they went out.
-async fn run_until(
+pub async fn run_until(
     app: &TestApp,
     until: DateTime<Utc>,
     step: Duration,

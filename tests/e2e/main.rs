@@ -5,6 +5,7 @@
 mod support;
 
 mod both_platforms;
+mod campaign_edges;
 mod campaign_fanout;
 mod campaign_rosters;
 mod campaigns;
