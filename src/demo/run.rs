@@ -1,11 +1,12 @@
-//! The demo's week: daily pushes, learners acting in their own order, faults on day three.
+//! The demo's week: drip campaigns set up by the team lead, learners acting in their own order,
+//! faults on day three.
 
 use super::team::{Learner, Rng, team};
 use super::{DemoError, DemoOptions, DemoSummary};
 use crate::chat::{Dispatcher, DispatcherConfig, SendError};
 use crate::clock::{Clock, ManualClock};
 use crate::content::load_catalog;
-use crate::engine::{CatalogHandle, Engine, EngineSettings, PushOutcome, Recipient};
+use crate::engine::{CatalogHandle, Engine, EngineSettings};
 use crate::local::LocalPlatform;
 use crate::store::{Durability, Store};
 use chrono::{Datelike, Duration, TimeZone, Utc};
@@ -41,11 +42,15 @@ pub async fn run(opts: &DemoOptions, out: &mut dyn Write) -> Result<DemoSummary,
         DispatcherConfig::default(),
     );
     let handle = CatalogHandle::new(catalog.clone());
+    // The team spans Tokyo to Chicago and the simulated day runs on UTC: quiet hours would hold
+    // most of its DMs, so the demo turns them off (as a team lead can with /nibble quiet-hours off).
+    let mut settings = EngineSettings::default();
+    settings.campaigns.quiet_hours = "off".into();
     let engine = Engine::start(
         store.clone(),
         handle,
         clock.clone(),
-        EngineSettings::default(),
+        settings,
         dispatcher.waker(),
     );
     let mut rng = Rng::new(opts.seed);
@@ -72,7 +77,8 @@ pub async fn run(opts: &DemoOptions, out: &mut dyn Write) -> Result<DemoSummary,
     )?;
     writeln!(
         out,
-        "Each weekday a drip sends the next “{DRIP_COURSE}” lesson by DM; Mon/Wed/Fri the {CHANNEL} channel gets a “{CHANNEL_COURSE}” lesson."
+        "{}, the team lead, sets up two drip campaigns: the next “{DRIP_COURSE}” lesson by DM each weekday at 09:00, and a “{CHANNEL_COURSE}” lesson in {CHANNEL} on Mon/Wed/Fri at 09:05.",
+        learners[0].user.name
     )?;
     writeln!(
         out,
@@ -98,6 +104,25 @@ pub async fn run(opts: &DemoOptions, out: &mut dyn Write) -> Result<DemoSummary,
         seq: 0,
         retried: 0,
     };
+    let members: Vec<&str> = learners.iter().map(|l| l.user.id.as_str()).collect();
+    writeln!(sim.out)?;
+    sim.command(
+        &learners[0].user,
+        "nibble",
+        &format!(
+            "campaign create name=daily-drip course={DRIP_COURSE} dm members={} cron=\"0 9 * * Mon-Fri\" zone=UTC",
+            members.join(",")
+        ),
+    )
+    .await?;
+    sim.command(
+        &learners[0].user,
+        "nibble",
+        &format!(
+            "campaign create name=feedback-club course={CHANNEL_COURSE} channel={CHANNEL} cron=\"5 9 * * Mon,Wed,Fri\" zone=UTC"
+        ),
+    )
+    .await?;
     let mut forged = false;
     let mut double = false;
     for day in 0..opts.days {
@@ -122,27 +147,24 @@ pub async fn run(opts: &DemoOptions, out: &mut dyn Write) -> Result<DemoSummary,
                 SendError::Transient("503 Service Unavailable".into()),
             ]);
         }
-        for l in &learners {
-            let push = sim
-                .push(Recipient::Member(l.user.clone()), DRIP_COURSE, "demo-drip")
-                .await?;
-            if push == PushOutcome::CourseFinished && sim.featured.contains(&l.user.id) {
+        // The campaigns' slots: the scheduler sends each learner their own next lesson.
+        for slot in [Duration::minutes(5), Duration::minutes(10)] {
+            sim.clock.set(morning + slot);
+            let report = sim.engine.run_due().await?;
+            if report.lessons + report.finished > 0 {
                 writeln!(
                     sim.out,
-                    "{}  ({} has finished “{DRIP_COURSE}”)",
+                    "{}  campaigns: {} lesson(s) queued{}",
                     sim.time(),
-                    l.user.name
+                    report.lessons,
+                    if report.finished > 0 {
+                        format!(", {} learner(s) have had every lesson", report.finished)
+                    } else {
+                        String::new()
+                    }
                 )?;
             }
-        }
-        if day % 2 == 0 {
-            sim.clock.set(morning + Duration::minutes(5));
-            sim.push(
-                Recipient::Channel(CHANNEL.into()),
-                CHANNEL_COURSE,
-                "demo-channel",
-            )
-            .await?;
+            sim.flush().await?;
         }
         sim.flush().await?;
         if day == 1 {
@@ -202,5 +224,8 @@ pub async fn run(opts: &DemoOptions, out: &mut dyn Write) -> Result<DemoSummary,
             summary.join(", ")
         )?;
     }
+    writeln!(sim.out)?;
+    sim.command(&learners[0].user, "nibble", "campaign show daily-drip")
+        .await?;
     sim.finish(forged, double).await
 }

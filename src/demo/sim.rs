@@ -6,7 +6,7 @@ use crate::chat::{
 };
 use crate::clock::{Clock, ManualClock};
 use crate::content::Catalog;
-use crate::engine::{Engine, LessonChoice, PushLesson, PushOutcome, Recipient};
+use crate::engine::Engine;
 use crate::local::{LocalPlatform, render_brief};
 use crate::store::Store;
 use std::collections::HashMap;
@@ -44,24 +44,6 @@ impl Sim<'_> {
     pub(super) fn next_key(&mut self) -> String {
         self.seq += 1;
         format!("demo-evt-{}", self.seq)
-    }
-
-    pub(super) async fn push(
-        &mut self,
-        recipient: Recipient,
-        course: &str,
-        origin: &str,
-    ) -> Result<PushOutcome, DemoError> {
-        Ok(self
-            .engine
-            .push_lesson(PushLesson {
-                platform: Platform::Local,
-                tenant: TENANT.into(),
-                recipient,
-                lesson: LessonChoice::NextIn(course.into()),
-                origin: origin.into(),
-            })
-            .await?)
     }
 
     pub(super) fn event(&mut self, user: &UserRef, kind: EventKind) -> Event {
