@@ -142,6 +142,10 @@ fn the_demo_runs_and_its_database_can_be_read_afterwards() {
         "You already answered",
         "Points totals match the ledger: yes",
         "Progress after the week",
+        "Campaign #1 “daily-drip” created",
+        "Next five sends (UTC)",
+        "campaigns: 12 lesson(s) queued",
+        "Recipients: 12 (0 had every lesson) · lessons sent: 36",
     ] {
         assert!(
             transcript.contains(expected),
