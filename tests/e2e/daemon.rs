@@ -112,3 +112,65 @@ async fn the_daemon_refuses_to_start_on_broken_lessons() {
         "{err}"
     );
 }
+
+#[tokio::test]
+async fn campaigns_declared_in_the_config_are_created_once_and_bad_ones_stop_the_start() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("nibble.toml");
+    let declare = |cron: &str| {
+        format!(
+            "[database]\nurl = \"{}\"\n\n[lessons]\ndir = \"{}\"\n\n[[campaign]]\ntenant = \"local:T\"\nname = \"basics\"\ncourse = \"security-awareness\"\nchannel = \"C-ALL\"\ncron = \"{cron}\"\nzone = \"Europe/Berlin\"\n",
+            dir.path().join("c.db").display(),
+            lessons_dir().display()
+        )
+    };
+    std::fs::write(&file, declare("0 9 * * Mon-Fri")).expect("write");
+    let config = Config::load(Some(&file), Vec::new()).expect("config");
+    for _ in 0..2 {
+        let platforms: Vec<Arc<dyn ChatPlatform>> = vec![Arc::new(LocalPlatform::new())];
+        let daemon = Daemon::start(&config, platforms, Arc::new(SystemClock))
+            .await
+            .expect("start");
+        let lead = nibble::chat::UserRef {
+            is_lead: true,
+            ..user("U-LEAD")
+        };
+        let reply = daemon
+            .engine()
+            .handle(nibble::chat::Event {
+                key: format!(
+                    "list-{}",
+                    chrono::Utc::now().timestamp_nanos_opt().unwrap_or_default()
+                ),
+                platform: Platform::Local,
+                tenant: "T".into(),
+                channel: "C".into(),
+                is_dm: false,
+                user: lead,
+                kind: EventKind::Command {
+                    name: "nibble".into(),
+                    args: "campaign list".into(),
+                },
+            })
+            .await
+            .expect("list");
+        let text = crate::support::reply_text(&reply);
+        assert!(
+            text.contains("#1 “basics” (active)") && !text.contains("#2"),
+            "{text}"
+        );
+        daemon.shutdown().await;
+    }
+    std::fs::write(&file, declare("0 9 * * Mon-Fry").replace("basics", "other")).expect("write");
+    let config = Config::load(Some(&file), Vec::new()).expect("config");
+    let platforms: Vec<Arc<dyn ChatPlatform>> = vec![Arc::new(LocalPlatform::new())];
+    let err = Daemon::start(&config, platforms, Arc::new(SystemClock))
+        .await
+        .err()
+        .expect("a bad declaration stops the start")
+        .to_string();
+    assert!(
+        err.contains("campaign `other`") && err.contains("cron field 5 (day of week)"),
+        "{err}"
+    );
+}
