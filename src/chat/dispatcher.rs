@@ -281,6 +281,7 @@ impl Dispatcher {
     /// Sends until shutdown: wakes when notified or when the next row falls due.
     pub async fn run(self: Arc<Self>, mut shutdown: watch::Receiver<bool>) {
         let mut recover = true;
+        let mut progress = super::progress::Progress::default();
         loop {
             // At start, and after a pass that failed half-way (its claimed rows are still `sending`).
             if recover {
@@ -289,9 +290,12 @@ impl Dispatcher {
                     Err(e) => tracing::error!(error = %e, "cannot resolve in-doubt sends"),
                 }
             }
-            if let Err(e) = self.run_pass().await {
-                tracing::error!(error = %e, "outbox pass failed");
-                recover = true;
+            match self.run_pass().await {
+                Ok(report) => progress.record(&self.store, &report).await,
+                Err(e) => {
+                    tracing::error!(error = %e, "outbox pass failed");
+                    recover = true;
+                }
             }
             let wait = match self.store.next_due().await {
                 Ok(Some(at)) => (at - self.clock.now()).to_std().unwrap_or_default(),

@@ -5,6 +5,7 @@ mod event;
 mod message;
 mod pace;
 mod payload;
+mod progress;
 
 pub use dispatcher::{Dispatcher, DispatcherConfig, PassReport};
 pub use event::{Event, EventKind, Reply, UserRef};

@@ -254,7 +254,7 @@ async fn welcome(
     if !Store::mark_event_processed(tx, tenant_id, &event.key, now).await? {
         return Ok(Applied::new(Reply::None, false));
     }
-    super::campaigns::on_join(core, tx, tenant_id, member_id, event, now).await?;
+    super::campaign_enrol::on_join(core, tx, tenant_id, member_id, event, now).await?;
     let text = format!(
         "Welcome, {}! I'm nibble: short lessons and one-tap quizzes right here in chat. \
          Type `/learn` for your first lesson, or `/learn <topic>` to find one.",

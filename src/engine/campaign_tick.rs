@@ -9,7 +9,7 @@ use super::{Core, EngineError, LessonChoice, PushLesson, PushOutcome};
 use crate::chat::{Destination, Message, Platform, UserRef};
 use crate::domain::campaign::WhenDone;
 use crate::scheduler::{CatchUp, QuietHours};
-use crate::store::{DueRecipient, MemberRef, Store, StoreError, Tx, parse_ts};
+use crate::store::{DueFor, DueRecipient, MemberRef, Store, StoreError, Tx, parse_ts};
 use chrono::{DateTime, Duration, Utc};
 use std::collections::HashMap;
 
@@ -90,7 +90,7 @@ pub(super) async fn apply_tick(
 ) -> Result<Applied<TickReport>, EngineError> {
     let mut report = TickReport::default();
     let mut cache = Cache::default();
-    let due = Store::due_recipients(tx, now, limit).await?;
+    let due = Store::due(tx, DueFor::Lesson, now, limit).await?;
     report.more = due.len() as i64 == limit;
     for r in &due {
         let Some(plan) = cache.plan(tx, r.campaign_id).await? else {
@@ -100,7 +100,7 @@ pub(super) async fn apply_tick(
         };
         lesson_slot(core, tx, &mut cache, &plan, r, now, &mut report).await?;
     }
-    let reminders = Store::due_reminders(tx, now, limit).await?;
+    let reminders = Store::due(tx, DueFor::Reminder, now, limit).await?;
     report.more |= reminders.len() as i64 == limit;
     for r in &reminders {
         let Some(plan) = cache.plan(tx, r.campaign_id).await? else {

@@ -2,8 +2,10 @@
 
 mod answer;
 mod campaign_commands;
+mod campaign_enrol;
 mod campaign_plan;
 mod campaign_tick;
+mod campaign_views;
 mod campaigns;
 mod commands;
 mod deliver;

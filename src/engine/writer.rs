@@ -161,10 +161,10 @@ async fn attempt(core: &Core, jobs: &[Job]) -> Result<(Vec<Outcome>, bool), Stor
                 Outcome::Tick(r.map(|a| a.value))
             }
             Job::Declare(raw, _) => {
-                Outcome::Declare(super::campaigns::declare(core, &mut tx, raw, now).await)
+                Outcome::Declare(super::campaign_enrol::declare(core, &mut tx, raw, now).await)
             }
             Job::Roster(id, people, _) => Outcome::Roster(
-                super::campaigns::enrol_roster(core, &mut tx, *id, people, now).await,
+                super::campaign_enrol::enrol_roster(core, &mut tx, *id, people, now).await,
             ),
         };
         let failed = outcome.failed();

@@ -22,15 +22,17 @@ mod events;
 mod holds;
 mod members;
 mod migrate;
+mod recipients;
 pub use migrate::latest_version;
 pub mod outbox;
 mod points;
 mod progress;
 
 pub use answers::{AnswerRow, NewAnswer};
-pub use campaigns::{CampaignRecord, CampaignStats, DueRecipient, NewRecipient, RosterDue};
+pub use campaigns::{CampaignRecord, CampaignStats, RosterDue};
 pub use deliveries::{NewDelivery, PromptRow};
 pub use progress::{LearnerProgress, MemberRef, RowCounts};
+pub use recipients::{DueFor, DueRecipient, NewRecipient};
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Sqlite, SqlitePool};
