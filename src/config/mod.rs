@@ -2,11 +2,14 @@
 
 mod env;
 mod platforms;
+mod recognition;
 
 pub use env::SECRET_VARS;
 pub use platforms::{CommandScope, DiscordConfig, SlackConfig};
+pub use recognition::{Announce, RecognitionSettings};
 
 use crate::chat::DispatcherConfig;
+use crate::domain::badges::{BadgeDef, default_badges};
 use crate::domain::campaign::RawCampaign;
 use crate::domain::points::PointsRules;
 use crate::engine::{CampaignSettings, EngineSettings};
@@ -49,6 +52,10 @@ pub struct Config {
     /// Campaigns declared here (`[[campaign]]` tables), created at start unless one with the name exists.
     #[serde(rename = "campaign")]
     pub declared_campaigns: Vec<RawCampaign>,
+    pub recognition: RecognitionSettings,
+    /// Badges (`[[badge]]` tables); the built-in set when none are declared.
+    #[serde(rename = "badge")]
+    pub badges: Vec<BadgeDef>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -228,6 +235,15 @@ impl Config {
                 return invalid(key, &format!("must be between 1 and {max}"));
             }
         }
+        if self.recognition.time_zone.parse::<chrono_tz::Tz>().is_err() {
+            return invalid(
+                "recognition.time_zone",
+                "is not an IANA time zone (for example \"Europe/Berlin\" or \"UTC\")",
+            );
+        }
+        if let Err(e) = recognition::validate_badges(&self.badges) {
+            return invalid("badge", &e);
+        }
         if tracing_subscriber::EnvFilter::try_new(&self.log.filter).is_err() {
             return invalid("log.filter", "is not a valid tracing filter (try \"info\")");
         }
@@ -238,6 +254,12 @@ impl Config {
         EngineSettings {
             points: self.points,
             campaigns: self.campaigns.clone(),
+            recognition: self.recognition.clone(),
+            badges: if self.badges.is_empty() {
+                default_badges()
+            } else {
+                self.badges.clone()
+            },
         }
     }
 

@@ -1,5 +1,8 @@
 //! Pure rules with no I/O: grading answers and the points they earn.
 
+pub mod badges;
 pub mod campaign;
 pub mod grading;
+pub mod periods;
 pub mod points;
+pub mod streaks;

@@ -12,6 +12,10 @@ pub struct PointsRules {
     pub poll_answer: i64,
     /// Answering every question of a lesson.
     pub lesson_completed: i64,
+    /// Completing every lesson of a course.
+    pub course_completed: i64,
+    /// Reaching a streak milestone (`recognition.streak_milestones`).
+    pub streak_milestone: i64,
 }
 
 impl Default for PointsRules {
@@ -20,6 +24,8 @@ impl Default for PointsRules {
             correct_answer: 5,
             poll_answer: 2,
             lesson_completed: 10,
+            course_completed: 25,
+            streak_milestone: 15,
         }
     }
 }
@@ -40,6 +46,15 @@ pub fn answer_source(lesson_id: &str, question_id: &str) -> String {
 
 pub fn lesson_source(lesson_id: &str) -> String {
     format!("lesson:{lesson_id}")
+}
+
+pub fn course_source(course_id: &str) -> String {
+    format!("course:{course_id}")
+}
+
+/// A streak milestone counts once per streak: keyed by its length and the day it was reached.
+pub fn streak_source(days: u32, day: &str) -> String {
+    format!("streak:{days}:{day}")
 }
 
 #[cfg(test)]

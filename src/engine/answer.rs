@@ -6,7 +6,7 @@ use crate::chat::{Action, Destination, Event, EventKind, Feedback, Message, Repl
 use crate::content::{Lesson, Question};
 use crate::domain::grading::{decode_choices, encode_choices, grade};
 use crate::domain::points::{answer_source, for_answer, lesson_source};
-use crate::store::{NewAnswer, PromptRow, Store, Tx};
+use crate::store::{Award, NewAnswer, PromptRow, Store, Tx};
 use chrono::{DateTime, Utc};
 
 pub(super) async fn apply_event(
@@ -123,18 +123,18 @@ async fn apply_click(
                 "poll answer"
             };
             let source = answer_source(&lesson.id, &question.id);
-            Store::award_points(
-                tx,
-                prompt.tenant_id,
+            let award = Award {
+                tenant_id: prompt.tenant_id,
                 member_id,
                 reason,
-                points,
-                &source,
-                now,
-            )
-            .await?;
+                amount: points,
+                source: &source,
+                channel: channel_of(event, &prompt),
+            };
+            Store::award_points(tx, &award, now).await?;
         }
-        let note = complete_if_done(core, tx, &prompt, member_id, lesson, now).await?;
+        let channel = channel_of(event, &prompt);
+        let note = complete_if_done(core, tx, &prompt, member_id, lesson, channel, now).await?;
         let verdict = match correct {
             Some(true) => Verdict::Correct,
             Some(false) => Verdict::Incorrect,
@@ -164,6 +164,7 @@ async fn complete_if_done(
     prompt: &PromptRow,
     member_id: i64,
     lesson: &Lesson,
+    channel: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<Option<String>, EngineError> {
     let answered = Store::answered_questions(tx, prompt.tenant_id, member_id, &lesson.id).await?;
@@ -183,16 +184,16 @@ async fn complete_if_done(
         return Ok(None);
     }
     let points = core.rules.lesson_completed;
-    Store::award_points(
-        tx,
-        prompt.tenant_id,
+    let source = lesson_source(&lesson.id);
+    let award = Award {
+        tenant_id: prompt.tenant_id,
         member_id,
-        "lesson completed",
-        points,
-        &lesson_source(&lesson.id),
-        now,
-    )
-    .await?;
+        reason: "lesson completed",
+        amount: points,
+        source: &source,
+        channel,
+    };
+    Store::award_points(tx, &award, now).await?;
     Ok(Some(format!(
         "Lesson complete: “{}” (+{points} points). `/learn` brings the next one.",
         lesson.title
@@ -264,4 +265,9 @@ async fn welcome(
     let key = format!("welcome:{tenant_id}:{}", u.id);
     let queued = super::deliver::queue(tx, tenant_id, &key, &to, &Message::text(text), now).await?;
     Ok(Applied::new(Reply::None, queued))
+}
+
+/// The channel a channel quiz was answered in (DM quizzes belong to no channel's board).
+fn channel_of<'a>(event: &'a Event, prompt: &PromptRow) -> Option<&'a str> {
+    (prompt.member_id.is_none() && !event.is_dm).then_some(event.channel.as_str())
 }

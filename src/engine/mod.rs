@@ -9,6 +9,7 @@ mod campaign_views;
 mod campaigns;
 mod commands;
 mod deliver;
+mod fold;
 mod roster;
 mod ticker;
 mod writer;
@@ -41,10 +42,12 @@ pub enum EngineError {
 }
 
 /// What the engine is configured with.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct EngineSettings {
     pub points: PointsRules,
     pub campaigns: CampaignSettings,
+    pub recognition: crate::config::RecognitionSettings,
+    pub badges: Vec<crate::domain::badges::BadgeDef>,
 }
 
 impl EngineError {
@@ -109,6 +112,8 @@ pub(crate) struct Core {
     clock: Arc<dyn Clock>,
     rules: PointsRules,
     campaigns: CampaignSettings,
+    recognition: crate::config::RecognitionSettings,
+    badges: Vec<crate::domain::badges::BadgeDef>,
     /// When this engine started: campaign slots due before it were missed while nibble was down.
     started_at: chrono::DateTime<chrono::Utc>,
 }
@@ -120,6 +125,17 @@ pub struct Engine {
     catalog: CatalogHandle,
     schedule_changed: Arc<Notify>,
     roster_changed: Arc<Notify>,
+}
+
+impl Default for EngineSettings {
+    fn default() -> Self {
+        Self {
+            points: PointsRules::default(),
+            campaigns: CampaignSettings::default(),
+            recognition: crate::config::RecognitionSettings::default(),
+            badges: crate::domain::badges::default_badges(),
+        }
+    }
 }
 
 /// Recipients one tick handles in one transaction.
@@ -142,6 +158,8 @@ impl Engine {
             clock,
             rules: settings.points,
             campaigns: settings.campaigns,
+            recognition: settings.recognition,
+            badges: settings.badges,
         };
         let schedule_changed = Arc::new(Notify::new());
         let roster_changed = Arc::new(Notify::new());

@@ -93,8 +93,12 @@ pub(crate) async fn run(
     while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
         let jobs = std::mem::take(&mut batch);
         let touches_schedule = jobs.iter().any(Job::touches_schedule);
+        let learning = jobs.iter().any(|j| matches!(j, Job::Event(..)));
         let span = tracing::info_span!("engine.batch", jobs = jobs.len());
         if process(&core, jobs).instrument(span).await {
+            outbox_ready.notify_one();
+        }
+        if learning && fold(&core).await {
             outbox_ready.notify_one();
         }
         if touches_schedule {
@@ -205,6 +209,36 @@ fn reply_all(jobs: Vec<Job>, outcomes: Vec<Outcome>) {
             (Job::Roster(_, _, tx), Outcome::Roster(r)) => drop(tx.send(r)),
             // `attempt` produces one outcome per job, of the job's own kind.
             (job, _) => fail(job, &StoreError::Failed("mismatched job outcome".into())),
+        }
+    }
+}
+
+/// Folds what the batch recorded into streaks, standings and badges, in transactions of its own.
+/// Returns whether it queued messages (badge announcements).
+async fn fold(core: &Core) -> bool {
+    let mut queued = false;
+    loop {
+        let span = tracing::info_span!("engine.fold");
+        let result = async {
+            let mut tx = core.store.begin().await?;
+            let report = super::fold::apply_fold(core, &mut tx, core.clock.now()).await?;
+            tx.commit().await.map_err(crate::store::StoreError::from)?;
+            Ok::<_, EngineError>(report)
+        }
+        .instrument(span)
+        .await;
+        match result {
+            Ok(report) => {
+                queued |= report.badges > 0;
+                if !report.more {
+                    return queued;
+                }
+            }
+            Err(e) => {
+                // The cursor did not move: the next batch folds these rows again.
+                tracing::error!(error = %e, "recognition fold failed; will retry after the next batch");
+                return queued;
+            }
         }
     }
 }

@@ -77,3 +77,71 @@ impl Store {
         .await?)
     }
 }
+
+/// A per-tenant setting team leads change from chat.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TenantSetting {
+    TimeZone,
+    LeaderboardsOff,
+    ExcludeWeekends,
+}
+
+impl TenantSetting {
+    fn column(self) -> &'static str {
+        match self {
+            TenantSetting::TimeZone => "time_zone",
+            TenantSetting::LeaderboardsOff => "leaderboards_off",
+            TenantSetting::ExcludeWeekends => "exclude_weekends",
+        }
+    }
+}
+
+/// A tenant's own recognition settings (None: the configured default).
+#[derive(Debug, Clone, Default)]
+pub struct TenantRecognition {
+    pub time_zone: Option<String>,
+    pub leaderboards_off: Option<bool>,
+    pub exclude_weekends: Option<bool>,
+}
+
+impl Store {
+    pub async fn tenant_recognition(
+        conn: &mut Conn,
+        tenant_id: i64,
+    ) -> Result<TenantRecognition, StoreError> {
+        let row: Option<(Option<String>, Option<bool>, Option<bool>)> = sqlx::query_as(
+            "SELECT time_zone, leaderboards_off, exclude_weekends FROM tenant_settings WHERE tenant_id = $1",
+        )
+        .bind(tenant_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+        Ok(row
+            .map(|(time_zone, leaderboards_off, exclude_weekends)| TenantRecognition {
+                time_zone,
+                leaderboards_off,
+                exclude_weekends,
+            })
+            .unwrap_or_default())
+    }
+
+    /// Sets one setting (text for the zone, "1"/"0" for the switches).
+    pub async fn set_tenant_setting(
+        conn: &mut Conn,
+        tenant_id: i64,
+        setting: TenantSetting,
+        value: &str,
+    ) -> Result<(), StoreError> {
+        let column = setting.column();
+        // `column` comes from the enum above, never from input.
+        let sql = format!(
+            "INSERT INTO tenant_settings (tenant_id, {column}) VALUES ($1, $2)
+             ON CONFLICT (tenant_id) DO UPDATE SET {column} = excluded.{column}"
+        );
+        sqlx::query(&sql)
+            .bind(tenant_id)
+            .bind(value)
+            .execute(&mut *conn)
+            .await?;
+        Ok(())
+    }
+}

@@ -34,6 +34,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "outbox claim index",
         include_str!("../../migrations/0005_outbox_claim_index.sql"),
     ),
+    (
+        6,
+        "recognition",
+        include_str!("../../migrations/0006_recognition.sql"),
+    ),
 ];
 
 /// The migrations compiled into the binary, so an installed `nibble` needs no `migrations/` folder.

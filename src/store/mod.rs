@@ -19,6 +19,7 @@ mod campaigns;
 mod catalog_sync;
 mod deliveries;
 mod events;
+mod figures;
 mod holds;
 mod members;
 mod migrate;
@@ -27,10 +28,15 @@ pub use migrate::latest_version;
 pub mod outbox;
 mod points;
 mod progress;
+mod recognition;
 
 pub use answers::{AnswerRow, NewAnswer};
 pub use campaigns::{CampaignRecord, CampaignStats, RosterDue};
 pub use deliveries::{NewDelivery, PromptRow};
+pub use figures::Figures;
+pub use holds::{TenantRecognition, TenantSetting};
+pub use points::Award;
+pub use recognition::{MemberFacts, NewActivity, NewAward, StandingKey};
 pub use progress::{LearnerProgress, MemberRef, RowCounts};
 pub use recipients::{DueFor, DueRecipient, NewRecipient};
 

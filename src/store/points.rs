@@ -3,21 +3,37 @@
 use super::{Conn, Store, StoreError, ts};
 use chrono::{DateTime, Utc};
 
+/// One award: unique per member and `source`, so no event can award twice.
+#[derive(Debug, Clone, Copy)]
+pub struct Award<'a> {
+    pub tenant_id: i64,
+    pub member_id: i64,
+    pub reason: &'a str,
+    pub amount: i64,
+    pub source: &'a str,
+    /// The channel it was earned in (a channel quiz), for per-channel leaderboards.
+    pub channel: Option<&'a str>,
+}
+
 impl Store {
     /// Appends an award unless this source already awarded this member; returns whether it did.
-    #[tracing::instrument(name = "store.award", skip(conn, reason))]
+    #[tracing::instrument(name = "store.award", skip(conn, award), fields(source = award.source))]
     pub async fn award_points(
         conn: &mut Conn,
-        tenant_id: i64,
-        member_id: i64,
-        reason: &str,
-        amount: i64,
-        source: &str,
+        award: &Award<'_>,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
+        let Award {
+            tenant_id,
+            member_id,
+            reason,
+            amount,
+            source,
+            channel,
+        } = *award;
         let inserted = sqlx::query(
-            "INSERT INTO points_ledger (tenant_id, member_id, reason, amount, source, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6)
+            "INSERT INTO points_ledger (tenant_id, member_id, reason, amount, source, created_at, channel)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)
              ON CONFLICT (tenant_id, member_id, source) DO NOTHING",
         )
         .bind(tenant_id)
@@ -26,6 +42,7 @@ impl Store {
         .bind(amount)
         .bind(source)
         .bind(ts(now))
+        .bind(channel)
         .execute(&mut *conn)
         .await?
         .rows_affected()

@@ -1,7 +1,7 @@
 //! The store against real SQLite files: migrations, uniqueness rules, and bad database paths.
 
 use chrono::Utc;
-use nibble::store::{Durability, Store, StoreError};
+use nibble::store::{Award, Durability, Store, StoreError};
 
 async fn fresh() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -44,17 +44,17 @@ async fn points_awards_are_unique_per_source_and_totals_follow_the_ledger() {
         .await
         .expect("member");
     assert!(
-        Store::award_points(&mut tx, t, m, "test", 5, "src:1", now)
+        Store::award_points(&mut tx, &award(t, m, 5, "src:1"), now)
             .await
             .expect("award")
     );
     assert!(
-        !Store::award_points(&mut tx, t, m, "test", 5, "src:1", now)
+        !Store::award_points(&mut tx, &award(t, m, 5, "src:1"), now)
             .await
             .expect("award twice")
     );
     assert!(
-        Store::award_points(&mut tx, t, m, "test", 7, "src:2", now)
+        Store::award_points(&mut tx, &award(t, m, 7, "src:2"), now)
             .await
             .expect("award other")
     );
@@ -107,4 +107,15 @@ async fn an_unwritable_location_is_a_clear_error() {
         .expect_err("must fail");
     assert!(matches!(err, StoreError::Open { .. }), "{err:?}");
     assert!(err.to_string().contains("cannot open database"), "{err}");
+}
+
+fn award(tenant_id: i64, member_id: i64, amount: i64, source: &str) -> Award<'_> {
+    Award {
+        tenant_id,
+        member_id,
+        reason: "test",
+        amount,
+        source,
+        channel: None,
+    }
 }

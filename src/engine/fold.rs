@@ -1,0 +1,275 @@
+//! The recognition fold: after each batch of work, new answers and ledger rows are folded into
+//! learning days, streak milestones, course completions, leaderboard standings and badges, in a
+//! transaction of their own. Clicks never pay for it: one fold serves a whole batch with multi-row
+//! statements, and a failed fold leaves its cursor where it was, to be retried after the next batch.
+
+use super::{Core, EngineError};
+use crate::chat::{Destination, Message};
+use crate::config::Announce;
+use crate::domain::badges::{LearnerFigures, earned};
+use crate::domain::periods::Period;
+use crate::domain::points::{course_source, streak_source};
+use crate::domain::streaks::{StreakRules, current_streak, local_day};
+use crate::store::{Award, MemberFacts, NewAward, StandingKey, Store, Tx};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono_tz::Tz;
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+/// Rows folded per transaction.
+const FOLD_LIMIT: i64 = 5000;
+
+/// What one fold did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FoldReport {
+    pub answers: usize,
+    pub awards: usize,
+    pub badges: usize,
+    pub more: bool,
+}
+
+/// A tenant's zone and streak rules, read once per fold.
+pub(super) struct TenantRules {
+    pub zone: Tz,
+    pub streaks: StreakRules,
+    pub leaderboards: bool,
+}
+
+pub(super) async fn tenant_rules(
+    core: &Core,
+    tx: &mut Tx<'_>,
+    tenant_id: i64,
+) -> Result<TenantRules, EngineError> {
+    let own = Store::tenant_recognition(tx, tenant_id).await?;
+    let r = &core.recognition;
+    let zone = own
+        .time_zone
+        .as_deref()
+        .unwrap_or(&r.time_zone)
+        .parse()
+        .unwrap_or(chrono_tz::UTC);
+    Ok(TenantRules {
+        zone,
+        streaks: StreakRules {
+            exclude_weekends: own.exclude_weekends.unwrap_or(r.exclude_weekends),
+            freezes_per_week: r.freezes_per_week,
+        },
+        leaderboards: !own.leaderboards_off.unwrap_or(!r.leaderboards),
+    })
+}
+
+/// The member's zone, else the tenant's.
+fn zone_of(facts: Option<&MemberFacts>, tenant: &TenantRules) -> Tz {
+    facts
+        .and_then(|f| f.time_zone.as_deref())
+        .and_then(|z| z.parse().ok())
+        .unwrap_or(tenant.zone)
+}
+
+/// A member's current streak as of `today` (their local date).
+pub(super) async fn streak_of(
+    tx: &mut Tx<'_>,
+    tenant_id: i64,
+    member_id: i64,
+    today: NaiveDate,
+    rules: &StreakRules,
+) -> Result<u32, EngineError> {
+    let since = (today - Duration::days(400)).to_string();
+    let days: BTreeSet<NaiveDate> = Store::learning_days(tx, tenant_id, member_id, &since)
+        .await?
+        .iter()
+        .filter_map(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+        .collect();
+    Ok(current_streak(&days, today, rules))
+}
+
+pub(super) async fn apply_fold(
+    core: &Core,
+    tx: &mut Tx<'_>,
+    now: DateTime<Utc>,
+) -> Result<FoldReport, EngineError> {
+    let (ledger_cursor, answer_cursor) = Store::recognition_cursor(tx).await?;
+    let answers = Store::answers_after(tx, answer_cursor, FOLD_LIMIT).await?;
+    let mut report = FoldReport {
+        answers: answers.len(),
+        ..Default::default()
+    };
+    let mut tenants: HashMap<i64, TenantRules> = HashMap::new();
+    let ids: HashSet<i64> = answers.iter().map(|a| a.member_id).collect();
+    let mut facts = Store::member_facts(tx, &ids).await?;
+
+    // Learning days, each in the learner's own calendar as it was when they learned.
+    let mut days = Vec::new();
+    for a in &answers {
+        if !tenants.contains_key(&a.tenant_id) {
+            tenants.insert(a.tenant_id, tenant_rules(core, tx, a.tenant_id).await?);
+        }
+        let zone = zone_of(facts.get(&a.member_id), &tenants[&a.tenant_id]);
+        let day = (a.tenant_id, a.member_id, local_day(a.at, zone).to_string());
+        if !days.contains(&day) {
+            days.push(day);
+        }
+    }
+    let mut streaks: HashMap<(i64, i64), u32> = HashMap::new();
+    for (tenant_id, member_id, day) in Store::add_learning_days(tx, &days).await? {
+        let Ok(today) = NaiveDate::parse_from_str(&day, "%Y-%m-%d") else {
+            continue;
+        };
+        let rules = tenants[&tenant_id].streaks;
+        let streak = streak_of(tx, tenant_id, member_id, today, &rules).await?;
+        streaks.insert((tenant_id, member_id), streak);
+        if core.recognition.streak_milestones.contains(&streak) {
+            let source = streak_source(streak, &day);
+            let award = Award {
+                tenant_id,
+                member_id,
+                reason: "streak milestone",
+                amount: core.rules.streak_milestone,
+                source: &source,
+                channel: None,
+            };
+            Store::award_points(tx, &award, now).await?;
+        }
+    }
+
+    // Courses completed by this batch's lesson completions.
+    let catalog = core.catalog.current();
+    for row in Store::ledger_after(tx, ledger_cursor, FOLD_LIMIT).await? {
+        let Some(lesson) = row.source.strip_prefix("lesson:").and_then(|l| catalog.lesson(l)) else {
+            continue;
+        };
+        let member = crate::store::MemberRef {
+            tenant_id: row.tenant_id,
+            member_id: row.member_id,
+        };
+        let (done, total) =
+            super::campaigns::course_progress(tx, &catalog, &lesson.course_id, &member).await?;
+        if total > 0 && done >= total {
+            let source = course_source(&lesson.course_id);
+            let award = Award {
+                tenant_id: row.tenant_id,
+                member_id: row.member_id,
+                reason: "course completed",
+                amount: core.rules.course_completed,
+                source: &source,
+                channel: row.channel.as_deref(),
+            };
+            Store::award_points(tx, &award, now).await?;
+        }
+    }
+
+    // Standings: every new ledger row (including the awards above) into week, month and all time.
+    let ledger = Store::ledger_after(tx, ledger_cursor, FOLD_LIMIT * 2).await?;
+    report.awards = ledger.len();
+    let missing: HashSet<i64> = ledger
+        .iter()
+        .map(|r| r.member_id)
+        .filter(|m| !facts.contains_key(m))
+        .collect();
+    facts.extend(Store::member_facts(tx, &missing).await?);
+    for r in &ledger {
+        if !tenants.contains_key(&r.tenant_id) {
+            tenants.insert(r.tenant_id, tenant_rules(core, tx, r.tenant_id).await?);
+        }
+    }
+    fold_standings(tx, &ledger, &tenants, &facts).await?;
+
+    // Badges for everyone who did something.
+    let mut touched: HashMap<i64, BTreeSet<i64>> = HashMap::new();
+    for (t, m) in answers
+        .iter()
+        .map(|a| (a.tenant_id, a.member_id))
+        .chain(ledger.iter().map(|r| (r.tenant_id, r.member_id)))
+    {
+        touched.entry(t).or_default().insert(m);
+    }
+    let channels: HashMap<(i64, i64), String> = ledger
+        .iter()
+        .filter_map(|r| Some(((r.tenant_id, r.member_id), r.channel.clone()?)))
+        .collect();
+    for (tenant_id, members) in touched {
+        let members: Vec<i64> = members.into_iter().collect();
+        let figures = Store::figures(tx, tenant_id, &members).await?;
+        for member_id in members {
+            let f = figures.get(&member_id).cloned().unwrap_or_default();
+            let learner = LearnerFigures {
+                lessons_completed: f.lessons_completed,
+                courses_completed: f.courses_completed,
+                streak: streaks.get(&(tenant_id, member_id)).copied().unwrap_or(0),
+                correct_in_a_row: f.correct_in_a_row,
+                graded: f.graded,
+                correct: f.correct,
+                thread_replies: 0,
+                partner_checkins: 0,
+            };
+            for badge in core.badges.iter().filter(|b| earned(&b.rule, &learner)) {
+                if !Store::award_badge(tx, tenant_id, member_id, &badge.id, now).await? {
+                    continue;
+                }
+                report.badges += 1;
+                let user = facts
+                    .get(&member_id)
+                    .map(|f| f.external_id.clone())
+                    .unwrap_or_default();
+                let channel = channels.get(&(tenant_id, member_id)).cloned();
+                let (to, text) = match (core.recognition.announce_badges, channel) {
+                    (Announce::Channel, Some(channel)) => (
+                        Destination::Channel { channel },
+                        format!("🏅 <@{user}> earned {} **{}**: {}", badge.emoji, badge.name, badge.description),
+                    ),
+                    _ => (
+                        Destination::Member { user: user.clone() },
+                        format!("🏅 New badge: {} **{}**: {}. `/badges` lists yours.", badge.emoji, badge.name, badge.description),
+                    ),
+                };
+                let key = format!("badge:{tenant_id}:{member_id}:{}", badge.id);
+                super::deliver::queue(tx, tenant_id, &key, &to, &Message::text(text), now).await?;
+            }
+        }
+    }
+
+    let last_ledger = ledger.last().map_or(ledger_cursor, |r| r.id);
+    let last_answer = answers.last().map_or(answer_cursor, |a| a.id);
+    Store::set_recognition_cursor(tx, last_ledger, last_answer).await?;
+    report.more = answers.len() as i64 == FOLD_LIMIT || ledger.len() as i64 == FOLD_LIMIT * 2;
+    Ok(report)
+}
+
+/// Adds ledger rows to standings and moves each member's histogram count to their new total.
+async fn fold_standings(
+    tx: &mut Tx<'_>,
+    ledger: &[NewAward],
+    tenants: &HashMap<i64, TenantRules>,
+    facts: &HashMap<i64, MemberFacts>,
+) -> Result<(), EngineError> {
+    let mut sums: HashMap<StandingKey, i64> = HashMap::new();
+    for r in ledger {
+        let zone = tenants.get(&r.tenant_id).map_or(chrono_tz::UTC, |t| t.zone);
+        for period in [Period::Week, Period::Month, Period::AllTime] {
+            *sums
+                .entry((r.tenant_id, period.key(r.at, zone), r.member_id))
+                .or_default() += r.amount;
+        }
+    }
+    if sums.is_empty() {
+        return Ok(());
+    }
+    let keys: Vec<StandingKey> = sums.keys().cloned().collect();
+    let current = Store::standings_of(tx, &keys).await?;
+    let mut rows = Vec::with_capacity(keys.len());
+    let mut histogram: HashMap<(i64, String, i64), i64> = HashMap::new();
+    for (key, added) in sums {
+        let hidden = facts.get(&key.2).is_some_and(|f| f.hidden);
+        let old = current.get(&key).copied();
+        let new = old.unwrap_or(0) + added;
+        if !hidden {
+            if let Some(old) = old {
+                *histogram.entry((key.0, key.1.clone(), old)).or_default() -= 1;
+            }
+            *histogram.entry((key.0, key.1.clone(), new)).or_default() += 1;
+        }
+        rows.push((key, new, hidden));
+    }
+    Store::write_standings(tx, &rows).await?;
+    Store::adjust_histogram(tx, &histogram).await?;
+    Ok(())
+}

@@ -1,0 +1,83 @@
+//! A learner's figures for badge rules, read for many members at once.
+
+use super::{Conn, Store, StoreError};
+use sqlx::{QueryBuilder, Sqlite};
+use std::collections::HashMap;
+
+/// Counts badge rules look at (the streak comes from learning days, elsewhere).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Figures {
+    pub lessons_completed: u32,
+    pub courses_completed: Vec<String>,
+    pub graded: u32,
+    pub correct: u32,
+    /// Right answers since the last wrong one (looked at up to 50 back).
+    pub correct_in_a_row: u32,
+}
+
+fn members_in(q: &mut QueryBuilder<'_, Sqlite>, ids: &[i64]) {
+    q.push(" AND member_id IN (");
+    let mut list = q.separated(", ");
+    for id in ids {
+        list.push_bind(*id);
+    }
+    q.push(")");
+}
+
+impl Store {
+    pub async fn figures(
+        conn: &mut Conn,
+        tenant_id: i64,
+        member_ids: &[i64],
+    ) -> Result<HashMap<i64, Figures>, StoreError> {
+        let mut out: HashMap<i64, Figures> = member_ids.iter().map(|m| (*m, Figures::default())).collect();
+        for ids in member_ids.chunks(300) {
+            let mut q = QueryBuilder::new("SELECT member_id, COUNT(*) FROM lesson_completions WHERE tenant_id = ");
+            q.push_bind(tenant_id);
+            members_in(&mut q, ids);
+            q.push(" GROUP BY member_id");
+            for (m, n) in q.build_query_as::<(i64, i64)>().fetch_all(&mut *conn).await? {
+                out.entry(m).or_default().lessons_completed = n as u32;
+            }
+            let mut q = QueryBuilder::new(
+                "SELECT member_id, COUNT(correct), COALESCE(SUM(correct), 0) FROM answers WHERE tenant_id = ",
+            );
+            q.push_bind(tenant_id);
+            members_in(&mut q, ids);
+            q.push(" GROUP BY member_id");
+            for (m, graded, correct) in q.build_query_as::<(i64, i64, i64)>().fetch_all(&mut *conn).await? {
+                let f = out.entry(m).or_default();
+                f.graded = graded as u32;
+                f.correct = correct as u32;
+            }
+            let mut q = QueryBuilder::new(
+                "SELECT member_id, substr(source, 8) FROM points_ledger WHERE source LIKE 'course:%' AND tenant_id = ",
+            );
+            q.push_bind(tenant_id);
+            members_in(&mut q, ids);
+            for (m, course) in q.build_query_as::<(i64, String)>().fetch_all(&mut *conn).await? {
+                out.entry(m).or_default().courses_completed.push(course);
+            }
+            let mut q = QueryBuilder::new(
+                "SELECT member_id, correct FROM (SELECT member_id, correct, ROW_NUMBER() OVER
+                   (PARTITION BY member_id ORDER BY id DESC) AS n FROM answers
+                   WHERE correct IS NOT NULL AND tenant_id = ",
+            );
+            q.push_bind(tenant_id);
+            members_in(&mut q, ids);
+            q.push(") AS recent WHERE n <= 50 ORDER BY member_id, n");
+            let mut broken: HashMap<i64, bool> = HashMap::new();
+            for (m, correct) in q.build_query_as::<(i64, bool)>().fetch_all(&mut *conn).await? {
+                let stop = broken.entry(m).or_default();
+                if !*stop {
+                    if correct {
+                        out.entry(m).or_default().correct_in_a_row += 1;
+                    } else {
+                        *stop = true;
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+}
