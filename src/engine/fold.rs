@@ -10,13 +10,14 @@ use crate::domain::badges::{LearnerFigures, earned};
 use crate::domain::periods::Period;
 use crate::domain::points::{course_source, streak_source};
 use crate::domain::streaks::{StreakRules, current_streak, local_day};
-use crate::store::{Award, MemberFacts, NewAward, StandingKey, Store, Tx};
+use crate::store::{Award, MemberFacts, NewAward, StandingKey, Store, StoreError, Tx};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-/// Rows folded per transaction.
-const FOLD_LIMIT: i64 = 5000;
+/// Answers folded per transaction (ledger rows: twice as many): small enough that a click arriving
+/// meanwhile waits only milliseconds.
+const FOLD_LIMIT: i64 = 400;
 
 /// What one fold did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -110,50 +111,81 @@ pub(super) async fn apply_fold(
         }
     }
     let mut streaks: HashMap<(i64, i64), u32> = HashMap::new();
-    for (tenant_id, member_id, day) in Store::add_learning_days(tx, &days).await? {
-        let Ok(today) = NaiveDate::parse_from_str(&day, "%Y-%m-%d") else {
+    let new_days = Store::add_learning_days(tx, &days).await?;
+    let mut by_tenant: HashMap<i64, Vec<(i64, NaiveDate)>> = HashMap::new();
+    for (tenant_id, member_id, day) in &new_days {
+        if let Ok(today) = NaiveDate::parse_from_str(day, "%Y-%m-%d") {
+            by_tenant.entry(*tenant_id).or_default().push((*member_id, today));
+        }
+    }
+    for (tenant_id, learners) in by_tenant {
+        let rules = tenants[&tenant_id].streaks;
+        let Some(earliest) = learners.iter().map(|(_, d)| *d).min() else {
             continue;
         };
-        let rules = tenants[&tenant_id].streaks;
-        let streak = streak_of(tx, tenant_id, member_id, today, &rules).await?;
-        streaks.insert((tenant_id, member_id), streak);
-        if core.recognition.streak_milestones.contains(&streak) {
-            let source = streak_source(streak, &day);
-            let award = Award {
-                tenant_id,
-                member_id,
-                reason: "streak milestone",
-                amount: core.rules.streak_milestone,
-                source: &source,
-                channel: None,
-            };
-            Store::award_points(tx, &award, now).await?;
+        let since = (earliest - Duration::days(400)).to_string();
+        let ids: Vec<i64> = learners.iter().map(|(m, _)| *m).collect();
+        let all_days = Store::learning_days_of(tx, tenant_id, &ids, &since).await?;
+        for (member_id, today) in learners {
+            let set: BTreeSet<NaiveDate> = all_days
+                .get(&member_id)
+                .into_iter()
+                .flatten()
+                .filter_map(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+                .collect();
+            let streak = current_streak(&set, today, &rules);
+            streaks.insert((tenant_id, member_id), streak);
+            if core.recognition.streak_milestones.contains(&streak) {
+                let source = streak_source(streak, &today.to_string());
+                let award = Award {
+                    tenant_id,
+                    member_id,
+                    reason: "streak milestone",
+                    amount: core.rules.streak_milestone,
+                    source: &source,
+                    channel: None,
+                };
+                Store::award_points(tx, &award, now).await?;
+            }
         }
     }
 
     // Courses completed by this batch's lesson completions.
     let catalog = core.catalog.current();
-    for row in Store::ledger_after(tx, ledger_cursor, FOLD_LIMIT).await? {
-        let Some(lesson) = row.source.strip_prefix("lesson:").and_then(|l| catalog.lesson(l)) else {
-            continue;
-        };
-        let member = crate::store::MemberRef {
-            tenant_id: row.tenant_id,
-            member_id: row.member_id,
-        };
-        let (done, total) =
-            super::campaigns::course_progress(tx, &catalog, &lesson.course_id, &member).await?;
-        if total > 0 && done >= total {
-            let source = course_source(&lesson.course_id);
-            let award = Award {
-                tenant_id: row.tenant_id,
-                member_id: row.member_id,
-                reason: "course completed",
-                amount: core.rules.course_completed,
-                source: &source,
-                channel: row.channel.as_deref(),
+    let completions: Vec<NewAward> = Store::ledger_after(tx, ledger_cursor, FOLD_LIMIT)
+        .await?
+        .into_iter()
+        .filter(|r| r.source.starts_with("lesson:"))
+        .collect();
+    let mut completers: HashMap<i64, Vec<i64>> = HashMap::new();
+    for r in &completions {
+        completers.entry(r.tenant_id).or_default().push(r.member_id);
+    }
+    for (tenant_id, ids) in completers {
+        let done = Store::lessons_done(tx, tenant_id, &ids).await?;
+        for r in completions.iter().filter(|r| r.tenant_id == tenant_id) {
+            let Some(lesson) = r.source.strip_prefix("lesson:").and_then(|l| catalog.lesson(l)) else {
+                continue;
             };
-            Store::award_points(tx, &award, now).await?;
+            let Some(course) = catalog.course(&lesson.course_id) else {
+                continue;
+            };
+            let (completed, seen) = done.get(&r.member_id).cloned().unwrap_or_default();
+            let finished = catalog.lessons_of(course).all(|l| {
+                completed.contains(&l.id) || (l.questions.is_empty() && seen.contains(&l.id))
+            });
+            if finished {
+                let source = course_source(&course.id);
+                let award = Award {
+                    tenant_id,
+                    member_id: r.member_id,
+                    reason: "course completed",
+                    amount: core.rules.course_completed,
+                    source: &source,
+                    channel: r.channel.as_deref(),
+                };
+                Store::award_points(tx, &award, now).await?;
+            }
         }
     }
 
@@ -186,9 +218,11 @@ pub(super) async fn apply_fold(
         .iter()
         .filter_map(|r| Some(((r.tenant_id, r.member_id), r.channel.clone()?)))
         .collect();
+    let mut candidates = Vec::new();
     for (tenant_id, members) in touched {
         let members: Vec<i64> = members.into_iter().collect();
         let figures = Store::figures(tx, tenant_id, &members).await?;
+        let held = Store::badges_held(tx, tenant_id, &members).await?;
         for member_id in members {
             let f = figures.get(&member_id).cloned().unwrap_or_default();
             let learner = LearnerFigures {
@@ -201,31 +235,44 @@ pub(super) async fn apply_fold(
                 thread_replies: 0,
                 partner_checkins: 0,
             };
-            for badge in core.badges.iter().filter(|b| earned(&b.rule, &learner)) {
-                if !Store::award_badge(tx, tenant_id, member_id, &badge.id, now).await? {
-                    continue;
+            for badge in &core.badges {
+                if !held.contains(&(member_id, badge.id.clone())) && earned(&badge.rule, &learner) {
+                    candidates.push((tenant_id, member_id, badge.id.clone()));
                 }
-                report.badges += 1;
-                let user = facts
-                    .get(&member_id)
-                    .map(|f| f.external_id.clone())
-                    .unwrap_or_default();
-                let channel = channels.get(&(tenant_id, member_id)).cloned();
-                let (to, text) = match (core.recognition.announce_badges, channel) {
-                    (Announce::Channel, Some(channel)) => (
-                        Destination::Channel { channel },
-                        format!("🏅 <@{user}> earned {} **{}**: {}", badge.emoji, badge.name, badge.description),
-                    ),
-                    _ => (
-                        Destination::Member { user: user.clone() },
-                        format!("🏅 New badge: {} **{}**: {}. `/badges` lists yours.", badge.emoji, badge.name, badge.description),
-                    ),
-                };
-                let key = format!("badge:{tenant_id}:{member_id}:{}", badge.id);
-                super::deliver::queue(tx, tenant_id, &key, &to, &Message::text(text), now).await?;
             }
         }
     }
+    let awarded = Store::award_badges(tx, &candidates, now).await?;
+    report.badges = awarded.len();
+    let mut announcements = Vec::with_capacity(awarded.len());
+    for (tenant_id, member_id, badge_id) in awarded {
+        let Some(badge) = core.badges.iter().find(|b| b.id == badge_id) else {
+            continue;
+        };
+        let user = facts
+            .get(&member_id)
+            .map(|f| f.external_id.clone())
+            .unwrap_or_default();
+        let channel = channels.get(&(tenant_id, member_id)).cloned();
+        let (to, text) = match (core.recognition.announce_badges, channel) {
+            (Announce::Channel, Some(channel)) => (
+                Destination::Channel { channel },
+                format!("🏅 <@{user}> earned {} **{}**: {}", badge.emoji, badge.name, badge.description),
+            ),
+            _ => (
+                Destination::Member { user },
+                format!("🏅 New badge: {} **{}**: {}. `/badges` lists yours.", badge.emoji, badge.name, badge.description),
+            ),
+        };
+        let encode = |v: serde_json::Result<String>| v.map_err(|e| StoreError::Invalid(e.to_string()));
+        announcements.push((
+            tenant_id,
+            format!("badge:{tenant_id}:{member_id}:{badge_id}"),
+            encode(serde_json::to_string(&to))?,
+            encode(serde_json::to_string(&Message::text(text)))?,
+        ));
+    }
+    Store::enqueue_many(tx, &announcements, now).await?;
 
     let last_ledger = ledger.last().map_or(ledger_cursor, |r| r.id);
     let last_answer = answers.last().map_or(answer_cursor, |a| a.id);

@@ -15,6 +15,8 @@ use tokio::sync::{Notify, mpsc, oneshot};
 use tracing::Instrument;
 
 const MAX_BATCH: usize = 256;
+/// Longest a busy engine goes without folding recognition (leaderboards lag at most this much).
+const FOLD_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
 
 pub(crate) enum Job {
     Event(Event, oneshot::Sender<Result<Reply, EngineError>>),
@@ -90,6 +92,8 @@ pub(crate) async fn run(
     schedule_watchers: Vec<Arc<Notify>>,
 ) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
+    let mut fold_pending = false;
+    let mut last_fold = tokio::time::Instant::now();
     while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
         let jobs = std::mem::take(&mut batch);
         let touches_schedule = jobs.iter().any(Job::touches_schedule);
@@ -98,8 +102,22 @@ pub(crate) async fn run(
         if process(&core, jobs).instrument(span).await {
             outbox_ready.notify_one();
         }
-        if learning && fold(&core).await {
-            outbox_ready.notify_one();
+        // Fold when the queue is idle, or at least every FOLD_EVERY under load: each fold then
+        // covers many batches, and clicks never wait for it.
+        // A chunk at a time: waiting work goes first, the fold resumes after the next batch.
+        fold_pending |= learning;
+        while fold_pending && (rx.is_empty() || last_fold.elapsed() >= FOLD_EVERY) {
+            let (queued, more) = fold(&core).await;
+            if queued {
+                outbox_ready.notify_one();
+            }
+            fold_pending = more;
+            if !more {
+                last_fold = tokio::time::Instant::now();
+            }
+            if !rx.is_empty() {
+                break;
+            }
         }
         if touches_schedule {
             schedule_watchers.iter().for_each(|w| w.notify_one());
@@ -213,32 +231,24 @@ fn reply_all(jobs: Vec<Job>, outcomes: Vec<Outcome>) {
     }
 }
 
-/// Folds what the batch recorded into streaks, standings and badges, in transactions of its own.
-/// Returns whether it queued messages (badge announcements).
-async fn fold(core: &Core) -> bool {
-    let mut queued = false;
-    loop {
-        let span = tracing::info_span!("engine.fold");
-        let result = async {
-            let mut tx = core.store.begin().await?;
-            let report = super::fold::apply_fold(core, &mut tx, core.clock.now()).await?;
-            tx.commit().await.map_err(crate::store::StoreError::from)?;
-            Ok::<_, EngineError>(report)
-        }
-        .instrument(span)
-        .await;
-        match result {
-            Ok(report) => {
-                queued |= report.badges > 0;
-                if !report.more {
-                    return queued;
-                }
-            }
-            Err(e) => {
-                // The cursor did not move: the next batch folds these rows again.
-                tracing::error!(error = %e, "recognition fold failed; will retry after the next batch");
-                return queued;
-            }
+/// Folds one chunk of what batches recorded into streaks, standings and badges, in a transaction of
+/// its own. Returns whether it queued messages (badge announcements) and whether more is left.
+async fn fold(core: &Core) -> (bool, bool) {
+    let span = tracing::info_span!("engine.fold");
+    let result = async {
+        let mut tx = core.store.begin().await?;
+        let report = super::fold::apply_fold(core, &mut tx, core.clock.now()).await?;
+        tx.commit().await.map_err(crate::store::StoreError::from)?;
+        Ok::<_, EngineError>(report)
+    }
+    .instrument(span)
+    .await;
+    match result {
+        Ok(report) => (report.badges > 0, report.more),
+        Err(e) => {
+            // The cursor did not move: the next batch folds these rows again.
+            tracing::error!(error = %e, "recognition fold failed; will retry after the next batch");
+            (false, false)
         }
     }
 }

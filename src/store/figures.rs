@@ -2,7 +2,7 @@
 
 use super::{Conn, Store, StoreError};
 use sqlx::{QueryBuilder, Sqlite};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// Counts badge rules look at (the streak comes from learning days, elsewhere).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -75,6 +75,69 @@ impl Store {
                     } else {
                         *stop = true;
                     }
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Per member: lessons completed and lessons received (any origin), for course completion.
+pub type LessonsDone = HashMap<i64, (HashSet<String>, HashSet<String>)>;
+
+impl Store {
+    /// Learning days on or after `since` of many members.
+    pub async fn learning_days_of(
+        conn: &mut Conn,
+        tenant_id: i64,
+        member_ids: &[i64],
+        since: &str,
+    ) -> Result<HashMap<i64, Vec<String>>, StoreError> {
+        let mut out: HashMap<i64, Vec<String>> = HashMap::new();
+        for ids in member_ids.chunks(300) {
+            let mut q = QueryBuilder::new("SELECT member_id, day FROM learning_days WHERE day >= ");
+            q.push_bind(since).push(" AND tenant_id = ").push_bind(tenant_id);
+            members_in(&mut q, ids);
+            for (m, day) in q.build_query_as::<(i64, String)>().fetch_all(&mut *conn).await? {
+                out.entry(m).or_default().push(day);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Badges many members already have: (member, badge id).
+    pub async fn badges_held(
+        conn: &mut Conn,
+        tenant_id: i64,
+        member_ids: &[i64],
+    ) -> Result<HashSet<(i64, String)>, StoreError> {
+        let mut out = HashSet::new();
+        for ids in member_ids.chunks(300) {
+            let mut q = QueryBuilder::new("SELECT member_id, badge_id FROM badges_awarded WHERE tenant_id = ");
+            q.push_bind(tenant_id);
+            members_in(&mut q, ids);
+            out.extend(q.build_query_as::<(i64, String)>().fetch_all(&mut *conn).await?);
+        }
+        Ok(out)
+    }
+
+    /// Lessons many members completed and received.
+    pub async fn lessons_done(
+        conn: &mut Conn,
+        tenant_id: i64,
+        member_ids: &[i64],
+    ) -> Result<LessonsDone, StoreError> {
+        let mut out: LessonsDone = HashMap::new();
+        for ids in member_ids.chunks(300) {
+            for (table, completed) in [("lesson_completions", true), ("deliveries", false)] {
+                let mut q = QueryBuilder::new(format!(
+                    "SELECT member_id, lesson_id FROM {table} WHERE tenant_id = "
+                ));
+                q.push_bind(tenant_id);
+                members_in(&mut q, ids);
+                for (m, lesson) in q.build_query_as::<(i64, String)>().fetch_all(&mut *conn).await? {
+                    let entry = out.entry(m).or_default();
+                    if completed { entry.0.insert(lesson) } else { entry.1.insert(lesson) };
                 }
             }
         }

@@ -54,6 +54,32 @@ impl Store {
         Ok(done.rows_affected() == 1)
     }
 
+    /// Queues many messages (tenant, dedupe key, destination, payload) in one statement per chunk;
+    /// rows whose key was queued before are ignored.
+    pub async fn enqueue_many(
+        conn: &mut Conn,
+        rows: &[(i64, String, String, String)],
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        for chunk in rows.chunks(200) {
+            let mut q: sqlx::QueryBuilder<sqlx::Sqlite> = sqlx::QueryBuilder::new(
+                "INSERT INTO outbox (tenant_id, dedupe_key, destination, payload, state, next_attempt_at, created_at) ",
+            );
+            q.push_values(chunk, |mut b, (tenant, key, destination, payload)| {
+                b.push_bind(*tenant)
+                    .push_bind(key.clone())
+                    .push_bind(destination.clone())
+                    .push_bind(payload.clone())
+                    .push_bind("pending")
+                    .push_bind(ts(now))
+                    .push_bind(ts(now));
+            });
+            q.push(" ON CONFLICT (dedupe_key) DO NOTHING");
+            q.build().execute(&mut *conn).await?;
+        }
+        Ok(())
+    }
+
     /// Marks up to `limit` due rows `sending` (committed before any platform call) and returns them in order.
     #[tracing::instrument(name = "store.claim_due", skip(self))]
     pub async fn claim_due(

@@ -186,35 +186,34 @@ impl Store {
         .await?)
     }
 
-    /// Current standings of the given keys (absent: none yet).
+    /// Current standings of the given keys (absent: none yet). Looked up per tenant and period with
+    /// `member_id IN (…)`, which the primary key serves (a row-value IN would scan the table).
     pub async fn standings_of(
         conn: &mut Conn,
         keys: &[StandingKey],
     ) -> Result<HashMap<StandingKey, i64>, StoreError> {
+        let mut groups: HashMap<(i64, &str), Vec<i64>> = HashMap::new();
+        for (t, p, m) in keys {
+            groups.entry((*t, p.as_str())).or_default().push(*m);
+        }
         let mut out = HashMap::new();
-        for chunk in keys.chunks(300) {
-            let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
-                "SELECT tenant_id, period, member_id, points FROM standings WHERE (tenant_id, period, member_id) IN (VALUES ",
-            );
-            let mut first = true;
-            for (t, p, m) in chunk {
-                if !first {
-                    q.push(", ");
+        for ((tenant_id, period), members) in groups {
+            for chunk in members.chunks(500) {
+                let mut q: QueryBuilder<Sqlite> =
+                    QueryBuilder::new("SELECT member_id, points FROM standings WHERE tenant_id = ");
+                q.push_bind(tenant_id)
+                    .push(" AND period = ")
+                    .push_bind(period)
+                    .push(" AND member_id IN (");
+                let mut list = q.separated(", ");
+                for m in chunk {
+                    list.push_bind(*m);
                 }
-                first = false;
-                q.push("(")
-                    .push_bind(*t)
-                    .push(", ")
-                    .push_bind(p.clone())
-                    .push(", ")
-                    .push_bind(*m)
-                    .push(")");
-            }
-            q.push(")");
-            let rows: Vec<(i64, String, i64, i64)> =
-                q.build_query_as().fetch_all(&mut *conn).await?;
-            for (t, p, m, points) in rows {
-                out.insert((t, p, m), points);
+                q.push(")");
+                let rows: Vec<(i64, i64)> = q.build_query_as().fetch_all(&mut *conn).await?;
+                for (m, points) in rows {
+                    out.insert((tenant_id, period.to_string(), m), points);
+                }
             }
         }
         Ok(out)
@@ -268,24 +267,31 @@ impl Store {
         Ok(())
     }
 
-    pub async fn award_badge(
+    /// Awards badges (once each); returns the (tenant, member, badge) rows that were new.
+    pub async fn award_badges(
         conn: &mut Conn,
-        tenant_id: i64,
-        member_id: i64,
-        badge_id: &str,
+        awards: &[(i64, i64, String)],
         now: DateTime<Utc>,
-    ) -> Result<bool, StoreError> {
-        let done = sqlx::query(
-            "INSERT INTO badges_awarded (tenant_id, member_id, badge_id, awarded_at) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (tenant_id, member_id, badge_id) DO NOTHING",
-        )
-        .bind(tenant_id)
-        .bind(member_id)
-        .bind(badge_id)
-        .bind(ts(now))
-        .execute(&mut *conn)
-        .await?;
-        Ok(done.rows_affected() == 1)
+    ) -> Result<Vec<(i64, i64, String)>, StoreError> {
+        let mut added = Vec::new();
+        for chunk in awards.chunks(200) {
+            let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+                "INSERT INTO badges_awarded (tenant_id, member_id, badge_id, awarded_at) ",
+            );
+            q.push_values(chunk, |mut b, (t, m, badge)| {
+                b.push_bind(*t)
+                    .push_bind(*m)
+                    .push_bind(badge.clone())
+                    .push_bind(ts(now));
+            });
+            q.push(" ON CONFLICT (tenant_id, member_id, badge_id) DO NOTHING RETURNING tenant_id, member_id, badge_id");
+            added.extend(
+                q.build_query_as::<(i64, i64, String)>()
+                    .fetch_all(&mut *conn)
+                    .await?,
+            );
+        }
+        Ok(added)
     }
 
     /// The member's badges: (badge id, awarded at), oldest first.
