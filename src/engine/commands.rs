@@ -12,7 +12,10 @@ use std::collections::HashSet;
 pub const USAGE: &str = "Here's what I can do:\n\
 • `/learn`: your next lesson, by DM\n\
 • `/learn <lesson id, course id or words>`: a specific lesson, the next in a course, or a search\n\
-• `/points`: your points\n\
+• `/points`: your points, this week, your rank and your streak\n\
+• `/leaderboard [week|month|all] [here]`: the top ten (here: this channel's)\n\
+• `/badges [@member]`: badges earned\n\
+• `/nibble leaderboard hide|show`: leave or rejoin the leaderboards\n\
 • `/progress`: your courses, lessons done and quiz accuracy\n\
 • `/nibble courses`: every course\n\
 • `/nibble snooze 3d` / `/nibble snooze off`: hold campaign lessons for a while\n\
@@ -47,10 +50,11 @@ pub(super) async fn apply(
     let args = args.trim();
     match name.trim_start_matches('/').to_lowercase().as_str() {
         "learn" => learn(tx, &catalog, event, &member, args, now).await,
-        "points" => {
-            let total = Store::points_total(tx, tenant_id, member_id).await?;
-            say(format!("You have **{total}** points."), false)
+        "points" => super::recognition_commands::points(core, tx, event, &member, now).await,
+        "leaderboard" => {
+            super::recognition_commands::leaderboard(core, tx, event, &member, args, now).await
         }
+        "badges" => super::recognition_commands::badges(core, tx, event, &member, args, now).await,
         "progress" => progress(tx, &catalog, &member).await,
         "nibble" | "help" => {
             let (sub, rest) = args.split_once(char::is_whitespace).unwrap_or((args, ""));
@@ -65,13 +69,20 @@ pub(super) async fn apply(
                 return done;
             }
             match sub.as_str() {
+                "leaderboard" => {
+                    super::recognition_commands::leaderboard_setting(tx, event, &member, rest).await
+                }
+                "timezone" | "weekends" => {
+                    super::recognition_commands::tenant_setting(tx, event, &member, &sub, rest)
+                        .await
+                }
                 "help" => say(USAGE, false),
                 "courses" => say(courses(&catalog), false),
                 other => say(format!("I don't know `/nibble {other}`.\n{USAGE}"), false),
             }
         }
         // Registered on the platforms already; their features are still being built.
-        other @ ("leaderboard" | "badges" | "partner" | "share") => say(
+        other @ ("partner" | "share") => say(
             format!("`/{other}` isn't available in this version of nibble yet.\n{USAGE}"),
             false,
         ),

@@ -58,6 +58,21 @@ pub(super) async fn tenant_rules(
     })
 }
 
+/// Reads the rules of tenants not read yet in this fold.
+async fn load_tenants(
+    core: &Core,
+    tx: &mut Tx<'_>,
+    tenants: &mut HashMap<i64, TenantRules>,
+    ids: impl Iterator<Item = i64>,
+) -> Result<(), EngineError> {
+    for id in ids.collect::<BTreeSet<i64>>() {
+        if let std::collections::hash_map::Entry::Vacant(slot) = tenants.entry(id) {
+            slot.insert(tenant_rules(core, tx, id).await?);
+        }
+    }
+    Ok(())
+}
+
 /// The member's zone, else the tenant's.
 fn zone_of(facts: Option<&MemberFacts>, tenant: &TenantRules) -> Tz {
     facts
@@ -99,11 +114,9 @@ pub(super) async fn apply_fold(
     let mut facts = Store::member_facts(tx, &ids).await?;
 
     // Learning days, each in the learner's own calendar as it was when they learned.
+    load_tenants(core, tx, &mut tenants, answers.iter().map(|a| a.tenant_id)).await?;
     let mut days = Vec::new();
     for a in &answers {
-        if !tenants.contains_key(&a.tenant_id) {
-            tenants.insert(a.tenant_id, tenant_rules(core, tx, a.tenant_id).await?);
-        }
         let zone = zone_of(facts.get(&a.member_id), &tenants[&a.tenant_id]);
         let day = (a.tenant_id, a.member_id, local_day(a.at, zone).to_string());
         if !days.contains(&day) {
@@ -115,7 +128,10 @@ pub(super) async fn apply_fold(
     let mut by_tenant: HashMap<i64, Vec<(i64, NaiveDate)>> = HashMap::new();
     for (tenant_id, member_id, day) in &new_days {
         if let Ok(today) = NaiveDate::parse_from_str(day, "%Y-%m-%d") {
-            by_tenant.entry(*tenant_id).or_default().push((*member_id, today));
+            by_tenant
+                .entry(*tenant_id)
+                .or_default()
+                .push((*member_id, today));
         }
     }
     for (tenant_id, learners) in by_tenant {
@@ -164,7 +180,11 @@ pub(super) async fn apply_fold(
     for (tenant_id, ids) in completers {
         let done = Store::lessons_done(tx, tenant_id, &ids).await?;
         for r in completions.iter().filter(|r| r.tenant_id == tenant_id) {
-            let Some(lesson) = r.source.strip_prefix("lesson:").and_then(|l| catalog.lesson(l)) else {
+            let Some(lesson) = r
+                .source
+                .strip_prefix("lesson:")
+                .and_then(|l| catalog.lesson(l))
+            else {
                 continue;
             };
             let Some(course) = catalog.course(&lesson.course_id) else {
@@ -198,11 +218,7 @@ pub(super) async fn apply_fold(
         .filter(|m| !facts.contains_key(m))
         .collect();
     facts.extend(Store::member_facts(tx, &missing).await?);
-    for r in &ledger {
-        if !tenants.contains_key(&r.tenant_id) {
-            tenants.insert(r.tenant_id, tenant_rules(core, tx, r.tenant_id).await?);
-        }
-    }
+    load_tenants(core, tx, &mut tenants, ledger.iter().map(|r| r.tenant_id)).await?;
     fold_standings(tx, &ledger, &tenants, &facts).await?;
 
     // Badges for everyone who did something.
@@ -257,14 +273,21 @@ pub(super) async fn apply_fold(
         let (to, text) = match (core.recognition.announce_badges, channel) {
             (Announce::Channel, Some(channel)) => (
                 Destination::Channel { channel },
-                format!("🏅 <@{user}> earned {} **{}**: {}", badge.emoji, badge.name, badge.description),
+                format!(
+                    "🏅 <@{user}> earned {} **{}**: {}",
+                    badge.emoji, badge.name, badge.description
+                ),
             ),
             _ => (
                 Destination::Member { user },
-                format!("🏅 New badge: {} **{}**: {}. `/badges` lists yours.", badge.emoji, badge.name, badge.description),
+                format!(
+                    "🏅 New badge: {} **{}**: {}. `/badges` lists yours.",
+                    badge.emoji, badge.name, badge.description
+                ),
             ),
         };
-        let encode = |v: serde_json::Result<String>| v.map_err(|e| StoreError::Invalid(e.to_string()));
+        let encode =
+            |v: serde_json::Result<String>| v.map_err(|e| StoreError::Invalid(e.to_string()));
         announcements.push((
             tenant_id,
             format!("badge:{tenant_id}:{member_id}:{badge_id}"),

@@ -10,6 +10,7 @@ mod campaigns;
 mod commands;
 mod deliver;
 mod fold;
+mod recognition_commands;
 mod roster;
 mod ticker;
 mod writer;

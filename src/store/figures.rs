@@ -30,13 +30,22 @@ impl Store {
         tenant_id: i64,
         member_ids: &[i64],
     ) -> Result<HashMap<i64, Figures>, StoreError> {
-        let mut out: HashMap<i64, Figures> = member_ids.iter().map(|m| (*m, Figures::default())).collect();
+        let mut out: HashMap<i64, Figures> = member_ids
+            .iter()
+            .map(|m| (*m, Figures::default()))
+            .collect();
         for ids in member_ids.chunks(300) {
-            let mut q = QueryBuilder::new("SELECT member_id, COUNT(*) FROM lesson_completions WHERE tenant_id = ");
+            let mut q = QueryBuilder::new(
+                "SELECT member_id, COUNT(*) FROM lesson_completions WHERE tenant_id = ",
+            );
             q.push_bind(tenant_id);
             members_in(&mut q, ids);
             q.push(" GROUP BY member_id");
-            for (m, n) in q.build_query_as::<(i64, i64)>().fetch_all(&mut *conn).await? {
+            for (m, n) in q
+                .build_query_as::<(i64, i64)>()
+                .fetch_all(&mut *conn)
+                .await?
+            {
                 out.entry(m).or_default().lessons_completed = n as u32;
             }
             let mut q = QueryBuilder::new(
@@ -45,7 +54,11 @@ impl Store {
             q.push_bind(tenant_id);
             members_in(&mut q, ids);
             q.push(" GROUP BY member_id");
-            for (m, graded, correct) in q.build_query_as::<(i64, i64, i64)>().fetch_all(&mut *conn).await? {
+            for (m, graded, correct) in q
+                .build_query_as::<(i64, i64, i64)>()
+                .fetch_all(&mut *conn)
+                .await?
+            {
                 let f = out.entry(m).or_default();
                 f.graded = graded as u32;
                 f.correct = correct as u32;
@@ -55,7 +68,11 @@ impl Store {
             );
             q.push_bind(tenant_id);
             members_in(&mut q, ids);
-            for (m, course) in q.build_query_as::<(i64, String)>().fetch_all(&mut *conn).await? {
+            for (m, course) in q
+                .build_query_as::<(i64, String)>()
+                .fetch_all(&mut *conn)
+                .await?
+            {
                 out.entry(m).or_default().courses_completed.push(course);
             }
             let mut q = QueryBuilder::new(
@@ -67,7 +84,11 @@ impl Store {
             members_in(&mut q, ids);
             q.push(") AS recent WHERE n <= 50 ORDER BY member_id, n");
             let mut broken: HashMap<i64, bool> = HashMap::new();
-            for (m, correct) in q.build_query_as::<(i64, bool)>().fetch_all(&mut *conn).await? {
+            for (m, correct) in q
+                .build_query_as::<(i64, bool)>()
+                .fetch_all(&mut *conn)
+                .await?
+            {
                 let stop = broken.entry(m).or_default();
                 if !*stop {
                     if correct {
@@ -96,9 +117,15 @@ impl Store {
         let mut out: HashMap<i64, Vec<String>> = HashMap::new();
         for ids in member_ids.chunks(300) {
             let mut q = QueryBuilder::new("SELECT member_id, day FROM learning_days WHERE day >= ");
-            q.push_bind(since).push(" AND tenant_id = ").push_bind(tenant_id);
+            q.push_bind(since)
+                .push(" AND tenant_id = ")
+                .push_bind(tenant_id);
             members_in(&mut q, ids);
-            for (m, day) in q.build_query_as::<(i64, String)>().fetch_all(&mut *conn).await? {
+            for (m, day) in q
+                .build_query_as::<(i64, String)>()
+                .fetch_all(&mut *conn)
+                .await?
+            {
                 out.entry(m).or_default().push(day);
             }
         }
@@ -113,10 +140,16 @@ impl Store {
     ) -> Result<HashSet<(i64, String)>, StoreError> {
         let mut out = HashSet::new();
         for ids in member_ids.chunks(300) {
-            let mut q = QueryBuilder::new("SELECT member_id, badge_id FROM badges_awarded WHERE tenant_id = ");
+            let mut q = QueryBuilder::new(
+                "SELECT member_id, badge_id FROM badges_awarded WHERE tenant_id = ",
+            );
             q.push_bind(tenant_id);
             members_in(&mut q, ids);
-            out.extend(q.build_query_as::<(i64, String)>().fetch_all(&mut *conn).await?);
+            out.extend(
+                q.build_query_as::<(i64, String)>()
+                    .fetch_all(&mut *conn)
+                    .await?,
+            );
         }
         Ok(out)
     }
@@ -135,9 +168,17 @@ impl Store {
                 ));
                 q.push_bind(tenant_id);
                 members_in(&mut q, ids);
-                for (m, lesson) in q.build_query_as::<(i64, String)>().fetch_all(&mut *conn).await? {
+                for (m, lesson) in q
+                    .build_query_as::<(i64, String)>()
+                    .fetch_all(&mut *conn)
+                    .await?
+                {
                     let entry = out.entry(m).or_default();
-                    if completed { entry.0.insert(lesson) } else { entry.1.insert(lesson) };
+                    if completed {
+                        entry.0.insert(lesson)
+                    } else {
+                        entry.1.insert(lesson)
+                    };
                 }
             }
         }

@@ -116,11 +116,13 @@ impl Store {
         .fetch_optional(&mut *conn)
         .await?;
         Ok(row
-            .map(|(time_zone, leaderboards_off, exclude_weekends)| TenantRecognition {
-                time_zone,
-                leaderboards_off,
-                exclude_weekends,
-            })
+            .map(
+                |(time_zone, leaderboards_off, exclude_weekends)| TenantRecognition {
+                    time_zone,
+                    leaderboards_off,
+                    exclude_weekends,
+                },
+            )
             .unwrap_or_default())
     }
 

@@ -100,18 +100,20 @@ impl Store {
         .fetch_all(&mut *conn)
         .await?;
         rows.into_iter()
-            .map(|(id, tenant_id, member_id, reason, source, amount, channel, at)| {
-                Ok(NewAward {
-                    id,
-                    tenant_id,
-                    member_id,
-                    reason,
-                    source,
-                    amount,
-                    channel,
-                    at: parse_ts(&at)?,
-                })
-            })
+            .map(
+                |(id, tenant_id, member_id, reason, source, amount, channel, at)| {
+                    Ok(NewAward {
+                        id,
+                        tenant_id,
+                        member_id,
+                        reason,
+                        source,
+                        amount,
+                        channel,
+                        at: parse_ts(&at)?,
+                    })
+                },
+            )
             .collect()
     }
 

@@ -14,7 +14,7 @@ fn verdict(reply: &Reply) -> Option<Verdict> {
 }
 
 /// Index of the correct choices of a card, from the catalog.
-fn right_choices(app: &crate::support::TestApp, prompt: &str) -> Vec<usize> {
+pub fn right_choices(app: &crate::support::TestApp, prompt: &str) -> Vec<usize> {
     let q = app
         .catalog
         .courses()
@@ -302,7 +302,7 @@ async fn learn_pulls_the_next_lesson_and_searches() {
     );
     let unknown = app.command(&dee, "frobnicate", "").await;
     assert!(reply_text(&unknown).contains("I don't know the command `/frobnicate`"));
-    let later = app.command(&dee, "leaderboard", "week").await;
+    let later = app.command(&dee, "partner", "join").await;
     assert!(
         reply_text(&later).contains("isn't available in this version"),
         "{}",

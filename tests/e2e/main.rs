@@ -16,6 +16,7 @@ mod discord_faults;
 mod dispatcher;
 mod engine;
 mod lessons;
+mod recognition;
 mod run_daemon;
 mod slack;
 mod slack_faults;
