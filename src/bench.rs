@@ -36,7 +36,8 @@ pub enum BenchError {
     Task(String),
 }
 
-fn fresh(path: &Path) -> Result<(), BenchError> {
+/// Removes a database file and its WAL companions.
+pub(crate) fn fresh(path: &Path) -> Result<(), BenchError> {
     for suffix in ["", "-wal", "-shm"] {
         let p = PathBuf::from(format!("{}{suffix}", path.display()));
         match std::fs::remove_file(&p) {

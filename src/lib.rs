@@ -1,6 +1,7 @@
 //! nibble: a microlearning bot daemon for team chat. The library holds everything but the CLI.
 
 pub mod bench;
+pub mod bench_leaderboard;
 pub mod campaign_cli;
 pub mod chat;
 pub mod clock;

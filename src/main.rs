@@ -68,6 +68,15 @@ enum Command {
         /// Learners who each answer one question.
         #[arg(long, default_value_t = 10_000)]
         learners: usize,
+        /// Benchmark leaderboards instead: top ten and rank over a seeded ledger.
+        #[arg(long)]
+        leaderboard: bool,
+        /// Members of the seeded tenant (with --leaderboard).
+        #[arg(long, default_value_t = 100_000)]
+        members: usize,
+        /// Ledger rows seeded (with --leaderboard).
+        #[arg(long, default_value_t = 1_000_000)]
+        rows: usize,
     },
 }
 
@@ -151,9 +160,13 @@ fn real_main(cli: Cli) -> Result<ExitCode> {
                 store.close().await;
                 Ok(ExitCode::SUCCESS)
             }
-            Command::Bench { learners } => {
-                let database = cli.database.unwrap_or_else(|| "nibble-bench.db".into());
-                let report = nibble::bench::run(&PathBuf::from(database), &config.lessons.dir, learners, config.database.durability).await?;
+            Command::Bench { learners, leaderboard, members, rows } => {
+                let database = PathBuf::from(cli.database.unwrap_or_else(|| "nibble-bench.db".into()));
+                let report = if leaderboard {
+                    nibble::bench_leaderboard::run(&database, &config.lessons.dir, members.max(1), rows, config.database.durability).await?
+                } else {
+                    nibble::bench::run(&database, &config.lessons.dir, learners, config.database.durability).await?
+                };
                 print!("{report}");
                 Ok(ExitCode::SUCCESS)
             }

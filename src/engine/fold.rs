@@ -15,9 +15,11 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-/// Answers folded per transaction (ledger rows: twice as many): small enough that a click arriving
-/// meanwhile waits only milliseconds.
-const FOLD_LIMIT: i64 = 400;
+/// Answers folded per transaction between batches (ledger rows: twice as many): small enough that a
+/// click arriving meanwhile waits only milliseconds.
+pub(super) const FOLD_LIMIT: i64 = 400;
+/// Per transaction when folding a backlog on request (nothing is waiting).
+pub(super) const BULK_FOLD_LIMIT: i64 = 10_000;
 
 /// What one fold did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -102,9 +104,10 @@ pub(super) async fn apply_fold(
     core: &Core,
     tx: &mut Tx<'_>,
     now: DateTime<Utc>,
+    limit: i64,
 ) -> Result<FoldReport, EngineError> {
     let (ledger_cursor, answer_cursor) = Store::recognition_cursor(tx).await?;
-    let answers = Store::answers_after(tx, answer_cursor, FOLD_LIMIT).await?;
+    let answers = Store::answers_after(tx, answer_cursor, limit).await?;
     let mut report = FoldReport {
         answers: answers.len(),
         ..Default::default()
@@ -168,7 +171,7 @@ pub(super) async fn apply_fold(
 
     // Courses completed by this batch's lesson completions.
     let catalog = core.catalog.current();
-    let completions: Vec<NewAward> = Store::ledger_after(tx, ledger_cursor, FOLD_LIMIT)
+    let completions: Vec<NewAward> = Store::ledger_after(tx, ledger_cursor, limit)
         .await?
         .into_iter()
         .filter(|r| r.source.starts_with("lesson:"))
@@ -210,7 +213,7 @@ pub(super) async fn apply_fold(
     }
 
     // Standings: every new ledger row (including the awards above) into week, month and all time.
-    let ledger = Store::ledger_after(tx, ledger_cursor, FOLD_LIMIT * 2).await?;
+    let ledger = Store::ledger_after(tx, ledger_cursor, limit * 2).await?;
     report.awards = ledger.len();
     let missing: HashSet<i64> = ledger
         .iter()
@@ -300,7 +303,7 @@ pub(super) async fn apply_fold(
     let last_ledger = ledger.last().map_or(ledger_cursor, |r| r.id);
     let last_answer = answers.last().map_or(answer_cursor, |a| a.id);
     Store::set_recognition_cursor(tx, last_ledger, last_answer).await?;
-    report.more = answers.len() as i64 == FOLD_LIMIT || ledger.len() as i64 == FOLD_LIMIT * 2;
+    report.more = answers.len() as i64 == limit || ledger.len() as i64 == limit * 2;
     Ok(report)
 }
 

@@ -174,6 +174,17 @@ impl Engine {
         }
     }
 
+    /// Folds every answer and award recorded so far into streaks, standings and badges (the engine
+    /// otherwise does it between batches).
+    pub async fn fold_now(&self) -> Result<(), EngineError> {
+        let (tx, rx) = oneshot::channel();
+        self.jobs
+            .send(writer::Job::Fold(tx))
+            .await
+            .map_err(|_| EngineError::ShutDown)?;
+        rx.await.map_err(|_| EngineError::ShutDown)
+    }
+
     /// Enrols a channel's members (as the platform listed them) in a DM campaign; returns how many
     /// were new.
     pub async fn enrol_roster(

@@ -30,6 +30,8 @@ pub(crate) enum Job {
         Vec<UserRef>,
         oneshot::Sender<Result<usize, EngineError>>,
     ),
+    /// Fold everything recorded so far, now (benchmarks, tests); answered when done.
+    Fold(oneshot::Sender<()>),
     Declare(
         Box<RawCampaign>,
         oneshot::Sender<Result<Result<String, String>, EngineError>>,
@@ -44,7 +46,7 @@ impl Job {
                 matches!(e.kind, EventKind::Command { .. } | EventKind::MemberJoined)
             }
             Job::Declare(..) | Job::Roster(..) => true,
-            Job::Push(..) | Job::Tick(..) => false,
+            Job::Push(..) | Job::Tick(..) | Job::Fold(_) => false,
         }
     }
 }
@@ -95,7 +97,22 @@ pub(crate) async fn run(
     let mut fold_pending = false;
     let mut last_fold = tokio::time::Instant::now();
     while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
-        let jobs = std::mem::take(&mut batch);
+        let (folds, jobs): (Vec<Job>, Vec<Job>) = std::mem::take(&mut batch)
+            .into_iter()
+            .partition(|j| matches!(j, Job::Fold(_)));
+        for job in folds {
+            if let Job::Fold(reply) = job {
+                let mut more = true;
+                while more {
+                    let (queued, left) = fold(&core, super::fold::BULK_FOLD_LIMIT).await;
+                    if queued {
+                        outbox_ready.notify_one();
+                    }
+                    more = left;
+                }
+                let _ = reply.send(());
+            }
+        }
         let touches_schedule = jobs.iter().any(Job::touches_schedule);
         let learning = jobs.iter().any(|j| matches!(j, Job::Event(..)));
         let span = tracing::info_span!("engine.batch", jobs = jobs.len());
@@ -107,7 +124,7 @@ pub(crate) async fn run(
         // A chunk at a time: waiting work goes first, the fold resumes after the next batch.
         fold_pending |= learning;
         while fold_pending && (rx.is_empty() || last_fold.elapsed() >= FOLD_EVERY) {
-            let (queued, more) = fold(&core).await;
+            let (queued, more) = fold(&core, super::fold::FOLD_LIMIT).await;
             if queued {
                 outbox_ready.notify_one();
             }
@@ -188,6 +205,8 @@ async fn attempt(core: &Core, jobs: &[Job]) -> Result<(Vec<Outcome>, bool), Stor
             Job::Roster(id, people, _) => Outcome::Roster(
                 super::campaign_enrol::enrol_roster(core, &mut tx, *id, people, now).await,
             ),
+            // Taken out of the batch before it is applied (folds run in their own transactions).
+            Job::Fold(_) => Outcome::Roster(Ok(0)),
         };
         let failed = outcome.failed();
         outcomes.push(outcome);
@@ -214,6 +233,7 @@ fn fail(job: Job, e: &StoreError) {
         Job::Tick(_, tx) => drop(tx.send(Err(err()))),
         Job::Declare(_, tx) => drop(tx.send(Err(err()))),
         Job::Roster(_, _, tx) => drop(tx.send(Err(err()))),
+        Job::Fold(tx) => drop(tx.send(())),
     }
 }
 
@@ -233,11 +253,11 @@ fn reply_all(jobs: Vec<Job>, outcomes: Vec<Outcome>) {
 
 /// Folds one chunk of what batches recorded into streaks, standings and badges, in a transaction of
 /// its own. Returns whether it queued messages (badge announcements) and whether more is left.
-async fn fold(core: &Core) -> (bool, bool) {
+async fn fold(core: &Core, limit: i64) -> (bool, bool) {
     let span = tracing::info_span!("engine.fold");
     let result = async {
         let mut tx = core.store.begin().await?;
-        let report = super::fold::apply_fold(core, &mut tx, core.clock.now()).await?;
+        let report = super::fold::apply_fold(core, &mut tx, core.clock.now(), limit).await?;
         tx.commit().await.map_err(crate::store::StoreError::from)?;
         Ok::<_, EngineError>(report)
     }

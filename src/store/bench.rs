@@ -34,3 +34,91 @@ impl Store {
         .await?)
     }
 }
+
+/// A seeded ledger for the leaderboard benchmark: `amounts[i]` awarded to member `members[i]` at
+/// `at[i]` (member indexes into the created members).
+pub struct SeedLedger<'a> {
+    pub tenant: &'a str,
+    pub members: usize,
+    pub awards: &'a [(usize, i64, chrono::DateTime<chrono::Utc>)],
+}
+
+impl Store {
+    /// Creates a tenant, its members and their ledger rows and totals in bulk; returns the member ids.
+    pub async fn seed_ledger(&self, seed: &SeedLedger<'_>) -> Result<Vec<i64>, StoreError> {
+        use sqlx::{QueryBuilder, Sqlite};
+        let now = super::ts(chrono::Utc::now());
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let tenant_id = Self::ensure_tenant(&mut tx, "local", seed.tenant, chrono::Utc::now()).await?;
+        let first: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM members")
+            .fetch_one(&mut *tx)
+            .await?;
+        let ids: Vec<i64> = (0..seed.members as i64).map(|i| first + i).collect();
+        for chunk in ids.chunks(5000) {
+            let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+                "INSERT INTO members (id, tenant_id, external_id, display_name, created_at) ",
+            );
+            q.push_values(chunk, |mut b, id| {
+                b.push_bind(*id)
+                    .push_bind(tenant_id)
+                    .push_bind(format!("U{id}"))
+                    .push_bind(format!("Learner {id}"))
+                    .push_bind(now.clone());
+            });
+            q.build().execute(&mut *tx).await?;
+        }
+        let mut totals = vec![0i64; seed.members];
+        for (n, chunk) in seed.awards.chunks(5000).enumerate() {
+            let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+                "INSERT INTO points_ledger (tenant_id, member_id, reason, amount, source, created_at) ",
+            );
+            q.push_values(chunk.iter().enumerate(), |mut b, (i, (m, amount, at))| {
+                b.push_bind(tenant_id)
+                    .push_bind(ids[*m])
+                    .push_bind("bench")
+                    .push_bind(*amount)
+                    .push_bind(format!("bench:{n}:{i}"))
+                    .push_bind(super::ts(*at));
+            });
+            q.build().execute(&mut *tx).await?;
+            for (m, amount, _) in chunk {
+                totals[*m] += amount;
+            }
+        }
+        for chunk in totals.iter().enumerate().collect::<Vec<_>>().chunks(5000) {
+            let mut q: QueryBuilder<Sqlite> =
+                QueryBuilder::new("INSERT INTO point_totals (tenant_id, member_id, total) ");
+            q.push_values(chunk, |mut b, (i, total)| {
+                b.push_bind(tenant_id).push_bind(ids[*i]).push_bind(**total);
+            });
+            q.build().execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(ids)
+    }
+
+    /// The tenant's id by its platform id (benchmarks).
+    pub async fn tenant_id_of(&self, platform: &str, external: &str) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar("SELECT id FROM tenants WHERE platform = $1 AND external_id = $2")
+            .bind(platform)
+            .bind(external)
+            .fetch_one(&self.pool)
+            .await?)
+    }
+
+    /// Top `limit` and a member's rank for a period, on a pooled connection (benchmarks).
+    pub async fn board_queries(
+        &self,
+        tenant_id: i64,
+        period: &str,
+        member_id: i64,
+    ) -> Result<(Duration, Duration, usize), StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        let started = Instant::now();
+        let top = Self::board_top(&mut conn, tenant_id, period, 10).await?;
+        let top_took = started.elapsed();
+        let started = Instant::now();
+        Self::board_rank(&mut conn, tenant_id, period, member_id).await?;
+        Ok((top_took, started.elapsed(), top.len()))
+    }
+}

@@ -14,7 +14,7 @@ macro_rules! from_row {
 }
 
 mod answers;
-mod bench;
+pub mod bench;
 mod campaigns;
 mod catalog_sync;
 mod deliveries;
