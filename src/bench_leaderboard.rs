@@ -70,7 +70,10 @@ pub async fn run(
         "nibble bench --leaderboard: {members} members, {rows} ledger rows in {}\n",
         database.display()
     );
-    let _ = writeln!(out, "| view | top 10 p50 | top 10 p99 | rank p50 | rank p99 |");
+    let _ = writeln!(
+        out,
+        "| view | top 10 p50 | top 10 p99 | rank p50 | rank p99 |"
+    );
     let _ = writeln!(out, "|---|---|---|---|---|");
     for period in [Period::AllTime, Period::Month, Period::Week] {
         let key = period.key(now, chrono_tz::UTC);
@@ -92,14 +95,21 @@ pub async fn run(
         );
     }
     let _ = writeln!(out, "\n| measure | value |\n|---|---|");
-    let _ = writeln!(out, "| seeding (members, ledger, totals) | {:.1} s |", seeded.as_secs_f64());
+    let _ = writeln!(
+        out,
+        "| seeding (members, ledger, totals) | {:.1} s |",
+        seeded.as_secs_f64()
+    );
     let _ = writeln!(
         out,
         "| folding the ledger into standings | {:.1} s ({:.0} rows/s) |",
         folded.as_secs_f64(),
         rows as f64 / folded.as_secs_f64().max(1e-9)
     );
-    let _ = writeln!(out, "| all-time standings differing from the ledger | {mismatches} |");
+    let _ = writeln!(
+        out,
+        "| all-time standings differing from the ledger | {mismatches} |"
+    );
     store.close().await;
     Ok(out)
 }

@@ -227,5 +227,10 @@ pub async fn run(opts: &DemoOptions, out: &mut dyn Write) -> Result<DemoSummary,
     writeln!(sim.out)?;
     sim.command(&learners[0].user, "nibble", "campaign show daily-drip")
         .await?;
+    // Recognition at the end of the week: points, streak and rank, badges, and the board.
+    sim.command(&learners[2].user, "points", "").await?;
+    sim.command(&learners[2].user, "badges", "").await?;
+    sim.command(&learners[0].user, "leaderboard", "week")
+        .await?;
     sim.finish(forged, double).await
 }

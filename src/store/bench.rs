@@ -49,7 +49,8 @@ impl Store {
         use sqlx::{QueryBuilder, Sqlite};
         let now = super::ts(chrono::Utc::now());
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let tenant_id = Self::ensure_tenant(&mut tx, "local", seed.tenant, chrono::Utc::now()).await?;
+        let tenant_id =
+            Self::ensure_tenant(&mut tx, "local", seed.tenant, chrono::Utc::now()).await?;
         let first: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM members")
             .fetch_one(&mut *tx)
             .await?;
@@ -99,11 +100,13 @@ impl Store {
 
     /// The tenant's id by its platform id (benchmarks).
     pub async fn tenant_id_of(&self, platform: &str, external: &str) -> Result<i64, StoreError> {
-        Ok(sqlx::query_scalar("SELECT id FROM tenants WHERE platform = $1 AND external_id = $2")
-            .bind(platform)
-            .bind(external)
-            .fetch_one(&self.pool)
-            .await?)
+        Ok(
+            sqlx::query_scalar("SELECT id FROM tenants WHERE platform = $1 AND external_id = $2")
+                .bind(platform)
+                .bind(external)
+                .fetch_one(&self.pool)
+                .await?,
+        )
     }
 
     /// Top `limit` and a member's rank for a period, on a pooled connection (benchmarks).

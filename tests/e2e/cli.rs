@@ -145,6 +145,9 @@ fn the_demo_runs_and_its_database_can_be_read_afterwards() {
         "Campaign #1 “daily-drip” created",
         "Next five sends (UTC)",
         "campaigns: 12 lesson(s) queued",
+        "🏅 New badge: 🌱 **First steps**",
+        "🔥 Streak: ",
+        "🏆 **Leaderboard, this week**",
         "Recipients: 12 (0 had every lesson) · lessons sent: 36",
     ] {
         assert!(
