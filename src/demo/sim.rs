@@ -82,6 +82,8 @@ impl Sim<'_> {
     }
 
     pub(super) async fn flush(&mut self) -> Result<(), DemoError> {
+        // Badges earned by the answers so far are announced with this flush.
+        self.engine.fold_now().await?;
         loop {
             let report = self.dispatcher.drain().await?;
             self.retried += report.retried;

@@ -9,14 +9,15 @@
 use super::{Core, EngineError, PushLesson, PushOutcome, TickReport};
 use crate::chat::{Event, EventKind, Reply, UserRef};
 use crate::domain::campaign::RawCampaign;
-use crate::store::{StoreError, Tx};
+use crate::store::{Store, StoreError, Tx};
 use std::sync::Arc;
 use tokio::sync::{Notify, mpsc, oneshot};
 use tracing::Instrument;
 
 const MAX_BATCH: usize = 256;
-/// Longest a busy engine goes without folding recognition (leaderboards lag at most this much).
-const FOLD_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
+/// Quiet time after which pending recognition is folded on its own (under load it rides along
+/// with each batch instead).
+const FOLD_IDLE: std::time::Duration = std::time::Duration::from_millis(20);
 
 pub(crate) enum Job {
     Event(Event, oneshot::Sender<Result<Reply, EngineError>>),
@@ -95,75 +96,80 @@ pub(crate) async fn run(
 ) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     let mut fold_pending = false;
-    let mut last_fold = tokio::time::Instant::now();
-    while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
+    loop {
+        let received = if fold_pending {
+            match tokio::time::timeout(FOLD_IDLE, rx.recv_many(&mut batch, MAX_BATCH)).await {
+                Ok(n) => n,
+                Err(_) => {
+                    // Idle: fold in transactions of its own until caught up or work arrives.
+                    fold_pending = fold_while_idle(&core, &rx, &outbox_ready).await;
+                    continue;
+                }
+            }
+        } else {
+            rx.recv_many(&mut batch, MAX_BATCH).await
+        };
+        if received == 0 {
+            return;
+        }
         let (folds, jobs): (Vec<Job>, Vec<Job>) = std::mem::take(&mut batch)
             .into_iter()
             .partition(|j| matches!(j, Job::Fold(_)));
         for job in folds {
             if let Job::Fold(reply) = job {
-                let mut more = true;
-                while more {
-                    let (queued, left) = fold(&core, super::fold::BULK_FOLD_LIMIT).await;
-                    if queued {
-                        outbox_ready.notify_one();
-                    }
-                    more = left;
-                }
+                while fold(&core, &outbox_ready, super::fold::BULK_FOLD_LIMIT).await {}
+                fold_pending = false;
                 let _ = reply.send(());
             }
+        }
+        if jobs.is_empty() {
+            continue;
         }
         let touches_schedule = jobs.iter().any(Job::touches_schedule);
         let learning = jobs.iter().any(|j| matches!(j, Job::Event(..)));
         let span = tracing::info_span!("engine.batch", jobs = jobs.len());
-        if process(&core, jobs).instrument(span).await {
+        let (queued, fold_left) = process(&core, jobs, fold_pending).instrument(span).await;
+        if queued {
             outbox_ready.notify_one();
         }
-        // Fold when the queue is idle, or at least every FOLD_EVERY under load: each fold then
-        // covers many batches, and clicks never wait for it.
-        // A chunk at a time: waiting work goes first, the fold resumes after the next batch.
-        fold_pending |= learning;
-        while fold_pending && (rx.is_empty() || last_fold.elapsed() >= FOLD_EVERY) {
-            let (queued, more) = fold(&core, super::fold::FOLD_LIMIT).await;
-            if queued {
-                outbox_ready.notify_one();
-            }
-            fold_pending = more;
-            if !more {
-                last_fold = tokio::time::Instant::now();
-            }
-            if !rx.is_empty() {
-                break;
-            }
-        }
+        fold_pending = fold_left || learning;
         if touches_schedule {
             schedule_watchers.iter().for_each(|w| w.notify_one());
         }
     }
 }
 
-/// Applies the jobs in one transaction, falling back to one transaction each if any fails.
-/// Returns whether committed work queued messages.
-async fn process(core: &Core, jobs: Vec<Job>) -> bool {
-    if jobs.len() > 1 {
-        match attempt(core, &jobs).await {
-            Ok((outcomes, queued)) if !outcomes.iter().any(Outcome::failed) => {
-                reply_all(jobs, outcomes);
-                return queued;
-            }
-            Ok(_) => {
-                tracing::warn!("a job in the batch failed: applying the batch one job at a time")
-            }
-            Err(e) => {
-                tracing::warn!(error = %e, "batch commit failed: applying it one job at a time")
-            }
+/// Applies the jobs in one transaction, falling back to one transaction each if any fails. With
+/// `fold`, a chunk of the recognition fold rides at the start of the batch's transaction (so under
+/// load it costs no commit of its own). Returns whether committed work queued messages and whether
+/// folding is still pending.
+async fn process(core: &Core, jobs: Vec<Job>, fold: bool) -> (bool, bool) {
+    let single = jobs.len() == 1;
+    match attempt(core, &jobs, fold).await {
+        Ok((outcomes, queued, fold_left)) if !outcomes.iter().any(Outcome::failed) => {
+            reply_all(jobs, outcomes);
+            return (queued, fold_left);
         }
+        // A single job's own refusal: rolled back, answered with its error.
+        Ok((outcomes, _, _)) if single => {
+            reply_all(jobs, outcomes);
+            return (false, fold);
+        }
+        Ok(_) => tracing::warn!("a job in the batch failed: applying the batch one job at a time"),
+        Err(e) if single => {
+            tracing::error!(error = %e, "job failed: its writes are rolled back");
+            if let Some(job) = jobs.into_iter().next() {
+                fail(job, &e);
+            }
+            return (false, fold);
+        }
+        Err(e) => tracing::warn!(error = %e, "batch commit failed: applying it one job at a time"),
     }
     let mut queued = false;
     for job in jobs {
         let one = std::slice::from_ref(&job);
-        match attempt(core, one).await {
-            Ok((outcomes, q)) => {
+        match attempt(core, one, false).await {
+            Ok((outcomes, q, _)) => {
                 queued |= q;
                 reply_all(vec![job], outcomes);
             }
@@ -173,14 +179,35 @@ async fn process(core: &Core, jobs: Vec<Job>) -> bool {
             }
         }
     }
-    queued
+    (queued, fold)
 }
 
 /// Runs the jobs in one transaction: committed only if every job succeeded.
-async fn attempt(core: &Core, jobs: &[Job]) -> Result<(Vec<Outcome>, bool), StoreError> {
+async fn attempt(
+    core: &Core,
+    jobs: &[Job],
+    fold: bool,
+) -> Result<(Vec<Outcome>, bool, bool), StoreError> {
     let mut tx = core.store.begin().await?;
     let mut outcomes = Vec::with_capacity(jobs.len());
     let mut queued = false;
+    let mut fold_left = fold;
+    if fold {
+        // In a savepoint: a failing fold is undone alone and the batch goes on.
+        let mut sp = Store::savepoint(&mut tx).await?;
+        let limit = super::fold::FOLD_LIMIT;
+        match super::fold::apply_fold(core, &mut sp, core.clock.now(), limit).await {
+            Ok(report) => {
+                sp.commit().await?;
+                queued |= report.badges > 0;
+                fold_left = report.more;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "recognition fold failed; it will be retried");
+                sp.rollback().await?;
+            }
+        }
+    }
     for job in jobs {
         let now = core.clock.now();
         let outcome = match job {
@@ -212,11 +239,11 @@ async fn attempt(core: &Core, jobs: &[Job]) -> Result<(Vec<Outcome>, bool), Stor
         outcomes.push(outcome);
         if failed {
             rollback(tx).await;
-            return Ok((outcomes, false));
+            return Ok((outcomes, false, fold));
         }
     }
     tx.commit().await?;
-    Ok((outcomes, queued))
+    Ok((outcomes, queued, fold_left))
 }
 
 async fn rollback(tx: Tx<'_>) {
@@ -251,24 +278,40 @@ fn reply_all(jobs: Vec<Job>, outcomes: Vec<Outcome>) {
     }
 }
 
-/// Folds one chunk of what batches recorded into streaks, standings and badges, in a transaction of
-/// its own. Returns whether it queued messages (badge announcements) and whether more is left.
-async fn fold(core: &Core, limit: i64) -> (bool, bool) {
+/// Folds while nothing else waits; returns whether folding is still pending.
+async fn fold_while_idle(core: &Core, rx: &mpsc::Receiver<Job>, outbox_ready: &Notify) -> bool {
+    loop {
+        if !fold(core, outbox_ready, super::fold::FOLD_LIMIT).await {
+            return false;
+        }
+        if !rx.is_empty() {
+            return true;
+        }
+    }
+}
+
+/// Folds one chunk in a transaction of its own; returns whether more is left.
+async fn fold(core: &Core, outbox_ready: &Notify, limit: i64) -> bool {
     let span = tracing::info_span!("engine.fold");
     let result = async {
         let mut tx = core.store.begin().await?;
         let report = super::fold::apply_fold(core, &mut tx, core.clock.now(), limit).await?;
-        tx.commit().await.map_err(crate::store::StoreError::from)?;
+        tx.commit().await.map_err(StoreError::from)?;
         Ok::<_, EngineError>(report)
     }
     .instrument(span)
     .await;
     match result {
-        Ok(report) => (report.badges > 0, report.more),
+        Ok(report) => {
+            if report.badges > 0 {
+                outbox_ready.notify_one();
+            }
+            report.more
+        }
         Err(e) => {
-            // The cursor did not move: the next batch folds these rows again.
-            tracing::error!(error = %e, "recognition fold failed; will retry after the next batch");
-            (false, false)
+            // The cursors did not move: the rows are folded again with the next batch.
+            tracing::error!(error = %e, "recognition fold failed; will retry with the next batch");
+            false
         }
     }
 }

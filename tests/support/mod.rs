@@ -119,8 +119,10 @@ impl TestApp {
             .expect("push lesson")
     }
 
-    /// Sends everything due and returns what the platform received.
+    /// Folds recognition (badge announcements), sends everything due and returns what the platform
+    /// received.
     pub async fn deliver(&self) -> Vec<Posted> {
+        self.engine.fold_now().await.expect("fold");
         self.dispatcher.drain().await.expect("drain outbox");
         self.platform.posted()
     }
