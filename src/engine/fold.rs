@@ -17,7 +17,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// Answers folded per transaction between batches (ledger rows: twice as many): small enough that a
 /// click arriving meanwhile waits only milliseconds.
-pub(super) const FOLD_LIMIT: i64 = 400;
+pub(super) const FOLD_LIMIT: i64 = 1000;
 /// Per transaction when folding a backlog on request (nothing is waiting).
 pub(super) const BULK_FOLD_LIMIT: i64 = 10_000;
 
@@ -169,20 +169,17 @@ pub(super) async fn apply_fold(
         }
     }
 
-    // Courses completed by this batch's lesson completions.
+    // Courses completed by this batch's lesson completions: counted per course in one query.
     let catalog = core.catalog.current();
-    let completions: Vec<NewAward> = Store::ledger_after(tx, ledger_cursor, limit)
-        .await?
-        .into_iter()
-        .filter(|r| r.source.starts_with("lesson:"))
-        .collect();
+    let mut ledger = Store::ledger_after(tx, ledger_cursor, limit * 2).await?;
     let mut completers: HashMap<i64, Vec<i64>> = HashMap::new();
-    for r in &completions {
+    for r in ledger.iter().filter(|r| r.source.starts_with("lesson:")) {
         completers.entry(r.tenant_id).or_default().push(r.member_id);
     }
+    let mut course_awards = Vec::new();
     for (tenant_id, ids) in completers {
-        let done = Store::lessons_done(tx, tenant_id, &ids).await?;
-        for r in completions.iter().filter(|r| r.tenant_id == tenant_id) {
+        let counts = Store::completions_per_course(tx, tenant_id, &ids).await?;
+        for r in ledger.iter().filter(|r| r.tenant_id == tenant_id) {
             let Some(lesson) = r
                 .source
                 .strip_prefix("lesson:")
@@ -193,27 +190,49 @@ pub(super) async fn apply_fold(
             let Some(course) = catalog.course(&lesson.course_id) else {
                 continue;
             };
-            let (completed, seen) = done.get(&r.member_id).cloned().unwrap_or_default();
-            let finished = catalog.lessons_of(course).all(|l| {
-                completed.contains(&l.id) || (l.questions.is_empty() && seen.contains(&l.id))
-            });
+            // Lessons without questions cannot be completed: receiving them is enough, checked
+            // the slow way only for the rare course that has one.
+            let needed = catalog
+                .lessons_of(course)
+                .filter(|l| !l.questions.is_empty())
+                .count();
+            let done = counts
+                .get(&(r.member_id, course.id.clone()))
+                .copied()
+                .unwrap_or(0);
+            let finished = done >= needed
+                && (needed == course.lesson_ids.len() || {
+                    let member = crate::store::MemberRef {
+                        tenant_id,
+                        member_id: r.member_id,
+                    };
+                    let (d, t) =
+                        super::campaigns::course_progress(tx, &catalog, &course.id, &member)
+                            .await?;
+                    d >= t
+                });
             if finished {
-                let source = course_source(&course.id);
-                let award = Award {
-                    tenant_id,
-                    member_id: r.member_id,
-                    reason: "course completed",
-                    amount: core.rules.course_completed,
-                    source: &source,
-                    channel: r.channel.as_deref(),
-                };
-                Store::award_points(tx, &award, now).await?;
+                course_awards.push((tenant_id, r.member_id, course.id.clone(), r.channel.clone()));
             }
         }
     }
+    for (tenant_id, member_id, course, channel) in course_awards {
+        let source = course_source(&course);
+        let award = Award {
+            tenant_id,
+            member_id,
+            reason: "course completed",
+            amount: core.rules.course_completed,
+            source: &source,
+            channel: channel.as_deref(),
+        };
+        Store::award_points(tx, &award, now).await?;
+    }
 
-    // Standings: every new ledger row (including the awards above) into week, month and all time.
-    let ledger = Store::ledger_after(tx, ledger_cursor, limit * 2).await?;
+    // Standings: every new ledger row (including the fold's own awards) into week, month and all
+    // time.
+    let last_read = ledger.last().map_or(ledger_cursor, |r| r.id);
+    ledger.extend(Store::ledger_after(tx, last_read, limit * 2).await?);
     report.awards = ledger.len();
     let missing: HashSet<i64> = ledger
         .iter()

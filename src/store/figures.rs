@@ -185,3 +185,30 @@ impl Store {
         Ok(out)
     }
 }
+
+impl Store {
+    /// Completed lessons per (member, course) for many members.
+    pub async fn completions_per_course(
+        conn: &mut Conn,
+        tenant_id: i64,
+        member_ids: &[i64],
+    ) -> Result<HashMap<(i64, String), usize>, StoreError> {
+        let mut out = HashMap::new();
+        for ids in member_ids.chunks(300) {
+            let mut q = QueryBuilder::new(
+                "SELECT member_id, course_id, COUNT(*) FROM lesson_completions WHERE tenant_id = ",
+            );
+            q.push_bind(tenant_id);
+            members_in(&mut q, ids);
+            q.push(" GROUP BY member_id, course_id");
+            for (m, course, n) in q
+                .build_query_as::<(i64, String, i64)>()
+                .fetch_all(&mut *conn)
+                .await?
+            {
+                out.insert((m, course), n as usize);
+            }
+        }
+        Ok(out)
+    }
+}

@@ -114,7 +114,12 @@ impl Store {
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10));
+            .busy_timeout(Duration::from_secs(10))
+            // 16 MiB of page cache per connection (SQLite's default is 2 MiB): the hot indexes of
+            // answers, ledger and standings stay in memory under load.
+            .pragma("cache_size", "-16384")
+            // Checkpoint the WAL every ~40 MB instead of ~4 MB: fewer checkpoint fsyncs under load.
+            .pragma("wal_autocheckpoint", "10000");
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(options.clone().synchronous(match durability {
