@@ -174,6 +174,10 @@ async fn discord_enrols_the_servers_members_without_bots() {
             })
             .await;
     }
+    // Recognition settings are /nibble subcommands on Discord too.
+    let hide = json!([{"type": 1, "name": "leaderboard", "options": [{"type": 3, "name": "action", "value": "hide"}]}]);
+    let (body, _) = app.command(LEARNER, "nibble", hide).await;
+    assert!(reply(&body).contains("hidden from leaderboards"), "{body}");
     app.fake.assert_valid();
 }
 
