@@ -73,10 +73,7 @@ impl Cache {
         if let Some(q) = self.quiet.get(&tenant_id) {
             return Ok(*q);
         }
-        let text = Store::tenant_quiet_hours(tx, tenant_id)
-            .await?
-            .unwrap_or_else(|| core.campaigns.quiet_hours.clone());
-        let q = QuietHours::parse(&text).unwrap_or(None);
+        let q = super::campaign_enrol::tenant_quiet(core, tx, tenant_id).await?;
         self.quiet.insert(tenant_id, q);
         Ok(q)
     }

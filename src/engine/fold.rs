@@ -91,13 +91,21 @@ pub(super) async fn streak_of(
     today: NaiveDate,
     rules: &StreakRules,
 ) -> Result<u32, EngineError> {
-    let since = (today - Duration::days(400)).to_string();
-    let days: BTreeSet<NaiveDate> = Store::learning_days(tx, tenant_id, member_id, &since)
-        .await?
+    let since = (today - Duration::days(STREAK_LOOKBACK)).to_string();
+    let days = Store::learning_days(tx, tenant_id, member_id, &since).await?;
+    Ok(streak_from(&days, today, rules))
+}
+
+/// How far back a streak is read: longer streaks count as this long.
+const STREAK_LOOKBACK: i64 = 400;
+
+/// The streak as of `today` from stored learning days (YYYY-MM-DD).
+fn streak_from(days: &[String], today: NaiveDate, rules: &StreakRules) -> u32 {
+    let days: BTreeSet<NaiveDate> = days
         .iter()
         .filter_map(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
         .collect();
-    Ok(current_streak(&days, today, rules))
+    current_streak(&days, today, rules)
 }
 
 pub(super) async fn apply_fold(
@@ -142,17 +150,12 @@ pub(super) async fn apply_fold(
         let Some(earliest) = learners.iter().map(|(_, d)| *d).min() else {
             continue;
         };
-        let since = (earliest - Duration::days(400)).to_string();
+        let since = (earliest - Duration::days(STREAK_LOOKBACK)).to_string();
         let ids: Vec<i64> = learners.iter().map(|(m, _)| *m).collect();
         let all_days = Store::learning_days_of(tx, tenant_id, &ids, &since).await?;
         for (member_id, today) in learners {
-            let set: BTreeSet<NaiveDate> = all_days
-                .get(&member_id)
-                .into_iter()
-                .flatten()
-                .filter_map(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-                .collect();
-            let streak = current_streak(&set, today, &rules);
+            let days = all_days.get(&member_id).map_or(&[][..], Vec::as_slice);
+            let streak = streak_from(days, today, &rules);
             streaks.insert((tenant_id, member_id), streak);
             if core.recognition.streak_milestones.contains(&streak) {
                 let source = streak_source(streak, &today.to_string());

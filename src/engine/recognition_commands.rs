@@ -144,7 +144,6 @@ fn board_line(rank: i64, l: &BoardLine, me: &MemberRef) -> String {
 pub(super) async fn badges(
     core: &Core,
     tx: &mut Tx<'_>,
-    event: &Event,
     member: &MemberRef,
     args: &str,
     now: DateTime<Utc>,
@@ -157,7 +156,6 @@ pub(super) async fn badges(
             (m, format!("<@{id}> has"))
         }
     };
-    let _ = event;
     let held = Store::badges_of(tx, member.tenant_id, member_id).await?;
     if held.is_empty() {
         return say(format!(
@@ -202,13 +200,7 @@ pub(super) async fn leaderboard_setting(
         }
         "off" | "on" => {
             let off = args.trim() == "off";
-            Store::set_tenant_setting(
-                tx,
-                member.tenant_id,
-                TenantSetting::LeaderboardsOff,
-                if off { "1" } else { "0" },
-            )
-            .await?;
+            set_switch(tx, member, TenantSetting::LeaderboardsOff, off).await?;
             say(if off {
                 "Leaderboards are off for everyone here."
             } else {
@@ -251,13 +243,7 @@ pub(super) async fn tenant_setting(
         _ => match value {
             "skip" | "count" => {
                 let skip = value == "skip";
-                Store::set_tenant_setting(
-                    tx,
-                    member.tenant_id,
-                    TenantSetting::ExcludeWeekends,
-                    if skip { "1" } else { "0" },
-                )
-                .await?;
+                set_switch(tx, member, TenantSetting::ExcludeWeekends, skip).await?;
                 say(if skip {
                     "Weekends no longer break streaks (learning on them still counts)."
                 } else {
@@ -267,4 +253,15 @@ pub(super) async fn tenant_setting(
             _ => say("Usage: `/nibble weekends skip` or `/nibble weekends count`."),
         },
     }
+}
+
+/// Stores an on/off tenant setting.
+async fn set_switch(
+    tx: &mut Tx<'_>,
+    member: &MemberRef,
+    setting: TenantSetting,
+    on: bool,
+) -> Result<(), EngineError> {
+    let value = if on { "1" } else { "0" };
+    Ok(Store::set_tenant_setting(tx, member.tenant_id, setting, value).await?)
 }

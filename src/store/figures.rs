@@ -103,9 +103,6 @@ impl Store {
     }
 }
 
-/// Per member: lessons completed and lessons received (any origin), for course completion.
-pub type LessonsDone = HashMap<i64, (HashSet<String>, HashSet<String>)>;
-
 impl Store {
     /// Learning days on or after `since` of many members.
     pub async fn learning_days_of(
@@ -150,37 +147,6 @@ impl Store {
                     .fetch_all(&mut *conn)
                     .await?,
             );
-        }
-        Ok(out)
-    }
-
-    /// Lessons many members completed and received.
-    pub async fn lessons_done(
-        conn: &mut Conn,
-        tenant_id: i64,
-        member_ids: &[i64],
-    ) -> Result<LessonsDone, StoreError> {
-        let mut out: LessonsDone = HashMap::new();
-        for ids in member_ids.chunks(300) {
-            for (table, completed) in [("lesson_completions", true), ("deliveries", false)] {
-                let mut q = QueryBuilder::new(format!(
-                    "SELECT member_id, lesson_id FROM {table} WHERE tenant_id = "
-                ));
-                q.push_bind(tenant_id);
-                members_in(&mut q, ids);
-                for (m, lesson) in q
-                    .build_query_as::<(i64, String)>()
-                    .fetch_all(&mut *conn)
-                    .await?
-                {
-                    let entry = out.entry(m).or_default();
-                    if completed {
-                        entry.0.insert(lesson)
-                    } else {
-                        entry.1.insert(lesson)
-                    };
-                }
-            }
         }
         Ok(out)
     }

@@ -183,7 +183,7 @@ impl Store {
             .await?)
     }
 
-    /// Moves every active recipient's next lesson to `at` (send-next) or to the given times.
+    /// Sets one recipient's next lesson time (None: nothing scheduled).
     pub async fn set_recipient_due(
         conn: &mut Conn,
         id: i64,
