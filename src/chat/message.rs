@@ -25,6 +25,11 @@ pub enum Message {
     Lesson(LessonPart),
     Question(QuestionCard),
     Feedback(Feedback),
+    /// Text with a row of buttons (e.g. search results, each sending its lesson).
+    Menu {
+        text: String,
+        choices: Vec<Choice>,
+    },
 }
 
 impl Message {

@@ -11,7 +11,10 @@ pub use dispatcher::{Dispatcher, DispatcherConfig, PassReport};
 pub use event::{Event, EventKind, Reply, UserRef};
 pub use message::{Choice, Destination, Feedback, LessonPart, Message, QuestionCard, Verdict};
 pub use pace::{Rate, TokenBucket};
-pub use payload::{Action, PayloadError, encode_answer, multi_action_id};
+pub use payload::{
+    Action, PayloadError, encode_answer, encode_open, encode_review, multi_action_id,
+    multi_review_action_id,
+};
 
 use std::future::Future;
 use std::pin::Pin;

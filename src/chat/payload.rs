@@ -3,7 +3,12 @@
 /// What a click asks for. Everything else (lesson, question, who may answer) is looked up server-side.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
+    /// A quiz question of a delivered lesson.
     Answer { prompt_id: i64, choices: Vec<usize> },
+    /// A spaced-repetition review of a question.
+    Review { prompt_id: i64, choices: Vec<usize> },
+    /// "Send me this lesson" (a search result).
+    Open { lesson_id: String },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -24,6 +29,21 @@ pub fn multi_action_id(prompt_id: i64) -> String {
     format!("{PREFIX}:m:{prompt_id}")
 }
 
+/// Payload of one choice of a single-answer review.
+pub fn encode_review(prompt_id: i64, choice: usize) -> String {
+    format!("{PREFIX}:r:{prompt_id}:{choice}")
+}
+
+/// Action id under which a multiple-select review submits its ticked values.
+pub fn multi_review_action_id(prompt_id: i64) -> String {
+    format!("{PREFIX}:rm:{prompt_id}")
+}
+
+/// Payload of a button that sends a lesson (lesson ids are at most 40 characters).
+pub fn encode_open(lesson_id: &str) -> String {
+    format!("{PREFIX}:l:{lesson_id}")
+}
+
 impl Action {
     /// Parses a payload and, for a multiple-select submit, its selected values.
     pub fn decode(payload: &str, values: &[String]) -> Result<Self, PayloadError> {
@@ -33,12 +53,25 @@ impl Action {
         let parts: Vec<&str> = payload.split(':').collect();
         let number = |s: &str| s.parse::<i64>().ok().filter(|n| *n > 0);
         let index = |s: &str| s.parse::<usize>().ok().filter(|n| *n < 64);
+        let single = |prompt: &str, choice: &str| {
+            Ok::<_, PayloadError>((
+                number(prompt).ok_or(PayloadError::Malformed)?,
+                vec![index(choice).ok_or(PayloadError::Malformed)?],
+            ))
+        };
         match parts.as_slice() {
-            [PREFIX, "a", prompt, choice] => Ok(Action::Answer {
-                prompt_id: number(prompt).ok_or(PayloadError::Malformed)?,
-                choices: vec![index(choice).ok_or(PayloadError::Malformed)?],
+            [PREFIX, "a", prompt, choice] => {
+                let (prompt_id, choices) = single(prompt, choice)?;
+                Ok(Action::Answer { prompt_id, choices })
+            }
+            [PREFIX, "r", prompt, choice] => {
+                let (prompt_id, choices) = single(prompt, choice)?;
+                Ok(Action::Review { prompt_id, choices })
+            }
+            [PREFIX, "l", lesson] if crate::content::is_valid_id(lesson, 40) => Ok(Action::Open {
+                lesson_id: lesson.to_string(),
             }),
-            [PREFIX, "m", prompt] => {
+            [PREFIX, kind @ ("m" | "rm"), prompt] => {
                 let mut choices = values
                     .iter()
                     .map(|v| index(v).ok_or(PayloadError::Malformed))
@@ -48,9 +81,11 @@ impl Action {
                 if choices.is_empty() {
                     return Err(PayloadError::Malformed);
                 }
-                Ok(Action::Answer {
-                    prompt_id: number(prompt).ok_or(PayloadError::Malformed)?,
-                    choices,
+                let prompt_id = number(prompt).ok_or(PayloadError::Malformed)?;
+                Ok(if *kind == "m" {
+                    Action::Answer { prompt_id, choices }
+                } else {
+                    Action::Review { prompt_id, choices }
                 })
             }
             _ => Err(PayloadError::Malformed),
@@ -82,6 +117,43 @@ mod tests {
                 choices: vec![0, 2]
             })
         );
+    }
+
+    #[test]
+    fn reviews_and_lesson_buttons_round_trip() {
+        assert_eq!(
+            Action::decode(&encode_review(12, 3), &[]),
+            Ok(Action::Review {
+                prompt_id: 12,
+                choices: vec![3]
+            })
+        );
+        assert_eq!(
+            Action::decode(&multi_review_action_id(5), &["1".to_string()]),
+            Ok(Action::Review {
+                prompt_id: 5,
+                choices: vec![1]
+            })
+        );
+        assert_eq!(
+            Action::decode(&encode_open("spot-phishing"), &[]),
+            Ok(Action::Open {
+                lesson_id: "spot-phishing".into()
+            })
+        );
+        for bad in [
+            "nb1:l:",
+            "nb1:l:Bad Id",
+            "nb1:l:../x",
+            "nb1:r:0:1",
+            "nb1:rm:x",
+        ] {
+            assert_eq!(
+                Action::decode(bad, &["1".into()]),
+                Err(PayloadError::Malformed),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

@@ -12,6 +12,7 @@ use crate::chat::DispatcherConfig;
 use crate::domain::badges::{BadgeDef, default_badges};
 use crate::domain::campaign::RawCampaign;
 use crate::domain::points::PointsRules;
+use crate::domain::review::ReviewRules;
 use crate::engine::{CampaignSettings, EngineSettings};
 use crate::scheduler::QuietHours;
 use crate::store::Durability;
@@ -56,6 +57,7 @@ pub struct Config {
     /// Badges (`[[badge]]` tables); the built-in set when none are declared.
     #[serde(rename = "badge")]
     pub badges: Vec<BadgeDef>,
+    pub reviews: ReviewRules,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -241,6 +243,9 @@ impl Config {
                 "is not an IANA time zone (for example \"Europe/Berlin\" or \"UTC\")",
             );
         }
+        if let Some(e) = self.reviews.problem() {
+            return invalid("reviews", &e);
+        }
         if let Err(e) = recognition::validate_badges(&self.badges) {
             return invalid("badge", &e);
         }
@@ -255,6 +260,7 @@ impl Config {
             points: self.points,
             campaigns: self.campaigns.clone(),
             recognition: self.recognition.clone(),
+            reviews: self.reviews.clone(),
             badges: if self.badges.is_empty() {
                 default_badges()
             } else {

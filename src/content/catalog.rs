@@ -2,6 +2,7 @@
 
 use super::course_file::{ParsedCourse, parse_course_file};
 use super::lesson_file::{ParsedLesson, parse_lesson_file};
+use super::search::SearchIndex;
 use super::{Course, Lesson, Problem, Problems, is_valid_id};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -11,6 +12,7 @@ use std::path::{Path, PathBuf};
 pub struct Catalog {
     courses: Vec<Course>,
     lessons: HashMap<String, Lesson>,
+    index: SearchIndex,
 }
 
 /// A reload keeps the previous version of every file that is now broken.
@@ -54,30 +56,24 @@ impl Catalog {
             .filter_map(|id| self.lessons.get(id))
     }
 
-    /// Lessons whose id, title, objective, tags or course match every word of `query`.
-    pub fn search(&self, query: &str) -> Vec<&Lesson> {
-        let words: Vec<String> = query.split_whitespace().map(str::to_lowercase).collect();
-        let mut hits: Vec<&Lesson> = self
-            .courses
-            .iter()
-            .flat_map(|c| self.lessons_of(c).map(move |l| (c, l)))
-            .filter(|(c, l)| {
-                let hay = format!(
-                    "{} {} {} {} {} {}",
-                    l.id,
-                    l.title,
-                    l.objective,
-                    l.tags.join(" "),
-                    c.title,
-                    c.tags.join(" ")
-                )
-                .to_lowercase();
-                words.iter().all(|w| hay.contains(w.as_str()))
-            })
-            .map(|(_, l)| l)
-            .collect();
-        hits.dedup_by(|a, b| a.id == b.id);
-        hits
+    /// Lessons ranked by relevance to `query` (title, tags, objective, course, body), best first.
+    pub fn search(&self, query: &str, limit: usize) -> Vec<&Lesson> {
+        self.index
+            .search(query, limit)
+            .into_iter()
+            .filter_map(|(id, _)| self.lessons.get(id))
+            .collect()
+    }
+
+    /// Rebuilds the search index after the lessons changed.
+    fn indexed(mut self) -> Self {
+        let index = SearchIndex::build(
+            self.courses
+                .iter()
+                .flat_map(|c| self.lessons_of(c).map(move |l| (c, l))),
+        );
+        self.index = index;
+        self
     }
 
     /// Loads again, keeping the old version of any lesson or course whose file is now broken.
@@ -85,7 +81,7 @@ impl Catalog {
         let (mut fresh, problems) = scan(dir);
         if problems.is_empty() {
             return ReloadOutcome {
-                catalog: fresh,
+                catalog: fresh.indexed(),
                 problems,
             };
         }
@@ -102,7 +98,7 @@ impl Catalog {
         }
         fresh.courses.sort_by(|a, b| a.id.cmp(&b.id));
         ReloadOutcome {
-            catalog: fresh,
+            catalog: fresh.indexed(),
             problems,
         }
     }
@@ -181,7 +177,9 @@ fn scan(dir: &Path) -> (Catalog, Problems) {
             .into_iter()
             .map(|p| (p.lesson.id.clone(), p.lesson))
             .collect(),
-    };
+        index: SearchIndex::default(),
+    }
+    .indexed();
     (catalog, problems)
 }
 

@@ -7,11 +7,13 @@ mod markdown;
 mod parts;
 mod problem;
 mod questions;
+mod search;
 
 pub use catalog::{Catalog, ReloadOutcome, load_catalog};
 pub use markdown::to_blocks;
 pub use parts::{MAX_PARTS, PART_MAX_CHARS, split_into_parts};
 pub use problem::{Problem, Problems, line_of};
+pub use search::{SearchIndex, terms};
 
 /// One piece of a lesson body, in the neutral form every platform renders.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

@@ -1,7 +1,7 @@
 //! Renders neutral messages as Discord message JSON (content, embeds, components) in the documented
 //! shape and inside Discord's limits by construction.
 
-use crate::chat::{Feedback, LessonPart, Message, QuestionCard, Verdict};
+use crate::chat::{Choice, Feedback, LessonPart, Message, QuestionCard, Verdict};
 use crate::content::Block;
 use serde_json::{Value, json};
 
@@ -44,6 +44,7 @@ pub fn render_message(message: &Message) -> Value {
         Message::Lesson(p) => lesson(p),
         Message::Question(q) => question(q),
         Message::Feedback(f) => (fit(&feedback(f), CONTENT_MAX), vec![], vec![]),
+        Message::Menu { text, choices } => (fit(text, CONTENT_MAX), vec![], buttons(choices, 2)),
     };
     let mut body = json!({"embeds": embeds, "components": components});
     if !content.is_empty() {
@@ -117,20 +118,24 @@ fn question(q: &QuestionCard) -> (String, Vec<Value>, Vec<Value>) {
                 "placeholder": "Pick every right answer", "min_values": 1, "max_values": n
             }]})]
         }
-        _ => q
-            .choices
-            .chunks(BUTTONS_PER_ROW)
-            .take(ROWS_MAX)
-            .map(|row| {
-                let buttons: Vec<Value> = row
-                    .iter()
-                    .map(|c| json!({"type": 2, "style": 1, "label": fit(&c.label, LABEL_MAX), "custom_id": c.payload}))
-                    .collect();
-                json!({"type": 1, "components": buttons})
-            })
-            .collect(),
+        _ => buttons(&q.choices, 1),
     };
     (content, vec![], components)
+}
+
+/// Action rows of buttons (5 per row, at most 5 rows) in a style (1 primary, 2 secondary).
+fn buttons(choices: &[Choice], style: u8) -> Vec<Value> {
+    choices
+        .chunks(BUTTONS_PER_ROW)
+        .take(ROWS_MAX)
+        .map(|row| {
+            let buttons: Vec<Value> = row
+                .iter()
+                .map(|c| json!({"type": 2, "style": style, "label": fit(&c.label, LABEL_MAX), "custom_id": c.payload}))
+                .collect();
+            json!({"type": 1, "components": buttons})
+        })
+        .collect()
 }
 
 fn feedback(f: &Feedback) -> String {

@@ -5,4 +5,5 @@ pub mod campaign;
 pub mod grading;
 pub mod periods;
 pub mod points;
+pub mod review;
 pub mod streaks;

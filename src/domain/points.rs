@@ -16,6 +16,8 @@ pub struct PointsRules {
     pub course_completed: i64,
     /// Reaching a streak milestone (`recognition.streak_milestones`).
     pub streak_milestone: i64,
+    /// A right answer in a spaced-repetition review.
+    pub review_correct: i64,
 }
 
 impl Default for PointsRules {
@@ -26,6 +28,7 @@ impl Default for PointsRules {
             lesson_completed: 10,
             course_completed: 25,
             streak_milestone: 15,
+            review_correct: 2,
         }
     }
 }

@@ -34,8 +34,15 @@ fn is_weekend(d: NaiveDate) -> bool {
 }
 
 /// The streak as of `today`: learning days counted back without a break. Today not learned yet does
-/// not break it (the day is not over); a missed weekday uses the week's freeze if one is left.
-pub fn current_streak(days: &BTreeSet<NaiveDate>, today: NaiveDate, rules: &StreakRules) -> u32 {
+/// not break it (the day is not over); a missed weekday uses the week's freeze if one is left; days
+/// in `vacations` (first, last, both included) are not owed.
+pub fn current_streak(
+    days: &BTreeSet<NaiveDate>,
+    today: NaiveDate,
+    rules: &StreakRules,
+    vacations: &[(NaiveDate, NaiveDate)],
+) -> u32 {
+    let on_vacation = |d: NaiveDate| vacations.iter().any(|(a, b)| *a <= d && d <= *b);
     let Some(&first) = days.iter().next() else {
         return 0;
     };
@@ -48,8 +55,8 @@ pub fn current_streak(days: &BTreeSet<NaiveDate>, today: NaiveDate, rules: &Stre
         if learned {
             count += 1;
             any = true;
-        } else if day == today || (rules.exclude_weekends && is_weekend(day)) {
-            // today is still in progress; weekends are not owed
+        } else if day == today || (rules.exclude_weekends && is_weekend(day)) || on_vacation(day) {
+            // today is still in progress; weekends and vacations are not owed
         } else {
             let week = (day.iso_week().year(), day.iso_week().week());
             let used = freezes.entry(week).or_default();
@@ -90,21 +97,21 @@ mod tests {
     #[test]
     fn consecutive_days_count_and_a_gap_breaks() {
         let days = set(&["2026-03-02", "2026-03-03", "2026-03-04"]);
-        assert_eq!(current_streak(&days, d("2026-03-04"), &STRICT), 3);
+        assert_eq!(current_streak(&days, d("2026-03-04"), &STRICT, &[]), 3);
         assert_eq!(
-            current_streak(&days, d("2026-03-05"), &STRICT),
+            current_streak(&days, d("2026-03-05"), &STRICT, &[]),
             3,
             "today not over yet"
         );
         assert_eq!(
-            current_streak(&days, d("2026-03-06"), &STRICT),
+            current_streak(&days, d("2026-03-06"), &STRICT, &[]),
             0,
             "yesterday missed"
         );
         let gap = set(&["2026-03-01", "2026-03-03", "2026-03-04"]);
-        assert_eq!(current_streak(&gap, d("2026-03-04"), &STRICT), 2);
+        assert_eq!(current_streak(&gap, d("2026-03-04"), &STRICT, &[]), 2);
         assert_eq!(
-            current_streak(&BTreeSet::new(), d("2026-03-04"), &STRICT),
+            current_streak(&BTreeSet::new(), d("2026-03-04"), &STRICT, &[]),
             0
         );
     }
@@ -117,10 +124,10 @@ mod tests {
         };
         // Mon, Tue, (Wed missed), Thu
         let one_gap = set(&["2026-03-02", "2026-03-03", "2026-03-05"]);
-        assert_eq!(current_streak(&one_gap, d("2026-03-05"), &rules), 3);
+        assert_eq!(current_streak(&one_gap, d("2026-03-05"), &rules, &[]), 3);
         // Mon, (Tue, Wed missed), Thu: two misses in one week
         let two_gaps = set(&["2026-03-02", "2026-03-05"]);
-        assert_eq!(current_streak(&two_gaps, d("2026-03-05"), &rules), 1);
+        assert_eq!(current_streak(&two_gaps, d("2026-03-05"), &rules, &[]), 1);
     }
 
     #[test]
@@ -131,8 +138,20 @@ mod tests {
         };
         // Thu, Fri, (Sat, Sun off), Mon
         let days = set(&["2026-03-05", "2026-03-06", "2026-03-09"]);
-        assert_eq!(current_streak(&days, d("2026-03-09"), &rules), 3);
-        assert_eq!(current_streak(&days, d("2026-03-09"), &STRICT), 1);
+        assert_eq!(current_streak(&days, d("2026-03-09"), &rules, &[]), 3);
+        assert_eq!(current_streak(&days, d("2026-03-09"), &STRICT, &[]), 1);
+    }
+
+    #[test]
+    fn vacation_days_neither_extend_nor_break_a_streak() {
+        // Mon, Tue, (vacation Wed-Sun), Mon
+        let days = set(&["2026-03-02", "2026-03-03", "2026-03-09"]);
+        let away = [(d("2026-03-04"), d("2026-03-08"))];
+        assert_eq!(current_streak(&days, d("2026-03-09"), &STRICT, &away), 3);
+        assert_eq!(current_streak(&days, d("2026-03-09"), &STRICT, &[]), 1);
+        // Still away today: the streak waits.
+        let before = set(&["2026-03-02", "2026-03-03"]);
+        assert_eq!(current_streak(&before, d("2026-03-06"), &STRICT, &away), 2);
     }
 
     #[test]

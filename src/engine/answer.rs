@@ -47,9 +47,18 @@ async fn apply_click(
     values: &[String],
     now: DateTime<Utc>,
 ) -> Result<Applied<Reply>, EngineError> {
-    let Ok(Action::Answer { prompt_id, choices }) = Action::decode(payload, values) else {
-        tracing::warn!(payload, "rejected a malformed button payload");
-        return reject("That button isn't valid here.");
+    let (prompt_id, choices) = match Action::decode(payload, values) {
+        Ok(Action::Answer { prompt_id, choices }) => (prompt_id, choices),
+        Ok(Action::Review { prompt_id, choices }) => {
+            return super::review_click::apply(core, tx, event, prompt_id, &choices, now).await;
+        }
+        Ok(Action::Open { lesson_id }) => {
+            return super::commands::open_lesson(core, tx, event, &lesson_id, now).await;
+        }
+        Err(_) => {
+            tracing::warn!(payload, "rejected a malformed button payload");
+            return reject("That button isn't valid here.");
+        }
     };
     let platform = event.platform.as_str();
     let prompt = if event.is_dm && event.tenant.is_empty() {
@@ -200,7 +209,7 @@ async fn complete_if_done(
     )))
 }
 
-fn feedback(
+pub(super) fn feedback(
     question: &Question,
     chosen: &[usize],
     verdict: Verdict,

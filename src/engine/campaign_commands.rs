@@ -68,7 +68,7 @@ async fn snooze(
 }
 
 /// `3d`, `12h`, `2w`: at least an hour, at most 12 weeks.
-fn parse_length(text: &str) -> Option<Duration> {
+pub(super) fn parse_length(text: &str) -> Option<Duration> {
     let t = text.trim().to_lowercase();
     // By characters: the last one may be anything a user types, not just ASCII.
     let unit = t.chars().last()?;
@@ -239,7 +239,7 @@ async fn resume(
 }
 
 /// Moves the member's campaign lessons to their first slot after `after`.
-async fn reschedule_member(
+pub(super) async fn reschedule_member(
     core: &Core,
     tx: &mut Tx<'_>,
     member: &MemberRef,

@@ -24,6 +24,8 @@ pub struct TickReport {
     /// Recipients who had every lesson.
     pub finished: usize,
     pub reminders: usize,
+    /// Daily review DMs queued.
+    pub reviews: usize,
     /// More recipients were due than one tick takes: tick again.
     pub more: bool,
 }
@@ -35,6 +37,7 @@ impl TickReport {
         self.held += o.held;
         self.finished += o.finished;
         self.reminders += o.reminders;
+        self.reviews += o.reviews;
     }
 }
 
@@ -106,7 +109,10 @@ pub(super) async fn apply_tick(
         };
         reminder(core, tx, &mut cache, &plan, r, now, &mut report).await?;
     }
-    let queued = report.lessons + report.reminders > 0;
+    let (reviews, more) = super::reviews::review_tick(core, tx, now, limit).await?;
+    report.reviews = reviews;
+    report.more |= more;
+    let queued = report.lessons + report.reminders + report.reviews > 0;
     if queued || report.skipped > 0 {
         tracing::info!(?report, "campaign tick");
     }

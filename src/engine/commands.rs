@@ -3,7 +3,7 @@
 use super::deliver::{Delivery, Recipient, deliver};
 use super::writer::Applied;
 use super::{Core, EngineError};
-use crate::chat::{Event, Message, Reply};
+use crate::chat::{Choice, Event, Message, Reply, encode_open};
 use crate::content::{Catalog, Lesson};
 use crate::store::{MemberRef, Store, Tx};
 use chrono::{DateTime, Utc};
@@ -20,8 +20,13 @@ pub const USAGE: &str = "Here's what I can do:\n\
 • `/nibble courses`: every course\n\
 • `/nibble snooze 3d` / `/nibble snooze off`: hold campaign lessons for a while\n\
 • `/nibble pause` / `/nibble resume`: stop or restart campaign lessons\n\
+• `/nibble reviews`: your spaced-repetition reviews; `/nibble review-time 08:30` (or `off`) sets when they come\n\
+• `/nibble vacation 2w` / `/nibble vacation off`: hold reviews, streak and campaign lessons while you're away\n\
 • `/nibble campaign …`: drip campaigns (team leads; `/nibble campaign help`)\n\
 • `/nibble help`: this list";
+
+/// How many search results `/learn <words>` offers.
+const SEARCH_RESULTS: usize = 5;
 
 fn say(text: impl Into<String>, queued: bool) -> Result<Applied<Reply>, EngineError> {
     Ok(Applied::new(Reply::Ephemeral(Message::text(text)), queued))
@@ -75,6 +80,13 @@ pub(super) async fn apply(
                 "timezone" | "weekends" => {
                     super::recognition_commands::tenant_setting(tx, event, &member, &sub, rest)
                         .await
+                }
+                "review-time" => {
+                    super::review_commands::review_time(core, tx, event, &member, rest, now).await
+                }
+                "reviews" => super::review_commands::reviews(core, tx, event, &member, now).await,
+                "vacation" => {
+                    super::review_commands::vacation(core, tx, event, &member, rest, now).await
                 }
                 "help" => say(USAGE, false),
                 "courses" => say(courses(&catalog), false),
@@ -133,30 +145,85 @@ async fn learn(
             }
         }
     } else {
-        let hits = catalog.search(args);
-        match hits.as_slice() {
-            [] => {
-                return say(
-                    format!(
-                        "No lesson matches “{args}”. Try `/learn` for your next lesson, or `/nibble courses`."
-                    ),
-                    false,
-                );
-            }
-            [one] => (*one, true),
-            many => {
-                let list: Vec<String> = many
-                    .iter()
-                    .take(5)
-                    .map(|l| format!("• {} (`/learn {}`)", l.title, l.id))
-                    .collect();
-                return say(
-                    format!("Lessons matching “{args}”:\n{}", list.join("\n")),
-                    false,
-                );
-            }
-        }
+        return search(catalog, args);
     };
+    send_lesson(tx, catalog, event, member, lesson, resend, now).await
+}
+
+/// Search results for `/learn <words>`: the best matches, each with a button that sends it.
+fn search(catalog: &Catalog, query: &str) -> Result<Applied<Reply>, EngineError> {
+    let hits = catalog.search(query, SEARCH_RESULTS);
+    if hits.is_empty() {
+        return say(
+            format!(
+                "No lesson matches “{query}”. Try `/learn` for your next lesson, or `/nibble courses`."
+            ),
+            false,
+        );
+    }
+    let mut lines = vec![format!("Lessons matching “{query}”, best first:")];
+    for l in &hits {
+        let course = catalog
+            .course(&l.course_id)
+            .map_or("", |c| c.title.as_str());
+        lines.push(format!(
+            "• **{}** ({course}, {} min): {} `/learn {}`",
+            l.title, l.minutes, l.objective, l.id
+        ));
+    }
+    let choices = hits
+        .iter()
+        .map(|l| Choice {
+            label: l.title.clone(),
+            payload: encode_open(&l.id),
+        })
+        .collect();
+    let menu = Message::Menu {
+        text: lines.join("\n"),
+        choices,
+    };
+    Ok(Applied::new(Reply::Ephemeral(menu), false))
+}
+
+/// A search result's button: sends that lesson by DM.
+pub(super) async fn open_lesson(
+    core: &Core,
+    tx: &mut Tx<'_>,
+    event: &Event,
+    lesson_id: &str,
+    now: DateTime<Utc>,
+) -> Result<Applied<Reply>, EngineError> {
+    let catalog = core.catalog.current();
+    let Some(lesson) = catalog.lesson(lesson_id) else {
+        return say(
+            "That lesson no longer exists: `/learn <words>` searches again.",
+            false,
+        );
+    };
+    let tenant_id = Store::ensure_tenant(tx, event.platform.as_str(), &event.tenant, now).await?;
+    let u = &event.user;
+    let member_id =
+        Store::ensure_member(tx, tenant_id, &u.id, &u.name, u.time_zone.as_deref(), now).await?;
+    if !Store::mark_event_processed(tx, tenant_id, &event.key, now).await? {
+        return Ok(Applied::new(Reply::None, false));
+    }
+    let member = MemberRef {
+        tenant_id,
+        member_id,
+    };
+    send_lesson(tx, &catalog, event, &member, lesson, true, now).await
+}
+
+/// Queues a lesson to the member by DM and says so.
+async fn send_lesson(
+    tx: &mut Tx<'_>,
+    catalog: &Catalog,
+    event: &Event,
+    member: &MemberRef,
+    lesson: &Lesson,
+    resend: bool,
+    now: DateTime<Utc>,
+) -> Result<Applied<Reply>, EngineError> {
     let course_title = catalog
         .course(&lesson.course_id)
         .map(|c| c.title.as_str())

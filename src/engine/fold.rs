@@ -93,19 +93,28 @@ pub(super) async fn streak_of(
 ) -> Result<u32, EngineError> {
     let since = (today - Duration::days(STREAK_LOOKBACK)).to_string();
     let days = Store::learning_days(tx, tenant_id, member_id, &since).await?;
-    Ok(streak_from(&days, today, rules))
+    let away = Store::vacation_days_of(tx, tenant_id, &[member_id]).await?;
+    Ok(streak_from(&days, today, rules, away.get(&member_id)))
 }
 
 /// How far back a streak is read: longer streaks count as this long.
 const STREAK_LOOKBACK: i64 = 400;
 
-/// The streak as of `today` from stored learning days (YYYY-MM-DD).
-fn streak_from(days: &[String], today: NaiveDate, rules: &StreakRules) -> u32 {
-    let days: BTreeSet<NaiveDate> = days
-        .iter()
-        .filter_map(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+/// The streak as of `today` from stored learning days and vacations (YYYY-MM-DD).
+fn streak_from(
+    days: &[String],
+    today: NaiveDate,
+    rules: &StreakRules,
+    vacations: Option<&Vec<(String, String)>>,
+) -> u32 {
+    let date = |d: &str| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok();
+    let days: BTreeSet<NaiveDate> = days.iter().filter_map(|d| date(d)).collect();
+    let away: Vec<(NaiveDate, NaiveDate)> = vacations
+        .into_iter()
+        .flatten()
+        .filter_map(|(a, b)| Some((date(a)?, date(b)?)))
         .collect();
-    current_streak(&days, today, rules)
+    current_streak(&days, today, rules, &away)
 }
 
 pub(super) async fn apply_fold(
@@ -116,18 +125,24 @@ pub(super) async fn apply_fold(
 ) -> Result<FoldReport, EngineError> {
     let (ledger_cursor, answer_cursor) = Store::recognition_cursor(tx).await?;
     let answers = Store::answers_after(tx, answer_cursor, limit).await?;
+    let reviews = Store::review_answers_after(tx, limit).await?;
     let mut report = FoldReport {
-        answers: answers.len(),
+        answers: answers.len() + reviews.len(),
         ..Default::default()
     };
     let mut tenants: HashMap<i64, TenantRules> = HashMap::new();
-    let ids: HashSet<i64> = answers.iter().map(|a| a.member_id).collect();
+    let activity = || answers.iter().chain(reviews.iter());
+    let ids: HashSet<i64> = activity().map(|a| a.member_id).collect();
     let mut facts = Store::member_facts(tx, &ids).await?;
 
     // Learning days, each in the learner's own calendar as it was when they learned.
-    load_tenants(core, tx, &mut tenants, answers.iter().map(|a| a.tenant_id)).await?;
+    load_tenants(core, tx, &mut tenants, activity().map(|a| a.tenant_id)).await?;
+    super::reviews::fold_cards(core, tx, &answers, |a| {
+        zone_of(facts.get(&a.member_id), &tenants[&a.tenant_id])
+    })
+    .await?;
     let mut days = Vec::new();
-    for a in &answers {
+    for a in activity() {
         let zone = zone_of(facts.get(&a.member_id), &tenants[&a.tenant_id]);
         let day = (a.tenant_id, a.member_id, local_day(a.at, zone).to_string());
         if !days.contains(&day) {
@@ -153,9 +168,10 @@ pub(super) async fn apply_fold(
         let since = (earliest - Duration::days(STREAK_LOOKBACK)).to_string();
         let ids: Vec<i64> = learners.iter().map(|(m, _)| *m).collect();
         let all_days = Store::learning_days_of(tx, tenant_id, &ids, &since).await?;
+        let away = Store::vacation_days_of(tx, tenant_id, &ids).await?;
         for (member_id, today) in learners {
             let days = all_days.get(&member_id).map_or(&[][..], Vec::as_slice);
-            let streak = streak_from(days, today, &rules);
+            let streak = streak_from(days, today, &rules, away.get(&member_id));
             streaks.insert((tenant_id, member_id), streak);
             if core.recognition.streak_milestones.contains(&streak) {
                 let source = streak_source(streak, &today.to_string());
@@ -248,8 +264,7 @@ pub(super) async fn apply_fold(
 
     // Badges for everyone who did something.
     let mut touched: HashMap<i64, BTreeSet<i64>> = HashMap::new();
-    for (t, m) in answers
-        .iter()
+    for (t, m) in activity()
         .map(|a| (a.tenant_id, a.member_id))
         .chain(ledger.iter().map(|r| (r.tenant_id, r.member_id)))
     {
@@ -325,7 +340,12 @@ pub(super) async fn apply_fold(
     let last_ledger = ledger.last().map_or(ledger_cursor, |r| r.id);
     let last_answer = answers.last().map_or(answer_cursor, |a| a.id);
     Store::set_recognition_cursor(tx, last_ledger, last_answer).await?;
-    report.more = answers.len() as i64 == limit || ledger.len() as i64 == limit * 2;
+    if let Some(last) = reviews.last() {
+        Store::set_review_cursor(tx, last.id).await?;
+    }
+    report.more = answers.len() as i64 == limit
+        || reviews.len() as i64 == limit
+        || ledger.len() as i64 == limit * 2;
     Ok(report)
 }
 

@@ -11,6 +11,9 @@ mod commands;
 mod deliver;
 mod fold;
 mod recognition_commands;
+mod review_click;
+mod review_commands;
+mod reviews;
 mod roster;
 mod ticker;
 mod writer;
@@ -49,6 +52,7 @@ pub struct EngineSettings {
     pub campaigns: CampaignSettings,
     pub recognition: crate::config::RecognitionSettings,
     pub badges: Vec<crate::domain::badges::BadgeDef>,
+    pub reviews: crate::domain::review::ReviewRules,
 }
 
 impl EngineError {
@@ -115,6 +119,7 @@ pub(crate) struct Core {
     campaigns: CampaignSettings,
     recognition: crate::config::RecognitionSettings,
     badges: Vec<crate::domain::badges::BadgeDef>,
+    reviews: crate::domain::review::ReviewRules,
     /// When this engine started: campaign slots due before it were missed while nibble was down.
     started_at: chrono::DateTime<chrono::Utc>,
 }
@@ -135,6 +140,7 @@ impl Default for EngineSettings {
             campaigns: CampaignSettings::default(),
             recognition: crate::config::RecognitionSettings::default(),
             badges: crate::domain::badges::default_badges(),
+            reviews: crate::domain::review::ReviewRules::default(),
         }
     }
 }
@@ -161,6 +167,7 @@ impl Engine {
             campaigns: settings.campaigns,
             recognition: settings.recognition,
             badges: settings.badges,
+            reviews: settings.reviews,
         };
         let schedule_changed = Arc::new(Notify::new());
         let roster_changed = Arc::new(Notify::new());

@@ -23,11 +23,12 @@ impl Engine {
         let changed = self.schedule_changed();
         loop {
             match self.run_due().await {
-                Ok(r) if r.lessons + r.reminders + r.skipped > 0 => {
+                Ok(r) if r.lessons + r.reminders + r.skipped + r.reviews > 0 => {
                     let pending = store.outbox_counts().await.map(|c| c.pending).unwrap_or(-1);
                     tracing::info!(
                         lessons = r.lessons,
                         reminders = r.reminders,
+                        reviews = r.reviews,
                         skipped = r.skipped,
                         held = r.held,
                         outbox_pending = pending,

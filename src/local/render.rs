@@ -59,6 +59,10 @@ fn render(message: &Message, brief: bool) -> String {
             format!("❓ {}: {}{how}\n{}", q.label, q.prompt, choices.join(" "))
         }
         Message::Feedback(f) => render_feedback(f),
+        Message::Menu { text, choices } => {
+            let buttons: Vec<String> = choices.iter().map(|c| format!("[{}]", c.label)).collect();
+            format!("{text}\n{}", buttons.join(" "))
+        }
     }
 }
 

@@ -4,7 +4,7 @@ use super::mrkdwn::{
     ALT_TEXT_MAX, BUTTON_TEXT_MAX, CONTEXT_TEXT_MAX, HEADER_TEXT_MAX, OPTION_TEXT_MAX,
     SECTION_TEXT_MAX, fit, to_mrkdwn,
 };
-use crate::chat::{Feedback, LessonPart, Message, QuestionCard, Verdict};
+use crate::chat::{Choice, Feedback, LessonPart, Message, QuestionCard, Verdict};
 use crate::content::Block;
 use slack_morphism::prelude::*;
 
@@ -18,6 +18,7 @@ pub fn render(message: &Message) -> SlackMessageContent {
         Message::Lesson(p) => (format!("{}: {}", p.course_title, p.title), lesson(p)),
         Message::Question(q) => (q.prompt.clone(), question(q)),
         Message::Feedback(f) => (headline(f), feedback(f)),
+        Message::Menu { text, choices } => (text.clone(), menu(text, choices)),
     };
     SlackMessageContent::new()
         .with_text(fit(&text, 3000))
@@ -148,6 +149,29 @@ fn question(q: &QuestionCard) -> Vec<SlackBlock> {
     // An actions block holds at most 25 elements; quizzes have at most 10 choices, but stay safe.
     for chunk in elements.chunks(25) {
         blocks.push(SlackBlock::Actions(SlackActionsBlock::new(chunk.to_vec())));
+    }
+    blocks
+}
+
+/// Text, then one button per choice (at most 25: one actions block).
+fn menu(text: &str, choices: &[Choice]) -> Vec<SlackBlock> {
+    let mut blocks = sections(text);
+    let buttons: Vec<SlackActionBlockElement> = choices
+        .iter()
+        .take(25)
+        .map(|c| {
+            SlackActionBlockElement::Button(
+                SlackBlockButtonElement::new(SlackBlockPlainTextOnly::from(fit(
+                    &c.label,
+                    BUTTON_TEXT_MAX,
+                )))
+                .with_action_id(c.payload.clone().into())
+                .with_value(c.payload.clone()),
+            )
+        })
+        .collect();
+    if !buttons.is_empty() {
+        blocks.push(SlackBlock::Actions(SlackActionsBlock::new(buttons)));
     }
     blocks
 }

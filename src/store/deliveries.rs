@@ -151,7 +151,8 @@ impl Store {
     ) -> Result<Vec<String>, StoreError> {
         Ok(sqlx::query_scalar(
             "SELECT lesson_id FROM deliveries WHERE tenant_id = $1 AND member_id = $2
-             UNION SELECT lesson_id FROM lesson_completions WHERE tenant_id = $1 AND member_id = $2",
+             UNION SELECT lesson_id FROM lesson_completions WHERE tenant_id = $1 AND member_id = $2
+             UNION SELECT lesson_id FROM lesson_skips WHERE tenant_id = $1 AND member_id = $2",
         )
         .bind(tenant_id)
         .bind(member_id)

@@ -39,6 +39,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "recognition",
         include_str!("../../migrations/0006_recognition.sql"),
     ),
+    (
+        7,
+        "retention",
+        include_str!("../../migrations/0007_retention.sql"),
+    ),
 ];
 
 /// The migrations compiled into the binary, so an installed `nibble` needs no `migrations/` folder.

@@ -26,14 +26,18 @@ mod members;
 mod migrate;
 mod recipients;
 pub use migrate::latest_version;
+mod diagnostics;
 pub mod outbox;
 mod points;
 mod progress;
 mod recognition;
+mod reviews;
+mod vacations;
 
 pub use answers::{AnswerRow, NewAnswer};
 pub use campaigns::{CampaignRecord, CampaignStats, RosterDue};
 pub use deliveries::{NewDelivery, PromptRow};
+pub use diagnostics::{CourseAccuracy, DiagnosticAnswer};
 pub use figures::Figures;
 pub use holds::{TenantRecognition, TenantSetting};
 pub use leaderboard::{BoardLine, Rank};
@@ -41,6 +45,8 @@ pub use points::Award;
 pub use progress::{LearnerProgress, MemberRef, RowCounts};
 pub use recipients::{DueFor, DueRecipient, NewRecipient};
 pub use recognition::{MemberFacts, NewActivity, NewAward, StandingKey};
+pub use reviews::{CardRow, NewCard, ReviewDue, ReviewPromptRow};
+pub use vacations::Vacation;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Sqlite, SqlitePool};

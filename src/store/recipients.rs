@@ -197,7 +197,8 @@ impl Store {
         Ok(())
     }
 
-    /// When the scheduler must next wake: the earliest lesson or reminder of an active campaign.
+    /// When the scheduler must next wake: the earliest lesson or reminder of an active campaign, or
+    /// review DM.
     pub async fn next_campaign_due(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
         let at: Option<String> = sqlx::query_scalar(
             "SELECT MIN(at) FROM (
@@ -205,7 +206,9 @@ impl Store {
                  WHERE c.state = 'active' AND r.state = 'active'
                UNION ALL
                SELECT MIN(r.next_reminder_at) FROM campaign_recipients r JOIN campaigns c ON c.id = r.campaign_id
-                 WHERE c.state = 'active') AS due",
+                 WHERE c.state = 'active'
+               UNION ALL
+               SELECT MIN(next_at) FROM review_schedules) AS due",
         )
         .fetch_one(&self.pool)
         .await?;

@@ -13,6 +13,8 @@ pub struct NewActivity {
     pub tenant_id: i64,
     pub member_id: i64,
     pub at: DateTime<Utc>,
+    /// (lesson, question, correct) of a graded lesson answer: it becomes a review card.
+    pub graded: Option<(String, String, bool)>,
 }
 
 /// A ledger row not folded yet.
@@ -66,10 +68,40 @@ impl Store {
         after: i64,
         limit: i64,
     ) -> Result<Vec<NewActivity>, StoreError> {
-        let rows: Vec<(i64, i64, i64, String)> = sqlx::query_as(
-            "SELECT id, tenant_id, member_id, answered_at FROM answers WHERE id > $1 ORDER BY id LIMIT $2",
+        type Row = (i64, i64, i64, String, String, String, Option<bool>);
+        let rows: Vec<Row> = sqlx::query_as(
+            "SELECT id, tenant_id, member_id, answered_at, lesson_id, question_id, correct
+             FROM answers WHERE id > $1 ORDER BY id LIMIT $2",
         )
         .bind(after)
+        .bind(limit)
+        .fetch_all(&mut *conn)
+        .await?;
+        rows.into_iter()
+            .map(
+                |(id, tenant_id, member_id, at, lesson, question, correct)| {
+                    Ok(NewActivity {
+                        id,
+                        tenant_id,
+                        member_id,
+                        at: parse_ts(&at)?,
+                        graded: correct.map(|c| (lesson, question, c)),
+                    })
+                },
+            )
+            .collect()
+    }
+
+    /// Review answers past the fold's review cursor (they count as learning days too).
+    pub async fn review_answers_after(
+        conn: &mut Conn,
+        limit: i64,
+    ) -> Result<Vec<NewActivity>, StoreError> {
+        let rows: Vec<(i64, i64, i64, String)> = sqlx::query_as(
+            "SELECT id, tenant_id, member_id, answered_at FROM review_answers
+             WHERE id > (SELECT review_answer_id FROM recognition_cursor WHERE id = 1)
+             ORDER BY id LIMIT $1",
+        )
         .bind(limit)
         .fetch_all(&mut *conn)
         .await?;
@@ -80,9 +112,21 @@ impl Store {
                     tenant_id,
                     member_id,
                     at: parse_ts(&at)?,
+                    graded: None,
                 })
             })
             .collect()
+    }
+
+    pub async fn set_review_cursor(
+        conn: &mut Conn,
+        review_answer_id: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query("UPDATE recognition_cursor SET review_answer_id = $1 WHERE id = 1")
+            .bind(review_answer_id)
+            .execute(&mut *conn)
+            .await?;
+        Ok(())
     }
 
     pub async fn ledger_after(

@@ -18,7 +18,7 @@ fn lead() -> UserRef {
 }
 
 /// Sends a lesson to `who` (by DM, or in `channel`) and answers its questions: right when `right`.
-async fn take_lesson(
+pub(crate) async fn take_lesson(
     app: &TestApp,
     who: &UserRef,
     lesson: &str,
