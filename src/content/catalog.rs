@@ -1,6 +1,7 @@
 //! Loads every course under a lessons directory, checks cross-file rules, and serves lookups.
 
 use super::course_file::{ParsedCourse, parse_course_file};
+use super::diagnostic_file::{Diagnostic, parse_diagnostic_file};
 use super::lesson_file::{ParsedLesson, parse_lesson_file};
 use super::search::SearchIndex;
 use super::{Course, Lesson, Problem, Problems, is_valid_id};
@@ -12,6 +13,8 @@ use std::path::{Path, PathBuf};
 pub struct Catalog {
     courses: Vec<Course>,
     lessons: HashMap<String, Lesson>,
+    /// Course id → its diagnostic quiz.
+    diagnostics: HashMap<String, Diagnostic>,
     index: SearchIndex,
 }
 
@@ -42,6 +45,18 @@ impl Catalog {
 
     pub fn lesson(&self, id: &str) -> Option<&Lesson> {
         self.lessons.get(id)
+    }
+
+    /// A course's diagnostic quiz, if it has one.
+    pub fn diagnostic(&self, course_id: &str) -> Option<&Diagnostic> {
+        self.diagnostics.get(course_id)
+    }
+
+    /// The diagnostic delivered under this lesson id (`diagnostic:<course>`).
+    pub fn diagnostic_by_lesson(&self, lesson_id: &str) -> Option<&Diagnostic> {
+        lesson_id
+            .strip_prefix("diagnostic:")
+            .and_then(|c| self.diagnostics.get(c))
     }
 
     pub fn lesson_count(&self) -> usize {
@@ -96,6 +111,11 @@ impl Catalog {
                 fresh.courses.push(old.clone());
             }
         }
+        for (course, old) in &self.diagnostics {
+            if broken.contains(&old.lesson.source) && !fresh.diagnostics.contains_key(course) {
+                fresh.diagnostics.insert(course.clone(), old.clone());
+            }
+        }
         fresh.courses.sort_by(|a, b| a.id.cmp(&b.id));
         ReloadOutcome {
             catalog: fresh.indexed(),
@@ -108,6 +128,7 @@ fn scan(dir: &Path) -> (Catalog, Problems) {
     let mut problems = Vec::new();
     let mut courses: Vec<(PathBuf, ParsedCourse)> = Vec::new();
     let mut lessons: Vec<ParsedLesson> = Vec::new();
+    let mut diagnostics = Vec::new();
     let entries = match sorted_entries(dir) {
         Ok(e) => e,
         Err(e) => {
@@ -137,6 +158,21 @@ fn scan(dir: &Path) -> (Catalog, Problems) {
         match std::fs::read_to_string(&course_path) {
             Ok(text) => {
                 if let Some(c) = parse_course_file(&course_path, &course_id, &text, &mut problems) {
+                    let diagnostic_path = course_dir.join("diagnostic.toml");
+                    match std::fs::read_to_string(&diagnostic_path) {
+                        Ok(text) => diagnostics.extend(parse_diagnostic_file(
+                            &diagnostic_path,
+                            &c.course,
+                            &text,
+                            &mut problems,
+                        )),
+                        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                        Err(e) => problems.push(Problem::new(
+                            &diagnostic_path,
+                            1,
+                            format!("cannot read diagnostic file: {e}"),
+                        )),
+                    }
                     courses.push((course_path.clone(), c));
                 }
             }
@@ -176,6 +212,10 @@ fn scan(dir: &Path) -> (Catalog, Problems) {
         lessons: lessons
             .into_iter()
             .map(|p| (p.lesson.id.clone(), p.lesson))
+            .collect(),
+        diagnostics: diagnostics
+            .into_iter()
+            .map(|d| (d.course_id.clone(), d))
             .collect(),
         index: SearchIndex::default(),
     }

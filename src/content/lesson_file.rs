@@ -49,6 +49,8 @@ pub(super) struct RawQuestion {
     pub(super) answer: Option<Spanned<bool>>,
     #[serde(default)]
     pub(super) options: Vec<Spanned<RawOption>>,
+    /// Diagnostic questions only: the lesson whose objective the question tests.
+    pub(super) covers: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -127,6 +129,14 @@ pub fn parse_lesson_file(
             q.get_ref().id.span().start,
             format!("duplicate question id `{qid}` in this lesson"),
         );
+        if let Some(c) = &q.get_ref().covers {
+            check(
+                false,
+                c.span().start,
+                "`covers` is for diagnostic questions: put them in the course's diagnostic.toml"
+                    .into(),
+            );
+        }
         questions.push(build_question(q.get_ref(), &mut check));
     }
 

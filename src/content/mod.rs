@@ -2,6 +2,7 @@
 
 mod catalog;
 mod course_file;
+mod diagnostic_file;
 mod lesson_file;
 mod markdown;
 mod parts;
@@ -10,6 +11,7 @@ mod questions;
 mod search;
 
 pub use catalog::{Catalog, ReloadOutcome, load_catalog};
+pub use diagnostic_file::{Diagnostic, diagnostic_id};
 pub use markdown::to_blocks;
 pub use parts::{MAX_PARTS, PART_MAX_CHARS, split_into_parts};
 pub use problem::{Problem, Problems, line_of};

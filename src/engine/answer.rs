@@ -72,6 +72,9 @@ async fn apply_click(
         return reject("That quiz question doesn't exist here.");
     };
     let catalog = core.catalog.current();
+    if let Some(diag) = catalog.diagnostic_by_lesson(&prompt.lesson_id) {
+        return super::diagnostics::answer(tx, event, &prompt, diag, &choices, now).await;
+    }
     let Some((lesson, question)) = catalog
         .lesson(&prompt.lesson_id)
         .and_then(|l| l.question(&prompt.question_id).map(|q| (l, q)))

@@ -49,10 +49,20 @@ pub(super) async fn course_progress(
         .await?
         .into_iter()
         .collect();
+    let skipped: HashSet<String> =
+        Store::skipped_lessons(tx, member.tenant_id, member.member_id, &course.id)
+            .await?
+            .into_iter()
+            .collect();
     let lessons: Vec<_> = catalog.lessons_of(course).collect();
+    // A lesson a diagnostic showed the learner masters counts as done.
     let done = lessons
         .iter()
-        .filter(|l| completed.contains(&l.id) || (l.questions.is_empty() && seen.contains(&l.id)))
+        .filter(|l| {
+            completed.contains(&l.id)
+                || skipped.contains(&l.id)
+                || (l.questions.is_empty() && seen.contains(&l.id))
+        })
         .count();
     Ok((done, lessons.len()))
 }

@@ -12,6 +12,7 @@ use std::collections::HashSet;
 pub const USAGE: &str = "Here's what I can do:\n\
 • `/learn`: your next lesson, by DM\n\
 • `/learn <lesson id, course id or words>`: a specific lesson, the next in a course, or a search\n\
+• `/learn diagnose <course>`: a short quiz that skips the lessons you already master\n\
 • `/points`: your points, this week, your rank and your streak\n\
 • `/leaderboard [week|month|all] [here]`: the top ten (here: this channel's)\n\
 • `/badges [@member]`: badges earned\n\
@@ -23,6 +24,7 @@ pub const USAGE: &str = "Here's what I can do:\n\
 • `/nibble reviews`: your spaced-repetition reviews; `/nibble review-time 08:30` (or `off`) sets when they come\n\
 • `/nibble vacation 2w` / `/nibble vacation off`: hold reviews, streak and campaign lessons while you're away\n\
 • `/nibble campaign …`: drip campaigns (team leads; `/nibble campaign help`)\n\
+• `/nibble needs-help <course>`: learners struggling with a course (team leads)\n\
 • `/nibble help`: this list";
 
 /// How many search results `/learn <words>` offers.
@@ -88,6 +90,11 @@ pub(super) async fn apply(
                 "vacation" => {
                     super::review_commands::vacation(core, tx, event, &member, rest, now).await
                 }
+                "needs-help" if !event.user.is_lead => say(
+                    "Only team leads can see who needs help: ask yours, or check `/progress` for your own results.",
+                    false,
+                ),
+                "needs-help" => super::diagnostics::needs_help(core, tx, &member, rest).await,
                 "help" => say(USAGE, false),
                 "courses" => say(courses(&catalog), false),
                 other => say(format!("I don't know `/nibble {other}`.\n{USAGE}"), false),
@@ -132,6 +139,11 @@ async fn learn(
                 );
             }
         }
+    } else if let Some(course) = args
+        .strip_prefix("diagnose")
+        .filter(|rest| rest.is_empty() || rest.starts_with(char::is_whitespace))
+    {
+        return super::diagnostics::start(tx, catalog, event, member, course.trim(), now).await;
     } else if let Some(l) = catalog.lesson(args) {
         (l, true)
     } else if let Some(course) = catalog.course(args) {

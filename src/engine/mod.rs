@@ -9,6 +9,7 @@ mod campaign_views;
 mod campaigns;
 mod commands;
 mod deliver;
+mod diagnostics;
 mod fold;
 mod recognition_commands;
 mod review_click;

@@ -167,12 +167,24 @@ impl Store {
             q.push_bind(tenant_id);
             members_in(&mut q, ids);
             q.push(" GROUP BY member_id, course_id");
-            for (m, course, n) in q
-                .build_query_as::<(i64, String, i64)>()
-                .fetch_all(&mut *conn)
-                .await?
-            {
-                out.insert((m, course), n as usize);
+            // Lessons a diagnostic let the learner skip count too (once, if also completed).
+            let mut skips = QueryBuilder::new(
+                "SELECT member_id, course_id, COUNT(*) FROM lesson_skips s WHERE NOT EXISTS
+                   (SELECT 1 FROM lesson_completions c WHERE c.tenant_id = s.tenant_id
+                    AND c.member_id = s.member_id AND c.lesson_id = s.lesson_id)
+                 AND tenant_id = ",
+            );
+            skips.push_bind(tenant_id);
+            members_in(&mut skips, ids);
+            skips.push(" GROUP BY member_id, course_id");
+            for query in [&mut q, &mut skips] {
+                for (m, course, n) in query
+                    .build_query_as::<(i64, String, i64)>()
+                    .fetch_all(&mut *conn)
+                    .await?
+                {
+                    *out.entry((m, course)).or_insert(0) += n as usize;
+                }
             }
         }
         Ok(out)

@@ -248,3 +248,91 @@ fn a_missing_directory_is_a_problem_not_a_panic() {
         "{err}"
     );
 }
+
+/// Loads the one-lesson course with a diagnostic.toml; returns the problems as in `problems_for`.
+fn diagnostic_problems(diagnostic: &str) -> Vec<String> {
+    let root = tempfile::tempdir().expect("tempdir");
+    write_course(
+        root.path(),
+        "c",
+        COURSE,
+        &[("01-one.md", GOOD), ("diagnostic.toml", diagnostic)],
+    );
+    match load_catalog(root.path()) {
+        Ok(catalog) => {
+            assert!(catalog.diagnostic("c").is_some());
+            Vec::new()
+        }
+        Err(p) => {
+            p.0.iter()
+                .map(|p| {
+                    let file = p.file.file_name().map(|f| f.to_string_lossy().to_string());
+                    format!("{}:{}: {}", file.unwrap_or_default(), p.line, p.message)
+                })
+                .collect()
+        }
+    }
+}
+
+#[test]
+fn diagnostics_load_and_each_mistake_is_named_with_its_line() {
+    let question = |covers: &str, kind: &str| {
+        format!(
+            "[[questions]]\nid = \"d1\"\n{covers}kind = \"{kind}\"\nprompt = \"Pick B\"\n\n\
+             [[questions.options]]\ntext = \"A\"\n\n[[questions.options]]\ntext = \"B\"\ncorrect = true\n"
+        )
+    };
+    assert_eq!(
+        diagnostic_problems(&question("covers = \"one\"\n", "single")),
+        Vec::<String>::new()
+    );
+    let missing = diagnostic_problems(&question("", "single"));
+    assert!(
+        missing.len() == 1
+            && missing[0].starts_with("diagnostic.toml:2:")
+            && missing[0].contains("covers"),
+        "{missing:?}"
+    );
+    let unknown = diagnostic_problems(&question("covers = \"two\"\n", "single"));
+    assert!(
+        unknown.len() == 1
+            && unknown[0].starts_with("diagnostic.toml:3:")
+            && unknown[0].contains("not a lesson of course `c`"),
+        "{unknown:?}"
+    );
+    let poll = diagnostic_problems(
+        "[[questions]]\nid = \"d1\"\ncovers = \"one\"\nkind = \"poll\"\nprompt = \"Any?\"\n\n\
+         [[questions.options]]\ntext = \"A\"\n\n[[questions.options]]\ntext = \"B\"\n",
+    );
+    assert!(
+        poll.iter().any(|p| p.contains("needs a right answer")),
+        "{poll:?}"
+    );
+    let empty = diagnostic_problems("intro = \"Hi\"\n");
+    assert!(
+        empty.iter().any(|p| p.contains("at least one question")),
+        "{empty:?}"
+    );
+    let typo = diagnostic_problems("intro = \"Hi\"\ncolour = 1\n");
+    assert!(
+        typo.iter().any(|p| p.starts_with("diagnostic.toml:2:")),
+        "{typo:?}"
+    );
+    // `covers` in a lesson is a mistake of its own.
+    let in_lesson =
+        problems_for(&GOOD.replace("kind = \"single\"", "covers = \"one\"\nkind = \"single\""));
+    assert!(
+        in_lesson.iter().any(|p| p.contains("diagnostic.toml")),
+        "{in_lesson:?}"
+    );
+}
+
+#[test]
+fn the_bundled_courses_have_diagnostics_covering_their_lessons() {
+    let catalog = load_catalog(&lessons_dir()).expect("bundled lessons");
+    for course in catalog.courses() {
+        let d = catalog.diagnostic(&course.id).expect("a diagnostic");
+        let covered: std::collections::HashSet<&String> = d.covers.values().collect();
+        assert_eq!(covered.len(), course.lesson_ids.len(), "{}", course.id);
+    }
+}

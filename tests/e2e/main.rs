@@ -17,6 +17,7 @@ mod dispatcher;
 mod engine;
 mod lessons;
 mod recognition;
+mod retention;
 mod reviews;
 mod run_daemon;
 mod slack;
