@@ -18,6 +18,7 @@ mod engine;
 mod lessons;
 mod recognition;
 mod retention;
+mod retention_adapters;
 mod reviews;
 mod run_daemon;
 mod slack;
