@@ -55,6 +55,7 @@ pub async fn run(
     lessons_dir: &Path,
     learners: usize,
     durability: Durability,
+    settings: EngineSettings,
 ) -> Result<String, BenchError> {
     let catalog = load_catalog(lessons_dir).map_err(BenchError::Lessons)?;
     let lesson: Lesson = catalog
@@ -81,7 +82,7 @@ pub async fn run(
         store.clone(),
         CatalogHandle::new(catalog),
         clock,
-        EngineSettings::default(),
+        settings,
         Arc::new(Notify::new()),
     );
     let users: Vec<UserRef> = (0..learners)

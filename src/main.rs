@@ -77,6 +77,12 @@ enum Command {
         /// Ledger rows seeded (with --leaderboard).
         #[arg(long, default_value_t = 1_000_000)]
         rows: usize,
+        /// Benchmark `/learn <words>` search instead, over generated lessons.
+        #[arg(long)]
+        search: bool,
+        /// Lessons generated (with --search).
+        #[arg(long, default_value_t = 1_000)]
+        lessons: usize,
     },
 }
 
@@ -130,7 +136,7 @@ fn real_main(cli: Cli) -> Result<ExitCode> {
                 let dir = dir.unwrap_or(config.lessons.dir);
                 match load_catalog(&dir) {
                     Ok(catalog) => {
-                        println!("{}: {} courses, {} lessons, no problems", dir.display(), catalog.courses().len(), catalog.lesson_count());
+                        println!("{}: {} courses, {} lessons, {} diagnostics, no problems", dir.display(), catalog.courses().len(), catalog.lesson_count(), catalog.diagnostic_count());
                         Ok(ExitCode::SUCCESS)
                     }
                     Err(problems) => {
@@ -160,12 +166,14 @@ fn real_main(cli: Cli) -> Result<ExitCode> {
                 store.close().await;
                 Ok(ExitCode::SUCCESS)
             }
-            Command::Bench { learners, leaderboard, members, rows } => {
+            Command::Bench { learners, leaderboard, members, rows, search, lessons } => {
                 let database = PathBuf::from(cli.database.unwrap_or_else(|| "nibble-bench.db".into()));
-                let report = if leaderboard {
+                let report = if search {
+                    nibble::bench_search::run(lessons.max(1))?
+                } else if leaderboard {
                     nibble::bench_leaderboard::run(&database, &config.lessons.dir, members.max(1), rows, config.database.durability).await?
                 } else {
-                    nibble::bench::run(&database, &config.lessons.dir, learners, config.database.durability).await?
+                    nibble::bench::run(&database, &config.lessons.dir, learners, config.database.durability, config.engine_settings()).await?
                 };
                 print!("{report}");
                 Ok(ExitCode::SUCCESS)

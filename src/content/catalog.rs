@@ -59,6 +59,10 @@ impl Catalog {
             .and_then(|c| self.diagnostics.get(c))
     }
 
+    pub fn diagnostic_count(&self) -> usize {
+        self.diagnostics.len()
+    }
+
     pub fn lesson_count(&self) -> usize {
         self.lessons.len()
     }

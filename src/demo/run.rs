@@ -151,6 +151,14 @@ pub async fn run(opts: &DemoOptions, out: &mut dyn Write) -> Result<DemoSummary,
         for slot in [Duration::minutes(5), Duration::minutes(10)] {
             sim.clock.set(morning + slot);
             let report = sim.engine.run_due().await?;
+            if report.reviews > 0 {
+                writeln!(
+                    sim.out,
+                    "{}  reviews: {} learner(s) get their spaced-repetition questions",
+                    sim.time(),
+                    report.reviews
+                )?;
+            }
             if report.lessons + report.finished > 0 {
                 writeln!(
                     sim.out,
@@ -169,6 +177,11 @@ pub async fn run(opts: &DemoOptions, out: &mut dyn Write) -> Result<DemoSummary,
         sim.flush().await?;
         if day == 1 {
             forged |= sim.forge_click(&learners[1]).await?;
+        }
+        if day == 0 {
+            // Just in time: a search, answered with buttons that send the lesson.
+            sim.command(&learners[2].user, "learn", "password manager")
+                .await?;
         }
         let mut order: Vec<&Learner> = learners.iter().collect();
         order.sort_by_key(|l| l.arrival);
@@ -231,6 +244,10 @@ pub async fn run(opts: &DemoOptions, out: &mut dyn Write) -> Result<DemoSummary,
     sim.command(&learners[2].user, "points", "").await?;
     sim.command(&learners[2].user, "badges", "").await?;
     sim.command(&learners[0].user, "leaderboard", "week")
+        .await?;
+    // Retention: what comes back for review, and who a team lead should help.
+    sim.command(&learners[2].user, "nibble", "reviews").await?;
+    sim.command(&learners[0].user, "nibble", "needs-help security-awareness")
         .await?;
     sim.finish(forged, double).await
 }

@@ -22,6 +22,16 @@ fn sub(name: &str, description: &str, options: Vec<Value>) -> Value {
     v
 }
 
+/// A required string option limited to fixed values.
+fn choice(name: &str, description: &str, values: &[&str]) -> Value {
+    let mut o = option(STRING, name, description, true);
+    o["choices"] = values
+        .iter()
+        .map(|v| json!({"name": v, "value": v}))
+        .collect();
+    o
+}
+
 fn command(name: &str, description: &str, options: Vec<Value>) -> Value {
     let mut v = json!({"type": 1, "name": name, "description": description});
     if !options.is_empty() {
@@ -35,7 +45,7 @@ pub fn definitions() -> Value {
     let mut topic = option(
         STRING,
         "topic",
-        "A lesson id, a course, or words to search for",
+        "A lesson id, a course, words to search for, or diagnose <course>",
         false,
     );
     topic["autocomplete"] = json!(true);
@@ -128,6 +138,51 @@ pub fn definitions() -> Value {
                         "For example 20:00-08:00, or off",
                         true,
                     )],
+                ),
+                sub(
+                    "leaderboard",
+                    "Leave or rejoin the leaderboards (team leads: turn them off or on)",
+                    vec![choice(
+                        "action",
+                        "What to do",
+                        &["hide", "show", "off", "on"],
+                    )],
+                ),
+                sub(
+                    "timezone",
+                    "The zone weeks and months start in (team leads)",
+                    vec![option(
+                        STRING,
+                        "zone",
+                        "An IANA zone, e.g. Europe/Berlin",
+                        true,
+                    )],
+                ),
+                sub(
+                    "weekends",
+                    "Whether weekends count for streaks (team leads)",
+                    vec![choice("rule", "skip or count", &["skip", "count"])],
+                ),
+                sub("reviews", "Your spaced-repetition reviews", vec![]),
+                sub(
+                    "review-time",
+                    "When your daily review DM comes",
+                    vec![option(
+                        STRING,
+                        "time",
+                        "HH:MM in your time zone, off, or on",
+                        true,
+                    )],
+                ),
+                sub(
+                    "vacation",
+                    "Hold reviews, streak and campaign lessons while you're away",
+                    vec![option(STRING, "length", "How long: 5d, 2w, or off", true)],
+                ),
+                sub(
+                    "needs-help",
+                    "Learners struggling with a course (team leads)",
+                    vec![option(STRING, "course", "A course id", true)],
                 ),
             ],
         ),

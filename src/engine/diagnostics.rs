@@ -239,8 +239,8 @@ pub(super) async fn needs_help(
     // 25 lines stay well inside every platform's message limit.
     for a in struggling.iter().take(25) {
         lines.push(format!(
-            "• <@{}> {}%: {} of {} right",
-            a.external_id,
+            "• {} {}%: {} of {} right",
+            a.name,
             a.correct * 100 / a.graded,
             a.correct,
             a.graded

@@ -95,7 +95,8 @@ pub(super) async fn reviews(
     now: DateTime<Utc>,
 ) -> Result<Applied<Reply>, EngineError> {
     let zone = zone_of(core, tx, event, member).await?;
-    let (cards, due, retired) = Store::review_counts(tx, member.member_id, now).await?;
+    let (cards, due, retired) =
+        Store::review_counts(tx, member.tenant_id, member.member_id, now).await?;
     if cards == 0 {
         return say(
             "No reviews yet: every quiz question you answer comes back for a review just as you're about to forget it.",
@@ -189,7 +190,7 @@ async fn shift_cards(
     by: Duration,
     now: DateTime<Utc>,
 ) -> Result<(), EngineError> {
-    for card in Store::live_cards(tx, member.member_id).await? {
+    for card in Store::live_cards(tx, member.tenant_id, member.member_id).await? {
         let due = (card.card.due + by).max(now.min(card.card.due));
         Store::set_card_due(tx, card.id, due).await?;
     }

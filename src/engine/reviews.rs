@@ -115,7 +115,7 @@ pub(super) async fn review_tick(
             .and_then(|d| resolve_local(zone, d.and_time(NaiveTime::MIN)))
             .unwrap_or(now + Duration::days(1));
         let cards = if core.reviews.enabled && room > 0 {
-            Store::due_cards(tx, r.member_id, end_of_today, room).await?
+            Store::due_cards(tx, r.tenant_id, r.member_id, end_of_today, room).await?
         } else {
             Vec::new()
         };

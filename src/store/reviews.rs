@@ -165,30 +165,38 @@ impl Store {
     /// A member's live cards due before `before`, most overdue first.
     pub async fn due_cards(
         conn: &mut Conn,
+        tenant_id: i64,
         member_id: i64,
         before: DateTime<Utc>,
         limit: i64,
     ) -> Result<Vec<CardRow>, StoreError> {
         let sql = format!(
-            "SELECT {CARD_COLUMNS} FROM review_cards c WHERE c.member_id = $1
+            "SELECT {CARD_COLUMNS} FROM review_cards c WHERE c.tenant_id = $4 AND c.member_id = $1
              AND c.retired_at IS NULL AND c.due_at < $2 ORDER BY c.due_at, c.id LIMIT $3"
         );
         let rows = sqlx::query(&sql)
             .bind(member_id)
             .bind(ts(before))
             .bind(limit)
+            .bind(tenant_id)
             .fetch_all(&mut *conn)
             .await?;
         rows.iter().map(card_from).collect()
     }
 
     /// Every live card of a member (for shifting due dates around a vacation).
-    pub async fn live_cards(conn: &mut Conn, member_id: i64) -> Result<Vec<CardRow>, StoreError> {
+    pub async fn live_cards(
+        conn: &mut Conn,
+        tenant_id: i64,
+        member_id: i64,
+    ) -> Result<Vec<CardRow>, StoreError> {
         let sql = format!(
-            "SELECT {CARD_COLUMNS} FROM review_cards c WHERE c.member_id = $1 AND c.retired_at IS NULL"
+            "SELECT {CARD_COLUMNS} FROM review_cards c
+             WHERE c.tenant_id = $2 AND c.member_id = $1 AND c.retired_at IS NULL"
         );
         let rows = sqlx::query(&sql)
             .bind(member_id)
+            .bind(tenant_id)
             .fetch_all(&mut *conn)
             .await?;
         rows.iter().map(card_from).collect()
@@ -406,6 +414,7 @@ impl Store {
     /// (cards, due before `before`, retired) of a member.
     pub async fn review_counts(
         conn: &mut Conn,
+        tenant_id: i64,
         member_id: i64,
         before: DateTime<Utc>,
     ) -> Result<(i64, i64, i64), StoreError> {
@@ -413,10 +422,11 @@ impl Store {
             "SELECT COUNT(*),
                     COALESCE(SUM(CASE WHEN retired_at IS NULL AND due_at < $2 THEN 1 ELSE 0 END), 0),
                     COALESCE(SUM(CASE WHEN retired_at IS NOT NULL THEN 1 ELSE 0 END), 0)
-             FROM review_cards WHERE member_id = $1",
+             FROM review_cards WHERE tenant_id = $3 AND member_id = $1",
         )
         .bind(member_id)
         .bind(ts(before))
+        .bind(tenant_id)
         .fetch_one(&mut *conn)
         .await?)
     }

@@ -223,7 +223,7 @@ async fn team_leads_see_who_needs_help_with_a_course() {
             .await,
     );
     assert!(
-        list.contains("<@U-FLO>") && !list.contains("U-ACE") && !list.contains("U-NEW"),
+        list.contains("Name of U-FLO 0%") && !list.contains("U-ACE") && !list.contains("U-NEW"),
         "{list}"
     );
     let graded: i64 = sqlx::query_scalar(
