@@ -3,6 +3,7 @@
 pub mod badges;
 pub mod campaign;
 pub mod grading;
+pub mod matching;
 pub mod periods;
 pub mod points;
 pub mod review;
