@@ -2,6 +2,7 @@
 
 pub mod bench;
 pub mod bench_leaderboard;
+pub mod bench_partners;
 pub mod bench_search;
 pub mod campaign_cli;
 pub mod chat;

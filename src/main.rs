@@ -80,6 +80,9 @@ enum Command {
         /// Benchmark `/learn <words>` search instead, over generated lessons.
         #[arg(long)]
         search: bool,
+        /// Benchmark partner rounds instead, for a pool of this many members.
+        #[arg(long)]
+        partners: Option<usize>,
         /// Lessons generated (with --search).
         #[arg(long, default_value_t = 1_000)]
         lessons: usize,
@@ -166,9 +169,11 @@ fn real_main(cli: Cli) -> Result<ExitCode> {
                 store.close().await;
                 Ok(ExitCode::SUCCESS)
             }
-            Command::Bench { learners, leaderboard, members, rows, search, lessons } => {
+            Command::Bench { learners, leaderboard, members, rows, search, lessons, partners } => {
                 let database = PathBuf::from(cli.database.unwrap_or_else(|| "nibble-bench.db".into()));
-                let report = if search {
+                let report = if let Some(pool) = partners {
+                    nibble::bench_partners::run(&database, &config.lessons.dir, pool.max(2), config.database.durability).await?
+                } else if search {
                     nibble::bench_search::run(lessons.max(1))?
                 } else if leaderboard {
                     nibble::bench_leaderboard::run(&database, &config.lessons.dir, members.max(1), rows, config.database.durability).await?

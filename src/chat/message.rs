@@ -13,6 +13,8 @@ pub enum Destination {
     Member { user: String },
     /// A reply in a thread under a message.
     Thread { channel: String, thread: String },
+    /// A conversation with several members (Slack: a group DM; elsewhere: a DM to each).
+    Group { users: Vec<String> },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -12,8 +12,8 @@ pub use event::{Event, EventKind, Reply, UserRef};
 pub use message::{Choice, Destination, Feedback, LessonPart, Message, QuestionCard, Verdict};
 pub use pace::{Rate, TokenBucket};
 pub use payload::{
-    Action, PayloadError, encode_answer, encode_open, encode_review, multi_action_id,
-    multi_review_action_id,
+    Action, CheckInOutcome, PayloadError, encode_answer, encode_check_in, encode_join_pool,
+    encode_open, encode_review, multi_action_id, multi_review_action_id,
 };
 
 use std::future::Future;

@@ -9,6 +9,39 @@ pub enum Action {
     Review { prompt_id: i64, choices: Vec<usize> },
     /// "Send me this lesson" (a search result).
     Open { lesson_id: String },
+    /// Join a partner pool (its announcement's button).
+    JoinPool { pool_id: i64 },
+    /// A partner group's check-in answer.
+    CheckIn {
+        group_id: i64,
+        outcome: CheckInOutcome,
+    },
+}
+
+/// "Did you meet?"
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CheckInOutcome {
+    Met,
+    NotYet,
+    Skip,
+}
+
+impl CheckInOutcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckInOutcome::Met => "met",
+            CheckInOutcome::NotYet => "not_yet",
+            CheckInOutcome::Skip => "skip",
+        }
+    }
+
+    fn code(self) -> &'static str {
+        match self {
+            CheckInOutcome::Met => "m",
+            CheckInOutcome::NotYet => "n",
+            CheckInOutcome::Skip => "s",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -37,6 +70,16 @@ pub fn encode_review(prompt_id: i64, choice: usize) -> String {
 /// Action id under which a multiple-select review submits its ticked values.
 pub fn multi_review_action_id(prompt_id: i64) -> String {
     format!("{PREFIX}:rm:{prompt_id}")
+}
+
+/// Payload of a pool announcement's Join button.
+pub fn encode_join_pool(pool_id: i64) -> String {
+    format!("{PREFIX}:pj:{pool_id}")
+}
+
+/// Payload of a check-in button.
+pub fn encode_check_in(group_id: i64, outcome: CheckInOutcome) -> String {
+    format!("{PREFIX}:pc:{group_id}:{}", outcome.code())
 }
 
 /// Payload of a button that sends a lesson (lesson ids are at most 40 characters).
@@ -68,6 +111,18 @@ impl Action {
                 let (prompt_id, choices) = single(prompt, choice)?;
                 Ok(Action::Review { prompt_id, choices })
             }
+            [PREFIX, "pj", pool] => Ok(Action::JoinPool {
+                pool_id: number(pool).ok_or(PayloadError::Malformed)?,
+            }),
+            [PREFIX, "pc", group, code] => Ok(Action::CheckIn {
+                group_id: number(group).ok_or(PayloadError::Malformed)?,
+                outcome: match *code {
+                    "m" => CheckInOutcome::Met,
+                    "n" => CheckInOutcome::NotYet,
+                    "s" => CheckInOutcome::Skip,
+                    _ => return Err(PayloadError::Malformed),
+                },
+            }),
             [PREFIX, "l", lesson] if crate::content::is_valid_id(lesson, 40) => Ok(Action::Open {
                 lesson_id: lesson.to_string(),
             }),
@@ -141,7 +196,20 @@ mod tests {
                 lesson_id: "spot-phishing".into()
             })
         );
+        assert_eq!(
+            Action::decode(&encode_check_in(9, CheckInOutcome::NotYet), &[]),
+            Ok(Action::CheckIn {
+                group_id: 9,
+                outcome: CheckInOutcome::NotYet
+            })
+        );
+        assert_eq!(
+            Action::decode(&encode_join_pool(4), &[]),
+            Ok(Action::JoinPool { pool_id: 4 })
+        );
         for bad in [
+            "nb1:pc:3:x",
+            "nb1:pj:-1",
             "nb1:l:",
             "nb1:l:Bad Id",
             "nb1:l:../x",

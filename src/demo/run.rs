@@ -103,6 +103,7 @@ pub async fn run(opts: &DemoOptions, out: &mut dyn Write) -> Result<DemoSummary,
         featured: vec![learners[0].user.id.clone(), learners[2].user.id.clone()],
         seq: 0,
         retried: 0,
+        check_ins: Vec::new(),
     };
     let members: Vec<&str> = learners.iter().map(|l| l.user.id.as_str()).collect();
     writeln!(sim.out)?;

@@ -34,6 +34,8 @@ pub(super) struct Sim<'o> {
     pub(super) featured: Vec<String>,
     pub(super) seq: u64,
     pub(super) retried: usize,
+    /// Partner check-ins waiting for an answer: (who answers, the buttons).
+    pub(super) check_ins: Vec<(String, Vec<crate::chat::Choice>)>,
 }
 
 impl Sim<'_> {
@@ -119,6 +121,17 @@ impl Sim<'_> {
                 ),
                 Destination::Channel { channel } | Destination::Thread { channel, .. } => {
                     (channel.clone(), true)
+                }
+                Destination::Group { users } => {
+                    let names: Vec<String> = users
+                        .iter()
+                        .map(|u| self.names.get(u).cloned().unwrap_or_else(|| u.clone()))
+                        .collect();
+                    // Check-ins are answered by the first member of each group.
+                    if let Message::Menu { choices, .. } = &posted.message {
+                        self.check_ins.push((users[0].clone(), choices.clone()));
+                    }
+                    (format!("{} (group DM)", names.join(" + ")), true)
                 }
             };
             if let Message::Question(card) = &posted.message {

@@ -87,8 +87,30 @@ pub fn definitions() -> Value {
                 sub(
                     "pause",
                     "Skip rounds for a while",
-                    vec![option(STRING, "for", "How long, e.g. 2w", true)],
+                    vec![option(STRING, "for", "How long, e.g. 2w, or off", true)],
                 ),
+                sub(
+                    "avoid",
+                    "Never be paired with someone (private)",
+                    vec![option(USER, "member", "Who", true)],
+                ),
+                sub(
+                    "stats",
+                    "This channel's pool: rounds, pairs, met rate (team leads)",
+                    vec![],
+                ),
+                sub("round", "Hold a round now (team leads)", vec![]),
+                sub(
+                    "create",
+                    "Start a pool in this channel (team leads)",
+                    vec![option(
+                        STRING,
+                        "settings",
+                        "cadence=weekly|biweekly|monthly size=2|3 zone=Europe/Berlin mentor=<course>",
+                        false,
+                    )],
+                ),
+                sub("help", "How partner rounds work", vec![]),
             ],
         ),
         command(

@@ -106,6 +106,9 @@ impl DiscordPlatform {
             } => parse(channel).ok_or_else(|| {
                 SendError::Permanent(format!("`{channel}` is not a Discord channel id"))
             }),
+            Destination::Group { .. } => Err(SendError::Permanent(
+                "a group is sent as a DM to each member".into(),
+            )),
             Destination::Member { user } => {
                 if let Some(c) = self.dms.lock().unwrap_or_else(|e| e.into_inner()).get(user) {
                     return Ok(*c);
@@ -155,17 +158,30 @@ impl ChatPlatform for DiscordPlatform {
 
     fn send<'a>(&'a self, out: &'a Outgoing) -> BoxFuture<'a, Result<SentRef, SendError>> {
         Box::pin(async move {
-            let channel = self.channel_for(&out.destination).await?;
-            let mut body = render_message(&out.message);
-            body["nonce"] = serde_json::json!(nonce_for(&out.dedupe_key));
-            body["enforce_nonce"] = serde_json::json!(true);
-            self.pacer.wait().await;
-            let sent = self
-                .http
-                .send_message(channel, Vec::new(), &body)
-                .await
-                .map_err(send_error)?;
-            Ok(format!("{}:{}", sent.channel_id, sent.id))
+            // A group is a DM to each member (a bot cannot open a group DM): the same nonce in
+            // every DM keeps each one idempotent when the send is retried.
+            let destinations = match &out.destination {
+                Destination::Group { users } => users
+                    .iter()
+                    .map(|u| Destination::Member { user: u.clone() })
+                    .collect(),
+                other => vec![other.clone()],
+            };
+            let mut first = None;
+            for to in &destinations {
+                let channel = self.channel_for(to).await?;
+                let mut body = render_message(&out.message);
+                body["nonce"] = serde_json::json!(nonce_for(&out.dedupe_key));
+                body["enforce_nonce"] = serde_json::json!(true);
+                self.pacer.wait().await;
+                let sent = self
+                    .http
+                    .send_message(channel, Vec::new(), &body)
+                    .await
+                    .map_err(send_error)?;
+                first.get_or_insert(format!("{}:{}", sent.channel_id, sent.id));
+            }
+            first.ok_or_else(|| SendError::Permanent("a group with no members".into()))
         })
     }
 

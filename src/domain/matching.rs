@@ -5,6 +5,31 @@
 //! pair-swap improvement for large ones.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// A fast hasher for pair keys: a large pool's matching looks pairs up millions of times, and the
+/// keys are member ids, not attacker-chosen strings.
+#[derive(Default)]
+struct PairHasher(u64);
+
+impl Hasher for PairHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.write_u64(u64::from(*b));
+        }
+    }
+    fn write_i64(&mut self, n: i64) {
+        self.write_u64(n as u64);
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<PairHasher>>;
 
 /// One member of the round.
 #[derive(Debug, Clone, PartialEq)]
@@ -55,21 +80,26 @@ const GREEDY_PASSES: usize = 4;
 
 struct Weights<'a> {
     input: &'a RoundInput,
+    last_met: FastMap<(i64, i64), u32>,
+    avoid: FastMap<(i64, i64), ()>,
 }
 
 impl Weights<'_> {
     /// None when the two must not be grouped.
     fn of(&self, a: &Candidate, b: &Candidate) -> Option<i64> {
         let key = pair(a.id, b.id);
-        if a.id == b.id || self.input.avoid.contains(&key) {
+        if a.id == b.id || self.avoid.contains_key(&key) {
             return None;
         }
         let mut w = PAIRED;
-        match self.input.last_met.get(&key) {
+        match self.last_met.get(&key) {
             None => w += NEVER_MET,
-            Some(r) => w += i64::from(self.input.round.saturating_sub(*r).min(999)) * PER_ROUND_APART,
+            Some(r) => {
+                w += i64::from(self.input.round.saturating_sub(*r).min(999)) * PER_ROUND_APART
+            }
         }
-        if self.input.mentor_mode && ((a.needs_help && b.mastered) || (b.needs_help && a.mastered)) {
+        if self.input.mentor_mode && ((a.needs_help && b.mastered) || (b.needs_help && a.mastered))
+        {
             w += MENTOR;
         }
         if let (Some(x), Some(y)) = (a.utc_offset_minutes, b.utc_offset_minutes) {
@@ -87,7 +117,11 @@ pub fn plan_round(input: &RoundInput) -> Vec<Vec<i64>> {
     if n < 2 {
         return Vec::new();
     }
-    let weights = Weights { input };
+    let weights = Weights {
+        input,
+        last_met: input.last_met.iter().map(|(k, v)| (*k, *v)).collect(),
+        avoid: input.avoid.iter().map(|k| (*k, ())).collect(),
+    };
     let m = &input.members;
     let w = |i: usize, j: usize| weights.of(&m[i], &m[j]);
     let pairs = if n <= EXACT_LIMIT {
@@ -95,7 +129,16 @@ pub fn plan_round(input: &RoundInput) -> Vec<Vec<i64>> {
             (0..n).map(|i| (0..n).map(|j| w(i, j)).collect()).collect();
         look_ahead(input, &matrix).unwrap_or_else(|| exact_matching(&matrix))
     } else {
-        greedy_matching(n, &w)
+        // Each member's number of possible partners: those they do not avoid.
+        let index: FastMap<i64, usize> = m.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
+        let mut options = vec![n - 1; n];
+        for (a, b) in &input.avoid {
+            if let (Some(i), Some(j)) = (index.get(a), index.get(b)) {
+                options[*i] -= 1;
+                options[*j] -= 1;
+            }
+        }
+        greedy_matching(n, &w, &options)
     };
     let mut groups: Vec<Vec<usize>> = pairs.iter().map(|(a, b)| vec![*a, *b]).collect();
     let paired: HashSet<usize> = pairs.iter().flat_map(|(a, b)| [*a, *b]).collect();
@@ -147,7 +190,9 @@ fn join_best(groups: &mut [Vec<usize>], one: usize, w: &Weight, max_len: usize) 
 /// join another pair.
 fn into_trios(groups: &mut Vec<Vec<usize>>, w: &Weight) {
     loop {
-        let pairs: Vec<usize> = (0..groups.len()).filter(|i| groups[*i].len() == 2).collect();
+        let pairs: Vec<usize> = (0..groups.len())
+            .filter(|i| groups[*i].len() == 2)
+            .collect();
         if pairs.len() < 3 {
             return;
         }
@@ -215,7 +260,7 @@ fn exact_matching(w: &[Vec<Option<i64>>]) -> Vec<(usize, usize)> {
 /// the search budget.
 fn look_ahead(input: &RoundInput, w: &[Vec<Option<i64>>]) -> Option<Vec<(usize, usize)>> {
     let n = w.len();
-    if input.group_size != 2 || n % 2 != 0 || n > 16 {
+    if input.group_size != 2 || !n.is_multiple_of(2) || n > 16 {
         return None;
     }
     let ids: Vec<i64> = input.members.iter().map(|m| m.id).collect();
@@ -328,9 +373,8 @@ fn matchings(
 
 /// Large pools: the most constrained member first takes their best free partner, then swaps between
 /// two pairs while any improves the total (a bounded number of passes).
-fn greedy_matching(n: usize, w: &Weight) -> Vec<(usize, usize)> {
-    let options = |i: usize| (0..n).filter(|j| *j != i && w(i, *j).is_some()).count();
-    let mut order: Vec<(usize, usize)> = (0..n).map(|i| (options(i), i)).collect();
+fn greedy_matching(n: usize, w: &Weight, options: &[usize]) -> Vec<(usize, usize)> {
+    let mut order: Vec<(usize, usize)> = (0..n).map(|i| (options[i], i)).collect();
     order.sort_unstable();
     let mut taken = vec![false; n];
     let mut pairs = Vec::with_capacity(n / 2);

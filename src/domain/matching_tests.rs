@@ -65,7 +65,11 @@ fn no_pair_repeats_until_everyone_has_met() {
                 assert!(covers_everyone(groups, &ids), "n={n} round {r}: {groups:?}");
                 for g in groups {
                     assert_eq!(g.len(), 2, "n={n}: {groups:?}");
-                    assert!(met.insert(pair(g[0], g[1])), "n={n} round {}: {g:?} met again", r + 1);
+                    assert!(
+                        met.insert(pair(g[0], g[1])),
+                        "n={n} round {}: {g:?} met again",
+                        r + 1
+                    );
                 }
             }
             assert_eq!(met.len(), n * (n - 1) / 2, "everyone met everyone (n={n})");
@@ -84,7 +88,11 @@ fn an_odd_member_makes_a_trio_instead_of_being_left_out() {
         };
         for groups in run(&mut input, 6) {
             assert!(covers_everyone(&groups, &ids), "{groups:?}");
-            assert_eq!(groups.iter().filter(|g| g.len() == 3).count(), 1, "{groups:?}");
+            assert_eq!(
+                groups.iter().filter(|g| g.len() == 3).count(),
+                1,
+                "{groups:?}"
+            );
             assert!(groups.iter().all(|g| g.len() == 2 || g.len() == 3));
         }
     }
@@ -119,10 +127,16 @@ fn avoid_lists_are_never_broken_and_nobody_is_left_out() {
                 }
             }
             let placed = groups.iter().flatten().count();
-            let can_meet = |id: i64| ids.iter().any(|o| *o != id && !avoid.contains(&pair(id, *o)));
+            let can_meet = |id: i64| {
+                ids.iter()
+                    .any(|o| *o != id && !avoid.contains(&pair(id, *o)))
+            };
             let placeable = ids.iter().filter(|id| can_meet(**id)).count();
             // Everyone who may meet someone is placed unless the avoid lists make it impossible.
-            assert!(placed + 1 >= placeable.min(n), "case {case}: {groups:?} avoid {avoid:?}");
+            assert!(
+                placed + 1 >= placeable.min(n),
+                "case {case}: {groups:?} avoid {avoid:?}"
+            );
         }
     }
 }
@@ -182,8 +196,14 @@ fn working_hours_and_mentors_break_ties() {
         ..RoundInput::default()
     };
     for g in plan_round(&input) {
-        assert!(g.contains(&1) || g.contains(&2), "a learner in every pair: {g:?}");
-        assert!(g.contains(&3) || g.contains(&4), "a mentor in every pair: {g:?}");
+        assert!(
+            g.contains(&1) || g.contains(&2),
+            "a learner in every pair: {g:?}"
+        );
+        assert!(
+            g.contains(&3) || g.contains(&4),
+            "a mentor in every pair: {g:?}"
+        );
     }
 }
 
@@ -225,5 +245,11 @@ fn a_large_pool_is_paired_whole_with_few_repeats() {
         }
     }
     assert_eq!(repeats, 0);
-    assert!(plan_round(&RoundInput { members: people(&[7]), ..RoundInput::default() }).is_empty());
+    assert!(
+        plan_round(&RoundInput {
+            members: people(&[7]),
+            ..RoundInput::default()
+        })
+        .is_empty()
+    );
 }

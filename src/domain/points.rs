@@ -18,6 +18,8 @@ pub struct PointsRules {
     pub streak_milestone: i64,
     /// A right answer in a spaced-repetition review.
     pub review_correct: i64,
+    /// Meeting an accountability partner (each member of the group).
+    pub partner_meeting: i64,
 }
 
 impl Default for PointsRules {
@@ -29,6 +31,7 @@ impl Default for PointsRules {
             course_completed: 25,
             streak_milestone: 15,
             review_correct: 2,
+            partner_meeting: 10,
         }
     }
 }

@@ -55,6 +55,9 @@ async fn apply_click(
         Ok(Action::Open { lesson_id }) => {
             return super::commands::open_lesson(core, tx, event, &lesson_id, now).await;
         }
+        Ok(action @ (Action::JoinPool { .. } | Action::CheckIn { .. })) => {
+            return super::partner_commands::click(core, tx, event, action, now).await;
+        }
         Err(_) => {
             tracing::warn!(payload, "rejected a malformed button payload");
             return reject("That button isn't valid here.");

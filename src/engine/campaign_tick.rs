@@ -26,6 +26,9 @@ pub struct TickReport {
     pub reminders: usize,
     /// Daily review DMs queued.
     pub reviews: usize,
+    /// Partner rounds held, and rounds whose check-in went out.
+    pub partner_rounds: usize,
+    pub check_ins: usize,
     /// More recipients were due than one tick takes: tick again.
     pub more: bool,
 }
@@ -38,6 +41,8 @@ impl TickReport {
         self.finished += o.finished;
         self.reminders += o.reminders;
         self.reviews += o.reviews;
+        self.partner_rounds += o.partner_rounds;
+        self.check_ins += o.check_ins;
     }
 }
 
@@ -112,7 +117,11 @@ pub(super) async fn apply_tick(
     let (reviews, more) = super::reviews::review_tick(core, tx, now, limit).await?;
     report.reviews = reviews;
     report.more |= more;
-    let queued = report.lessons + report.reminders + report.reviews > 0;
+    let (rounds, checkins, more) = super::partners::partner_tick(core, tx, now, limit).await?;
+    report.partner_rounds = rounds;
+    report.check_ins = checkins;
+    report.more |= more;
+    let queued = report.lessons + report.reminders + report.reviews + rounds + checkins > 0;
     if queued || report.skipped > 0 {
         tracing::info!(?report, "campaign tick");
     }

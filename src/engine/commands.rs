@@ -23,6 +23,7 @@ pub const USAGE: &str = "Here's what I can do:\n\
 • `/nibble pause` / `/nibble resume`: stop or restart campaign lessons\n\
 • `/nibble reviews`: your spaced-repetition reviews; `/nibble review-time 08:30` (or `off`) sets when they come\n\
 • `/nibble vacation 2w` / `/nibble vacation off`: hold reviews, streak and campaign lessons while you're away\n\
+• `/partner join|leave|pause 2w|avoid @member`: accountability partners in this channel (`/partner help`)\n\
 • `/nibble campaign …`: drip campaigns (team leads; `/nibble campaign help`)\n\
 • `/nibble needs-help <course>`: learners struggling with a course (team leads)\n\
 • `/nibble help`: this list";
@@ -100,8 +101,9 @@ pub(super) async fn apply(
                 other => say(format!("I don't know `/nibble {other}`.\n{USAGE}"), false),
             }
         }
-        // Registered on the platforms already; their features are still being built.
-        other @ ("partner" | "share") => say(
+        "partner" => super::partner_commands::apply(core, tx, event, &member, args, now).await,
+        // Registered on the platforms already; its feature is still being built.
+        other @ "share" => say(
             format!("`/{other}` isn't available in this version of nibble yet.\n{USAGE}"),
             false,
         ),

@@ -278,6 +278,7 @@ pub(super) async fn apply_fold(
     for (tenant_id, members) in touched {
         let members: Vec<i64> = members.into_iter().collect();
         let figures = Store::figures(tx, tenant_id, &members).await?;
+        let meetings = Store::partner_meetings(tx, &members).await?;
         let held = Store::badges_held(tx, tenant_id, &members).await?;
         for member_id in members {
             let f = figures.get(&member_id).cloned().unwrap_or_default();
@@ -289,7 +290,7 @@ pub(super) async fn apply_fold(
                 graded: f.graded,
                 correct: f.correct,
                 thread_replies: 0,
-                partner_checkins: 0,
+                partner_checkins: meetings.get(&member_id).copied().unwrap_or(0),
             };
             for badge in &core.badges {
                 if !held.contains(&(member_id, badge.id.clone())) && earned(&badge.rule, &learner) {

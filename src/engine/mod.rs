@@ -11,6 +11,8 @@ mod commands;
 mod deliver;
 mod diagnostics;
 mod fold;
+mod partner_commands;
+mod partners;
 mod recognition_commands;
 mod review_click;
 mod review_commands;

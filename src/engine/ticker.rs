@@ -23,12 +23,22 @@ impl Engine {
         let changed = self.schedule_changed();
         loop {
             match self.run_due().await {
-                Ok(r) if r.lessons + r.reminders + r.skipped + r.reviews > 0 => {
+                Ok(r)
+                    if r.lessons
+                        + r.reminders
+                        + r.skipped
+                        + r.reviews
+                        + r.partner_rounds
+                        + r.check_ins
+                        > 0 =>
+                {
                     let pending = store.outbox_counts().await.map(|c| c.pending).unwrap_or(-1);
                     tracing::info!(
                         lessons = r.lessons,
                         reminders = r.reminders,
                         reviews = r.reviews,
+                        partner_rounds = r.partner_rounds,
+                        check_ins = r.check_ins,
                         skipped = r.skipped,
                         held = r.held,
                         outbox_pending = pending,

@@ -122,6 +122,7 @@ impl ChatPlatform for LocalPlatform {
                     channel.clone()
                 }
                 Destination::Member { user } => format!("dm:{user}"),
+                Destination::Group { users } => format!("dm:{}", users.join(",")),
             };
             Ok(Destination::Thread {
                 channel,

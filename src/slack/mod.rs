@@ -153,13 +153,20 @@ impl SlackPlatform {
         self.client.open_session(&self.bot)
     }
 
-    /// The channel to post to: DMs are opened (and remembered) with conversations.open.
+    /// The channel to post to: DMs and group DMs are opened (and remembered) with conversations.open.
     async fn channel_for(&self, to: &Destination) -> Result<(String, Option<String>), SendError> {
         match to {
             Destination::Channel { channel } => Ok((channel.clone(), None)),
             Destination::Thread { channel, thread } => Ok((channel.clone(), Some(thread.clone()))),
             Destination::Member { user } => Ok((
                 self.directory.dm_channel(&self.session(), user).await?,
+                None,
+            )),
+            // A multi-person DM: conversations.open with every member.
+            Destination::Group { users } => Ok((
+                self.directory
+                    .dm_channel(&self.session(), &users.join(","))
+                    .await?,
                 None,
             )),
         }

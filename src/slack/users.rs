@@ -30,7 +30,7 @@ impl Directory {
         }
     }
 
-    /// The DM channel with a member, opened once with conversations.open.
+    /// The DM channel with a member (or, for `a,b`, a group DM), opened once with conversations.open.
     pub async fn dm_channel(
         &self,
         session: &SlackClientSession<'_, Connector>,

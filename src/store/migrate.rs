@@ -44,6 +44,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "retention",
         include_str!("../../migrations/0007_retention.sql"),
     ),
+    (
+        8,
+        "partners",
+        include_str!("../../migrations/0008_partners.sql"),
+    ),
 ];
 
 /// The migrations compiled into the binary, so an installed `nibble` needs no `migrations/` folder.

@@ -208,7 +208,11 @@ impl Store {
                SELECT MIN(r.next_reminder_at) FROM campaign_recipients r JOIN campaigns c ON c.id = r.campaign_id
                  WHERE c.state = 'active'
                UNION ALL
-               SELECT MIN(next_at) FROM review_schedules) AS due",
+               SELECT MIN(next_at) FROM review_schedules
+               UNION ALL
+               SELECT MIN(next_round_at) FROM partner_pools WHERE state = 'active'
+               UNION ALL
+               SELECT MIN(checkin_at) FROM partner_rounds) AS due",
         )
         .fetch_one(&self.pool)
         .await?;

@@ -34,6 +34,7 @@ fn dest(d: &Destination) -> String {
         Destination::Channel { channel } => channel.clone(),
         Destination::Member { user } => user.clone(),
         Destination::Thread { .. } => "thread".into(),
+        Destination::Group { users } => users.join(","),
     }
 }
 

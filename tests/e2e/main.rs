@@ -16,6 +16,8 @@ mod discord_faults;
 mod dispatcher;
 mod engine;
 mod lessons;
+mod partners;
+mod partners_adapters;
 mod recognition;
 mod retention;
 mod retention_adapters;

@@ -196,7 +196,9 @@ fn answer(state: &State, method: &str, body: &Value) -> Response {
             Some(users) if !users.is_empty() && !users.contains(',') => {
                 reply(json!({"ok": true, "channel": {"id": format!("D{users}")}}))
             }
-            Some(_) => reply(json!({"ok": true, "channel": {"id": "GMPIM"}})),
+            Some(users) => reply(
+                json!({"ok": true, "channel": {"id": format!("G{}", users.replace(',', ""))}}),
+            ),
             None => error("users_not_found"),
         },
         "conversations.history" => {

@@ -1,0 +1,197 @@
+//! `nibble bench --partners`: a pool of 2,000 members (spread over time zones, some avoid lists)
+//! through the engine and a real SQLite file; ten rounds held with `/partner round`, each timed
+//! whole (history read, matching, groups and introductions written), and the matching alone.
+
+use crate::bench::BenchError;
+use crate::chat::{Event, EventKind, Platform, Reply, UserRef};
+use crate::clock::SystemClock;
+use crate::content::load_catalog;
+use crate::demo::Rng;
+use crate::domain::matching::{Candidate, RoundInput, plan_round};
+use crate::engine::{CatalogHandle, Engine, EngineSettings};
+use crate::store::{Durability, Store};
+use chrono::Utc;
+use std::fmt::Write;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::Notify;
+
+const ROUNDS: u32 = 10;
+const ZONES: &[&str] = &[
+    "Europe/Berlin",
+    "America/New_York",
+    "Asia/Tokyo",
+    "Asia/Kolkata",
+    "America/Los_Angeles",
+    "UTC",
+];
+
+fn command(n: &mut u64, who: &UserRef, name: &str, args: &str) -> Event {
+    *n += 1;
+    Event {
+        key: format!("bench-partners-{n}"),
+        platform: Platform::Local,
+        tenant: "bench-partners".into(),
+        channel: "C-POOL".into(),
+        is_dm: false,
+        user: who.clone(),
+        kind: EventKind::Command {
+            name: name.into(),
+            args: args.into(),
+        },
+    }
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+}
+
+pub async fn run(
+    database: &Path,
+    lessons_dir: &Path,
+    members: usize,
+    durability: Durability,
+) -> Result<String, BenchError> {
+    crate::bench::fresh(database)?;
+    let catalog = load_catalog(lessons_dir).map_err(BenchError::Lessons)?;
+    let store = Store::open(&database.display().to_string(), durability).await?;
+    store.sync_catalog(&catalog, Utc::now()).await?;
+    let engine = Engine::start(
+        store.clone(),
+        CatalogHandle::new(catalog),
+        Arc::new(SystemClock),
+        EngineSettings::default(),
+        Arc::new(Notify::new()),
+    );
+    let mut rng = Rng::new(3);
+    let mut n = 0;
+    let lead = UserRef {
+        id: "U-LEAD".into(),
+        name: "Lead".into(),
+        time_zone: Some("UTC".into()),
+        is_lead: true,
+    };
+    engine
+        .handle(command(
+            &mut n,
+            &lead,
+            "partner",
+            "create cadence=weekly zone=UTC",
+        ))
+        .await?;
+    let people: Vec<UserRef> = (0..members)
+        .map(|i| UserRef {
+            id: format!("U{i:05}"),
+            name: format!("Member {i}"),
+            time_zone: Some(ZONES[rng.below(ZONES.len())].into()),
+            is_lead: false,
+        })
+        .collect();
+    let started = Instant::now();
+    for p in &people {
+        engine.handle(command(&mut n, p, "partner", "join")).await?;
+    }
+    // One member in fifty avoids someone.
+    for p in people.iter().step_by(50) {
+        let other = &people[rng.below(people.len())].id;
+        engine
+            .handle(command(&mut n, p, "partner", &format!("avoid <@{other}>")))
+            .await?;
+    }
+    let joined = started.elapsed();
+
+    let mut times = Vec::new();
+    for _ in 0..ROUNDS {
+        let t = Instant::now();
+        let reply = engine
+            .handle(command(&mut n, &lead, "partner", "round"))
+            .await?;
+        times.push(t.elapsed());
+        if !matches!(&reply, Reply::Ephemeral(m) if crate::local::render_text(m).contains("Round held"))
+        {
+            return Err(BenchError::Task(format!("a round was not held: {reply:?}")));
+        }
+    }
+    // The matching alone for round 11, on the history the rounds left.
+    let pool_id: i64 = sqlx::query_scalar("SELECT id FROM partner_pools")
+        .fetch_one(store.pool())
+        .await
+        .map_err(crate::store::StoreError::from)?;
+    let mut conn = store
+        .pool()
+        .acquire()
+        .await
+        .map_err(crate::store::StoreError::from)?;
+    let last_met = Store::pool_meetings(&mut conn, pool_id).await?;
+    let ids: Vec<i64> =
+        sqlx::query_scalar("SELECT member_id FROM partner_members WHERE pool_id = $1")
+            .bind(pool_id)
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(crate::store::StoreError::from)?;
+    drop(conn);
+    let input = RoundInput {
+        members: ids
+            .iter()
+            .map(|id| Candidate {
+                id: *id,
+                utc_offset_minutes: Some((*id % 6) as i32 * 180),
+                needs_help: false,
+                mastered: false,
+            })
+            .collect(),
+        last_met,
+        round: ROUNDS + 1,
+        group_size: 2,
+        ..RoundInput::default()
+    };
+    let t = Instant::now();
+    let groups = plan_round(&input);
+    let planning = t.elapsed();
+    let repeats = groups
+        .iter()
+        .filter(|g| {
+            g.len() == 2
+                && input
+                    .last_met
+                    .contains_key(&(g[0].min(g[1]), g[0].max(g[1])))
+        })
+        .count();
+
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "nibble bench --partners: a pool of {members} members, {ROUNDS} rounds, in {}\n",
+        database.display()
+    );
+    let _ = writeln!(out, "| measure | value |\n|---|---|");
+    let _ = writeln!(out, "| joining (one /partner join each) | {} |", ms(joined));
+    let _ = writeln!(out, "| round 1 (no history), whole | {} |", ms(times[0]));
+    let _ = writeln!(
+        out,
+        "| round {ROUNDS} (history of {} rounds), whole | {} |",
+        ROUNDS - 1,
+        ms(times[times.len() - 1])
+    );
+    let _ = writeln!(
+        out,
+        "| slowest round, whole | {} |",
+        ms(times.iter().copied().max().unwrap_or_default())
+    );
+    let _ = writeln!(
+        out,
+        "| matching alone, round {} | {} |",
+        ROUNDS + 1,
+        ms(planning)
+    );
+    let _ = writeln!(
+        out,
+        "| groups / repeated pairs in round {} | {} / {repeats} |",
+        ROUNDS + 1,
+        groups.len()
+    );
+    let _ = writeln!(out, "target: a round for 2,000 members under 1 s");
+    store.close().await;
+    Ok(out)
+}
