@@ -110,6 +110,39 @@ impl Sim<'_> {
         )
     }
 
+    /// Partner groups answer their check-ins: most met.
+    pub(super) async fn answer_check_ins(&mut self, rng: &mut Rng) -> Result<(), DemoError> {
+        for (who, choices) in std::mem::take(&mut self.check_ins) {
+            let pick = if rng.chance(0.7) { 0 } else { 1 };
+            let Some(choice) = choices.get(pick) else {
+                continue;
+            };
+            let user = UserRef {
+                id: who.clone(),
+                name: self.names.get(&who).cloned().unwrap_or(who),
+                time_zone: None,
+                is_lead: false,
+            };
+            let event = self.event(
+                &user,
+                EventKind::Button {
+                    payload: choice.payload.clone(),
+                    values: Vec::new(),
+                },
+            );
+            let reply = self.engine.handle(event).await?;
+            writeln!(
+                self.out,
+                "{}  {} taps “{}”",
+                self.time(),
+                user.name,
+                choice.label
+            )?;
+            self.print_reply(&user, &reply)?;
+        }
+        Ok(())
+    }
+
     pub(super) async fn forge_click(&mut self, l: &Learner) -> Result<bool, DemoError> {
         let victim = self.featured[0].clone();
         let Some(card) = self

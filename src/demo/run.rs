@@ -124,6 +124,16 @@ pub async fn run(opts: &DemoOptions, out: &mut dyn Write) -> Result<DemoSummary,
         ),
     )
     .await?;
+    // Accountability partners: rounds on Mondays and Thursdays for whoever joins.
+    sim.command(
+        &learners[0].user,
+        "partner",
+        "create cadence=\"0 9 * * Mon,Thu\" zone=UTC",
+    )
+    .await?;
+    for l in learners.iter().filter(|l| l.social || l.eager) {
+        sim.command(&l.user, "partner", "join").await?;
+    }
     let mut forged = false;
     let mut double = false;
     for day in 0..opts.days {
@@ -220,6 +230,7 @@ pub async fn run(opts: &DemoOptions, out: &mut dyn Write) -> Result<DemoSummary,
             }
         }
         sim.channel_cards.clear();
+        sim.answer_check_ins(&mut rng).await?;
         sim.flush().await?;
         let summary: Vec<String> = day_stats
             .iter()
@@ -246,6 +257,7 @@ pub async fn run(opts: &DemoOptions, out: &mut dyn Write) -> Result<DemoSummary,
     sim.command(&learners[2].user, "badges", "").await?;
     sim.command(&learners[0].user, "leaderboard", "week")
         .await?;
+    sim.command(&learners[0].user, "partner", "stats").await?;
     // Retention: what comes back for review, and who a team lead should help.
     sim.command(&learners[2].user, "nibble", "reviews").await?;
     sim.command(&learners[0].user, "nibble", "needs-help security-awareness")

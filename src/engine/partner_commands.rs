@@ -2,7 +2,7 @@
 //! read a pool's stats. Also the pool announcement's Join button and the check-in buttons.
 
 use super::campaign_commands::parse_length;
-use super::partners::{cadence, run_round};
+use super::partners::{cadence, channel_ref, next_round_text, run_round};
 use super::writer::Applied;
 use super::{Core, EngineError, mention_id};
 use crate::chat::{
@@ -115,11 +115,11 @@ pub(super) async fn apply(
             } else {
                 0
             };
-            let next = pool.next_round_at.as_deref().unwrap_or("none");
+            let next = next_round_text(&pool);
             say(
                 format!(
-                    "🤝 **Partner pool of <#{}>**: {} members, {} rounds, {} groups; {} check-ins answered, {} met ({rate}% met rate). Cadence `{}` in {}; next round {next}.",
-                    pool.channel,
+                    "🤝 **Partner pool of {}**: {} members, {} rounds, {} groups; {} check-ins answered, {} met ({rate}% met rate). Cadence `{}` in {}; next round {next}.",
+                    channel_ref(&pool.channel),
                     s.members,
                     s.rounds,
                     s.groups,
@@ -156,15 +156,12 @@ async fn join(
     now: DateTime<Utc>,
 ) -> Result<Applied<Reply>, EngineError> {
     let new = Store::join_pool(tx, pool.id, member.member_id, now).await?;
-    let next = pool
-        .next_round_at
-        .as_deref()
-        .unwrap_or("when a team lead holds one");
+    let next = next_round_text(pool);
     say(
         if new {
             format!(
-                "🤝 You're in the partner pool of <#{}>. Next round: {next}.",
-                pool.channel
+                "🤝 You're in the partner pool of {}. Next round: {next}.",
+                channel_ref(&pool.channel)
             )
         } else {
             "You're already in this pool.".into()

@@ -98,9 +98,9 @@ pub(super) async fn run_round(
     if members.len() < 2 {
         if let [alone] = members.as_slice() {
             let text = format!(
-                "🤝 Not enough people in the partner pool of <#{}> this round, so no partner this time. \
+                "🤝 Not enough people in the partner pool of {} this round, so no partner this time. \
                  Invite a colleague to `/partner join`!",
-                pool.channel
+                channel_ref(&pool.channel)
             );
             let key = format!("pool-alone:{}:{}", pool.id, pool.rounds + 1);
             let to = Destination::Member {
@@ -149,6 +149,31 @@ pub(super) async fn run_round(
     Ok(true)
 }
 
+/// When the pool's next round is, in its zone.
+pub(super) fn next_round_text(pool: &PoolRow) -> String {
+    let at = pool
+        .next_round_at
+        .as_deref()
+        .and_then(|s| crate::store::parse_ts(s).ok());
+    let zone: Option<Tz> = pool.time_zone.parse().ok();
+    match (at, zone) {
+        (Some(at), Some(zone)) => at
+            .with_timezone(&zone)
+            .format("%a %d %b %Y %H:%M %Z")
+            .to_string(),
+        _ => "when a team lead holds one".into(),
+    }
+}
+
+/// A channel as a mention (`<#C123>`), or as is when it is already a name (`#learning`).
+pub(super) fn channel_ref(channel: &str) -> String {
+    if channel.starts_with('#') {
+        channel.to_string()
+    } else {
+        format!("<#{channel}>")
+    }
+}
+
 fn introduction(pool: &PoolRow, users: &[String], course: Option<&str>, round: u32) -> String {
     let names: Vec<String> = users.iter().map(|u| format!("<@{u}>")).collect();
     let names = match names.split_last() {
@@ -157,9 +182,9 @@ fn introduction(pool: &PoolRow, users: &[String], course: Option<&str>, round: u
     };
     let starter = STARTERS[round as usize % STARTERS.len()];
     let mut text = format!(
-        "👋 **Your accountability partners this round** (the pool of <#{}>): {names}.\n\
+        "👋 **Your accountability partners this round** (the pool of {}): {names}.\n\
          Conversation starter: _{starter}_",
-        pool.channel
+        channel_ref(&pool.channel)
     );
     if let Some(course) = course {
         text.push_str(&format!("\nYou're all learning **{course}**."));

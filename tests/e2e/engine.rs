@@ -302,7 +302,7 @@ async fn learn_pulls_the_next_lesson_and_searches() {
     );
     let unknown = app.command(&dee, "frobnicate", "").await;
     assert!(reply_text(&unknown).contains("I don't know the command `/frobnicate`"));
-    let later = app.command(&dee, "partner", "join").await;
+    let later = app.command(&dee, "share", "a story").await;
     assert!(
         reply_text(&later).contains("isn't available in this version"),
         "{}",
