@@ -206,3 +206,59 @@ async fn avoid_lists_pauses_odd_members_and_a_pool_of_one() {
     let elsewhere = reply_text(&app.command(&people[0], "partner", "stats").await);
     assert!(elsewhere.contains("Only team leads"), "{elsewhere}");
 }
+
+#[tokio::test]
+async fn mentor_mode_pairs_who_needs_help_with_who_mastered_the_course() {
+    let app = spawn_app().await;
+    let course = app
+        .catalog
+        .course("security-awareness")
+        .expect("course")
+        .clone();
+    let (mentors, learners) = (["U-M1", "U-M2"], ["U-L1", "U-L2"]);
+    for who in mentors {
+        for lesson in &course.lesson_ids {
+            crate::recognition::take_lesson(&app, &user(who), lesson, true, None).await;
+        }
+    }
+    for who in learners {
+        for lesson in &course.lesson_ids[..2] {
+            crate::recognition::take_lesson(&app, &user(who), lesson, false, None).await;
+        }
+    }
+    app.deliver().await;
+    app.clock.set(utc(2026, 3, 2, 7, 0));
+    let created = reply_text(
+        &app.command(
+            &lead(),
+            "partner",
+            "create cadence=weekly zone=UTC mentor=security-awareness",
+        )
+        .await,
+    );
+    assert!(created.contains("Pool created"), "{created}");
+    // Joined in an order that would pair mentors together and learners together by id alone.
+    for who in ["U-M1", "U-M2", "U-L1", "U-L2"] {
+        app.command(&user(who), "partner", "join").await;
+    }
+    let from = app.platform.posted().len();
+    let held = reply_text(&app.command(&lead(), "partner", "round").await);
+    assert!(held.contains("Round held"), "{held}");
+    app.deliver().await;
+    let groups = intros(&app, from);
+    assert_eq!(groups.len(), 2, "{groups:?}");
+    for (users, message) in &groups {
+        assert!(
+            users.iter().any(|u| u.starts_with("U-M")),
+            "a mentor in {users:?}"
+        );
+        assert!(
+            users.iter().any(|u| u.starts_with("U-L")),
+            "a learner in {users:?}"
+        );
+        let Message::Text { text } = message else {
+            panic!("{message:?}")
+        };
+        assert!(text.contains("Security awareness"), "{text}");
+    }
+}
