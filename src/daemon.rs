@@ -48,7 +48,12 @@ pub struct Daemon {
     roster_task: JoinHandle<()>,
     slack: Option<SlackListener>,
     discord: Option<DiscordListener>,
+    metrics: Arc<crate::ops::Metrics>,
+    ops: Option<(std::net::SocketAddr, JoinHandle<()>)>,
 }
+
+/// How long a stop may take: in-flight work finishes, then the process exits regardless.
+const STOP_DEADLINE: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// The platform adapters the config enables, with their secrets from the environment.
 #[derive(Default)]
@@ -102,19 +107,24 @@ impl Daemon {
         })?;
         let store = Store::open(&config.database.url, config.database.durability).await?;
         store.sync_catalog(&catalog, clock.now()).await?;
-        let dispatcher = Arc::new(Dispatcher::new(
-            store.clone(),
-            platforms.clone(),
-            clock.clone(),
-            config.dispatcher(),
-        ));
+        let metrics = Arc::new(crate::ops::Metrics::default());
+        let dispatcher = Arc::new(
+            Dispatcher::new(
+                store.clone(),
+                platforms.clone(),
+                clock.clone(),
+                config.dispatcher(),
+            )
+            .with_metrics(metrics.clone()),
+        );
         let engine = Engine::start(
             store.clone(),
             CatalogHandle::new(catalog),
             clock.clone(),
             config.engine_settings(),
             dispatcher.waker(),
-        );
+        )
+        .with_metrics(metrics.clone());
         for declared in &config.declared_campaigns {
             match engine.declare_campaign(declared.clone()).await? {
                 Ok(text) => tracing::info!(%text, "campaign from the config"),
@@ -141,6 +151,8 @@ impl Daemon {
             roster_task,
             slack: None,
             discord: None,
+            metrics,
+            ops: None,
         })
     }
 
@@ -163,7 +175,33 @@ impl Daemon {
             self.discord =
                 Some(DiscordListener::start(platform.clone(), self.engine.clone()).await?);
         }
+        if !config.ops.listen.is_empty() {
+            let mut connections = Vec::new();
+            if let Some(p) = &adapters.slack {
+                connections.push(("slack", p.connection.clone()));
+            }
+            if let Some(p) = &adapters.discord {
+                connections.push(("discord", p.connection.clone()));
+            }
+            let state = crate::ops::OpsState {
+                store: self.store.clone(),
+                metrics: self.metrics.clone(),
+                connections,
+            };
+            // The bot's job goes on without them: a taken port is reported, not fatal.
+            match crate::ops::serve(&config.ops.listen, state, self.shutdown.subscribe()).await {
+                Ok(served) => self.ops = Some(served),
+                Err(e) => {
+                    tracing::error!(address = %config.ops.listen, error = %e, "cannot serve /healthz and /metrics")
+                }
+            }
+        }
         Ok(())
+    }
+
+    /// Where `/healthz` and `/metrics` are served, when they are.
+    pub fn ops_address(&self) -> Option<std::net::SocketAddr> {
+        self.ops.as_ref().map(|(a, _)| *a)
     }
 
     pub fn engine(&self) -> &Engine {
@@ -205,10 +243,12 @@ impl Daemon {
         if let Err(e) = self.dispatcher_task.await {
             tracing::error!(error = %e, "dispatcher task ended badly");
         }
-        for (task, name) in [
+        let mut tasks = vec![
             (self.scheduler_task, "scheduler"),
             (self.roster_task, "roster"),
-        ] {
+        ];
+        tasks.extend(self.ops.map(|(_, t)| (t, "ops")));
+        for (task, name) in tasks {
             if let Err(e) = task.await {
                 tracing::error!(error = %e, task = name, "task ended badly");
             }
@@ -228,7 +268,15 @@ pub async fn run(config: Config, env: HashMap<String, String>) -> Result<(), Dae
     let mut daemon = Daemon::start(&config, platforms, Arc::new(SystemClock)).await?;
     daemon.connect(&config, &adapters).await?;
     wait_for_signals(&daemon).await?;
-    daemon.shutdown().await;
+    tracing::info!("stopping: finishing in-flight work");
+    if tokio::time::timeout(STOP_DEADLINE, daemon.shutdown())
+        .await
+        .is_err()
+    {
+        tracing::warn!(
+            "in-flight work did not finish within 10 s: stopping anyway (unsent messages are resent after a restart, never twice)"
+        );
+    }
     Ok(())
 }
 

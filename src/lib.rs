@@ -15,6 +15,7 @@ pub mod discord;
 pub mod domain;
 pub mod engine;
 pub mod local;
+pub mod ops;
 pub mod report;
 pub mod scheduler;
 pub mod slack;

@@ -21,6 +21,9 @@ struct Cli {
     /// Database: a SQLite file path or a sqlite:// URL (overrides the config's database.url).
     #[arg(long, global = true)]
     database: Option<String>,
+    /// Log lines as human-readable text or as JSON objects (overrides the config's log.format).
+    #[arg(long, global = true, value_parser = ["text", "json"])]
+    log_format: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -120,6 +123,9 @@ fn real_main(cli: Cli) -> Result<ExitCode> {
     if let Some(db) = &cli.database {
         config.database.url = db.clone();
     }
+    if let Some(format) = &cli.log_format {
+        config.log.format = format.clone();
+    }
     init_logging(&config, &cli.command);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -204,10 +210,14 @@ fn init_logging(config: &Config, command: &Command) {
         _ => "warn".to_string(),
     };
     let filter = std::env::var("RUST_LOG").unwrap_or(filter);
-    tracing_subscriber::fmt()
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_new(&filter).unwrap_or_else(|_| "info".into()),
         )
-        .with_writer(std::io::stderr)
-        .init();
+        .with_writer(std::io::stderr);
+    if config.log.format == "json" {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
 }

@@ -54,6 +54,7 @@ pub struct Dispatcher {
     /// Each tenant's send pace.
     buckets: Mutex<HashMap<i64, Arc<TokenBucket>>>,
     wake: Arc<Notify>,
+    metrics: Arc<crate::ops::Metrics>,
 }
 
 impl Dispatcher {
@@ -71,7 +72,14 @@ impl Dispatcher {
             paused: Mutex::new(HashMap::new()),
             buckets: Mutex::new(HashMap::new()),
             wake: Arc::new(Notify::new()),
+            metrics: Arc::default(),
         }
+    }
+
+    /// Counts sends, failures and 429s into these metrics (the daemon's `/metrics`).
+    pub fn with_metrics(mut self, metrics: Arc<crate::ops::Metrics>) -> Self {
+        self.metrics = metrics;
+        self
     }
 
     /// Notify this after committing outbox rows to send them without waiting for the next poll.
@@ -168,6 +176,8 @@ impl Dispatcher {
                 Err(e) => first_error = first_error.or(Some(e)),
             }
         }
+        self.metrics
+            .deliveries(report.sent, report.failed, report.retried);
         match first_error {
             Some(e) => Err(e),
             None => Ok(report),
@@ -225,6 +235,7 @@ impl Dispatcher {
                     report.sent += 1;
                 }
                 Err(SendError::RateLimited { retry_after }) => {
+                    self.metrics.rate_limited();
                     // From when the 429 arrived: a paced pass can be long under way by then.
                     let at = self.clock.now()
                         + Duration::from_std(retry_after).unwrap_or(Duration::seconds(1));

@@ -47,6 +47,7 @@ pub struct Config {
     pub points: PointsRules,
     pub outbox: OutboxConfig,
     pub log: LogConfig,
+    pub ops: OpsConfig,
     pub slack: SlackConfig,
     pub discord: DiscordConfig,
     pub campaigns: CampaignSettings,
@@ -86,6 +87,23 @@ pub struct OutboxConfig {
 pub struct LogConfig {
     /// A tracing filter, e.g. "info" or "nibble=debug,sqlx=warn".
     pub filter: String,
+    /// "text" (human-readable) or "json" (one object per line); `--log-format` overrides it.
+    pub format: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct OpsConfig {
+    /// Where `nibble run` serves `/healthz` and `/metrics` ("" turns them off). Keep it local.
+    pub listen: String,
+}
+
+impl Default for OpsConfig {
+    fn default() -> Self {
+        Self {
+            listen: "127.0.0.1:9187".into(),
+        }
+    }
 }
 
 impl Default for DatabaseConfig {
@@ -120,6 +138,7 @@ impl Default for LogConfig {
     fn default() -> Self {
         Self {
             filter: "info".into(),
+            format: "text".into(),
         }
     }
 }
@@ -248,6 +267,15 @@ impl Config {
         }
         if let Err(e) = recognition::validate_badges(&self.badges) {
             return invalid("badge", &e);
+        }
+        if !matches!(self.log.format.as_str(), "text" | "json") {
+            return invalid("log.format", "must be \"text\" or \"json\"");
+        }
+        if !self.ops.listen.is_empty() && self.ops.listen.parse::<std::net::SocketAddr>().is_err() {
+            return invalid(
+                "ops.listen",
+                "must be an address like 127.0.0.1:9187, or \"\" for off",
+            );
         }
         if tracing_subscriber::EnvFilter::try_new(&self.log.filter).is_err() {
             return invalid("log.filter", "is not a valid tracing filter (try \"info\")");

@@ -241,8 +241,14 @@ impl Handler {
 
 #[serenity::async_trait]
 impl EventHandler for Handler {
+    async fn shard_stage_update(&self, _ctx: Context, event: serenity::all::ShardStageUpdateEvent) {
+        let up = matches!(event.new, serenity::all::ConnectionStage::Connected);
+        self.platform.connection.set_connected(up);
+    }
+
     async fn ready(&self, ctx: Context, ready: Ready) {
         tracing::info!(guilds = ready.guilds.len(), "Discord gateway ready");
+        self.platform.connection.set_connected(true);
         let commands = definitions();
         let result = match self.platform.config.command_scope {
             CommandScope::Global => ctx

@@ -42,6 +42,8 @@ pub struct DiscordPlatform {
     dms: Mutex<HashMap<String, ChannelId>>,
     /// Threads this process opened: messages there are replies to the bot's prompts.
     threads: Mutex<std::collections::HashSet<u64>>,
+    /// The gateway's state for `/healthz`.
+    pub connection: Arc<crate::chat::Connection>,
 }
 
 impl std::fmt::Debug for DiscordPlatform {
@@ -80,6 +82,7 @@ impl DiscordPlatform {
             config: config.clone(),
             dms: Mutex::new(HashMap::new()),
             threads: Mutex::new(std::collections::HashSet::new()),
+            connection: Arc::default(),
         }))
     }
 

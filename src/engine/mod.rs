@@ -131,6 +131,7 @@ pub(crate) struct Core {
 #[derive(Clone)]
 pub struct Engine {
     jobs: mpsc::Sender<writer::Job>,
+    metrics: Arc<crate::ops::Metrics>,
     catalog: CatalogHandle,
     schedule_changed: Arc<Notify>,
     roster_changed: Arc<Notify>,
@@ -178,10 +179,17 @@ impl Engine {
         tokio::spawn(writer::run(core, rx, outbox_ready, watchers));
         Self {
             jobs,
+            metrics: Arc::default(),
             catalog,
             schedule_changed,
             roster_changed,
         }
+    }
+
+    /// Counts handled events into these metrics (the daemon's `/metrics`).
+    pub fn with_metrics(mut self, metrics: Arc<crate::ops::Metrics>) -> Self {
+        self.metrics = metrics;
+        self
     }
 
     /// Folds every answer and award recorded so far into streaks, standings and badges (the engine
@@ -259,12 +267,17 @@ impl Engine {
     /// Handles one incoming event; the reply goes back to the platform right away.
     #[tracing::instrument(name = "engine.handle", skip_all, fields(platform = event.platform.as_str(), key = %event.key))]
     pub async fn handle(&self, event: Event) -> Result<Reply, EngineError> {
+        let started = std::time::Instant::now();
+        let platform = event.platform.as_str();
         let (tx, rx) = oneshot::channel();
         self.jobs
             .send(writer::Job::Event(event, tx))
             .await
             .map_err(|_| EngineError::ShutDown)?;
-        rx.await.map_err(|_| EngineError::ShutDown)?
+        let result = rx.await.map_err(|_| EngineError::ShutDown)?;
+        self.metrics
+            .event(platform, started.elapsed(), result.is_ok());
+        result
     }
 
     /// Delivers a lesson to a recipient exactly once per origin.

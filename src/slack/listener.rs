@@ -36,6 +36,7 @@ impl SlackListener {
                 .with_user_state(inbound),
         );
         let callbacks = SlackSocketModeListenerCallbacks::new()
+            .with_hello_events(on_hello)
             .with_push_events(on_push)
             .with_command_events(on_command)
             .with_interaction_events(on_interaction);
@@ -54,6 +55,18 @@ impl SlackListener {
 
     pub async fn shutdown(&self) {
         self.listener.shutdown().await;
+    }
+}
+
+/// Slack says hello on every (re)connection. (Generic: slack-morphism does not export the hello
+/// event's type under a reachable path.)
+async fn on_hello<Hello>(
+    _hello: Hello,
+    _client: Arc<SlackClient<Connector>>,
+    state: SlackClientEventsUserState,
+) {
+    if let Some(inbound) = inbound(&state).await {
+        inbound.platform.connection.set_connected(true);
     }
 }
 

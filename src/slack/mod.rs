@@ -104,6 +104,8 @@ pub struct SlackPlatform {
     app: SlackApiToken,
     directory: Directory,
     config: SlackConfig,
+    /// Socket Mode's state for `/healthz`: connected once Slack said hello.
+    pub connection: Arc<crate::chat::Connection>,
 }
 
 impl SlackPlatform {
@@ -127,6 +129,7 @@ impl SlackPlatform {
             bot: SlackApiToken::new(tokens.bot.clone().into()),
             app: SlackApiToken::new(tokens.app.clone().into()),
             config: config.clone(),
+            connection: Arc::default(),
         }))
     }
 

@@ -165,6 +165,22 @@ impl Store {
         Ok(())
     }
 
+    /// (pending, failed) outbox rows, counted through the state index (cheap at any size).
+    pub async fn outbox_depth(&self) -> Result<(i64, i64), StoreError> {
+        let count = |state: &'static str| {
+            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM outbox WHERE state = $1")
+                .bind(state)
+                .fetch_one(&self.pool)
+        };
+        Ok((count("pending").await?, count("failed").await?))
+    }
+
+    /// Answers when the database does (for `/healthz`).
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
     pub async fn outbox_counts(&self) -> Result<OutboxCounts, StoreError> {
         let rows: Vec<(String, i64)> =
             sqlx::query_as("SELECT state, COUNT(*) FROM outbox GROUP BY state")

@@ -11,16 +11,16 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 
-const LEARNERS: usize = 500;
+pub(crate) const LEARNERS: usize = 500;
 
 /// Messages one learner receives for the campaign's first lesson (its parts and its questions).
-fn messages_per_learner() -> usize {
+pub(crate) fn messages_per_learner() -> usize {
     let catalog = load_catalog(&lessons_dir()).expect("lessons");
     let lesson = catalog.lesson("spot-phishing").expect("first lesson");
     split_into_parts(&lesson.blocks).expect("parts").len() + lesson.questions.len()
 }
 
-fn write_config(dir: &Path, fake: &FakeSlack) -> std::path::PathBuf {
+pub(crate) fn write_config(dir: &Path, fake: &FakeSlack, extra: &str) -> std::path::PathBuf {
     // One slot, three seconds from now (a yearly date): the fan-out starts soon after the daemon.
     let at = Utc::now() + Duration::seconds(3);
     let cron = format!(
@@ -57,6 +57,7 @@ dm = true
 members = [{members}]
 cron = "{cron}"
 zone = "UTC"
+{extra}
 "#,
         db = dir.join("fanout.db").display(),
         lessons = lessons_dir().display(),
@@ -68,9 +69,10 @@ zone = "UTC"
     path
 }
 
-fn start(config: &Path, log: &Path) -> Child {
+pub(crate) fn start(config: &Path, log: &Path, flags: &[&str]) -> Child {
     Command::new(env!("CARGO_BIN_EXE_nibble"))
         .args(["--config", &config.display().to_string(), "run"])
+        .args(flags)
         .env("NIBBLE_SLACK_BOT_TOKEN", BOT_TOKEN)
         .env("NIBBLE_SLACK_APP_TOKEN", APP_TOKEN)
         .env("NO_COLOR", "1")
@@ -85,11 +87,11 @@ fn start(config: &Path, log: &Path) -> Child {
 async fn a_fan_out_killed_midway_and_restarted_reaches_every_learner_exactly_once() {
     let fake = FakeSlack::start().await;
     let dir = tempfile::tempdir().expect("tempdir");
-    let config = write_config(dir.path(), &fake);
+    let config = write_config(dir.path(), &fake, "[ops]\nlisten = \"\"");
     let per_learner = messages_per_learner();
     let total = LEARNERS * per_learner;
 
-    let mut first = start(&config, &dir.path().join("first.log"));
+    let mut first = start(&config, &dir.path().join("first.log"), &[]);
     fake.wait_for("a third of the fan-out", || {
         (fake.post_count() >= total / 3).then_some(())
     })
@@ -102,7 +104,7 @@ async fn a_fan_out_killed_midway_and_restarted_reaches_every_learner_exactly_onc
         "the kill came after the fan-out finished ({at_kill} of {total})"
     );
 
-    let mut second = start(&config, &dir.path().join("second.log"));
+    let mut second = start(&config, &dir.path().join("second.log"), &[]);
     fake.wait_for("the whole fan-out", || {
         (fake.post_count() >= total).then_some(())
     })

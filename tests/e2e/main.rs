@@ -16,6 +16,7 @@ mod discord_faults;
 mod dispatcher;
 mod engine;
 mod lessons;
+mod ops;
 mod partners;
 mod partners_adapters;
 mod recognition;
