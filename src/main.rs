@@ -64,8 +64,21 @@ enum Command {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true, required = true)]
         words: Vec<String>,
     },
-    /// Print every learner's progress, per team.
-    Report,
+    /// Learning analytics: per course, campaign, question, learner and ISO week.
+    Report {
+        /// Only this tenant, as platform:id (e.g. slack:T0123).
+        #[arg(long)]
+        tenant: Option<String>,
+        /// Only this course.
+        #[arg(long)]
+        course: Option<String>,
+        /// Only activity on or after this date (YYYY-MM-DD, UTC).
+        #[arg(long)]
+        since: Option<String>,
+        /// table (80 columns), csv or json.
+        #[arg(long, default_value = "table", value_parser = ["table", "csv", "json"])]
+        format: String,
+    },
     /// Measure answer throughput through the engine against a real SQLite file.
     Bench {
         /// Learners who each answer one question.
@@ -166,13 +179,25 @@ fn real_main(cli: Cli) -> Result<ExitCode> {
                 println!("{text}");
                 Ok(if text.starts_with("Campaign not created") || text.starts_with("There is no") { ExitCode::FAILURE } else { ExitCode::SUCCESS })
             }
-            Command::Report => {
+            Command::Report { tenant, course, since, format } => {
                 if !database_exists(&config.database.url) {
                     bail!("database `{}` does not exist (run `nibble demo` first, or pass --database)", config.database.url);
                 }
+                let since = since.as_deref().map(nibble::report::parse_since).transpose()?;
+                let format = match format.as_str() {
+                    "csv" => nibble::report::Format::Csv,
+                    "json" => nibble::report::Format::Json,
+                    _ => nibble::report::Format::Table,
+                };
+                // Without the lesson files the report still runs: courses and questions by id only.
+                let catalog = load_catalog(&config.lessons.dir).unwrap_or_else(|p| {
+                    eprintln!("note: lessons not loaded ({}): courses and questions are shown by id", p.0.first().map(|x| x.message.clone()).unwrap_or_default());
+                    nibble::content::Catalog::default()
+                });
                 let store = Store::open(&config.database.url, config.database.durability).await?;
-                print!("{}", nibble::report::render(&store).await?);
+                let out = nibble::report::render(&store, &catalog, tenant.as_deref(), course.as_deref(), since, format, &config.reviews).await;
                 store.close().await;
+                print!("{}", out?);
                 Ok(ExitCode::SUCCESS)
             }
             Command::Bench { learners, leaderboard, members, rows, search, lessons, partners } => {

@@ -202,6 +202,11 @@ pub fn definitions() -> Value {
                     vec![option(STRING, "length", "How long: 5d, 2w, or off", true)],
                 ),
                 sub(
+                    "report",
+                    "The team's learning report (team leads)",
+                    vec![option(STRING, "course", "Only this course", false)],
+                ),
+                sub(
                     "needs-help",
                     "Learners struggling with a course (team leads)",
                     vec![option(STRING, "course", "A course id", true)],

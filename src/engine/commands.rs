@@ -26,6 +26,7 @@ pub const USAGE: &str = "Here's what I can do:\n\
 • `/partner join|leave|pause 2w|avoid @member`: accountability partners in this channel (`/partner help`)\n\
 • `/nibble campaign …`: drip campaigns (team leads; `/nibble campaign help`)\n\
 • `/nibble needs-help <course>`: learners struggling with a course (team leads)\n\
+• `/nibble report [course]`: the team's learning report (team leads)\n\
 • `/nibble help`: this list";
 
 /// How many search results `/learn <words>` offers.
@@ -90,6 +91,9 @@ pub(super) async fn apply(
                 "reviews" => super::review_commands::reviews(core, tx, event, &member, now).await,
                 "vacation" => {
                     super::review_commands::vacation(core, tx, event, &member, rest, now).await
+                }
+                "report" => {
+                    super::report_command::report(core, tx, event, &member, rest, now).await
                 }
                 "needs-help" if !event.user.is_lead => say(
                     "Only team leads can see who needs help: ask yours, or check `/progress` for your own results.",

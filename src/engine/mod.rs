@@ -14,6 +14,7 @@ mod fold;
 mod partner_commands;
 mod partners;
 mod recognition_commands;
+mod report_command;
 mod review_click;
 mod review_commands;
 mod reviews;

@@ -32,6 +32,7 @@ mod partners;
 mod points;
 mod progress;
 mod recognition;
+mod report;
 mod reviews;
 mod vacations;
 
@@ -47,6 +48,7 @@ pub use points::Award;
 pub use progress::{LearnerProgress, MemberRef, RowCounts};
 pub use recipients::{DueFor, DueRecipient, NewRecipient};
 pub use recognition::{MemberFacts, NewActivity, NewAward, StandingKey};
+pub use report::{ChoiceCount, CourseActivity, LearnerRow, ReportScope};
 pub use reviews::{CardRow, NewCard, ReviewDue, ReviewPromptRow};
 pub use vacations::Vacation;
 

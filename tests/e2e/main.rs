@@ -20,6 +20,7 @@ mod ops;
 mod partners;
 mod partners_adapters;
 mod recognition;
+mod report;
 mod retention;
 mod retention_adapters;
 mod reviews;
