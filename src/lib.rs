@@ -1,5 +1,6 @@
 //! nibble: a microlearning bot daemon for team chat. The library holds everything but the CLI.
 
+pub mod backup;
 pub mod bench;
 pub mod bench_leaderboard;
 pub mod bench_partners;

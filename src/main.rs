@@ -64,6 +64,23 @@ enum Command {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true, required = true)]
         words: Vec<String>,
     },
+    /// Write all data (or one tenant's) as JSON Lines to standard output.
+    Export {
+        /// Only this tenant, as platform:id.
+        #[arg(long)]
+        tenant: Option<String>,
+    },
+    /// Read an export from standard input into an empty database.
+    Import,
+    /// Erase one member's personal data (keeping anonymous aggregates) and say what was removed.
+    Forget {
+        /// The member's tenant, as platform:id.
+        #[arg(long)]
+        tenant: String,
+        /// The member's id on the platform.
+        #[arg(long)]
+        member: String,
+    },
     /// Learning analytics: per course, campaign, question, learner and ISO week.
     Report {
         /// Only this tenant, as platform:id (e.g. slack:T0123).
@@ -178,6 +195,39 @@ fn real_main(cli: Cli) -> Result<ExitCode> {
                 let text = nibble::campaign_cli::run(&config, &tenant, &words).await?;
                 println!("{text}");
                 Ok(if text.starts_with("Campaign not created") || text.starts_with("There is no") { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+            }
+            Command::Export { tenant } => {
+                if !database_exists(&config.database.url) {
+                    bail!("database `{}` does not exist", config.database.url);
+                }
+                let store = Store::open(&config.database.url, config.database.durability).await?;
+                let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+                let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+                let rows = nibble::backup::export(&store, tenant.as_deref(), &now, &mut out).await;
+                store.close().await;
+                eprintln!("exported {} rows", rows?);
+                Ok(ExitCode::SUCCESS)
+            }
+            Command::Import => {
+                let store = Store::open(&config.database.url, config.database.durability).await?;
+                let summary = nibble::backup::import(&store, std::io::stdin().lock()).await;
+                store.close().await;
+                eprintln!("{}", summary?);
+                Ok(ExitCode::SUCCESS)
+            }
+            Command::Forget { tenant, member } => {
+                if !database_exists(&config.database.url) {
+                    bail!("database `{}` does not exist", config.database.url);
+                }
+                let store = Store::open(&config.database.url, config.database.durability).await?;
+                let tenant_id = nibble::backup::tenant_id(&store, &tenant).await;
+                let result = match tenant_id {
+                    Ok(id) => store.forget_member(id, &member).await.map_err(anyhow::Error::from),
+                    Err(e) => Err(anyhow::Error::from(e)),
+                };
+                store.close().await;
+                println!("{}", result?);
+                Ok(ExitCode::SUCCESS)
             }
             Command::Report { tenant, course, since, format } => {
                 if !database_exists(&config.database.url) {

@@ -187,6 +187,11 @@ pub fn definitions() -> Value {
                 ),
                 sub("reviews", "Your spaced-repetition reviews", vec![]),
                 sub(
+                    "forget-me",
+                    "Erase your personal data",
+                    vec![option(STRING, "confirm", "Type confirm to go ahead", false)],
+                ),
+                sub(
                     "review-time",
                     "When your daily review DM comes",
                     vec![option(

@@ -27,6 +27,7 @@ pub const USAGE: &str = "Here's what I can do:\n\
 • `/nibble campaign …`: drip campaigns (team leads; `/nibble campaign help`)\n\
 • `/nibble needs-help <course>`: learners struggling with a course (team leads)\n\
 • `/nibble report [course]`: the team's learning report (team leads)\n\
+• `/nibble forget-me`: erase your personal data\n\
 • `/nibble help`: this list";
 
 /// How many search results `/learn <words>` offers.
@@ -91,6 +92,16 @@ pub(super) async fn apply(
                 "reviews" => super::review_commands::reviews(core, tx, event, &member, now).await,
                 "vacation" => {
                     super::review_commands::vacation(core, tx, event, &member, rest, now).await
+                }
+                "forget-me" if rest.trim() != "confirm" => say(
+                    "This erases your personal data here: your name and id, streak, badges, reviews, partner pools and the messages addressed to you. Your answers stay in the team's statistics without anything that identifies you, and you leave the leaderboards. Type `/nibble forget-me confirm` to go ahead.",
+                    false,
+                ),
+                "forget-me" => {
+                    let done =
+                        Store::forget_member_in(tx, member.member_id, &event.user.id).await?;
+                    tracing::info!(member = member.member_id, "a member asked to be forgotten");
+                    say(format!("🗑 Done. {done}"), false)
                 }
                 "report" => {
                     super::report_command::report(core, tx, event, &member, rest, now).await

@@ -11,6 +11,7 @@ mod campaign_rosters;
 mod campaigns;
 mod cli;
 mod daemon;
+mod data;
 mod discord;
 mod discord_faults;
 mod dispatcher;
