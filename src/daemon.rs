@@ -31,6 +31,8 @@ pub enum DaemonError {
     Discord(#[from] DiscordError),
     #[error("config: {0}")]
     Campaign(String),
+    #[error("xAPI export: {0}")]
+    Xapi(String),
     #[error("the engine stopped while starting")]
     Engine(#[from] crate::engine::EngineError),
     #[error("cannot listen for signals: {0}")]
@@ -50,6 +52,7 @@ pub struct Daemon {
     discord: Option<DiscordListener>,
     metrics: Arc<crate::ops::Metrics>,
     ops: Option<(std::net::SocketAddr, JoinHandle<()>)>,
+    xapi: Option<JoinHandle<()>>,
 }
 
 /// How long a stop may take: in-flight work finishes, then the process exits regardless.
@@ -153,6 +156,7 @@ impl Daemon {
             discord: None,
             metrics,
             ops: None,
+            xapi: None,
         })
     }
 
@@ -196,6 +200,46 @@ impl Daemon {
                 }
             }
         }
+        Ok(())
+    }
+
+    /// Starts the xAPI export when `[xapi]` enables it (the LRS password from the environment or
+    /// `password_file`).
+    pub fn start_xapi(
+        &mut self,
+        config: &Config,
+        env: &HashMap<String, String>,
+    ) -> Result<(), DaemonError> {
+        let x = &config.xapi;
+        if !x.enabled {
+            return Ok(());
+        }
+        let sink = match &x.file {
+            Some(path) => crate::xapi::Sink::File(path.clone()),
+            None => {
+                let password = match (env.get("NIBBLE_XAPI_PASSWORD"), &x.password_file) {
+                    (Some(p), _) => p.trim().to_string(),
+                    (None, Some(path)) => std::fs::read_to_string(path)
+                        .map_err(|e| {
+                            DaemonError::Xapi(format!("cannot read `{}`: {e}", path.display()))
+                        })?
+                        .trim()
+                        .to_string(),
+                    (None, None) => String::new(),
+                };
+                crate::xapi::Sink::http(&x.endpoint, &x.username, &password)
+                    .map_err(|e| DaemonError::Xapi(e.to_string()))?
+            }
+        };
+        self.xapi = Some(tokio::spawn(crate::xapi::run(
+            self.store.clone(),
+            self.engine.catalog().clone(),
+            sink,
+            x.batch_size,
+            std::time::Duration::from_secs(x.interval_secs.max(1)),
+            self.shutdown.subscribe(),
+        )));
+        tracing::info!(endpoint = %x.endpoint, file = ?x.file, "xAPI export started");
         Ok(())
     }
 
@@ -248,6 +292,7 @@ impl Daemon {
             (self.roster_task, "roster"),
         ];
         tasks.extend(self.ops.map(|(_, t)| (t, "ops")));
+        tasks.extend(self.xapi.map(|t| (t, "xapi")));
         for (task, name) in tasks {
             if let Err(e) = task.await {
                 tracing::error!(error = %e, task = name, "task ended badly");
@@ -267,6 +312,7 @@ pub async fn run(config: Config, env: HashMap<String, String>) -> Result<(), Dae
     }
     let mut daemon = Daemon::start(&config, platforms, Arc::new(SystemClock)).await?;
     daemon.connect(&config, &adapters).await?;
+    daemon.start_xapi(&config, &env)?;
     wait_for_signals(&daemon).await?;
     tracing::info!("stopping: finishing in-flight work");
     if tokio::time::timeout(STOP_DEADLINE, daemon.shutdown())

@@ -21,3 +21,4 @@ pub mod report;
 pub mod scheduler;
 pub mod slack;
 pub mod store;
+pub mod xapi;

@@ -4,13 +4,14 @@ use super::ConfigError;
 
 /// Sections whose scalar keys the environment may override.
 pub(super) const SECTIONS: &[&str] = &[
-    "database", "lessons", "points", "outbox", "log", "slack", "discord", "reviews", "ops",
+    "database", "lessons", "points", "outbox", "log", "slack", "discord", "reviews", "ops", "xapi",
 ];
 /// Secrets are read by the adapters themselves, never merged into the settings.
 pub const SECRET_VARS: &[&str] = &[
     "NIBBLE_SLACK_BOT_TOKEN",
     "NIBBLE_SLACK_APP_TOKEN",
     "NIBBLE_DISCORD_TOKEN",
+    "NIBBLE_XAPI_PASSWORD",
 ];
 
 /// `NIBBLE_DATABASE_URL=…` sets `[database] url`. Values are read as TOML scalars when they parse

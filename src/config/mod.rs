@@ -48,6 +48,7 @@ pub struct Config {
     pub outbox: OutboxConfig,
     pub log: LogConfig,
     pub ops: OpsConfig,
+    pub xapi: crate::xapi::XapiConfig,
     pub slack: SlackConfig,
     pub discord: DiscordConfig,
     pub campaigns: CampaignSettings,
@@ -267,6 +268,12 @@ impl Config {
         }
         if let Err(e) = recognition::validate_badges(&self.badges) {
             return invalid("badge", &e);
+        }
+        if self.xapi.enabled && self.xapi.endpoint.is_empty() && self.xapi.file.is_none() {
+            return invalid("xapi", "enabled needs an `endpoint` (an LRS) or a `file`");
+        }
+        if !(1..=1000).contains(&self.xapi.batch_size) {
+            return invalid("xapi.batch_size", "must be between 1 and 1000");
         }
         if !matches!(self.log.format.as_str(), "text" | "json") {
             return invalid("log.format", "must be \"text\" or \"json\"");

@@ -32,6 +32,7 @@ pub const EXPORT_TABLES: &[(&str, Option<&str>)] = &[
     ("standings", Some("tenant_id = $1")),
     ("standings_histogram", Some("tenant_id = $1")),
     ("recognition_cursor", None),
+    ("xapi_cursor", None),
     ("review_cards", Some("tenant_id = $1")),
     ("review_prompts", Some("tenant_id = $1")),
     ("review_answers", Some("tenant_id = $1")),
@@ -150,10 +151,12 @@ impl Store {
                 "the database already has data: import into an empty database".into(),
             ));
         }
-        // The migration's own cursor row is replaced by the exported one.
-        sqlx::query("DELETE FROM recognition_cursor")
-            .execute(&mut *tx)
-            .await?;
+        // The migrations' own cursor rows are replaced by the exported ones.
+        for table in ["recognition_cursor", "xapi_cursor"] {
+            sqlx::query(&format!("DELETE FROM {table}"))
+                .execute(&mut *tx)
+                .await?;
+        }
         let mut counts: Vec<(String, u64)> = Vec::new();
         for (table, row) in rows {
             if !EXPORT_TABLES.iter().any(|(t, _)| *t == table) {

@@ -49,6 +49,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "partners",
         include_str!("../../migrations/0008_partners.sql"),
     ),
+    (9, "xapi", include_str!("../../migrations/0009_xapi.sql")),
 ];
 
 /// The migrations compiled into the binary, so an installed `nibble` needs no `migrations/` folder.

@@ -37,6 +37,7 @@ mod recognition;
 mod report;
 mod reviews;
 mod vacations;
+mod xapi;
 
 pub use answers::{AnswerRow, NewAnswer};
 pub use campaigns::{CampaignRecord, CampaignStats, RosterDue};
@@ -55,6 +56,7 @@ pub use recognition::{MemberFacts, NewActivity, NewAward, StandingKey};
 pub use report::{ChoiceCount, CourseActivity, LearnerRow, ReportScope};
 pub use reviews::{CardRow, NewCard, ReviewDue, ReviewPromptRow};
 pub use vacations::Vacation;
+pub use xapi::LearningEvent;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Sqlite, SqlitePool};

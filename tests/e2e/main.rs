@@ -29,3 +29,4 @@ mod run_daemon;
 mod slack;
 mod slack_faults;
 mod store;
+mod xapi;

@@ -1,0 +1,125 @@
+//! Where statements go: an LRS's `statements` resource (POST, JSON array, Basic auth, the xAPI
+//! version header) or a JSON Lines file.
+
+use crate::store::StoreError;
+use base64::Engine as _;
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioExecutor;
+use std::io::Write;
+use std::path::PathBuf;
+
+type Https = hyper_rustls::HttpsConnector<HttpConnector>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SinkError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("the LRS refused the statements: HTTP {status}: {body}")]
+    Refused { status: u16, body: String },
+    #[error("cannot reach the LRS: {0}")]
+    Unreachable(String),
+    #[error("cannot write the statements file `{path}`: {source}")]
+    File {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("xAPI is misconfigured: {0}")]
+    Config(String),
+}
+
+pub enum Sink {
+    Http {
+        url: String,
+        authorization: Option<String>,
+        client: Box<Client<Https, Full<Bytes>>>,
+    },
+    File(PathBuf),
+}
+
+impl Sink {
+    /// An LRS at `endpoint` (its xAPI base), with Basic auth when a user is given.
+    pub fn http(endpoint: &str, username: &str, password: &str) -> Result<Self, SinkError> {
+        let connector = hyper_rustls::HttpsConnectorBuilder::new()
+            .with_native_roots()
+            .map_err(|e| SinkError::Config(format!("TLS roots: {e}")))?
+            .https_or_http()
+            .enable_http1()
+            .build();
+        let authorization = (!username.is_empty()).then(|| {
+            let token =
+                base64::engine::general_purpose::STANDARD.encode(format!("{username}:{password}"));
+            format!("Basic {token}")
+        });
+        Ok(Sink::Http {
+            url: format!("{}/statements", endpoint.trim_end_matches('/')),
+            authorization,
+            client: Box::new(Client::builder(TokioExecutor::new()).build(connector)),
+        })
+    }
+
+    pub async fn send(&self, statements: &[serde_json::Value]) -> Result<(), SinkError> {
+        match self {
+            Sink::File(path) => {
+                let mut text = String::new();
+                for s in statements {
+                    text.push_str(&s.to_string());
+                    text.push('\n');
+                }
+                let err = |source| SinkError::File {
+                    path: path.clone(),
+                    source,
+                };
+                let mut f = std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(path)
+                    .map_err(err)?;
+                f.write_all(text.as_bytes()).map_err(err)?;
+                f.sync_data().map_err(err)
+            }
+            Sink::Http {
+                url,
+                authorization,
+                client,
+            } => {
+                let body =
+                    serde_json::to_vec(statements).map_err(|e| SinkError::Config(e.to_string()))?;
+                let mut request = hyper::Request::post(url.as_str())
+                    .header("Content-Type", "application/json")
+                    .header("X-Experience-API-Version", "1.0.3");
+                if let Some(auth) = authorization {
+                    request = request.header("Authorization", auth.as_str());
+                }
+                let request = request
+                    .body(Full::new(Bytes::from(body)))
+                    .map_err(|e| SinkError::Config(e.to_string()))?;
+                let response = client
+                    .request(request)
+                    .await
+                    .map_err(|e| SinkError::Unreachable(e.to_string()))?;
+                let status = response.status();
+                if status.is_success() {
+                    return Ok(());
+                }
+                let body = response
+                    .into_body()
+                    .collect()
+                    .await
+                    .map(|b| {
+                        String::from_utf8_lossy(&b.to_bytes())
+                            .chars()
+                            .take(300)
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                Err(SinkError::Refused {
+                    status: status.as_u16(),
+                    body,
+                })
+            }
+        }
+    }
+}
