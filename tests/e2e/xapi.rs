@@ -127,8 +127,6 @@ async fn statements_reach_a_checking_lrs_once_each_after_a_refusal() {
         }
         sent += n;
     }
-    let lrs = lrs.lock().expect("lock");
-    assert!(lrs.problems.is_empty(), "{:?}", lrs.problems);
     let mut expected = 0;
     for sql in [
         "SELECT COUNT(*) FROM answers",
@@ -140,6 +138,8 @@ async fn statements_reach_a_checking_lrs_once_each_after_a_refusal() {
             .await
             .expect("count");
     }
+    let lrs = lrs.lock().expect("lock");
+    assert!(lrs.problems.is_empty(), "{:?}", lrs.problems);
     assert_eq!(sent as i64, expected);
     assert_eq!(lrs.statements.len() as i64, expected);
     let ids: HashSet<&str> = lrs
