@@ -45,8 +45,10 @@ pub struct CampaignLine {
     pub state: String,
     pub recipients: i64,
     pub lessons_sent: i64,
+    pub answered: i64,
     pub completed: i64,
     pub completion_rate: f64,
+    pub accuracy: Option<f64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -138,12 +140,18 @@ pub async fn build(
         });
     }
 
+    let by_origin = Store::answers_by_origin(conn, &scope).await?;
     let mut campaigns = Vec::new();
     for c in Store::campaigns(conn, f.tenant_id).await? {
         if !wanted(&c.course_id) {
             continue;
         }
         let s = Store::campaign_stats(conn, c.id).await?;
+        let origin = format!("campaign:{}", c.id);
+        let (answered, graded, right) = by_origin
+            .iter()
+            .find(|(o, ..)| *o == origin)
+            .map_or((0, 0, 0), |(_, a, g, r)| (*a, *g, *r));
         campaigns.push(CampaignLine {
             campaign_id: c.id,
             name: c.name,
@@ -151,8 +159,10 @@ pub async fn build(
             state: c.state,
             recipients: s.recipients,
             lessons_sent: s.lessons_sent,
+            answered,
             completed: s.done,
             completion_rate: ratio(s.done, s.recipients).unwrap_or(0.0),
+            accuracy: ratio(right, graded),
         });
     }
 

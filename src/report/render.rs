@@ -62,20 +62,21 @@ pub fn table(reports: &[Report]) -> String {
         }
         let _ = writeln!(
             o,
-            "\nCampaigns\n{:>4} {:<22} {:<22} {:>10} {:>5} {:>5} {:>5}",
-            "id", "name", "course", "recipients", "sent", "done", "rate"
+            "\nCampaigns\n{:>4} {:<20} {:<20} {:>10} {:>4} {:>4} {:>4} {:>5}",
+            "id", "name", "course", "recipients", "sent", "done", "rate", "right"
         );
         for c in &r.campaigns {
             let _ = writeln!(
                 o,
-                "{:>4} {:<22} {:<22} {:>10} {:>5} {:>5} {:>5}",
+                "{:>4} {:<20} {:<20} {:>10} {:>4} {:>4} {:>4} {:>5}",
                 c.campaign_id,
-                fit(&c.name, 22),
-                fit(&c.course_id, 22),
+                fit(&c.name, 20),
+                fit(&c.course_id, 20),
                 c.recipients,
                 c.lessons_sent,
                 c.completed,
-                pct(Some(c.completion_rate))
+                pct(Some(c.completion_rate)),
+                pct(c.accuracy)
             );
         }
         let _ = writeln!(
@@ -179,8 +180,10 @@ pub fn csv(reports: &[Report]) -> String {
                 "state",
                 "recipients",
                 "lessons_sent",
+                "answered",
                 "completed",
                 "completion_rate",
+                "accuracy",
             ],
             vec![],
         ),
@@ -244,8 +247,10 @@ pub fn csv(reports: &[Report]) -> String {
                 c.state.clone(),
                 c.recipients.to_string(),
                 c.lessons_sent.to_string(),
+                c.answered.to_string(),
                 c.completed.to_string(),
                 c.completion_rate.to_string(),
+                opt(c.accuracy),
             ]);
         }
         for q in &r.questions {

@@ -101,6 +101,25 @@ impl Store {
         .await?)
     }
 
+    /// Per delivery origin ("campaign:3", "learn"…): members who answered, graded answers, right ones.
+    pub async fn answers_by_origin(
+        conn: &mut Conn,
+        s: &ReportScope,
+    ) -> Result<Vec<(String, i64, i64, i64)>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT d.origin, COUNT(DISTINCT a.member_id),
+                    COALESCE(SUM(CASE WHEN a.correct IS NOT NULL THEN 1 ELSE 0 END), 0),
+                    COALESCE(SUM(CASE WHEN a.correct = 1 THEN 1 ELSE 0 END), 0)
+             FROM answers a JOIN quiz_prompts p ON p.id = a.prompt_id
+             JOIN deliveries d ON d.id = p.delivery_id
+             WHERE a.tenant_id = $1 AND a.answered_at >= $2 GROUP BY d.origin",
+        )
+        .bind(s.tenant_id)
+        .bind(&s.since)
+        .fetch_all(&mut *conn)
+        .await?)
+    }
+
     /// (course, member, lessons completed) in the scope.
     pub async fn completions_in(
         conn: &mut Conn,
