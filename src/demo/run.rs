@@ -262,5 +262,6 @@ pub async fn run(opts: &DemoOptions, out: &mut dyn Write) -> Result<DemoSummary,
     sim.command(&learners[2].user, "nibble", "reviews").await?;
     sim.command(&learners[0].user, "nibble", "needs-help security-awareness")
         .await?;
+    sim.command(&learners[0].user, "nibble", "report").await?;
     sim.finish(forged, double).await
 }
