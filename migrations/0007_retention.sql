@@ -32,7 +32,9 @@ CREATE TABLE review_prompts (
     card_id   INTEGER NOT NULL REFERENCES review_cards (id),
     -- the learner's local date it was sent on (the daily cap counts these)
     sent_on   TEXT NOT NULL,
-    sent_at   TEXT NOT NULL
+    sent_at   TEXT NOT NULL,
+    -- the question's fingerprint when sent: a click after its options changed is refused
+    question_hash TEXT NOT NULL
 );
 CREATE INDEX review_prompts_by_member ON review_prompts (member_id, sent_on);
 

@@ -43,6 +43,11 @@ pub(super) async fn apply(
             "This question is no longer part of its lesson, so there's nothing to review.",
         );
     };
+    if prompt.question_hash != question.fingerprint() {
+        return refuse(
+            "This question has changed since this review was sent: the next review brings the current version.",
+        );
+    }
     let Ok(Some(correct)) = grade(question, choices) else {
         return refuse("That choice isn't part of this question.");
     };

@@ -172,7 +172,7 @@ async fn send_reviews(
         }
     }
     for (n, (card, lesson, q)) in live.iter().enumerate() {
-        let prompt_id = Store::create_review_prompt(tx, card, day, now).await?;
+        let prompt_id = Store::create_review_prompt(tx, card, day, &q.fingerprint(), now).await?;
         let multi = q.kind == QuestionKind::Multiple;
         let card_message = Message::Question(QuestionCard {
             lesson_title: lesson.title.clone(),

@@ -59,6 +59,8 @@ pub struct ReviewPromptRow {
     pub tenant_id: i64,
     pub owner: String,
     pub sent_at: DateTime<Utc>,
+    /// The question's fingerprint when it was sent.
+    pub question_hash: String,
     pub card: CardRow,
     /// (choice, interval days) of the first answer.
     pub answered: Option<(String, i64)>,
@@ -248,17 +250,19 @@ impl Store {
         conn: &mut Conn,
         card: &CardRow,
         sent_on: &str,
+        question_hash: &str,
         now: DateTime<Utc>,
     ) -> Result<i64, StoreError> {
         Ok(sqlx::query_scalar(
-            "INSERT INTO review_prompts (tenant_id, member_id, card_id, sent_on, sent_at)
-             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            "INSERT INTO review_prompts (tenant_id, member_id, card_id, sent_on, sent_at, question_hash)
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
         .bind(card.tenant_id)
         .bind(card.member_id)
         .bind(card.id)
         .bind(sent_on)
         .bind(ts(now))
+        .bind(question_hash)
         .fetch_one(&mut *conn)
         .await?)
     }
@@ -329,7 +333,7 @@ impl Store {
     ) -> Result<Option<ReviewPromptRow>, StoreError> {
         use sqlx::Row;
         let sql = format!(
-            "SELECT {CARD_COLUMNS}, p.id AS prompt_id, p.sent_at, m.external_id AS owner,
+            "SELECT {CARD_COLUMNS}, p.id AS prompt_id, p.sent_at, p.question_hash, m.external_id AS owner,
                     a.choice AS answered_choice, a.scheduled_days AS answered_days
              FROM review_prompts p
              JOIN review_cards c ON c.id = p.card_id
@@ -356,6 +360,7 @@ impl Store {
             tenant_id: card.tenant_id,
             owner: row.try_get("owner")?,
             sent_at: parse_ts(&sent_at)?,
+            question_hash: row.try_get("question_hash")?,
             answered: choice.map(|c| (c, days.unwrap_or(0))),
             card,
         }))

@@ -239,3 +239,51 @@ async fn ending_a_vacation_early_brings_reviews_back() {
     let none = reply_text(&app.command(&cy, "nibble", "vacation off").await);
     assert!(none.contains("not on vacation"), "{none}");
 }
+
+/// Copies the bundled lessons to `dir`, changing one option of `spot-phishing`'s first question.
+fn changed_lessons(dir: &std::path::Path) -> nibble::content::Catalog {
+    let src = crate::support::lessons_dir();
+    for course in ["security-awareness", "giving-feedback"] {
+        std::fs::create_dir_all(dir.join(course)).expect("mkdir");
+        for entry in std::fs::read_dir(src.join(course)).expect("read") {
+            let path = entry.expect("entry").path();
+            let mut text = std::fs::read_to_string(&path).expect("read lesson");
+            if path.ends_with("01-spot-phishing.md") {
+                text = text.replace(
+                    "Pay it: the sender's name matches our supplier",
+                    "Pay it today: the name matches",
+                );
+            }
+            std::fs::write(dir.join(course).join(path.file_name().expect("name")), text)
+                .expect("write");
+        }
+    }
+    nibble::content::load_catalog(dir).expect("changed lessons load")
+}
+
+#[tokio::test]
+async fn a_review_of_a_question_changed_since_it_was_sent_is_refused() {
+    let app = spawn_app().await;
+    let eli = user("U-ELI");
+    app.clock.set(utc(2026, 3, 2, 9, 0));
+    take_lesson(&app, &eli, "spot-phishing", false, None).await;
+    app.deliver().await;
+    let (_, posted) = reviews_at(&app, utc(2026, 3, 3, 8, 0)).await;
+    let card = cards(&posted)
+        .into_iter()
+        .find(|c| c.prompt.contains("bank details"))
+        .expect("the bank-details review");
+    let dir = tempfile::tempdir().expect("tempdir");
+    app.engine.catalog().replace(changed_lessons(dir.path()));
+    let reply = answer(&app, &eli, &card, true).await;
+    assert!(
+        reply_text(&reply).contains("has changed"),
+        "{}",
+        reply_text(&reply)
+    );
+    let answered: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM review_answers")
+        .fetch_one(app.store.pool())
+        .await
+        .expect("count");
+    assert_eq!(answered, 0, "nothing recorded");
+}
