@@ -42,6 +42,7 @@ fn command(n: u64, args: &str) -> Event {
             name: "Lead".into(),
             time_zone: None,
             is_lead: true,
+            is_moderator: false,
         },
         kind: EventKind::Command {
             name: "nibble".into(),

@@ -91,6 +91,7 @@ pub async fn run(
             name: format!("Learner {i}"),
             time_zone: None,
             is_lead: false,
+            is_moderator: false,
         })
         .collect();
     // Setup (not timed): each learner gets the lesson by DM.

@@ -71,6 +71,7 @@ pub async fn run(
         name: "Lead".into(),
         time_zone: Some("UTC".into()),
         is_lead: true,
+        is_moderator: false,
     };
     engine
         .handle(command(
@@ -86,6 +87,7 @@ pub async fn run(
             name: format!("Member {i}"),
             time_zone: Some(ZONES[rng.below(ZONES.len())].into()),
             is_lead: false,
+            is_moderator: false,
         })
         .collect();
     let started = Instant::now();

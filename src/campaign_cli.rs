@@ -80,6 +80,7 @@ pub async fn run(
             name: "operator (CLI)".into(),
             time_zone: None,
             is_lead: true,
+            is_moderator: false,
         },
         kind: EventKind::Command {
             name: "nibble".into(),

@@ -9,8 +9,10 @@ pub struct UserRef {
     pub name: String,
     /// IANA zone when the platform knows it.
     pub time_zone: Option<String>,
-    /// Holds a team-lead or moderator role (decided by the adapter from platform roles and config).
+    /// Holds the team-lead role (decided by the adapter from platform roles and config).
     pub is_lead: bool,
+    /// Holds a community-moderator role (config: Slack `moderators`, Discord `moderator_roles`).
+    pub is_moderator: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

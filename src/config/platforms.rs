@@ -15,6 +15,8 @@ pub struct SlackConfig {
     pub app_token_file: Option<PathBuf>,
     /// Member ids holding the team-lead role besides workspace admins and owners.
     pub team_leads: Vec<String>,
+    /// Member ids holding the community-moderator role (partner pools; communities later).
+    pub moderators: Vec<String>,
     /// Pace Web API calls per Slack's method tiers (leave on outside tests).
     pub pace_requests: bool,
     /// Seconds to wait before reconnecting a dropped Socket Mode connection (doubles on failures).
@@ -33,6 +35,7 @@ impl Default for SlackConfig {
             bot_token_file: None,
             app_token_file: None,
             team_leads: Vec::new(),
+            moderators: Vec::new(),
             pace_requests: true,
             reconnect_backoff_secs: 2,
             connections: 2,

@@ -122,6 +122,7 @@ impl Sim<'_> {
                 name: self.names.get(&who).cloned().unwrap_or(who),
                 time_zone: None,
                 is_lead: false,
+                is_moderator: false,
             };
             let event = self.event(
                 &user,

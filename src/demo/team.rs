@@ -76,6 +76,7 @@ pub fn team(rng: &mut Rng) -> Vec<Learner> {
                 name: name.to_string(),
                 time_zone: Some(zone.to_string()),
                 is_lead: i == 0,
+                is_moderator: false,
             },
             diligence: 0.45 + rng.unit() * 0.55,
             accuracy: 0.5 + rng.unit() * 0.45,

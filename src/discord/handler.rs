@@ -63,7 +63,11 @@ impl DiscordListener {
     }
 }
 
-fn user_ref(user: &User, member: Option<&Member>, is_lead: bool) -> UserRef {
+fn user_ref(
+    user: &User,
+    member: Option<&Member>,
+    (is_lead, is_moderator): (bool, bool),
+) -> UserRef {
     UserRef {
         id: user.id.to_string(),
         name: member
@@ -73,20 +77,28 @@ fn user_ref(user: &User, member: Option<&Member>, is_lead: bool) -> UserRef {
         // Discord does not tell bots a member's time zone.
         time_zone: None,
         is_lead,
+        is_moderator,
     }
 }
 
 impl Handler {
-    /// Manage Server, or a role named in `team_lead_roles`.
-    async fn is_lead(&self, ctx: &Context, member: Option<&Member>) -> bool {
-        let Some(member) = member else { return false };
-        if member
+    /// (team lead: Manage Server or a role named in `team_lead_roles`; moderator: a role named in
+    /// `moderator_roles`).
+    async fn roles(&self, ctx: &Context, member: Option<&Member>) -> (bool, bool) {
+        let Some(member) = member else {
+            return (false, false);
+        };
+        let manages = member
             .permissions
-            .is_some_and(|p| p.contains(Permissions::MANAGE_GUILD))
-        {
-            return true;
-        }
-        let wanted = &self.platform.config.team_lead_roles;
+            .is_some_and(|p| p.contains(Permissions::MANAGE_GUILD));
+        let config = &self.platform.config;
+        let lead = manages || self.has_role(ctx, member, &config.team_lead_roles).await;
+        let moderator = self.has_role(ctx, member, &config.moderator_roles).await;
+        (lead, moderator)
+    }
+
+    /// Whether the member holds a role with one of these names.
+    async fn has_role(&self, ctx: &Context, member: &Member, wanted: &[String]) -> bool {
         if wanted.is_empty() || member.roles.is_empty() {
             return false;
         }
@@ -121,7 +133,7 @@ impl Handler {
         member: Option<&Member>,
         kind: EventKind,
     ) -> Event {
-        let is_lead = self.is_lead(ctx, member).await;
+        let roles = self.roles(ctx, member).await;
         Event {
             key,
             platform: Platform::Discord,
@@ -129,7 +141,7 @@ impl Handler {
             // A DM has no guild: the engine then accepts only the DM quiz's own recipient.
             tenant: guild.unwrap_or_default(),
             channel,
-            user: user_ref(user, member, is_lead),
+            user: user_ref(user, member, roles),
             kind,
         }
     }

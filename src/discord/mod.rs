@@ -257,6 +257,7 @@ impl ChatPlatform for DiscordPlatform {
                     name: m.display_name().to_string(),
                     time_zone: None,
                     is_lead: false,
+                    is_moderator: false,
                 }));
                 if !full {
                     return Ok(people);

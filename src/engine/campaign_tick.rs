@@ -185,6 +185,7 @@ async fn lesson_slot(
             name: r.member_name.clone().unwrap_or_else(|| r.recipient.clone()),
             time_zone: r.member_zone.clone(),
             is_lead: false,
+            is_moderator: false,
         })
     } else {
         Recipient::Channel(r.recipient.clone())

@@ -38,9 +38,11 @@ pub(super) async fn apply(
         .split_once(char::is_whitespace)
         .unwrap_or((args.trim(), ""));
     let verb = verb.to_lowercase();
-    if matches!(verb.as_str(), "create" | "round" | "stats") && !event.user.is_lead {
+    if matches!(verb.as_str(), "create" | "round" | "stats")
+        && !(event.user.is_lead || event.user.is_moderator)
+    {
         return say(
-            "Only team leads can create pools, hold rounds and see a pool's stats.",
+            "Only team leads and moderators can create pools, hold rounds and see a pool's stats.",
             false,
         );
     }

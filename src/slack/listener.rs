@@ -95,6 +95,7 @@ impl Inbound {
             name: person.name.unwrap_or_else(|| id.to_string()),
             time_zone: person.time_zone,
             is_lead: person.is_lead,
+            is_moderator: person.is_moderator,
         }
     }
 

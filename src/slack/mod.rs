@@ -124,7 +124,10 @@ impl SlackPlatform {
         }
         let client = Arc::new(SlackClient::new(connector));
         Ok(Arc::new(Self {
-            directory: Directory::new(config.team_leads.iter().cloned().collect()),
+            directory: Directory::new(
+                config.team_leads.iter().cloned().collect(),
+                config.moderators.iter().cloned().collect(),
+            ),
             client,
             bot: SlackApiToken::new(tokens.bot.clone().into()),
             app: SlackApiToken::new(tokens.app.clone().into()),
@@ -238,6 +241,7 @@ impl ChatPlatform for SlackPlatform {
                         id,
                         time_zone: person.time_zone,
                         is_lead: person.is_lead,
+                        is_moderator: person.is_moderator,
                     });
                 }
             }

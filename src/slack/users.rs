@@ -12,6 +12,7 @@ pub struct Person {
     pub name: Option<String>,
     pub time_zone: Option<String>,
     pub is_lead: bool,
+    pub is_moderator: bool,
     pub is_bot: bool,
 }
 
@@ -19,14 +20,16 @@ pub struct Directory {
     dms: Mutex<HashMap<String, String>>,
     people: Mutex<HashMap<String, Person>>,
     team_leads: HashSet<String>,
+    moderators: HashSet<String>,
 }
 
 impl Directory {
-    pub fn new(team_leads: HashSet<String>) -> Self {
+    pub fn new(team_leads: HashSet<String>, moderators: HashSet<String>) -> Self {
         Self {
             dms: Mutex::default(),
             people: Mutex::default(),
             team_leads,
+            moderators,
         }
     }
 
@@ -71,6 +74,7 @@ impl Directory {
         let request = SlackApiUsersInfoRequest::new(user.to_string().into());
         let mut person = Person {
             is_lead: self.team_leads.contains(user),
+            is_moderator: self.moderators.contains(user),
             ..Person::default()
         };
         match tokio::time::timeout(Duration::from_millis(500), session.users_info(&request)).await {

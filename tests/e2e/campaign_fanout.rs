@@ -160,6 +160,7 @@ async fn a_fan_out_waits_out_429s_as_told_and_loses_nothing() {
         name: "Lead".into(),
         time_zone: None,
         is_lead: true,
+        is_moderator: false,
     };
     let command = |key: &str, args: &str| Event {
         key: key.into(),

@@ -9,6 +9,7 @@ use nibble::engine::{CatalogHandle, Engine, EngineSettings};
 pub fn lead() -> UserRef {
     UserRef {
         is_lead: true,
+        is_moderator: false,
         ..user("U-LEAD")
     }
 }

@@ -133,6 +133,7 @@ async fn campaigns_declared_in_the_config_are_created_once_and_bad_ones_stop_the
             .expect("start");
         let lead = nibble::chat::UserRef {
             is_lead: true,
+            is_moderator: false,
             ..user("U-LEAD")
         };
         let reply = daemon

@@ -262,3 +262,26 @@ async fn mentor_mode_pairs_who_needs_help_with_who_mastered_the_course() {
         assert!(text.contains("Security awareness"), "{text}");
     }
 }
+
+#[tokio::test]
+async fn moderators_run_pools_too() {
+    let app = spawn_app().await;
+    let moderator = UserRef {
+        is_moderator: true,
+        ..user("U-MOD")
+    };
+    app.clock.set(utc(2026, 3, 2, 7, 0));
+    let created = reply_text(
+        &app.command(&moderator, "partner", "create cadence=biweekly")
+            .await,
+    );
+    assert!(created.contains("Pool created"), "{created}");
+    let stats = reply_text(&app.command(&moderator, "partner", "stats").await);
+    assert!(
+        stats.contains("0 members") && stats.contains("biweekly"),
+        "{stats}"
+    );
+    // Moderating pools is not leading the team: campaigns stay with team leads.
+    let campaign = reply_text(&app.command(&moderator, "nibble", "campaign list").await);
+    assert!(campaign.contains("Only team leads"), "{campaign}");
+}

@@ -13,6 +13,7 @@ fn utc(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
 fn lead() -> UserRef {
     UserRef {
         is_lead: true,
+        is_moderator: false,
         ..user("U-LEAD")
     }
 }

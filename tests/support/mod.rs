@@ -47,6 +47,7 @@ pub fn user(id: &str) -> UserRef {
         name: format!("Name of {id}"),
         time_zone: Some("Europe/Berlin".into()),
         is_lead: false,
+        is_moderator: false,
     }
 }
 
