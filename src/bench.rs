@@ -50,6 +50,27 @@ pub(crate) fn fresh(path: &Path) -> Result<(), BenchError> {
     Ok(())
 }
 
+/// A fresh database at `database` with the lessons synced and an engine on it (default settings,
+/// the system clock), for the benchmarks that seed their own data.
+pub(crate) async fn fresh_engine(
+    database: &Path,
+    lessons_dir: &Path,
+    durability: Durability,
+) -> Result<(Store, Engine), BenchError> {
+    fresh(database)?;
+    let catalog = load_catalog(lessons_dir).map_err(BenchError::Lessons)?;
+    let store = Store::open(&database.display().to_string(), durability).await?;
+    store.sync_catalog(&catalog, SystemClock.now()).await?;
+    let engine = Engine::start(
+        store.clone(),
+        CatalogHandle::new(catalog),
+        Arc::new(SystemClock),
+        EngineSettings::default(),
+        Arc::new(Notify::new()),
+    );
+    Ok((store, engine))
+}
+
 pub async fn run(
     database: &Path,
     lessons_dir: &Path,

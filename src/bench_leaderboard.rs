@@ -2,19 +2,14 @@
 //! standings, then the top ten and a member's rank timed for this week, this month and all time.
 
 use crate::bench::BenchError;
-use crate::clock::SystemClock;
-use crate::content::load_catalog;
 use crate::demo::Rng;
 use crate::domain::periods::Period;
-use crate::engine::{CatalogHandle, Engine, EngineSettings};
+use crate::store::Durability;
 use crate::store::bench::SeedLedger;
-use crate::store::{Durability, Store};
 use chrono::{Duration as Days, Utc};
 use std::fmt::Write;
 use std::path::Path;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokio::sync::Notify;
 
 /// Lookups timed per view.
 const SAMPLES: usize = 2000;
@@ -26,17 +21,7 @@ pub async fn run(
     rows: usize,
     durability: Durability,
 ) -> Result<String, BenchError> {
-    crate::bench::fresh(database)?;
-    let catalog = load_catalog(lessons_dir).map_err(BenchError::Lessons)?;
-    let store = Store::open(&database.display().to_string(), durability).await?;
-    store.sync_catalog(&catalog, Utc::now()).await?;
-    let engine = Engine::start(
-        store.clone(),
-        CatalogHandle::new(catalog),
-        Arc::new(SystemClock),
-        EngineSettings::default(),
-        Arc::new(Notify::new()),
-    );
+    let (store, engine) = crate::bench::fresh_engine(database, lessons_dir, durability).await?;
     let mut rng = Rng::new(42);
     let now = Utc::now();
     // Awards over the last 90 days; a few members are far more active than most (squared draw).

@@ -4,18 +4,12 @@
 
 use crate::bench::BenchError;
 use crate::chat::{Event, EventKind, Platform, Reply, UserRef};
-use crate::clock::SystemClock;
-use crate::content::load_catalog;
 use crate::demo::Rng;
 use crate::domain::matching::{Candidate, RoundInput, plan_round};
-use crate::engine::{CatalogHandle, Engine, EngineSettings};
 use crate::store::{Durability, Store};
-use chrono::Utc;
 use std::fmt::Write;
 use std::path::Path;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokio::sync::Notify;
 
 const ROUNDS: u32 = 10;
 const ZONES: &[&str] = &[
@@ -53,17 +47,7 @@ pub async fn run(
     members: usize,
     durability: Durability,
 ) -> Result<String, BenchError> {
-    crate::bench::fresh(database)?;
-    let catalog = load_catalog(lessons_dir).map_err(BenchError::Lessons)?;
-    let store = Store::open(&database.display().to_string(), durability).await?;
-    store.sync_catalog(&catalog, Utc::now()).await?;
-    let engine = Engine::start(
-        store.clone(),
-        CatalogHandle::new(catalog),
-        Arc::new(SystemClock),
-        EngineSettings::default(),
-        Arc::new(Notify::new()),
-    );
+    let (store, engine) = crate::bench::fresh_engine(database, lessons_dir, durability).await?;
     let mut rng = Rng::new(3);
     let mut n = 0;
     let lead = UserRef {

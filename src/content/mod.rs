@@ -15,7 +15,7 @@ pub use diagnostic_file::{Diagnostic, diagnostic_id};
 pub use markdown::to_blocks;
 pub use parts::{MAX_PARTS, PART_MAX_CHARS, split_into_parts};
 pub use problem::{Problem, Problems, line_of};
-pub use search::{SearchIndex, terms};
+pub use search::SearchIndex;
 
 /// One piece of a lesson body, in the neutral form every platform renders.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

@@ -274,11 +274,22 @@ pub(super) async fn apply_fold(
         .iter()
         .filter_map(|r| Some(((r.tenant_id, r.member_id), r.channel.clone()?)))
         .collect();
+    let counts_meetings = core.badges.iter().any(|b| {
+        matches!(
+            b.rule,
+            crate::domain::badges::BadgeRule::PartnerCheckins { .. }
+        )
+    });
     let mut candidates = Vec::new();
     for (tenant_id, members) in touched {
         let members: Vec<i64> = members.into_iter().collect();
         let figures = Store::figures(tx, tenant_id, &members).await?;
-        let meetings = Store::partner_meetings(tx, &members).await?;
+        // Only a badge that counts partner meetings needs them read.
+        let meetings = if counts_meetings {
+            Store::partner_meetings(tx, &members).await?
+        } else {
+            HashMap::new()
+        };
         let held = Store::badges_held(tx, tenant_id, &members).await?;
         for member_id in members {
             let f = figures.get(&member_id).cloned().unwrap_or_default();

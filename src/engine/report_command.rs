@@ -21,12 +21,7 @@ const LINE: usize = 220;
 const COURSES: usize = 8;
 
 fn fit(text: String) -> String {
-    if text.chars().count() <= LINE {
-        return text;
-    }
-    let mut s: String = text.chars().take(LINE - 1).collect();
-    s.push('…');
-    s
+    crate::report::fit(&text, LINE)
 }
 
 pub(super) async fn report(

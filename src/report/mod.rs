@@ -5,6 +5,7 @@ mod model;
 mod render;
 
 pub use model::{Filter, Report, build};
+pub(crate) use render::fit;
 pub use render::{WIDTH, csv, json, table};
 
 use crate::content::Catalog;

@@ -170,14 +170,17 @@ pub async fn build(
 
     let today = now.date_naive();
     let mut learners = Vec::new();
-    for l in Store::learner_rows(conn, &scope).await? {
-        let since = (today - chrono::Duration::days(400)).to_string();
-        let days: BTreeSet<NaiveDate> =
-            Store::learning_days(conn, f.tenant_id, l.member_id, &since)
-                .await?
-                .iter()
-                .filter_map(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-                .collect();
+    let rows = Store::learner_rows(conn, &scope).await?;
+    let ids: Vec<i64> = rows.iter().map(|l| l.member_id).collect();
+    let since = (today - chrono::Duration::days(400)).to_string();
+    let all_days = Store::learning_days_of(conn, f.tenant_id, &ids, &since).await?;
+    for l in rows {
+        let days: BTreeSet<NaiveDate> = all_days
+            .get(&l.member_id)
+            .into_iter()
+            .flatten()
+            .filter_map(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+            .collect();
         let accuracy = ratio(l.correct, l.graded);
         learners.push(LearnerLine {
             member: l.external_id,

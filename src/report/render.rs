@@ -7,7 +7,7 @@ use std::fmt::Write;
 pub const WIDTH: usize = 80;
 
 /// Cuts to `max` characters with "…".
-fn fit(text: &str, max: usize) -> String {
+pub(crate) fn fit(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         text.to_string()
     } else {
