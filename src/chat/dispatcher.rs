@@ -55,6 +55,8 @@ pub struct Dispatcher {
     buckets: Mutex<HashMap<i64, Arc<TokenBucket>>>,
     wake: Arc<Notify>,
     metrics: Arc<crate::ops::Metrics>,
+    /// A thread could not be opened after its message was posted: retry on the next pass.
+    threads_pending: std::sync::atomic::AtomicBool,
 }
 
 impl Dispatcher {
@@ -73,6 +75,8 @@ impl Dispatcher {
             buckets: Mutex::new(HashMap::new()),
             wake: Arc::new(Notify::new()),
             metrics: Arc::default(),
+            // At start: a crash may have come between a send and its thread.
+            threads_pending: std::sync::atomic::AtomicBool::new(true),
         }
     }
 
@@ -233,6 +237,10 @@ impl Dispatcher {
                         .mark_sent(row.id, &reference, self.clock.now())
                         .await?;
                     report.sent += 1;
+                    if let Some(title) = &row.thread_title {
+                        self.open_thread(platform.as_ref(), row.id, &reference, title)
+                            .await?;
+                    }
                 }
                 Err(SendError::RateLimited { retry_after }) => {
                     self.metrics.rate_limited();
@@ -266,6 +274,59 @@ impl Dispatcher {
         Ok(report)
     }
 
+    /// Opens the thread a posted message asked for; a failure leaves it for a later pass
+    /// (`open_pending_threads`), the message itself stays sent.
+    async fn open_thread(
+        &self,
+        platform: &dyn ChatPlatform,
+        row_id: i64,
+        reference: &str,
+        title: &str,
+    ) -> Result<bool, StoreError> {
+        let reference = reference.to_string();
+        match platform.open_thread(&reference, title).await {
+            Ok(Destination::Thread { channel, thread }) => {
+                self.store
+                    .mark_thread_opened(row_id, &channel, &thread)
+                    .await?;
+                Ok(true)
+            }
+            Ok(other) => {
+                tracing::error!(
+                    row = row_id,
+                    ?other,
+                    "the platform opened a thread that is not one"
+                );
+                Ok(false)
+            }
+            Err(e) => {
+                tracing::warn!(row = row_id, error = %e, "cannot open a thread yet");
+                self.threads_pending
+                    .store(true, std::sync::atomic::Ordering::Relaxed);
+                Ok(false)
+            }
+        }
+    }
+
+    /// Opens the threads earlier passes could not (after a crash or a platform failure).
+    pub async fn open_pending_threads(&self) -> Result<usize, StoreError> {
+        self.threads_pending
+            .store(false, std::sync::atomic::Ordering::Relaxed);
+        let mut opened = 0;
+        for (row, reference) in self.store.threads_to_open(50).await? {
+            let (Some(platform), Some(title)) = (self.platform_of(&row), &row.thread_title) else {
+                continue;
+            };
+            if self
+                .open_thread(platform.as_ref(), row.id, &reference, title)
+                .await?
+            {
+                opened += 1;
+            }
+        }
+        Ok(opened)
+    }
+
     fn bucket(&self, tenant_id: i64, rate: Rate) -> Arc<TokenBucket> {
         lock(&self.buckets)
             .entry(tenant_id)
@@ -276,6 +337,7 @@ impl Dispatcher {
     /// Runs passes until nothing is due now (tests and the demo, with a manual clock).
     pub async fn drain(&self) -> Result<PassReport, StoreError> {
         self.recover_in_doubt().await?;
+        self.open_pending_threads().await?;
         let mut total = PassReport::default();
         loop {
             let r = self.run_pass().await?;
@@ -300,6 +362,13 @@ impl Dispatcher {
                     Ok(_) => recover = false,
                     Err(e) => tracing::error!(error = %e, "cannot resolve in-doubt sends"),
                 }
+            }
+            if self
+                .threads_pending
+                .load(std::sync::atomic::Ordering::Relaxed)
+                && let Err(e) = self.open_pending_threads().await
+            {
+                tracing::error!(error = %e, "cannot open pending threads");
             }
             match self.run_pass().await {
                 Ok(report) => progress.record(&self.store, &report).await,

@@ -27,10 +27,28 @@ pub enum EventKind {
         payload: String,
         values: Vec<String>,
     },
-    /// A message in a channel, a DM, or a thread (`thread` = the parent's reference).
+    /// A message in a channel, a DM, or a thread (`thread` = the thread's key: Slack the parent's
+    /// ts, Discord the thread channel's id). `id` is the platform's id for the message.
     Message {
+        id: String,
         text: String,
         thread: Option<String>,
+    },
+    /// A member edited a message of theirs (`id` as in `Message`).
+    MessageEdited {
+        id: String,
+        text: String,
+    },
+    /// A message was deleted (by its author or a moderator: `user` may not be its author).
+    MessageDeleted {
+        id: String,
+    },
+    /// A reaction was added to (or removed from) the message `message` in `channel`. `emoji` is
+    /// the name without colons (Slack `star`) or the character itself (Discord `⭐`).
+    Reaction {
+        message: String,
+        emoji: String,
+        added: bool,
     },
     MemberJoined,
 }

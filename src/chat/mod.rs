@@ -15,7 +15,7 @@ pub use message::{Choice, Destination, Feedback, LessonPart, Message, QuestionCa
 pub use pace::{Rate, TokenBucket};
 pub use payload::{
     Action, CheckInOutcome, PayloadError, encode_answer, encode_check_in, encode_join_pool,
-    encode_open, encode_review, multi_action_id, multi_review_action_id,
+    encode_open, encode_review, encode_vote, multi_action_id, multi_review_action_id,
 };
 
 use std::future::Future;

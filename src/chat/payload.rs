@@ -16,6 +16,8 @@ pub enum Action {
         group_id: i64,
         outcome: CheckInOutcome,
     },
+    /// A vote for a topic suggestion.
+    Vote { suggestion_id: i64 },
 }
 
 /// "Did you meet?"
@@ -82,6 +84,11 @@ pub fn encode_check_in(group_id: i64, outcome: CheckInOutcome) -> String {
     format!("{PREFIX}:pc:{group_id}:{}", outcome.code())
 }
 
+/// Payload of a suggestion's vote button.
+pub fn encode_vote(suggestion_id: i64) -> String {
+    format!("{PREFIX}:v:{suggestion_id}")
+}
+
 /// Payload of a button that sends a lesson (lesson ids are at most 40 characters).
 pub fn encode_open(lesson_id: &str) -> String {
     format!("{PREFIX}:l:{lesson_id}")
@@ -111,6 +118,9 @@ impl Action {
                 let (prompt_id, choices) = single(prompt, choice)?;
                 Ok(Action::Review { prompt_id, choices })
             }
+            [PREFIX, "v", id] => Ok(Action::Vote {
+                suggestion_id: number(id).ok_or(PayloadError::Malformed)?,
+            }),
             [PREFIX, "pj", pool] => Ok(Action::JoinPool {
                 pool_id: number(pool).ok_or(PayloadError::Malformed)?,
             }),

@@ -4,7 +4,17 @@ use super::ConfigError;
 
 /// Sections whose scalar keys the environment may override.
 pub(super) const SECTIONS: &[&str] = &[
-    "database", "lessons", "points", "outbox", "log", "slack", "discord", "reviews", "ops", "xapi",
+    "database",
+    "lessons",
+    "points",
+    "outbox",
+    "log",
+    "slack",
+    "discord",
+    "reviews",
+    "ops",
+    "xapi",
+    "communities",
 ];
 /// Secrets are read by the adapters themselves, never merged into the settings.
 pub const SECRET_VARS: &[&str] = &[

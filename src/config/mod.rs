@@ -1,9 +1,11 @@
 //! Settings: a TOML file plus `NIBBLE_<SECTION>_<KEY>` environment overrides, validated with key names.
 
+mod community;
 mod env;
 mod platforms;
 mod recognition;
 
+pub use community::CommunitySettings;
 pub use env::SECRET_VARS;
 pub use platforms::{CommandScope, DiscordConfig, SlackConfig};
 pub use recognition::{Announce, RecognitionSettings};
@@ -60,6 +62,7 @@ pub struct Config {
     #[serde(rename = "badge")]
     pub badges: Vec<BadgeDef>,
     pub reviews: ReviewRules,
+    pub communities: CommunitySettings,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -266,6 +269,9 @@ impl Config {
         if let Some(e) = self.reviews.problem() {
             return invalid("reviews", &e);
         }
+        if let Some(e) = self.communities.problem() {
+            return invalid("communities", &e);
+        }
         if let Err(e) = recognition::validate_badges(&self.badges) {
             return invalid("badge", &e);
         }
@@ -296,6 +302,7 @@ impl Config {
             campaigns: self.campaigns.clone(),
             recognition: self.recognition.clone(),
             reviews: self.reviews.clone(),
+            communities: self.communities.clone(),
             badges: if self.badges.is_empty() {
                 default_badges()
             } else {

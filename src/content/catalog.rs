@@ -161,7 +161,11 @@ fn scan(dir: &Path) -> (Catalog, Problems) {
         }
         match std::fs::read_to_string(&course_path) {
             Ok(text) => {
-                if let Some(c) = parse_course_file(&course_path, &course_id, &text, &mut problems) {
+                if let Some(mut c) =
+                    parse_course_file(&course_path, &course_id, &text, &mut problems)
+                {
+                    c.course.prompts =
+                        super::prompts_file::load_prompts(&course_dir, &mut problems);
                     let diagnostic_path = course_dir.join("diagnostic.toml");
                     match std::fs::read_to_string(&diagnostic_path) {
                         Ok(text) => diagnostics.extend(parse_diagnostic_file(

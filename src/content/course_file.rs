@@ -78,6 +78,7 @@ pub fn parse_course_file(
             description: raw.description.into_inner().trim().to_string(),
             tags: raw.tags,
             lesson_ids: raw.lessons.into_iter().map(Spanned::into_inner).collect(),
+            prompts: Vec::new(),
         },
     })
 }

@@ -122,6 +122,8 @@ pub fn parse_diagnostic_file(
             tags: Vec::new(),
             blocks: vec![Block::Text(intro)],
             questions,
+            discuss: None,
+            reflection: false,
             content_hash: content_hash(text.as_bytes()),
             source: path.to_path_buf(),
         },

@@ -28,6 +28,10 @@ struct RawLesson {
     tags: Vec<String>,
     #[serde(default)]
     questions: Vec<Spanned<RawQuestion>>,
+    /// A discussion prompt posted with the lesson in a channel, opening a "discuss this" thread.
+    discuss: Option<Spanned<String>>,
+    /// A reply in the lesson's discussion thread completes the lesson (a reflection as assessment).
+    reflection: Option<Spanned<bool>>,
 }
 
 #[derive(Deserialize, Clone, Copy)]
@@ -115,10 +119,20 @@ pub fn parse_lesson_file(
         raw.minutes.span().start,
         format!("minutes must be between 1 and 10 (a bite-sized read), found {minutes}"),
     );
+    if let Some(discuss) = &raw.discuss {
+        check_text(&mut check, "discuss", discuss, MAX_PROMPT);
+    }
+    let reflection = raw.reflection.as_ref().is_some_and(|r| *r.get_ref());
     check(
-        !raw.questions.is_empty(),
+        !reflection || raw.discuss.is_some(),
+        raw.reflection.as_ref().map_or(0, |r| r.span().start),
+        "`reflection = true` needs a `discuss` prompt: learners reflect by replying in its thread"
+            .into(),
+    );
+    check(
+        !raw.questions.is_empty() || reflection,
         0,
-        "a lesson needs at least one quiz question ([[questions]])".into(),
+        "a lesson needs at least one quiz question ([[questions]]) or a reflection (`discuss` with `reflection = true`)".into(),
     );
     let mut seen = HashSet::new();
     let mut questions = Vec::new();
@@ -190,6 +204,8 @@ pub fn parse_lesson_file(
             tags: raw.tags,
             blocks,
             questions,
+            discuss: raw.discuss.map(|d| d.into_inner().trim().to_string()),
+            reflection,
             content_hash: content_hash(text.as_bytes()),
             source: path.to_path_buf(),
         },

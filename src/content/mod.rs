@@ -7,6 +7,7 @@ mod lesson_file;
 mod markdown;
 mod parts;
 mod problem;
+mod prompts_file;
 mod questions;
 mod search;
 
@@ -70,6 +71,10 @@ pub struct Lesson {
     pub tags: Vec<String>,
     pub blocks: Vec<Block>,
     pub questions: Vec<Question>,
+    /// A discussion prompt posted with the lesson in a channel ("discuss this" thread).
+    pub discuss: Option<String>,
+    /// A reply in the lesson's discussion thread completes it.
+    pub reflection: bool,
     /// SHA-256 of the file's bytes: a new hash is a new version of the lesson.
     pub content_hash: String,
     pub source: std::path::PathBuf,
@@ -101,6 +106,8 @@ pub struct Course {
     pub tags: Vec<String>,
     /// Lesson ids in delivery order.
     pub lesson_ids: Vec<String>,
+    /// Discussion prompts from the course's `prompts.toml`, posted in order by prompt schedules.
+    pub prompts: Vec<String>,
 }
 
 /// Ids are lowercase ASCII letters, digits and '-', not starting or ending with '-'.

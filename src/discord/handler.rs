@@ -15,9 +15,9 @@ use serenity::all::{
 };
 use std::sync::Arc;
 
-struct Handler {
-    engine: Engine,
-    platform: Arc<DiscordPlatform>,
+pub(super) struct Handler {
+    pub(super) engine: Engine,
+    pub(super) platform: Arc<DiscordPlatform>,
 }
 
 /// The running gateway connection.
@@ -26,12 +26,14 @@ pub struct DiscordListener {
 }
 
 impl DiscordListener {
-    /// Minimal intents: guilds (commands, threads), members (joins), guild messages (thread replies).
+    /// Minimal intents: guilds (commands, threads), members (joins), guild messages and their
+    /// content (thread replies, their edits and deletions), reactions (moderators featuring replies).
     pub fn intents() -> GatewayIntents {
         GatewayIntents::GUILDS
             | GatewayIntents::GUILD_MEMBERS
             | GatewayIntents::GUILD_MESSAGES
             | GatewayIntents::MESSAGE_CONTENT
+            | GatewayIntents::GUILD_MESSAGE_REACTIONS
     }
 
     pub async fn start(
@@ -84,7 +86,7 @@ fn user_ref(
 impl Handler {
     /// (team lead: Manage Server or a role named in `team_lead_roles`; moderator: a role named in
     /// `moderator_roles`).
-    async fn roles(&self, ctx: &Context, member: Option<&Member>) -> (bool, bool) {
+    pub(super) async fn roles(&self, ctx: &Context, member: Option<&Member>) -> (bool, bool) {
         let Some(member) = member else {
             return (false, false);
         };
@@ -124,7 +126,7 @@ impl Handler {
         }
     }
 
-    async fn event(
+    pub(super) async fn event(
         &self,
         ctx: &Context,
         key: String,
@@ -146,7 +148,7 @@ impl Handler {
         }
     }
 
-    fn spawn_engine(&self, event: Event) -> tokio::task::JoinHandle<Reply> {
+    pub(super) fn spawn_engine(&self, event: Event) -> tokio::task::JoinHandle<Reply> {
         let engine = self.engine.clone();
         tokio::spawn(async move {
             engine.handle(event).await.unwrap_or_else(|e| {
@@ -292,33 +294,36 @@ impl EventHandler for Handler {
         }
     }
 
-    /// Guild messages: replies in threads the bot opened are marked as thread replies.
     async fn message(&self, ctx: Context, msg: serenity::all::Message) {
-        if msg.author.bot {
-            return;
-        }
-        let Some(guild) = msg.guild_id else { return };
-        let channel = msg.channel_id.get();
-        let thread = self
-            .platform
-            .opened_thread(channel)
-            .then(|| channel.to_string());
-        let kind = EventKind::Message {
-            text: msg.content.clone(),
-            thread,
-        };
-        let key = format!("discord:message:{}", msg.id);
-        let event = self
-            .event(
-                &ctx,
-                key,
-                (Some(guild.to_string()), channel.to_string()),
-                &msg.author,
-                None,
-                kind,
-            )
-            .await;
-        let _ = self.spawn_engine(event).await;
+        self.on_message(ctx, msg).await;
+    }
+
+    async fn message_update(
+        &self,
+        ctx: Context,
+        _old: Option<serenity::all::Message>,
+        _new: Option<serenity::all::Message>,
+        event: serenity::all::MessageUpdateEvent,
+    ) {
+        self.on_message_update(ctx, event).await;
+    }
+
+    async fn message_delete(
+        &self,
+        ctx: Context,
+        channel: serenity::all::ChannelId,
+        message: serenity::all::MessageId,
+        guild: Option<serenity::all::GuildId>,
+    ) {
+        self.on_message_delete(ctx, channel, message, guild).await;
+    }
+
+    async fn reaction_add(&self, ctx: Context, reaction: serenity::all::Reaction) {
+        self.on_reaction(ctx, reaction, true).await;
+    }
+
+    async fn reaction_remove(&self, ctx: Context, reaction: serenity::all::Reaction) {
+        self.on_reaction(ctx, reaction, false).await;
     }
 
     async fn guild_member_addition(&self, ctx: Context, member: Member) {

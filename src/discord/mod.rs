@@ -2,6 +2,7 @@
 
 mod commands;
 mod handler;
+mod message_events;
 mod pacing;
 mod render;
 mod respond;
@@ -205,7 +206,7 @@ impl ChatPlatform for DiscordPlatform {
             let name: String = title.chars().take(100).collect();
             let body = serde_json::json!({"name": name, "auto_archive_duration": 1440});
             self.pacer.wait().await;
-            let thread = self
+            let created = self
                 .http
                 .create_thread_from_message(
                     ChannelId::new(channel),
@@ -213,15 +214,24 @@ impl ChatPlatform for DiscordPlatform {
                     &body,
                     None,
                 )
-                .await
-                .map_err(send_error)?;
+                .await;
+            // A thread started from a message takes the message's id; 160004 says a retry after a
+            // lost response finds it already there.
+            let thread =
+                match created {
+                    Ok(thread) => thread.id.get(),
+                    Err(serenity::Error::Http(serenity::http::HttpError::UnsuccessfulRequest(
+                        r,
+                    ))) if r.error.code == 160004 => id,
+                    Err(e) => return Err(send_error(e)),
+                };
             self.threads
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
-                .insert(thread.id.get());
+                .insert(thread);
             Ok(Destination::Thread {
                 channel: channel.to_string(),
-                thread: thread.id.to_string(),
+                thread: thread.to_string(),
             })
         })
     }

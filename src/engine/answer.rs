@@ -23,14 +23,21 @@ pub(super) async fn apply_event(
             super::commands::apply(core, tx, event, name, args, now).await
         }
         EventKind::MemberJoined => welcome(core, tx, event, now).await,
-        EventKind::Message { .. } => {
-            let tenant_id =
-                Store::ensure_tenant(tx, event.platform.as_str(), &event.tenant, now).await?;
-            let u = &event.user;
-            Store::ensure_member(tx, tenant_id, &u.id, &u.name, u.time_zone.as_deref(), now)
-                .await?;
-            Ok(Applied::new(Reply::None, false))
+        EventKind::Message { id, text, thread } => {
+            super::discussions::on_message(core, tx, event, (id, text, thread.as_deref()), now)
+                .await
         }
+        EventKind::MessageEdited { id, text } => {
+            super::discussions::on_edit(core, tx, event, (id, text), now).await
+        }
+        EventKind::MessageDeleted { id } => {
+            super::discussions::on_delete(core, tx, event, id, now).await
+        }
+        EventKind::Reaction {
+            message,
+            emoji,
+            added,
+        } => super::discussions::on_reaction(core, tx, event, (message, emoji, *added), now).await,
     }
 }
 
@@ -54,6 +61,9 @@ async fn apply_click(
         }
         Ok(Action::Open { lesson_id }) => {
             return super::commands::open_lesson(core, tx, event, &lesson_id, now).await;
+        }
+        Ok(Action::Vote { suggestion_id }) => {
+            return super::community_posts::vote(tx, event, suggestion_id, now).await;
         }
         Ok(action @ (Action::JoinPool { .. } | Action::CheckIn { .. })) => {
             return super::partner_commands::click(core, tx, event, action, now).await;

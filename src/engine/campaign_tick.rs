@@ -29,6 +29,9 @@ pub struct TickReport {
     /// Partner rounds held, and rounds whose check-in went out.
     pub partner_rounds: usize,
     pub check_ins: usize,
+    /// Community threads opened by prompt and check-in schedules, and digests posted.
+    pub threads: usize,
+    pub digests: usize,
     /// More recipients were due than one tick takes: tick again.
     pub more: bool,
 }
@@ -43,6 +46,8 @@ impl TickReport {
         self.reviews += o.reviews;
         self.partner_rounds += o.partner_rounds;
         self.check_ins += o.check_ins;
+        self.threads += o.threads;
+        self.digests += o.digests;
     }
 }
 
@@ -121,7 +126,14 @@ pub(super) async fn apply_tick(
     report.partner_rounds = rounds;
     report.check_ins = checkins;
     report.more |= more;
-    let queued = report.lessons + report.reminders + report.reviews + rounds + checkins > 0;
+    let (threads, digests, more) =
+        super::community_tick::community_tick(core, tx, now, limit).await?;
+    report.threads = threads;
+    report.digests = digests;
+    report.more |= more;
+    let queued =
+        report.lessons + report.reminders + report.reviews + rounds + checkins + threads + digests
+            > 0;
     if queued || report.skipped > 0 {
         tracing::info!(?report, "campaign tick");
     }

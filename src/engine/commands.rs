@@ -27,13 +27,16 @@ pub const USAGE: &str = "Here's what I can do:\n\
 • `/nibble campaign …`: drip campaigns (team leads; `/nibble campaign help`)\n\
 • `/nibble needs-help <course>`: learners struggling with a course (team leads)\n\
 • `/nibble report [course]`: the team's learning report (team leads)\n\
+• `/share <story>`: post a success story for the community; `/ask [course] <question>`: ask mentors and moderators\n\
+• `/nibble suggest [topic]`: suggest a topic for a new lesson, or vote for one\n\
+• `/nibble moderate`: community moderators' tools (threads, featuring, digests)\n\
 • `/nibble forget-me`: erase your personal data\n\
 • `/nibble help`: this list";
 
 /// How many search results `/learn <words>` offers.
 const SEARCH_RESULTS: usize = 5;
 
-fn say(text: impl Into<String>, queued: bool) -> Result<Applied<Reply>, EngineError> {
+pub(super) fn say(text: impl Into<String>, queued: bool) -> Result<Applied<Reply>, EngineError> {
     Ok(Applied::new(Reply::Ephemeral(Message::text(text)), queued))
 }
 
@@ -111,17 +114,29 @@ pub(super) async fn apply(
                     false,
                 ),
                 "needs-help" => super::diagnostics::needs_help(core, tx, &member, rest).await,
+                "thread" => super::community_commands::thread(tx, event, &member, rest, now).await,
+                verb @ ("feature" | "unfeature" | "unpoint" | "exclude" | "include") => {
+                    super::community_commands::moderate(core, tx, event, &member, (verb, rest), now)
+                        .await
+                }
+                verb @ ("prompts" | "checkins" | "digest" | "community" | "unschedule"
+                | "stories-channel" | "qa-channel") => {
+                    super::community_schedule::apply(core, tx, event, &member, (verb, rest), now)
+                        .await
+                }
+                verb @ ("suggest" | "suggestions") => {
+                    super::community_posts::suggest(tx, event, &member, (verb, rest), now).await
+                }
+                "moderate" | "moderators" => say(super::community_commands::THREAD_USAGE, false),
                 "help" => say(USAGE, false),
                 "courses" => say(courses(&catalog), false),
                 other => say(format!("I don't know `/nibble {other}`.\n{USAGE}"), false),
             }
         }
         "partner" => super::partner_commands::apply(core, tx, event, &member, args, now).await,
-        // Registered on the platforms already; its feature is still being built.
-        other @ "share" => say(
-            format!("`/{other}` isn't available in this version of nibble yet.\n{USAGE}"),
-            false,
-        ),
+        command @ ("share" | "ask") => {
+            super::community_posts::post(core, tx, event, &member, (command, args), now).await
+        }
         other => say(
             format!("I don't know the command `/{other}`.\n{USAGE}"),
             false,

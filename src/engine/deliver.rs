@@ -182,7 +182,32 @@ pub(super) async fn deliver(
             .map_err(|e| StoreError::Invalid(format!("destination: {e}")))?;
         Store::enqueue(tx, d.tenant_id, &key, &to, &payload, Some(delivery_id), now).await?;
     }
-    Ok(Some((delivery_id, messages.len())))
+    let mut count = messages.len();
+    // In a channel, a lesson's discussion prompt follows it as a "discuss this" thread.
+    if let (Recipient::Channel(channel), Some(prompt), true) =
+        (d.recipient, &lesson.discuss, created)
+    {
+        let reflect = if lesson.reflection {
+            "\nReply in the thread with your reflection: it completes the lesson for you."
+        } else {
+            "\nReply in the thread 🧵"
+        };
+        let opening = super::discussions::Opening {
+            tenant_id: d.tenant_id,
+            kind: "lesson",
+            channel,
+            title: prompt,
+            text: format!("💬 **Discuss “{}”:** {prompt}{reflect}", lesson.title),
+            author_id: None,
+            course_id: Some(&lesson.course_id),
+            lesson_id: Some(&lesson.id),
+            reflection: lesson.reflection,
+            key: format!("{key_base}:discuss"),
+        };
+        super::discussions::open(tx, &opening, now).await?;
+        count += 1;
+    }
+    Ok(Some((delivery_id, count)))
 }
 
 /// Writes one outbox row; false when a row with this key was already queued.

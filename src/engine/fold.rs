@@ -280,6 +280,12 @@ pub(super) async fn apply_fold(
             crate::domain::badges::BadgeRule::PartnerCheckins { .. }
         )
     });
+    let counts_replies = core.badges.iter().any(|b| {
+        matches!(
+            b.rule,
+            crate::domain::badges::BadgeRule::ThreadReplies { .. }
+        )
+    });
     let mut candidates = Vec::new();
     for (tenant_id, members) in touched {
         let members: Vec<i64> = members.into_iter().collect();
@@ -287,6 +293,11 @@ pub(super) async fn apply_fold(
         // Only a badge that counts partner meetings needs them read.
         let meetings = if counts_meetings {
             Store::partner_meetings(tx, &members).await?
+        } else {
+            HashMap::new()
+        };
+        let replies = if counts_replies {
+            Store::reply_counts(tx, &members).await?
         } else {
             HashMap::new()
         };
@@ -300,7 +311,7 @@ pub(super) async fn apply_fold(
                 correct_in_a_row: f.correct_in_a_row,
                 graded: f.graded,
                 correct: f.correct,
-                thread_replies: 0,
+                thread_replies: replies.get(&member_id).copied().unwrap_or(0),
                 partner_checkins: meetings.get(&member_id).copied().unwrap_or(0),
             };
             for badge in &core.badges {

@@ -8,8 +8,13 @@ mod campaign_tick;
 mod campaign_views;
 mod campaigns;
 mod commands;
+mod community_commands;
+mod community_posts;
+mod community_schedule;
+mod community_tick;
 mod deliver;
 mod diagnostics;
+mod discussions;
 mod fold;
 mod partner_commands;
 mod partners;
@@ -57,6 +62,7 @@ pub struct EngineSettings {
     pub recognition: crate::config::RecognitionSettings,
     pub badges: Vec<crate::domain::badges::BadgeDef>,
     pub reviews: crate::domain::review::ReviewRules,
+    pub communities: crate::config::CommunitySettings,
 }
 
 impl EngineError {
@@ -124,6 +130,7 @@ pub(crate) struct Core {
     recognition: crate::config::RecognitionSettings,
     badges: Vec<crate::domain::badges::BadgeDef>,
     reviews: crate::domain::review::ReviewRules,
+    communities: crate::config::CommunitySettings,
     /// When this engine started: campaign slots due before it were missed while nibble was down.
     started_at: chrono::DateTime<chrono::Utc>,
 }
@@ -146,6 +153,7 @@ impl Default for EngineSettings {
             recognition: crate::config::RecognitionSettings::default(),
             badges: crate::domain::badges::default_badges(),
             reviews: crate::domain::review::ReviewRules::default(),
+            communities: crate::config::CommunitySettings::default(),
         }
     }
 }
@@ -173,6 +181,7 @@ impl Engine {
             recognition: settings.recognition,
             badges: settings.badges,
             reviews: settings.reviews,
+            communities: settings.communities,
         };
         let schedule_changed = Arc::new(Notify::new());
         let roster_changed = Arc::new(Notify::new());

@@ -85,6 +85,16 @@ async fn inbound(state: &SlackClientEventsUserState) -> Option<Arc<Inbound>> {
 
 impl Inbound {
     async fn user(&self, id: &str) -> UserRef {
+        if id.is_empty() {
+            // A deletion whose author Slack did not include: the engine acts on the message.
+            return UserRef {
+                id: String::new(),
+                name: String::new(),
+                time_zone: None,
+                is_lead: false,
+                is_moderator: false,
+            };
+        }
         let person = self
             .platform
             .directory
@@ -144,23 +154,27 @@ async fn on_push(
     let key = ev.event_id.to_string();
     let event = match ev.event {
         SlackEventCallbackBody::Message(m) => {
-            // Our own and other bots' messages are not learners talking.
-            if m.sender.bot_id.is_some() || m.subtype.is_some() {
-                return Ok(());
-            }
-            let (Some(user), Some(channel)) = (m.sender.user, m.origin.channel) else {
+            let Some((channel, user, kind)) = super::message_kinds::message_kind(m) else {
                 return Ok(());
             };
-            let text = m.content.and_then(|c| c.text).unwrap_or_default();
-            let thread = m.origin.thread_ts.map(|t| t.to_string());
+            inbound.event(key, &team, &channel, &user, kind).await
+        }
+        SlackEventCallbackBody::ReactionAdded(r) => {
+            let Some((channel, kind)) = super::message_kinds::reaction(r.item, r.reaction, true)
+            else {
+                return Ok(());
+            };
             inbound
-                .event(
-                    key,
-                    &team,
-                    channel.as_ref(),
-                    user.as_ref(),
-                    EventKind::Message { text, thread },
-                )
+                .event(key, &team, &channel, r.user.as_ref(), kind)
+                .await
+        }
+        SlackEventCallbackBody::ReactionRemoved(r) => {
+            let Some((channel, kind)) = super::message_kinds::reaction(r.item, r.reaction, false)
+            else {
+                return Ok(());
+            };
+            inbound
+                .event(key, &team, &channel, r.user.as_ref(), kind)
                 .await
         }
         SlackEventCallbackBody::MemberJoinedChannel(j) => {

@@ -1,6 +1,7 @@
 //! The Slack adapter: slack-morphism over Socket Mode for events, the Web API for messages.
 
 mod listener;
+mod message_kinds;
 mod mrkdwn;
 mod render;
 mod reply;

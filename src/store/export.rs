@@ -46,6 +46,15 @@ pub const EXPORT_TABLES: &[(&str, Option<&str>)] = &[
         Some("pool_id IN (SELECT id FROM partner_pools WHERE tenant_id = $1)"),
     ),
     ("partner_avoids", Some("tenant_id = $1")),
+    ("discussions", Some("tenant_id = $1")),
+    ("discussion_replies", Some("tenant_id = $1")),
+    ("community_schedules", Some("tenant_id = $1")),
+    ("community_channels", Some("tenant_id = $1")),
+    ("suggestions", Some("tenant_id = $1")),
+    (
+        "suggestion_votes",
+        Some("suggestion_id IN (SELECT id FROM suggestions WHERE tenant_id = $1)"),
+    ),
     (
         "partner_rounds",
         Some("pool_id IN (SELECT id FROM partner_pools WHERE tenant_id = $1)"),

@@ -93,10 +93,25 @@ const DELETES: &[(&str, &str)] = &[
         "campaign_recipients",
         "DELETE FROM campaign_recipients WHERE member_id = $1 OR (recipient_kind = 'member' AND recipient = $2)",
     ),
-    // Messages to them or naming them (mentions, DM keys), sent or not.
+    ("discussion_replies", "DELETE FROM discussion_replies WHERE member_id = $1"),
+    ("suggestion_votes", "DELETE FROM suggestion_votes WHERE member_id = $1"),
+    // Topics stay for the lesson writers, without who suggested them.
+    ("suggestions", "UPDATE suggestions SET member_id = NULL WHERE member_id = $1"),
+    // Their stories' and questions' text goes; the threads (others' replies) stay.
     (
         "outbox",
-        "DELETE FROM outbox WHERE destination LIKE '%\"' || $2 || '\"%' OR payload LIKE '%<@' || $2 || '>%' OR dedupe_key LIKE '%:' || $2",
+        "UPDATE outbox SET payload = '{\"kind\":\"text\",\"text\":\"(removed at the author''s request)\"}'
+         WHERE id IN (SELECT outbox_id FROM discussions WHERE author_id = $1)",
+    ),
+    (
+        "discussions",
+        "UPDATE discussions SET title = '(removed at the author''s request)', author_id = NULL WHERE author_id = $1",
+    ),
+    // Messages to them or naming them (mentions, DM keys), sent or not; a thread's starter stays.
+    (
+        "outbox",
+        "DELETE FROM outbox WHERE (destination LIKE '%\"' || $2 || '\"%' OR payload LIKE '%<@' || $2 || '>%' OR dedupe_key LIKE '%:' || $2)
+           AND id NOT IN (SELECT outbox_id FROM discussions)",
     ),
 ];
 
@@ -170,6 +185,7 @@ impl Store {
             "UPDATE deliveries SET recipient = $1, origin = REPLACE(origin, $3, $1) WHERE member_id = $2",
             "UPDATE campaigns SET created_by = $1 WHERE created_by = $3",
             "UPDATE partner_pools SET created_by = $1 WHERE created_by = $3",
+            "UPDATE community_schedules SET created_by = $1 WHERE created_by = $3",
             "UPDATE members SET external_id = $1, display_name = 'Former member', time_zone = NULL,
                leaderboard_hidden = 1, paused = 1, snoozed_until = NULL WHERE id = $2",
         ] {

@@ -50,6 +50,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../../migrations/0008_partners.sql"),
     ),
     (9, "xapi", include_str!("../../migrations/0009_xapi.sql")),
+    (
+        10,
+        "communities",
+        include_str!("../../migrations/0010_communities.sql"),
+    ),
 ];
 
 /// The migrations compiled into the binary, so an installed `nibble` needs no `migrations/` folder.

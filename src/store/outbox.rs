@@ -14,6 +14,8 @@ pub struct OutboxRow {
     pub destination: String,
     pub payload: String,
     pub attempts: i64,
+    /// Open a thread with this title under the message once it is posted.
+    pub thread_title: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -25,7 +27,7 @@ pub struct OutboxCounts {
 }
 
 const ROW_SQL: &str = "SELECT o.id, o.tenant_id, t.platform, t.external_id AS tenant_external_id,
-    o.dedupe_key, o.destination, o.payload, o.attempts
+    o.dedupe_key, o.destination, o.payload, o.attempts, o.thread_title
     FROM outbox o JOIN tenants t ON t.id = o.tenant_id";
 
 impl Store {
@@ -220,6 +222,7 @@ impl sqlx::FromRow<'_, sqlx::sqlite::SqliteRow> for OutboxRow {
             destination: row.try_get("destination")?,
             payload: row.try_get("payload")?,
             attempts: row.try_get("attempts")?,
+            thread_title: row.try_get("thread_title")?,
         })
     }
 }

@@ -212,7 +212,9 @@ impl Store {
                UNION ALL
                SELECT MIN(next_round_at) FROM partner_pools WHERE state = 'active'
                UNION ALL
-               SELECT MIN(checkin_at) FROM partner_rounds) AS due",
+               SELECT MIN(checkin_at) FROM partner_rounds
+               UNION ALL
+               SELECT MIN(next_at) FROM community_schedules) AS due",
         )
         .fetch_one(&self.pool)
         .await?;

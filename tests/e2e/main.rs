@@ -10,6 +10,7 @@ mod campaign_fanout;
 mod campaign_rosters;
 mod campaigns;
 mod cli;
+mod communities;
 mod daemon;
 mod data;
 mod discord;

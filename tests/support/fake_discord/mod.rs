@@ -64,6 +64,8 @@ pub(crate) struct State {
     pub callbacks: Mutex<Vec<(String, Value)>>,
     /// GET /guilds/{id}/members answers (user ids; the bot's own id lists the bot user).
     pub guild_members: Mutex<HashMap<String, Vec<String>>>,
+    /// Messages a thread was started from (each message starts at most one).
+    pub threads: Mutex<std::collections::HashSet<String>>,
     pub changed: Notify,
     pub record_dir: Option<PathBuf>,
     pub addr: Mutex<Option<SocketAddr>>,

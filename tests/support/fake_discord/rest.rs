@@ -225,9 +225,24 @@ fn answer(state: &State, method: &Method, parts: &[&str], body: &Value) -> Respo
             ok(message)
         }
         ("PATCH", ["channels", channel, "messages", id]) => ok(message_object(id, channel, body)),
-        ("POST", ["channels", channel, "messages", _, "threads"]) => ok(
-            json!({"id": next_id(state), "type": 11, "guild_id": GUILD, "parent_id": channel, "name": body.get("name").cloned().unwrap_or(json!("thread")), "owner_id": BOT_ID, "message_count": 0, "member_count": 1, "rate_limit_per_user": 0, "flags": 0, "thread_metadata": {"archived": false, "auto_archive_duration": 1440, "archive_timestamp": "2026-03-02T09:00:00.000000+00:00", "locked": false}}),
-        ),
+        // Like Discord: the thread takes its starter message's id, and a second one is refused.
+        ("POST", ["channels", channel, "messages", message, "threads"]) => {
+            if !state
+                .threads
+                .lock()
+                .expect("lock")
+                .insert(message.to_string())
+            {
+                return fail(
+                    StatusCode::BAD_REQUEST,
+                    160004,
+                    "A thread has already been created for this message",
+                );
+            }
+            ok(
+                json!({"id": message, "type": 11, "guild_id": GUILD, "parent_id": channel, "name": body.get("name").cloned().unwrap_or(json!("thread")), "owner_id": BOT_ID, "message_count": 0, "member_count": 1, "rate_limit_per_user": 0, "flags": 0, "thread_metadata": {"archived": false, "auto_archive_duration": 1440, "archive_timestamp": "2026-03-02T09:00:00.000000+00:00", "locked": false}}),
+            )
+        }
         ("POST", ["users", "@me", "channels"]) => {
             let Some(user) = body.get("recipient_id").and_then(Value::as_str) else {
                 return fail(StatusCode::BAD_REQUEST, 50035, "Invalid Form Body");

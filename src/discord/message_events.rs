@@ -1,0 +1,146 @@
+//! Guild messages, their edits and deletions, and reactions: what thread participation is built from.
+
+use super::handler::Handler;
+use crate::chat::{Event, EventKind, Platform, UserRef};
+use serenity::all::{ChannelId, Context, GuildId, MessageId, MessageUpdateEvent, Reaction};
+
+impl Handler {
+    /// A member's message; in a thread the bot opened it is marked as a thread reply (the engine
+    /// also recognises its threads by channel after a restart).
+    pub(super) async fn on_message(&self, ctx: Context, msg: serenity::all::Message) {
+        if msg.author.bot {
+            return;
+        }
+        let Some(guild) = msg.guild_id else { return };
+        let channel = msg.channel_id.get();
+        let thread = self
+            .platform
+            .opened_thread(channel)
+            .then(|| channel.to_string());
+        let kind = EventKind::Message {
+            id: msg.id.to_string(),
+            text: msg.content.clone(),
+            thread,
+        };
+        let key = format!("discord:message:{}", msg.id);
+        let event = self
+            .event(
+                &ctx,
+                key,
+                (Some(guild.to_string()), channel.to_string()),
+                &msg.author,
+                None,
+                kind,
+            )
+            .await;
+        let _ = self.spawn_engine(event).await;
+    }
+
+    /// An edit: only content changes matter (embeds unfurling also send MESSAGE_UPDATE).
+    pub(super) async fn on_message_update(&self, ctx: Context, update: MessageUpdateEvent) {
+        let (Some(guild), Some(author), Some(text)) =
+            (update.guild_id, update.author, update.content)
+        else {
+            return;
+        };
+        if author.bot {
+            return;
+        }
+        let edited = update
+            .edited_timestamp
+            .map(|t| t.unix_timestamp())
+            .unwrap_or_default();
+        let key = format!("discord:edit:{}:{edited}", update.id);
+        let kind = EventKind::MessageEdited {
+            id: update.id.to_string(),
+            text,
+        };
+        let event = self
+            .event(
+                &ctx,
+                key,
+                (Some(guild.to_string()), update.channel_id.to_string()),
+                &author,
+                None,
+                kind,
+            )
+            .await;
+        let _ = self.spawn_engine(event).await;
+    }
+
+    /// A deletion: Discord does not say who deleted it; the engine acts on the message, not the user.
+    pub(super) async fn on_message_delete(
+        &self,
+        _ctx: Context,
+        channel: ChannelId,
+        message: MessageId,
+        guild: Option<GuildId>,
+    ) {
+        let Some(guild) = guild else { return };
+        let event = Event {
+            key: format!("discord:delete:{message}"),
+            platform: Platform::Discord,
+            tenant: guild.to_string(),
+            channel: channel.to_string(),
+            is_dm: false,
+            user: UserRef {
+                id: String::new(),
+                name: String::new(),
+                time_zone: None,
+                is_lead: false,
+                is_moderator: false,
+            },
+            kind: EventKind::MessageDeleted {
+                id: message.to_string(),
+            },
+        };
+        let _ = self.spawn_engine(event).await;
+    }
+
+    /// A reaction: the gateway sends the member with an add; a removal is looked up (for roles).
+    pub(super) async fn on_reaction(&self, ctx: Context, reaction: Reaction, added: bool) {
+        let (Some(guild), Some(user_id)) = (reaction.guild_id, reaction.user_id) else {
+            return;
+        };
+        let member = match reaction.member.clone() {
+            Some(m) => Some(m),
+            None => tokio::time::timeout(
+                std::time::Duration::from_secs(2),
+                guild.member(&ctx.http, user_id),
+            )
+            .await
+            .ok()
+            .and_then(Result::ok),
+        };
+        let Some(member) = member else { return };
+        if member.user.bot {
+            return;
+        }
+        let emoji = match &reaction.emoji {
+            serenity::all::ReactionType::Unicode(s) => s.clone(),
+            serenity::all::ReactionType::Custom { name, .. } => name.clone().unwrap_or_default(),
+            _ => return,
+        };
+        let verb = if added { "add" } else { "remove" };
+        let key = format!(
+            "discord:reaction:{verb}:{}:{user_id}:{emoji}",
+            reaction.message_id
+        );
+        let kind = EventKind::Reaction {
+            message: reaction.message_id.to_string(),
+            emoji,
+            added,
+        };
+        let event = self
+            .event(
+                &ctx,
+                key,
+                (Some(guild.to_string()), reaction.channel_id.to_string()),
+                &member.user,
+                Some(&member),
+                kind,
+            )
+            .await;
+        let _ = self.spawn_engine(event).await;
+    }
+}

@@ -1,0 +1,282 @@
+//! Moderator tools for discussion threads: start, list, show, close; feature, unfeature and take
+//! points from replies; keep a member off the leaderboards. Only community moderators may use them.
+
+use super::commands::say;
+use super::discussions::{Opening, open, set_featured, settle};
+use super::writer::Applied;
+use super::{Core, EngineError};
+use crate::chat::{Destination, Event, Message, Reply};
+use crate::store::{MemberRef, Store, Tx};
+use chrono::{DateTime, Utc};
+
+pub const THREAD_USAGE: &str = "Moderator tools:\n\
+• `/nibble thread start \"question\"`: open a discussion thread here\n\
+• `/nibble thread list [page]`: open threads with reply counts\n\
+• `/nibble thread show <thread>`: who took part, and each reply's number\n\
+• `/nibble thread close <thread>`: lock it (replies earn nothing more)\n\
+• `/nibble feature <reply>` / `/nibble unfeature <reply>`: feature a reply (bonus points), or a ⭐ reaction\n\
+• `/nibble unpoint <reply>`: take a reply's points away\n\
+• `/nibble exclude @member` / `/nibble include @member`: keep a member off the leaderboards, or back\n\
+• `/nibble prompts <course|general> \"<cron>\" [zone]`, `/nibble checkins \"<cron>\" [zone]`, `/nibble digest \"<cron>\" [zone]|now`: schedules for this channel; `/nibble community` lists them, `/nibble unschedule <n>` stops one\n\
+• `/nibble stories-channel`, `/nibble qa-channel [course]`: where `/share` and `/ask` post";
+
+/// Lines per page of a thread list: well inside every platform's message limit.
+const PAGE: usize = 10;
+
+const NOT_MODERATOR: &str = "Only community moderators can do that. Ask one of them, or see `/nibble help` for what you can do.";
+
+/// Strips one pair of surrounding quotes (straight or curly).
+pub(super) fn unquote(s: &str) -> &str {
+    let s = s.trim();
+    s.strip_prefix(['"', '“'])
+        .and_then(|x| x.strip_suffix(['"', '”']))
+        .unwrap_or(s)
+        .trim()
+}
+
+fn number(s: &str) -> Option<i64> {
+    s.trim()
+        .trim_start_matches('#')
+        .parse()
+        .ok()
+        .filter(|n| *n > 0)
+}
+
+/// `/nibble thread …`
+pub(super) async fn thread(
+    tx: &mut Tx<'_>,
+    event: &Event,
+    member: &MemberRef,
+    args: &str,
+    now: DateTime<Utc>,
+) -> Result<Applied<Reply>, EngineError> {
+    if !event.user.is_moderator {
+        return say(NOT_MODERATOR, false);
+    }
+    let (verb, rest) = args.split_once(char::is_whitespace).unwrap_or((args, ""));
+    match verb.to_lowercase().as_str() {
+        "start" => {
+            let question = unquote(rest);
+            if question.is_empty() {
+                return say("Usage: `/nibble thread start \"your question\"`", false);
+            }
+            if question.chars().count() > 1000 {
+                return say(
+                    "That question is too long: keep it under 1,000 characters.",
+                    false,
+                );
+            }
+            let opening = Opening {
+                tenant_id: member.tenant_id,
+                kind: "prompt",
+                channel: &event.channel,
+                title: question,
+                text: format!("💬 **Discussion:** {question}\nReply in the thread 🧵"),
+                author_id: Some(member.member_id),
+                course_id: None,
+                lesson_id: None,
+                reflection: false,
+                key: format!("thread:{}", event.key),
+            };
+            let id = open(tx, &opening, now).await?;
+            say(format!("Thread {id} started here."), true)
+        }
+        "list" => list(tx, member, rest).await,
+        "show" => show(tx, member, rest).await,
+        "close" => close(tx, member, rest, now).await,
+        _ => say(THREAD_USAGE, false),
+    }
+}
+
+async fn list(
+    tx: &mut Tx<'_>,
+    member: &MemberRef,
+    rest: &str,
+) -> Result<Applied<Reply>, EngineError> {
+    let open = Store::open_discussions(tx, member.tenant_id).await?;
+    if open.is_empty() {
+        return say("No open threads.", false);
+    }
+    let pages = open.len().div_ceil(PAGE);
+    let page = number(rest).map_or(1, |n| (n as usize).clamp(1, pages));
+    let mut lines = vec![format!(
+        "**Open threads** ({} in all, page {page} of {pages})",
+        open.len()
+    )];
+    for (d, replies, members) in open.iter().skip((page - 1) * PAGE).take(PAGE) {
+        lines.push(format!(
+            "• {} “{}” in {}: {replies} replies from {members} members ({})",
+            d.id,
+            clip(&d.title, 80),
+            super::partners::channel_ref(&d.channel),
+            d.kind
+        ));
+    }
+    if page < pages {
+        lines.push(format!("`/nibble thread list {}` for more", page + 1));
+    }
+    say(lines.join("\n"), false)
+}
+
+pub(super) fn clip(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let mut s: String = text.chars().take(max - 1).collect();
+    s.push('…');
+    s
+}
+
+async fn show(
+    tx: &mut Tx<'_>,
+    member: &MemberRef,
+    rest: &str,
+) -> Result<Applied<Reply>, EngineError> {
+    let Some(d) = thread_arg(tx, member, rest).await? else {
+        return say(
+            "No such thread here: `/nibble thread list` shows them.",
+            false,
+        );
+    };
+    let people = Store::participants(tx, d.id).await?;
+    let replies = Store::replies_of(tx, d.id).await?;
+    let mut lines = vec![format!(
+        "**Thread {}** “{}” ({})",
+        d.id,
+        clip(&d.title, 80),
+        d.state
+    )];
+    for p in people.iter().take(20) {
+        lines.push(format!(
+            "• <@{}>: {} replies, first at {}, {} characters, {} points",
+            p.external_id,
+            p.replies,
+            p.first_at
+                .get(..16)
+                .unwrap_or(&p.first_at)
+                .replace('T', " "),
+            p.length,
+            p.points
+        ));
+    }
+    let standing: Vec<String> = replies
+        .iter()
+        .rev()
+        .filter(|r| r.deleted_at.is_none())
+        .take(15)
+        .map(|r| {
+            let star = if r.featured { " ⭐" } else { "" };
+            format!("#{} ({} pts{star})", r.id, r.points)
+        })
+        .collect();
+    if !standing.is_empty() {
+        lines.push(format!("Latest replies: {}", standing.join(", ")));
+    }
+    say(lines.join("\n"), false)
+}
+
+async fn thread_arg(
+    tx: &mut Tx<'_>,
+    member: &MemberRef,
+    rest: &str,
+) -> Result<Option<crate::store::DiscussionRow>, EngineError> {
+    Ok(match number(rest) {
+        Some(id) => Store::discussion(tx, member.tenant_id, id).await?,
+        None => None,
+    })
+}
+
+async fn close(
+    tx: &mut Tx<'_>,
+    member: &MemberRef,
+    rest: &str,
+    now: DateTime<Utc>,
+) -> Result<Applied<Reply>, EngineError> {
+    let Some(d) = thread_arg(tx, member, rest).await? else {
+        return say(
+            "No such thread here: `/nibble thread list` shows them.",
+            false,
+        );
+    };
+    if !Store::close_discussion(tx, d.id, now).await? {
+        return say(format!("Thread {} is closed already.", d.id), false);
+    }
+    let to = match Store::thread_of(tx, d.outbox_id).await? {
+        Some((channel, thread)) => Destination::Thread { channel, thread },
+        None => Destination::Channel { channel: d.channel },
+    };
+    let text =
+        "🔒 This thread is closed: thanks for taking part! Replies here no longer earn points.";
+    super::deliver::queue(
+        tx,
+        member.tenant_id,
+        &format!("closed:{}", d.id),
+        &to,
+        &Message::text(text),
+        now,
+    )
+    .await?;
+    say(format!("Thread {} closed.", d.id), true)
+}
+
+/// `/nibble feature|unfeature|unpoint <reply>` and `/nibble exclude|include @member`.
+pub(super) async fn moderate(
+    core: &Core,
+    tx: &mut Tx<'_>,
+    event: &Event,
+    member: &MemberRef,
+    (verb, rest): (&str, &str),
+    now: DateTime<Utc>,
+) -> Result<Applied<Reply>, EngineError> {
+    if !event.user.is_moderator {
+        return say(NOT_MODERATOR, false);
+    }
+    if matches!(verb, "exclude" | "include") {
+        let who = super::campaigns::mention_id(rest);
+        if who.is_empty() {
+            return say(format!("Usage: `/nibble {verb} @member`"), false);
+        }
+        let (target, _) = Store::ensure_member_id(tx, member.tenant_id, &who, now).await?;
+        let hide = verb == "exclude";
+        Store::set_leaderboard_hidden(tx, member.tenant_id, target, hide).await?;
+        return say(
+            if hide {
+                format!("<@{who}> is off the leaderboards (their points stay theirs).")
+            } else {
+                format!("<@{who}> is back on the leaderboards.")
+            },
+            false,
+        );
+    }
+    let reply = match number(rest) {
+        Some(id) => Store::reply(tx, member.tenant_id, id).await?,
+        None => None,
+    };
+    let Some(mut reply) = reply else {
+        return say(
+            "No such reply here: `/nibble thread show <thread>` lists reply numbers.",
+            false,
+        );
+    };
+    let Some(d) = Store::discussion(tx, member.tenant_id, reply.discussion_id).await? else {
+        return say("That reply's thread is gone.", false);
+    };
+    let text = match verb {
+        "feature" | "unfeature" => {
+            if set_featured(core, tx, &d, &mut reply, verb == "feature", now).await? {
+                format!("Reply #{} {verb}d ({} points now).", reply.id, reply.points)
+            } else {
+                format!(
+                    "Reply #{} can't be featured: it was deleted or its thread is closed.",
+                    reply.id
+                )
+            }
+        }
+        _ => {
+            reply.points_removed = true;
+            settle(core, tx, &d, &mut reply, None, now).await?;
+            format!("Reply #{} no longer earns points.", reply.id)
+        }
+    };
+    say(text, false)
+}

@@ -1,0 +1,306 @@
+//! Discussion threads: opening one (a message that opens a thread once posted) and tracking the
+//! replies in it: counted once each, paid up to a daily cap, featured by moderators' reactions,
+//! and unpaid again when deleted, shortened or taken back by a moderator.
+
+use super::writer::Applied;
+use super::{Core, EngineError};
+use crate::chat::{Destination, Event, Message, Reply};
+use crate::domain::points::lesson_source;
+use crate::store::{Award, DiscussionRow, NewDiscussion, ReplyRow, Store, StoreError, Tx, ts};
+use chrono::{DateTime, Utc};
+
+/// A thread to open with a starter message in a channel.
+pub(super) struct Opening<'a> {
+    pub tenant_id: i64,
+    pub kind: &'a str,
+    pub channel: &'a str,
+    /// The thread's subject (its Discord name), also listed by moderators and the digest.
+    pub title: &'a str,
+    /// The starter message.
+    pub text: String,
+    pub author_id: Option<i64>,
+    pub course_id: Option<&'a str>,
+    pub lesson_id: Option<&'a str>,
+    pub reflection: bool,
+    /// The outbox key: the same key never opens a second thread.
+    pub key: String,
+}
+
+/// Queues the starter message and records the discussion; returns the discussion's id.
+pub(super) async fn open(
+    tx: &mut Tx<'_>,
+    o: &Opening<'_>,
+    now: DateTime<Utc>,
+) -> Result<i64, StoreError> {
+    let destination = serde_json::to_string(&Destination::Channel {
+        channel: o.channel.to_string(),
+    })
+    .map_err(|e| StoreError::Invalid(format!("destination: {e}")))?;
+    let payload = serde_json::to_string(&Message::text(&o.text))
+        .map_err(|e| StoreError::Invalid(format!("message: {e}")))?;
+    let title: String = o.title.chars().take(90).collect();
+    let outbox_id =
+        Store::enqueue_thread_starter(tx, o.tenant_id, &o.key, &destination, &payload, &title, now)
+            .await?;
+    let discussion = NewDiscussion {
+        tenant_id: o.tenant_id,
+        kind: o.kind,
+        channel: o.channel,
+        title: o.title,
+        author_id: o.author_id,
+        course_id: o.course_id,
+        lesson_id: o.lesson_id,
+        reflection: o.reflection,
+        outbox_id,
+    };
+    Store::create_discussion(tx, &discussion, now).await
+}
+
+fn nothing() -> Result<Applied<Reply>, EngineError> {
+    Ok(Applied::new(Reply::None, false))
+}
+
+/// A message: recorded as a reply when it was posted in one of our threads.
+pub(super) async fn on_message(
+    core: &Core,
+    tx: &mut Tx<'_>,
+    event: &Event,
+    (id, text, thread): (&str, &str, Option<&str>),
+    now: DateTime<Utc>,
+) -> Result<Applied<Reply>, EngineError> {
+    let tenant_id = Store::ensure_tenant(tx, event.platform.as_str(), &event.tenant, now).await?;
+    let u = &event.user;
+    let member_id =
+        Store::ensure_member(tx, tenant_id, &u.id, &u.name, u.time_zone.as_deref(), now).await?;
+    // Slack names a thread by its parent's ts; on Discord the thread is the channel itself.
+    let key = thread.unwrap_or(&event.channel);
+    let Some(discussion) = Store::discussion_by_thread(tx, tenant_id, key).await? else {
+        return nothing();
+    };
+    let zone = u
+        .time_zone
+        .as_deref()
+        .and_then(|z| z.parse().ok())
+        .or_else(|| core.recognition.time_zone.parse().ok())
+        .unwrap_or(chrono_tz::UTC);
+    let day = crate::scheduler::local_date(now, zone).to_string();
+    let length = text.trim().chars().count() as i64;
+    let Some(mut reply) = Store::insert_reply(
+        tx,
+        &discussion,
+        member_id,
+        &event.channel,
+        id,
+        length,
+        &day,
+        now,
+    )
+    .await?
+    else {
+        return nothing(); // a redelivery: counted once
+    };
+    claim_slot(core, tx, &discussion, &mut reply).await?;
+    settle(core, tx, &discussion, &mut reply, None, now).await?;
+    reflect(core, tx, &discussion, &reply, now).await?;
+    nothing()
+}
+
+/// An edit: the reply's length is re-read; too short now gives its paid slot back.
+pub(super) async fn on_edit(
+    core: &Core,
+    tx: &mut Tx<'_>,
+    event: &Event,
+    (id, text): (&str, &str),
+    now: DateTime<Utc>,
+) -> Result<Applied<Reply>, EngineError> {
+    let Some((discussion, mut reply)) = find_reply(tx, event, id, now).await? else {
+        return nothing();
+    };
+    if reply.deleted_at.is_some() {
+        return nothing();
+    }
+    reply.length = text.trim().chars().count() as i64;
+    if reply.length < core.communities.min_reply_chars as i64 {
+        reply.counted = false;
+    }
+    claim_slot(core, tx, &discussion, &mut reply).await?;
+    settle(core, tx, &discussion, &mut reply, Some(now), now).await?;
+    reflect(core, tx, &discussion, &reply, now).await?;
+    nothing()
+}
+
+/// A deletion: the reply loses every point it held (a repeat changes nothing).
+pub(super) async fn on_delete(
+    core: &Core,
+    tx: &mut Tx<'_>,
+    event: &Event,
+    id: &str,
+    now: DateTime<Utc>,
+) -> Result<Applied<Reply>, EngineError> {
+    let Some((discussion, mut reply)) = find_reply(tx, event, id, now).await? else {
+        return nothing();
+    };
+    if reply.deleted_at.is_none() {
+        reply.deleted_at = Some(ts(now));
+        settle(core, tx, &discussion, &mut reply, None, now).await?;
+    }
+    nothing()
+}
+
+/// A moderator's feature reaction on a reply features it (removing the reaction unfeatures it);
+/// anyone else's reactions are just reactions.
+pub(super) async fn on_reaction(
+    core: &Core,
+    tx: &mut Tx<'_>,
+    event: &Event,
+    (message, emoji, added): (&str, &str, bool),
+    now: DateTime<Utc>,
+) -> Result<Applied<Reply>, EngineError> {
+    let features = core
+        .communities
+        .feature_reactions
+        .iter()
+        .any(|r| r == emoji);
+    if !features || !event.user.is_moderator {
+        return nothing();
+    }
+    let Some((discussion, mut reply)) = find_reply(tx, event, message, now).await? else {
+        return nothing();
+    };
+    set_featured(core, tx, &discussion, &mut reply, added, now).await?;
+    nothing()
+}
+
+/// Features or unfeatures a reply; false when the thread is closed (no more points) or the reply
+/// was deleted.
+pub(super) async fn set_featured(
+    core: &Core,
+    tx: &mut Tx<'_>,
+    discussion: &DiscussionRow,
+    reply: &mut ReplyRow,
+    featured: bool,
+    now: DateTime<Utc>,
+) -> Result<bool, EngineError> {
+    if reply.deleted_at.is_some() || (featured && discussion.state != "open") {
+        return Ok(false);
+    }
+    reply.featured = featured;
+    settle(core, tx, discussion, reply, None, now).await?;
+    Ok(true)
+}
+
+async fn find_reply(
+    tx: &mut Tx<'_>,
+    event: &Event,
+    message: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<(DiscussionRow, ReplyRow)>, EngineError> {
+    let tenant_id = Store::ensure_tenant(tx, event.platform.as_str(), &event.tenant, now).await?;
+    let Some(reply) = Store::reply_by_message(tx, tenant_id, &event.channel, message).await? else {
+        return Ok(None);
+    };
+    let discussion = Store::discussion(tx, tenant_id, reply.discussion_id).await?;
+    Ok(discussion.map(|d| (d, reply)))
+}
+
+/// Gives the reply one of its author's paid slots for its day, if it qualifies and one is free.
+async fn claim_slot(
+    core: &Core,
+    tx: &mut Tx<'_>,
+    discussion: &DiscussionRow,
+    reply: &mut ReplyRow,
+) -> Result<(), EngineError> {
+    let s = &core.communities;
+    if reply.counted
+        || discussion.state != "open"
+        || reply.points_removed
+        || reply.deleted_at.is_some()
+        || reply.length < s.min_reply_chars as i64
+    {
+        return Ok(());
+    }
+    let used = Store::counted_replies_on(tx, reply.tenant_id, reply.member_id, &reply.day).await?;
+    reply.counted = used < s.daily_reply_cap;
+    Ok(())
+}
+
+/// Brings the reply's points in the ledger to what it should hold now, appending the difference.
+pub(super) async fn settle(
+    core: &Core,
+    tx: &mut Tx<'_>,
+    discussion: &DiscussionRow,
+    reply: &mut ReplyRow,
+    edited_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Result<(), EngineError> {
+    let s = &core.communities;
+    let target = if reply.deleted_at.is_some() || reply.points_removed {
+        0
+    } else {
+        i64::from(reply.counted) * s.reply_points + i64::from(reply.featured) * s.featured_bonus
+    };
+    let delta = target - reply.points;
+    if delta != 0 {
+        reply.ledger_seq += 1;
+        let source = format!("reply:{}:{}", reply.id, reply.ledger_seq);
+        let reason = match (delta > 0, reply.featured) {
+            (true, true) => "featured discussion reply",
+            (true, false) => "discussion reply",
+            (false, _) => "discussion reply points withdrawn",
+        };
+        let award = Award {
+            tenant_id: reply.tenant_id,
+            member_id: reply.member_id,
+            reason,
+            amount: delta,
+            source: &source,
+            channel: Some(&discussion.channel),
+        };
+        Store::award_points(tx, &award, now).await?;
+        reply.points = target;
+    }
+    Store::save_reply(tx, reply, edited_at).await?;
+    Ok(())
+}
+
+/// A long-enough reply in a reflection thread completes its lesson for the author.
+async fn reflect(
+    core: &Core,
+    tx: &mut Tx<'_>,
+    discussion: &DiscussionRow,
+    reply: &ReplyRow,
+    now: DateTime<Utc>,
+) -> Result<(), EngineError> {
+    let (true, Some(lesson_id), Some(course_id)) = (
+        discussion.reflection,
+        discussion.lesson_id.as_deref(),
+        discussion.course_id.as_deref(),
+    ) else {
+        return Ok(());
+    };
+    if reply.deleted_at.is_some() || reply.length < core.communities.min_reply_chars as i64 {
+        return Ok(());
+    }
+    if Store::complete_lesson(
+        tx,
+        reply.tenant_id,
+        reply.member_id,
+        lesson_id,
+        course_id,
+        now,
+    )
+    .await?
+    {
+        let source = lesson_source(lesson_id);
+        let award = Award {
+            tenant_id: reply.tenant_id,
+            member_id: reply.member_id,
+            reason: "lesson completed",
+            amount: core.rules.lesson_completed,
+            source: &source,
+            channel: Some(&discussion.channel),
+        };
+        Store::award_points(tx, &award, now).await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,97 @@
+//! Messages that open a thread once posted: queued with a title, the thread recorded after the send.
+
+use super::outbox::OutboxRow;
+use super::{Conn, Store, StoreError, ts};
+use chrono::{DateTime, Utc};
+
+impl Store {
+    /// Queues a message that opens a thread titled `title` once posted; returns the outbox row's id
+    /// (the existing row's when the dedupe key was queued before).
+    pub async fn enqueue_thread_starter(
+        conn: &mut Conn,
+        tenant_id: i64,
+        dedupe_key: &str,
+        destination: &str,
+        payload: &str,
+        title: &str,
+        now: DateTime<Utc>,
+    ) -> Result<i64, StoreError> {
+        sqlx::query(
+            "INSERT INTO outbox (tenant_id, dedupe_key, destination, payload, state, next_attempt_at, created_at, thread_title)
+             VALUES ($1, $2, $3, $4, 'pending', $5, $5, $6) ON CONFLICT (dedupe_key) DO NOTHING",
+        )
+        .bind(tenant_id)
+        .bind(dedupe_key)
+        .bind(destination)
+        .bind(payload)
+        .bind(ts(now))
+        .bind(title)
+        .execute(&mut *conn)
+        .await?;
+        Ok(
+            sqlx::query_scalar("SELECT id FROM outbox WHERE dedupe_key = $1")
+                .bind(dedupe_key)
+                .fetch_one(&mut *conn)
+                .await?,
+        )
+    }
+
+    /// Records the thread opened under a posted message: where replies are posted and how the
+    /// platform names the thread in incoming events.
+    pub async fn mark_thread_opened(
+        &self,
+        outbox_id: i64,
+        channel: &str,
+        thread_key: &str,
+    ) -> Result<(), StoreError> {
+        sqlx::query("UPDATE outbox SET thread_channel = $1, thread_key = $2 WHERE id = $3")
+            .bind(channel)
+            .bind(thread_key)
+            .bind(outbox_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Posted messages whose thread could not be opened yet, with the platform's reference.
+    pub async fn threads_to_open(
+        &self,
+        limit: i64,
+    ) -> Result<Vec<(OutboxRow, String)>, StoreError> {
+        let rows: Vec<OutboxRow> = sqlx::query_as(
+            "SELECT o.id, o.tenant_id, t.platform, t.external_id AS tenant_external_id,
+                    o.dedupe_key, o.destination, o.payload, o.attempts, o.thread_title
+             FROM outbox o JOIN tenants t ON t.id = o.tenant_id
+             WHERE o.thread_title IS NOT NULL AND o.thread_key IS NULL AND o.state = 'sent'
+             ORDER BY o.id LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in rows {
+            let reference: Option<String> =
+                sqlx::query_scalar("SELECT platform_ref FROM outbox WHERE id = $1")
+                    .bind(row.id)
+                    .fetch_one(&self.pool)
+                    .await?;
+            if let Some(reference) = reference {
+                out.push((row, reference));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Where a thread's replies are posted, by the thread's key (None until it is opened).
+    pub async fn thread_of(
+        conn: &mut Conn,
+        outbox_id: i64,
+    ) -> Result<Option<(String, String)>, StoreError> {
+        let row: Option<(Option<String>, Option<String>)> =
+            sqlx::query_as("SELECT thread_channel, thread_key FROM outbox WHERE id = $1")
+                .bind(outbox_id)
+                .fetch_optional(&mut *conn)
+                .await?;
+        Ok(row.and_then(|(c, k)| Some((c?, k?))))
+    }
+}

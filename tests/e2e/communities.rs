@@ -1,0 +1,486 @@
+//! Communities of practice through the engine and the local platform: scheduled prompts opening
+//! threads, replies paid once each within the daily cap, edits and deletions, moderator tools,
+//! stories, questions, suggestions, reflections and the digest against the database.
+
+use crate::campaigns::utc;
+use crate::support::{TENANT, TestApp, reply_text, spawn_app, user};
+use nibble::chat::{Destination, EventKind, Message, UserRef};
+
+pub fn moderator() -> UserRef {
+    UserRef {
+        is_moderator: true,
+        ..user("U-MOD")
+    }
+}
+
+pub const LONG: &str = "I tried the SBI model in my one-to-one and it went really well.";
+
+async fn send(app: &TestApp, who: &UserRef, kind: EventKind) {
+    app.engine
+        .handle(app.event(TENANT, who, kind))
+        .await
+        .expect("handle event");
+}
+
+async fn reply(app: &TestApp, who: &UserRef, id: &str, text: &str, thread: &str) {
+    let kind = EventKind::Message {
+        id: id.into(),
+        text: text.into(),
+        thread: Some(thread.into()),
+    };
+    send(app, who, kind).await;
+}
+
+/// The thread key of a discussion (the platform's name for its thread), once opened.
+pub async fn thread_key(app: &TestApp, discussion: i64) -> String {
+    sqlx::query_scalar(
+        "SELECT o.thread_key FROM discussions d JOIN outbox o ON o.id = d.outbox_id WHERE d.id = $1",
+    )
+    .bind(discussion)
+    .fetch_one(app.store.pool())
+    .await
+    .expect("thread key")
+}
+
+/// The member's points from discussion replies, summed from the ledger.
+pub async fn reply_points(app: &TestApp, who: &str) -> i64 {
+    sqlx::query_scalar(
+        "SELECT COALESCE(SUM(l.amount), 0) FROM points_ledger l JOIN members m ON m.id = l.member_id
+         WHERE m.external_id = $1 AND l.source LIKE 'reply:%'",
+    )
+    .bind(who)
+    .fetch_one(app.store.pool())
+    .await
+    .expect("points")
+}
+
+fn texts_since(app: &TestApp, from: usize) -> Vec<(Destination, String)> {
+    app.platform
+        .posted_since(from)
+        .into_iter()
+        .filter_map(|p| match p.message {
+            Message::Text { text } => Some((p.destination, text)),
+            _ => None,
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_scheduled_prompt_opens_a_thread_and_replies_are_paid_once_within_the_cap() {
+    let app = spawn_app().await;
+    app.clock.set(utc(2026, 3, 1, 12, 0)); // Sunday
+    let set = reply_text(
+        &app.command(
+            &moderator(),
+            "nibble",
+            "prompts giving-feedback \"0 9 * * Mon\" Europe/Berlin",
+        )
+        .await,
+    );
+    assert!(set.contains("First: Mon 02 Mar 2026 09:00 CET"), "{set}");
+    // Not due yet: nothing fires.
+    assert_eq!(app.engine.run_due().await.expect("tick").threads, 0);
+    app.clock.set(utc(2026, 3, 2, 8, 0)); // 09:00 in Berlin
+    let from = app.platform.posted().len();
+    let report = app.engine.run_due().await.expect("tick");
+    assert_eq!(report.threads, 1);
+    app.deliver().await;
+    let posted = texts_since(&app, from);
+    assert_eq!(posted.len(), 1, "{posted:?}");
+    assert!(
+        posted[0].1.contains("Think of the most useful feedback"),
+        "{posted:?}"
+    );
+    // The dispatcher opened the thread under the posted message.
+    let key = thread_key(&app, 1).await;
+    assert_eq!(key, app.platform.posted()[from].reference);
+    // A second tick the same minute opens nothing more.
+    assert_eq!(app.engine.run_due().await.expect("tick").threads, 0);
+
+    let ana = user("U-ANA");
+    reply(&app, &ana, "m1", LONG, &key).await;
+    assert_eq!(reply_points(&app, "U-ANA").await, 2);
+    // The platform redelivers the same message: counted once.
+    reply(&app, &ana, "m1", LONG, &key).await;
+    assert_eq!(reply_points(&app, "U-ANA").await, 2);
+    // Too short: recorded, unpaid; edited to a real answer, it is paid.
+    reply(&app, &ana, "m2", "+1", &key).await;
+    assert_eq!(reply_points(&app, "U-ANA").await, 2);
+    send(
+        &app,
+        &ana,
+        EventKind::MessageEdited {
+            id: "m2".into(),
+            text: LONG.into(),
+        },
+    )
+    .await;
+    assert_eq!(reply_points(&app, "U-ANA").await, 4);
+    // Daily cap (5 paid replies): three more paid, then unpaid.
+    for n in 3..=7 {
+        reply(&app, &ana, &format!("m{n}"), LONG, &key).await;
+    }
+    assert_eq!(reply_points(&app, "U-ANA").await, 10);
+    // Deleting a paid reply takes its points back (and frees its slot for a later reply).
+    send(&app, &ana, EventKind::MessageDeleted { id: "m1".into() }).await;
+    assert_eq!(reply_points(&app, "U-ANA").await, 8);
+    send(&app, &ana, EventKind::MessageDeleted { id: "m1".into() }).await;
+    assert_eq!(reply_points(&app, "U-ANA").await, 8);
+    reply(&app, &ana, "m8", LONG, &key).await;
+    assert_eq!(reply_points(&app, "U-ANA").await, 10);
+    // A reply shortened to nothing loses its points.
+    send(
+        &app,
+        &ana,
+        EventKind::MessageEdited {
+            id: "m3".into(),
+            text: "ok".into(),
+        },
+    )
+    .await;
+    assert_eq!(reply_points(&app, "U-ANA").await, 8);
+    // The next day in Berlin, replies are paid again.
+    app.clock.set(utc(2026, 3, 3, 8, 0));
+    reply(&app, &ana, "m9", LONG, &key).await;
+    assert_eq!(reply_points(&app, "U-ANA").await, 10);
+    // A message in the channel itself is not a reply.
+    send(
+        &app,
+        &ana,
+        EventKind::Message {
+            id: "m10".into(),
+            text: LONG.into(),
+            thread: None,
+        },
+    )
+    .await;
+    let replies: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM discussion_replies")
+        .fetch_one(app.store.pool())
+        .await
+        .expect("count");
+    assert_eq!(replies, 9);
+    let mismatches = app.store.totals_mismatches().await.expect("totals");
+    assert!(mismatches.is_empty(), "{mismatches:?}");
+}
+
+#[tokio::test]
+async fn moderation_is_for_moderators_and_a_closed_thread_awards_nothing() {
+    let app = spawn_app().await;
+    let (ana, ben) = (user("U-ANA"), user("U-BEN"));
+    let started = reply_text(
+        &app.command(
+            &moderator(),
+            "nibble",
+            "thread start \"What worked this week?\"",
+        )
+        .await,
+    );
+    assert!(started.contains("Thread 1 started"), "{started}");
+    app.deliver().await;
+    let key = thread_key(&app, 1).await;
+    reply(&app, &ana, "a1", LONG, &key).await;
+    reply(&app, &ben, "b1", LONG, &key).await;
+
+    // A learner's moderation commands are refused and change nothing.
+    for args in [
+        "thread close 1",
+        "thread start \"x\"",
+        "feature 1",
+        "unpoint 1",
+        "exclude <@U-ANA>",
+        "digest now",
+        "prompts general weekly",
+    ] {
+        let refused = reply_text(&app.command(&ana, "nibble", args).await);
+        assert!(
+            refused.contains("Only community moderators"),
+            "{args}: {refused}"
+        );
+    }
+    // A learner's star is just a reaction; a moderator's features the reply.
+    let star = |added| EventKind::Reaction {
+        message: "a1".into(),
+        emoji: "⭐".into(),
+        added,
+    };
+    send(&app, &ben, star(true)).await;
+    assert_eq!(reply_points(&app, "U-ANA").await, 2);
+    send(&app, &moderator(), star(true)).await;
+    assert_eq!(reply_points(&app, "U-ANA").await, 7);
+    send(&app, &moderator(), star(false)).await;
+    assert_eq!(reply_points(&app, "U-ANA").await, 2);
+    let featured = reply_text(&app.command(&moderator(), "nibble", "feature 1").await);
+    assert!(
+        featured.contains("Reply #1 featured (7 points now)"),
+        "{featured}"
+    );
+    let removed = reply_text(&app.command(&moderator(), "nibble", "unpoint 2").await);
+    assert!(removed.contains("no longer earns points"), "{removed}");
+    assert_eq!(reply_points(&app, "U-BEN").await, 0);
+
+    let list = reply_text(&app.command(&moderator(), "nibble", "thread list").await);
+    assert!(
+        list.contains("“What worked this week?”") && list.contains("2 replies from 2 members"),
+        "{list}"
+    );
+    let show = reply_text(&app.command(&moderator(), "nibble", "thread show 1").await);
+    assert!(
+        show.contains("<@U-ANA>: 1 replies") && show.contains("#1 (7 pts ⭐)"),
+        "{show}"
+    );
+
+    let from = app.platform.posted().len();
+    let closed = reply_text(&app.command(&moderator(), "nibble", "thread close 1").await);
+    assert!(closed.contains("Thread 1 closed"), "{closed}");
+    app.deliver().await;
+    let said = texts_since(&app, from);
+    assert!(
+        matches!(&said[..], [(Destination::Thread { thread, .. }, text)] if *thread == key && text.contains("closed")),
+        "{said:?}"
+    );
+    reply(&app, &ana, "a2", LONG, &key).await;
+    assert_eq!(
+        reply_points(&app, "U-ANA").await,
+        7,
+        "a closed thread pays nothing"
+    );
+    let refused = reply_text(&app.command(&moderator(), "nibble", "feature 3").await);
+    assert!(refused.contains("can't be featured"), "{refused}");
+
+    let excluded = reply_text(
+        &app.command(&moderator(), "nibble", "exclude <@U-ANA>")
+            .await,
+    );
+    assert!(excluded.contains("off the leaderboards"), "{excluded}");
+    let hidden: bool =
+        sqlx::query_scalar("SELECT leaderboard_hidden FROM members WHERE external_id = 'U-ANA'")
+            .fetch_one(app.store.pool())
+            .await
+            .expect("hidden");
+    assert!(hidden);
+    let open = reply_text(&app.command(&moderator(), "nibble", "thread list").await);
+    assert!(open.contains("No open threads"), "{open}");
+}
+
+#[tokio::test]
+async fn stories_questions_suggestions_and_reflections() {
+    let app = spawn_app().await;
+    let (ana, ben) = (user("U-ANA"), user("U-BEN"));
+    let no_channel = reply_text(&app.command(&ana, "share", "I gave SBI feedback").await);
+    assert!(
+        no_channel.contains("no stories channel yet"),
+        "{no_channel}"
+    );
+    app.command(&moderator(), "nibble", "stories-channel").await;
+    app.command(&moderator(), "nibble", "qa-channel giving-feedback")
+        .await;
+    let from = app.platform.posted().len();
+    let shared = reply_text(
+        &app.command(&ana, "share", "I gave SBI feedback and it worked")
+            .await,
+    );
+    assert!(shared.contains("posted in <#C-GENERAL>"), "{shared}");
+    let asked = reply_text(
+        &app.command(
+            &ben,
+            "ask",
+            "giving-feedback How do I give feedback upwards?",
+        )
+        .await,
+    );
+    assert!(asked.contains("Your question is posted"), "{asked}");
+    let unknown_course = reply_text(&app.command(&ben, "ask", "Where is the wiki?").await);
+    assert!(
+        unknown_course.contains("no Q&A channel yet"),
+        "{unknown_course}"
+    );
+    app.deliver().await;
+    let said = texts_since(&app, from);
+    assert!(
+        said[0].1.contains("Success story** from <@U-ANA>"),
+        "{said:?}"
+    );
+    assert!(
+        said[1]
+            .1
+            .contains("Question** from <@U-BEN> about “Giving feedback”"),
+        "{said:?}"
+    );
+    let kinds: Vec<(String, Option<String>)> =
+        sqlx::query_as("SELECT kind, thread_key FROM discussions d JOIN outbox o ON o.id = d.outbox_id ORDER BY d.id")
+            .fetch_all(app.store.pool())
+            .await
+            .expect("discussions");
+    assert_eq!(kinds.len(), 2);
+    assert!(kinds.iter().all(|(_, k)| k.is_some()), "{kinds:?}");
+
+    // Suggestions: the same topic twice is one suggestion with two votes; a vote button once.
+    app.command(&ana, "nibble", "suggest Feedback for executives")
+        .await;
+    let again = reply_text(
+        &app.command(&ben, "nibble", "suggest feedback FOR executives!")
+            .await,
+    );
+    assert!(again.contains("on the list"), "{again}");
+    app.command(&ben, "nibble", "suggest Negotiation basics")
+        .await;
+    let menu = app.command(&user("U-CAT"), "nibble", "suggest").await;
+    let nibble::chat::Reply::Ephemeral(Message::Menu { choices, .. }) = menu else {
+        panic!("{menu:?}")
+    };
+    assert_eq!(choices.len(), 2);
+    let vote = reply_text(
+        &app.click(TENANT, &user("U-CAT"), &choices[1].payload, &[])
+            .await,
+    );
+    assert!(vote.contains("Vote counted"), "{vote}");
+    let twice = reply_text(
+        &app.click(TENANT, &user("U-CAT"), &choices[1].payload, &[])
+            .await,
+    );
+    assert!(twice.contains("already"), "{twice}");
+    let forged = reply_text(
+        &app.click("T-OTHER", &user("U-CAT"), &choices[1].payload, &[])
+            .await,
+    );
+    assert!(forged.contains("isn't a suggestion here"), "{forged}");
+    let refused = reply_text(&app.command(&ana, "nibble", "suggestions").await);
+    assert!(
+        refused.contains("Only moderators and team leads"),
+        "{refused}"
+    );
+    let listed = reply_text(&app.command(&moderator(), "nibble", "suggestions").await);
+    assert!(
+        listed.contains("• 2 vote(s): Feedback for executives")
+            && listed.contains("• 2 vote(s): Negotiation basics"),
+        "{listed}"
+    );
+
+    // A reflection lesson in a channel: a reply in its thread completes it.
+    let from = app.platform.posted().len();
+    app.push(
+        TENANT,
+        nibble::engine::Recipient::Channel("C-GENERAL".into()),
+        "sbi-model",
+    )
+    .await;
+    app.deliver().await;
+    let said = texts_since(&app, from);
+    assert!(
+        said.iter()
+            .any(|(_, t)| t.contains("Discuss “The SBI model")),
+        "{said:?}"
+    );
+    let key = thread_key(&app, 3).await;
+    reply(
+        &app,
+        &ana,
+        "r1",
+        "Situation: standup. Behaviour: you shared the numbers first. Impact: we decided fast.",
+        &key,
+    )
+    .await;
+    let done: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM lesson_completions c JOIN members m ON m.id = c.member_id
+         WHERE m.external_id = 'U-ANA' AND c.lesson_id = 'sbi-model'",
+    )
+    .fetch_one(app.store.pool())
+    .await
+    .expect("completions");
+    assert_eq!(done, 1);
+}
+
+#[tokio::test]
+async fn the_weekly_digest_matches_the_database() {
+    let app = spawn_app().await;
+    let people: Vec<UserRef> = ["U-ANA", "U-BEN", "U-CAT", "U-DAN"].map(user).to_vec();
+    // Week one: Ana takes part (so she is no newcomer in week two).
+    app.clock.set(utc(2026, 2, 23, 10, 0));
+    app.command(&moderator(), "nibble", "thread start \"Old thread\"")
+        .await;
+    app.deliver().await;
+    let old = thread_key(&app, 1).await;
+    reply(&app, &people[0], "w1", LONG, &old).await;
+    app.command(&moderator(), "nibble", "qa-channel").await;
+    app.command(&people[3], "ask", "Is there a lesson on 1:1s?")
+        .await;
+    // Week two: two new threads, replies, a featured one, a deleted one.
+    app.clock.set(utc(2026, 3, 2, 10, 0));
+    let set = reply_text(
+        &app.command(&moderator(), "nibble", "digest \"0 17 * * Fri\" UTC")
+            .await,
+    );
+    assert!(set.contains("First: Fri 06 Mar 2026 17:00 UTC"), "{set}");
+    app.command(&moderator(), "nibble", "thread start \"First\"")
+        .await;
+    app.command(&moderator(), "nibble", "thread start \"Second\"")
+        .await;
+    app.deliver().await;
+    let (first, second) = (thread_key(&app, 3).await, thread_key(&app, 4).await);
+    for (n, p) in people.iter().take(3).enumerate() {
+        reply(&app, p, &format!("f{n}"), LONG, &first).await;
+    }
+    reply(&app, &people[1], "s1", LONG, &second).await;
+    reply(&app, &people[1], "s2", LONG, &second).await;
+    reply(&app, &people[2], "s3", LONG, &second).await;
+    send(
+        &app,
+        &people[2],
+        EventKind::MessageDeleted { id: "s3".into() },
+    )
+    .await;
+    reply(&app, &people[0], "w2", LONG, &old).await;
+    app.command(&moderator(), "nibble", "feature 2").await;
+
+    app.clock.set(utc(2026, 3, 6, 17, 0));
+    let from = app.platform.posted().len();
+    assert_eq!(app.engine.run_due().await.expect("tick").digests, 1);
+    app.deliver().await;
+    let digest: String = texts_since(&app, from)
+        .into_iter()
+        .map(|(_, t)| t)
+        .collect::<Vec<_>>()
+        .join("\n");
+    // Every figure, read straight from the database.
+    let since = "2026-02-27T17:00:00";
+    let rows: Vec<(String, i64, i64)> = sqlx::query_as(
+        "SELECT d.title, COUNT(r.id), COUNT(DISTINCT r.member_id) FROM discussions d
+         LEFT JOIN discussion_replies r ON r.discussion_id = d.id AND r.deleted_at IS NULL AND r.created_at >= $1
+         WHERE d.created_at >= $1 OR r.id IS NOT NULL GROUP BY d.id, d.title",
+    )
+    .bind(since)
+    .fetch_all(app.store.pool())
+    .await
+    .expect("threads");
+    assert_eq!(rows.len(), 3, "{rows:?}");
+    let total: i64 = rows.iter().map(|r| r.1).sum();
+    assert!(
+        digest.contains(&format!("**Threads** (3, {total} replies this week)")),
+        "{digest}"
+    );
+    for (title, replies, members) in &rows {
+        let line =
+            format!("“{title}” in <#C-GENERAL> (prompt): {replies} replies from {members} members");
+        assert!(digest.contains(&line), "{line} missing from {digest}");
+    }
+    assert_eq!(
+        rows.iter().find(|r| r.0 == "Second").map(|r| (r.1, r.2)),
+        Some((2, 1))
+    );
+    assert!(
+        digest.contains("**Featured replies** ⭐ (1)\n• <@U-ANA> in “First”"),
+        "{digest}"
+    );
+    // Ben and Cat replied for the first time this week; Ana did last week.
+    assert!(
+        digest.contains("**First time taking part** 👋 (2): <@U-BEN>, <@U-CAT>"),
+        "{digest}"
+    );
+    assert!(
+        digest
+            .contains("**Questions waiting for an answer** ❓ (1)\n• “Is there a lesson on 1:1s?”"),
+        "{digest}"
+    );
+    // The next digest is a week later.
+    assert_eq!(app.engine.run_due().await.expect("tick").digests, 0);
+}
