@@ -9,6 +9,8 @@ use serenity::all::{CommandData, CommandDataOption, CommandDataOptionValue};
 const STRING: u8 = 3;
 const SUB_COMMAND: u8 = 1;
 const USER: u8 = 6;
+const SUB_COMMAND_GROUP: u8 = 2;
+const INTEGER: u8 = 4;
 
 fn option(kind: u8, name: &str, description: &str, required: bool) -> Value {
     json!({"type": kind, "name": name, "description": description, "required": required})
@@ -124,9 +126,40 @@ pub fn definitions() -> Value {
             )],
         ),
         command(
+            "ask",
+            "Ask mentors and moderators a question",
+            vec![option(
+                STRING,
+                "question",
+                "Start with a course id to ask about that course",
+                true,
+            )],
+        ),
+        command(
             "nibble",
             "Help, courses, and tools for team leads and moderators",
             vec![
+                thread_group(),
+                sub(
+                    "suggest",
+                    "Suggest a topic for a new lesson, or vote for one",
+                    vec![option(STRING, "topic", "Leave out to see and vote", false)],
+                ),
+                sub(
+                    "suggestions",
+                    "Every topic suggested, with votes (moderators and team leads)",
+                    vec![],
+                ),
+                sub(
+                    "moderate",
+                    "Community moderators' tools",
+                    vec![option(
+                        STRING,
+                        "command",
+                        "feature 12, unpoint 12, exclude @member, digest now, prompts general weekly, community…",
+                        false,
+                    )],
+                ),
                 sub("help", "What nibble can do", vec![]),
                 sub("courses", "Every course", vec![]),
                 sub(
@@ -219,6 +252,30 @@ pub fn definitions() -> Value {
             ],
         ),
     ])
+}
+
+/// `/nibble thread start|list|show|close` (community moderators).
+fn thread_group() -> Value {
+    let number = |name: &str, description: &str, required: bool| {
+        let mut o = option(INTEGER, name, description, required);
+        o["min_value"] = json!(1);
+        o
+    };
+    json!({
+        "type": SUB_COMMAND_GROUP,
+        "name": "thread",
+        "description": "Discussion threads (community moderators)",
+        "options": [
+            sub(
+                "start",
+                "Open a discussion thread in this channel",
+                vec![option(STRING, "question", "The discussion question", true)],
+            ),
+            sub("list", "Open threads with reply counts", vec![number("page", "Page", false)]),
+            sub("show", "Who took part, and reply numbers", vec![number("thread", "Thread number", true)]),
+            sub("close", "Lock a thread: replies earn nothing more", vec![number("thread", "Thread number", true)]),
+        ],
+    })
 }
 
 /// Options flattened to the text a Slack user would have typed: `pause 2w`, `spot-phishing`, `<@123>`.

@@ -81,6 +81,11 @@ pub(super) async fn apply(
             {
                 return done;
             }
+            if let Some(done) =
+                super::community_commands::route(core, tx, event, &member, (&sub, rest), now).await
+            {
+                return done;
+            }
             match sub.as_str() {
                 "leaderboard" => {
                     super::recognition_commands::leaderboard_setting(tx, event, &member, rest).await
@@ -114,20 +119,6 @@ pub(super) async fn apply(
                     false,
                 ),
                 "needs-help" => super::diagnostics::needs_help(core, tx, &member, rest).await,
-                "thread" => super::community_commands::thread(tx, event, &member, rest, now).await,
-                verb @ ("feature" | "unfeature" | "unpoint" | "exclude" | "include") => {
-                    super::community_commands::moderate(core, tx, event, &member, (verb, rest), now)
-                        .await
-                }
-                verb @ ("prompts" | "checkins" | "digest" | "community" | "unschedule"
-                | "stories-channel" | "qa-channel") => {
-                    super::community_schedule::apply(core, tx, event, &member, (verb, rest), now)
-                        .await
-                }
-                verb @ ("suggest" | "suggestions") => {
-                    super::community_posts::suggest(tx, event, &member, (verb, rest), now).await
-                }
-                "moderate" | "moderators" => say(super::community_commands::THREAD_USAGE, false),
                 "help" => say(USAGE, false),
                 "courses" => say(courses(&catalog), false),
                 other => say(format!("I don't know `/nibble {other}`.\n{USAGE}"), false),

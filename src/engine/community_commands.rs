@@ -42,8 +42,47 @@ fn number(s: &str) -> Option<i64> {
         .filter(|n| *n > 0)
 }
 
+/// The community subcommands of `/nibble`; None when `verb` is not one of them.
+/// `/nibble moderate <subcommand>` reaches the same ones (Discord has room for 25 subcommands).
+pub(super) async fn route(
+    core: &Core,
+    tx: &mut Tx<'_>,
+    event: &Event,
+    member: &MemberRef,
+    (verb, rest): (&str, &str),
+    now: DateTime<Utc>,
+) -> Option<Result<Applied<Reply>, EngineError>> {
+    let (verb, rest) = match verb {
+        "moderate" | "moderators" if rest.trim().is_empty() => {
+            return Some(say(THREAD_USAGE, false));
+        }
+        "moderate" => {
+            let (v, r) = rest
+                .trim()
+                .split_once(char::is_whitespace)
+                .unwrap_or((rest.trim(), ""));
+            (v.to_lowercase(), r)
+        }
+        other => (other.to_string(), rest),
+    };
+    Some(match verb.as_str() {
+        "thread" => thread(tx, event, member, rest, now).await,
+        "feature" | "unfeature" | "unpoint" | "exclude" | "include" => {
+            moderate(core, tx, event, member, (&verb, rest), now).await
+        }
+        "prompts" | "checkins" | "digest" | "community" | "unschedule" | "stories-channel"
+        | "qa-channel" => {
+            super::community_schedule::apply(core, tx, event, member, (&verb, rest), now).await
+        }
+        "suggest" | "suggestions" => {
+            super::community_posts::suggest(tx, event, member, (&verb, rest), now).await
+        }
+        _ => return None,
+    })
+}
+
 /// `/nibble thread …`
-pub(super) async fn thread(
+async fn thread(
     tx: &mut Tx<'_>,
     event: &Event,
     member: &MemberRef,
@@ -220,7 +259,7 @@ async fn close(
 }
 
 /// `/nibble feature|unfeature|unpoint <reply>` and `/nibble exclude|include @member`.
-pub(super) async fn moderate(
+async fn moderate(
     core: &Core,
     tx: &mut Tx<'_>,
     event: &Event,

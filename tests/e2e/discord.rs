@@ -28,6 +28,7 @@ pub fn discord_config(config: &mut Config, fake: &FakeDiscord) {
     config.discord.enabled = true;
     config.discord.api_url = Some(fake.base_url());
     config.discord.max_requests_per_second = 50;
+    config.discord.moderator_roles = vec!["Moderators".into()];
 }
 
 pub async fn spawn_discord_app() -> DiscordApp {

@@ -11,6 +11,7 @@ mod campaign_rosters;
 mod campaigns;
 mod cli;
 mod communities;
+mod communities_adapters;
 mod daemon;
 mod data;
 mod discord;

@@ -31,6 +31,7 @@ pub async fn spawn_slack_app() -> SlackApp {
     config.slack.messages_per_second = 200.0;
     config.slack.connections = 1;
     config.slack.reconnect_backoff_secs = 1;
+    config.slack.moderators = vec!["U-MOD".into()];
     let env = HashMap::from([
         ("NIBBLE_SLACK_BOT_TOKEN".to_string(), BOT_TOKEN.to_string()),
         ("NIBBLE_SLACK_APP_TOKEN".to_string(), APP_TOKEN.to_string()),

@@ -24,6 +24,8 @@ pub const APP_ID: &str = "800000000000000001";
 pub const BOT_ID: &str = "800000000000000002";
 pub const GUILD: &str = "810000000000000001";
 pub const OTHER_GUILD: &str = "820000000000000001";
+/// The guild's "Moderators" role (`[discord] moderator_roles = ["Moderators"]`).
+pub const MOD_ROLE: &str = "810000000000000900";
 
 #[derive(Debug, Clone)]
 pub struct Recorded {
@@ -64,6 +66,8 @@ pub(crate) struct State {
     pub callbacks: Mutex<Vec<(String, Value)>>,
     /// GET /guilds/{id}/members answers (user ids; the bot's own id lists the bot user).
     pub guild_members: Mutex<HashMap<String, Vec<String>>>,
+    /// Members holding the Moderators role (GET member answers with it).
+    pub moderators: Mutex<std::collections::HashSet<String>>,
     /// Messages a thread was started from (each message starts at most one).
     pub threads: Mutex<std::collections::HashSet<String>>,
     pub changed: Notify,
@@ -148,6 +152,15 @@ impl FakeDiscord {
     }
 
     /// Who GET /guilds/{guild}/members lists.
+    /// Gives a member the Moderators role in REST answers (gateway payloads carry it themselves).
+    pub fn make_moderator(&self, user: &str) {
+        self.state
+            .moderators
+            .lock()
+            .expect("lock")
+            .insert(user.to_string());
+    }
+
     pub fn set_guild_members(&self, guild: &str, members: &[&str]) {
         self.state.guild_members.lock().expect("lock").insert(
             guild.to_string(),

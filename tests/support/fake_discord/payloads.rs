@@ -125,3 +125,51 @@ pub fn member_add(guild: &str, who: &str) -> Value {
     }
     m
 }
+
+/// A role object as GET /guilds/{id}/roles lists it.
+pub fn role(id: &str, name: &str) -> Value {
+    json!({"id": id, "name": name, "color": 0, "colors": {"primary_color": 0, "secondary_color": null, "tertiary_color": null}, "hoist": false, "icon": null, "unicode_emoji": null, "position": 1, "permissions": "2248473465835073", "managed": false, "mentionable": false, "flags": 0, "version": 1})
+}
+
+/// Puts the member of an interaction or gateway payload in these roles.
+pub fn with_roles(mut payload: Value, roles: &[&str]) -> Value {
+    payload["member"]["roles"] = json!(roles);
+    payload
+}
+
+/// A member edited their message (MESSAGE_UPDATE, a partial message).
+pub fn message_update(id: &str, guild: &str, channel: &str, who: &str, content: &str) -> Value {
+    let mut v = message_create(id, guild, channel, who, content);
+    v["edited_timestamp"] = json!("2026-03-02T09:45:00.000000+00:00");
+    v
+}
+
+/// A message was deleted (MESSAGE_DELETE).
+pub fn message_delete(id: &str, guild: &str, channel: &str) -> Value {
+    json!({"id": id, "channel_id": channel, "guild_id": guild})
+}
+
+/// A member added a unicode reaction (MESSAGE_REACTION_ADD, with the member).
+pub fn reaction_add(
+    guild: &str,
+    channel: &str,
+    message: &str,
+    who: &str,
+    roles: &[&str],
+    emoji: &str,
+) -> Value {
+    let mut m = member(who, "0");
+    m["roles"] = json!(roles);
+    if let Some(o) = m.as_object_mut() {
+        o.remove("permissions");
+    }
+    json!({"user_id": who, "channel_id": channel, "message_id": message, "guild_id": guild, "member": m,
+           "emoji": {"id": null, "name": emoji}, "message_author_id": "830000000000000555",
+           "burst": false, "burst_colors": [], "type": 0})
+}
+
+/// A member removed a reaction (MESSAGE_REACTION_REMOVE: no member object).
+pub fn reaction_remove(guild: &str, channel: &str, message: &str, who: &str, emoji: &str) -> Value {
+    json!({"user_id": who, "channel_id": channel, "message_id": message, "guild_id": guild,
+           "emoji": {"id": null, "name": emoji}, "burst": false, "type": 0})
+}

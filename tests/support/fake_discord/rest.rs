@@ -64,6 +64,7 @@ fn route_of(method: &Method, parts: &[&str]) -> String {
         ["applications", _, "commands"] => vec!["applications", "{application_id}", "commands"],
         ["guilds", _, "roles"] => vec!["guilds", "{guild_id}", "roles"],
         ["guilds", _, "members"] => vec!["guilds", "{guild_id}", "members"],
+        ["guilds", _, "members", _] => vec!["guilds", "{guild_id}", "members", "{user_id}"],
         other => other.to_vec(),
     };
     format!("{method} /{}", t.join("/"))
@@ -266,7 +267,20 @@ fn answer(state: &State, method: &Method, parts: &[&str], body: &Value) -> Respo
             ok(commands_echo(state, body, Some(guild)))
         }
         ("PUT", ["applications", _, "commands"]) => ok(commands_echo(state, body, None)),
-        ("GET", ["guilds", _, "roles"]) => ok(json!([])),
+        ("GET", ["guilds", guild, "roles"]) => ok(json!([
+            super::payloads::role(guild, "@everyone"),
+            super::payloads::role(super::MOD_ROLE, "Moderators"),
+        ])),
+        ("GET", ["guilds", _, "members", user]) => {
+            let mut m = super::payloads::member_add(GUILD, user);
+            if let Some(o) = m.as_object_mut() {
+                o.remove("guild_id");
+            }
+            if state.moderators.lock().expect("lock").contains(*user) {
+                m["roles"] = json!([super::MOD_ROLE]);
+            }
+            ok(m)
+        }
         ("GET", ["guilds", guild, "members"]) => {
             let members = state
                 .guild_members

@@ -125,3 +125,39 @@ pub fn message(user: &str, channel: &str, text: &str, thread_ts: Option<&str>) -
     }
     m
 }
+
+/// A member's message with its own ts (a thread reply when `thread_ts` is set).
+pub fn message_at(
+    user: &str,
+    channel: &str,
+    text: &str,
+    ts: &str,
+    thread_ts: Option<&str>,
+) -> Value {
+    let mut m = message(user, channel, text, thread_ts);
+    m["ts"] = json!(ts);
+    m["event_ts"] = json!(ts);
+    m
+}
+
+/// `message_changed`: the edited message is nested, as Slack sends it.
+pub fn message_changed(user: &str, channel: &str, ts: &str, thread_ts: &str, text: &str) -> Value {
+    json!({"type": "message", "subtype": "message_changed", "hidden": true, "channel": channel,
+           "channel_type": "channel", "ts": "1700000900.000100", "event_ts": "1700000900.000100",
+           "message": {"type": "message", "user": user, "text": text, "ts": ts, "thread_ts": thread_ts,
+                       "edited": {"user": user, "ts": "1700000900.000000"}},
+           "previous_message": {"type": "message", "user": user, "text": "before", "ts": ts, "thread_ts": thread_ts}})
+}
+
+/// `message_deleted`, with the deleted message as `previous_message`.
+pub fn message_deleted(user: &str, channel: &str, ts: &str, thread_ts: &str) -> Value {
+    json!({"type": "message", "subtype": "message_deleted", "hidden": true, "channel": channel,
+           "channel_type": "channel", "ts": "1700000950.000100", "deleted_ts": ts, "event_ts": "1700000950.000100",
+           "previous_message": {"type": "message", "user": user, "text": "gone", "ts": ts, "thread_ts": thread_ts}})
+}
+
+/// `reaction_added` / `reaction_removed` on a message.
+pub fn reaction(kind: &str, user: &str, channel: &str, ts: &str, name: &str) -> Value {
+    json!({"type": kind, "user": user, "reaction": name, "item_user": "U-ANA",
+           "item": {"type": "message", "channel": channel, "ts": ts}, "event_ts": "1700000990.000100"})
+}
