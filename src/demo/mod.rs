@@ -1,5 +1,6 @@
 //! `nibble demo`: a simulated team learning for several days on the local platform, as a transcript.
 
+mod community;
 mod learners;
 mod run;
 mod sim;

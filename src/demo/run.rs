@@ -104,6 +104,7 @@ pub async fn run(opts: &DemoOptions, out: &mut dyn Write) -> Result<DemoSummary,
         seq: 0,
         retried: 0,
         check_ins: Vec::new(),
+        thread: None,
     };
     let members: Vec<&str> = learners.iter().map(|l| l.user.id.as_str()).collect();
     writeln!(sim.out)?;
@@ -134,6 +135,18 @@ pub async fn run(opts: &DemoOptions, out: &mut dyn Write) -> Result<DemoSummary,
     for l in learners.iter().filter(|l| l.social || l.eager) {
         sim.command(&l.user, "partner", "join").await?;
     }
+    // A community of practice in the same channel: discussion prompts on Tuesday and Thursday
+    // evenings from the course's prompts.toml, a digest on Friday, stories posted here too.
+    let moderator = &learners[0].user;
+    sim.command(
+        moderator,
+        "nibble",
+        &format!("prompts {CHANNEL_COURSE} \"0 18 * * Tue,Thu\" UTC"),
+    )
+    .await?;
+    sim.command(moderator, "nibble", "digest \"0 19 * * Fri\" UTC")
+        .await?;
+    sim.command(moderator, "nibble", "stories-channel").await?;
     let mut forged = false;
     let mut double = false;
     for day in 0..opts.days {
@@ -232,6 +245,8 @@ pub async fn run(opts: &DemoOptions, out: &mut dyn Write) -> Result<DemoSummary,
         sim.channel_cards.clear();
         sim.answer_check_ins(&mut rng).await?;
         sim.flush().await?;
+        sim.community_evening(&learners, morning, day, &mut rng)
+            .await?;
         let summary: Vec<String> = day_stats
             .iter()
             .map(|(n, a, r)| {
@@ -263,5 +278,7 @@ pub async fn run(opts: &DemoOptions, out: &mut dyn Write) -> Result<DemoSummary,
     sim.command(&learners[0].user, "nibble", "needs-help security-awareness")
         .await?;
     sim.command(&learners[0].user, "nibble", "report").await?;
+    sim.command(&learners[0].user, "nibble", "thread list")
+        .await?;
     sim.finish(forged, double).await
 }

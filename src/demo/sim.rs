@@ -36,6 +36,8 @@ pub(super) struct Sim<'o> {
     pub(super) retried: usize,
     /// Partner check-ins waiting for an answer: (who answers, the buttons).
     pub(super) check_ins: Vec<(String, Vec<crate::chat::Choice>)>,
+    /// The latest discussion thread's key (its starter message's reference on the local platform).
+    pub(super) thread: Option<String>,
 }
 
 impl Sim<'_> {
@@ -134,6 +136,12 @@ impl Sim<'_> {
                     (format!("{} (group DM)", names.join(" + ")), true)
                 }
             };
+            if let (Message::Text { text }, Destination::Channel { .. }) =
+                (&posted.message, &posted.destination)
+                && text.starts_with("💬 **Discussion**")
+            {
+                self.thread = Some(posted.reference.clone());
+            }
             if let Message::Question(card) = &posted.message {
                 match &posted.destination {
                     Destination::Member { user } => self
@@ -145,7 +153,11 @@ impl Sim<'_> {
                 }
             }
             if full {
-                let text = render_brief(&posted.message).replace('\n', "\n            ");
+                let mut text = render_brief(&posted.message).replace('\n', "\n            ");
+                // Mentions read as names in the transcript (a chat client would show them so).
+                for (id, name) in &self.names {
+                    text = text.replace(&format!("<@{id}>"), &format!("@{name}"));
+                }
                 writeln!(self.out, "{}  bot → {who}: {text}", self.time())?;
             }
         }

@@ -76,7 +76,8 @@ pub fn team(rng: &mut Rng) -> Vec<Learner> {
                 name: name.to_string(),
                 time_zone: Some(zone.to_string()),
                 is_lead: i == 0,
-                is_moderator: false,
+                // The team lead also moderates the team's community of practice.
+                is_moderator: i == 0,
             },
             diligence: 0.45 + rng.unit() * 0.55,
             accuracy: 0.5 + rng.unit() * 0.45,

@@ -2,6 +2,7 @@
 //! points from replies; keep a member off the leaderboards. Only community moderators may use them.
 
 use super::commands::say;
+use super::community_tick::plural;
 use super::discussions::{Opening, open, set_featured, settle};
 use super::writer::Applied;
 use super::{Core, EngineError};
@@ -144,10 +145,12 @@ async fn list(
     )];
     for (d, replies, members) in open.iter().skip((page - 1) * PAGE).take(PAGE) {
         lines.push(format!(
-            "• {} “{}” in {}: {replies} replies from {members} members ({})",
+            "• {} “{}” in {}: {} from {} ({})",
             d.id,
             clip(&d.title, 80),
             super::partners::channel_ref(&d.channel),
+            plural(*replies, "reply", "replies"),
+            plural(*members, "member", "members"),
             d.kind
         ));
     }

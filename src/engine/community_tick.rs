@@ -109,12 +109,12 @@ pub(super) fn digest_lines(d: &Digest, now: DateTime<Utc>) -> Vec<String> {
     ));
     for t in &d.threads {
         lines.push(format!(
-            "• “{}” in {} ({}): {} replies from {} members",
+            "• “{}” in {} ({}): {} from {}",
             clip(&t.title, 90),
             channel_ref(&t.channel),
             t.kind,
-            t.replies,
-            t.members
+            plural(t.replies, "reply", "replies"),
+            plural(t.members, "member", "members")
         ));
     }
     if !d.featured.is_empty() {
@@ -152,6 +152,11 @@ pub(super) fn digest_lines(d: &Digest, now: DateTime<Utc>) -> Vec<String> {
         }
     }
     lines
+}
+
+/// "1 reply", "2 replies".
+pub(super) fn plural(n: i64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// Packs lines into messages of at most `max` characters, never splitting a line (lines are

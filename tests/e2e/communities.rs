@@ -459,8 +459,13 @@ async fn the_weekly_digest_matches_the_database() {
         "{digest}"
     );
     for (title, replies, members) in &rows {
-        let line =
-            format!("“{title}” in <#C-GENERAL> (prompt): {replies} replies from {members} members");
+        let plural =
+            |n: i64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        let line = format!(
+            "“{title}” in <#C-GENERAL> (prompt): {} from {}",
+            plural(*replies, "reply", "replies"),
+            plural(*members, "member", "members")
+        );
         assert!(digest.contains(&line), "{line} missing from {digest}");
     }
     assert_eq!(
