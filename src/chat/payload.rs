@@ -185,6 +185,21 @@ mod tests {
     }
 
     #[test]
+    fn vote_buttons_round_trip_and_refuse_forgeries() {
+        assert_eq!(
+            Action::decode(&encode_vote(42), &[]),
+            Ok(Action::Vote { suggestion_id: 42 })
+        );
+        for bad in ["nb1:v:", "nb1:v:0", "nb1:v:-3", "nb1:v:x", "nb1:v:1:2"] {
+            assert_eq!(
+                Action::decode(bad, &[]),
+                Err(PayloadError::Malformed),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
     fn reviews_and_lesson_buttons_round_trip() {
         assert_eq!(
             Action::decode(&encode_review(12, 3), &[]),

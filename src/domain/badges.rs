@@ -126,6 +126,13 @@ pub fn default_badges() -> Vec<BadgeDef> {
                 min_answers: 10,
             },
         ),
+        b(
+            "contributor",
+            "Contributor",
+            "💬",
+            "Five replies in discussion threads",
+            BadgeRule::ThreadReplies { count: 5 },
+        ),
     ]
 }
 

@@ -190,9 +190,9 @@ async fn show(
     )];
     for p in people.iter().take(20) {
         lines.push(format!(
-            "• <@{}>: {} replies, first at {}, {} characters, {} points",
+            "• <@{}>: {}, first at {}, {} characters, {} points",
             p.external_id,
-            p.replies,
+            plural(p.replies, "reply", "replies"),
             p.first_at
                 .get(..16)
                 .unwrap_or(&p.first_at)

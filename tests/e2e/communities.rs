@@ -161,6 +161,10 @@ async fn a_scheduled_prompt_opens_a_thread_and_replies_are_paid_once_within_the_
     assert_eq!(replies, 9);
     let mismatches = app.store.totals_mismatches().await.expect("totals");
     assert!(mismatches.is_empty(), "{mismatches:?}");
+    // Standing replies (8 of 9: one was deleted) earn the thread-reply badge.
+    app.engine.fold_now().await.expect("fold");
+    let badges = reply_text(&app.command(&ana, "badges", "").await);
+    assert!(badges.contains("Contributor"), "{badges}");
 }
 
 #[tokio::test]
@@ -225,7 +229,7 @@ async fn moderation_is_for_moderators_and_a_closed_thread_awards_nothing() {
     );
     let show = reply_text(&app.command(&moderator(), "nibble", "thread show 1").await);
     assert!(
-        show.contains("<@U-ANA>: 1 replies") && show.contains("#1 (7 pts ⭐)"),
+        show.contains("<@U-ANA>: 1 reply") && show.contains("#1 (7 pts ⭐)"),
         "{show}"
     );
 
