@@ -11,6 +11,9 @@ use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use tokio::sync::{Notify, watch};
 
+#[path = "dispatcher_threads.rs"]
+mod threads;
+
 #[derive(Debug, Clone)]
 pub struct DispatcherConfig {
     /// Rows claimed per pass.
@@ -272,59 +275,6 @@ impl Dispatcher {
             }
         }
         Ok(report)
-    }
-
-    /// Opens the thread a posted message asked for; a failure leaves it for a later pass
-    /// (`open_pending_threads`), the message itself stays sent.
-    async fn open_thread(
-        &self,
-        platform: &dyn ChatPlatform,
-        row_id: i64,
-        reference: &str,
-        title: &str,
-    ) -> Result<bool, StoreError> {
-        let reference = reference.to_string();
-        match platform.open_thread(&reference, title).await {
-            Ok(Destination::Thread { channel, thread }) => {
-                self.store
-                    .mark_thread_opened(row_id, &channel, &thread)
-                    .await?;
-                Ok(true)
-            }
-            Ok(other) => {
-                tracing::error!(
-                    row = row_id,
-                    ?other,
-                    "the platform opened a thread that is not one"
-                );
-                Ok(false)
-            }
-            Err(e) => {
-                tracing::warn!(row = row_id, error = %e, "cannot open a thread yet");
-                self.threads_pending
-                    .store(true, std::sync::atomic::Ordering::Relaxed);
-                Ok(false)
-            }
-        }
-    }
-
-    /// Opens the threads earlier passes could not (after a crash or a platform failure).
-    pub async fn open_pending_threads(&self) -> Result<usize, StoreError> {
-        self.threads_pending
-            .store(false, std::sync::atomic::Ordering::Relaxed);
-        let mut opened = 0;
-        for (row, reference) in self.store.threads_to_open(50).await? {
-            let (Some(platform), Some(title)) = (self.platform_of(&row), &row.thread_title) else {
-                continue;
-            };
-            if self
-                .open_thread(platform.as_ref(), row.id, &reference, title)
-                .await?
-            {
-                opened += 1;
-            }
-        }
-        Ok(opened)
     }
 
     fn bucket(&self, tenant_id: i64, rate: Rate) -> Arc<TokenBucket> {

@@ -3,7 +3,7 @@
 
 use super::commands::say;
 use super::community_tick::plural;
-use super::discussions::{Opening, open, set_featured, settle};
+use super::discussions::{Opening, open};
 use super::writer::Applied;
 use super::{Core, EngineError};
 use crate::chat::{Destination, Event, Message, Reply};
@@ -24,7 +24,7 @@ pub const THREAD_USAGE: &str = "Moderator tools:\n\
 /// Lines per page of a thread list: well inside every platform's message limit.
 const PAGE: usize = 10;
 
-const NOT_MODERATOR: &str = "Only community moderators can do that. Ask one of them, or see `/nibble help` for what you can do.";
+pub(super) const NOT_MODERATOR: &str = "Only community moderators can do that. Ask one of them, or see `/nibble help` for what you can do.";
 
 /// Strips one pair of surrounding quotes (straight or curly).
 pub(super) fn unquote(s: &str) -> &str {
@@ -35,7 +35,7 @@ pub(super) fn unquote(s: &str) -> &str {
         .trim()
 }
 
-fn number(s: &str) -> Option<i64> {
+pub(super) fn number(s: &str) -> Option<i64> {
     s.trim()
         .trim_start_matches('#')
         .parse()
@@ -69,7 +69,7 @@ pub(super) async fn route(
     Some(match verb.as_str() {
         "thread" => thread(tx, event, member, rest, now).await,
         "feature" | "unfeature" | "unpoint" | "exclude" | "include" => {
-            moderate(core, tx, event, member, (&verb, rest), now).await
+            super::reply_moderation::moderate(core, tx, event, member, (&verb, rest), now).await
         }
         "prompts" | "checkins" | "digest" | "community" | "unschedule" | "stories-channel"
         | "qa-channel" => {
@@ -259,66 +259,4 @@ async fn close(
     )
     .await?;
     say(format!("Thread {} closed.", d.id), true)
-}
-
-/// `/nibble feature|unfeature|unpoint <reply>` and `/nibble exclude|include @member`.
-async fn moderate(
-    core: &Core,
-    tx: &mut Tx<'_>,
-    event: &Event,
-    member: &MemberRef,
-    (verb, rest): (&str, &str),
-    now: DateTime<Utc>,
-) -> Result<Applied<Reply>, EngineError> {
-    if !event.user.is_moderator {
-        return say(NOT_MODERATOR, false);
-    }
-    if matches!(verb, "exclude" | "include") {
-        let who = super::campaigns::mention_id(rest);
-        if who.is_empty() {
-            return say(format!("Usage: `/nibble {verb} @member`"), false);
-        }
-        let (target, _) = Store::ensure_member_id(tx, member.tenant_id, &who, now).await?;
-        let hide = verb == "exclude";
-        Store::set_leaderboard_hidden(tx, member.tenant_id, target, hide).await?;
-        return say(
-            if hide {
-                format!("<@{who}> is off the leaderboards (their points stay theirs).")
-            } else {
-                format!("<@{who}> is back on the leaderboards.")
-            },
-            false,
-        );
-    }
-    let reply = match number(rest) {
-        Some(id) => Store::reply(tx, member.tenant_id, id).await?,
-        None => None,
-    };
-    let Some(mut reply) = reply else {
-        return say(
-            "No such reply here: `/nibble thread show <thread>` lists reply numbers.",
-            false,
-        );
-    };
-    let Some(d) = Store::discussion(tx, member.tenant_id, reply.discussion_id).await? else {
-        return say("That reply's thread is gone.", false);
-    };
-    let text = match verb {
-        "feature" | "unfeature" => {
-            if set_featured(core, tx, &d, &mut reply, verb == "feature", now).await? {
-                format!("Reply #{} {verb}d ({} points now).", reply.id, reply.points)
-            } else {
-                format!(
-                    "Reply #{} can't be featured: it was deleted or its thread is closed.",
-                    reply.id
-                )
-            }
-        }
-        _ => {
-            reply.points_removed = true;
-            settle(core, tx, &d, &mut reply, None, now).await?;
-            format!("Reply #{} no longer earns points.", reply.id)
-        }
-    };
-    say(text, false)
 }

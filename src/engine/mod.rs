@@ -19,6 +19,7 @@ mod fold;
 mod partner_commands;
 mod partners;
 mod recognition_commands;
+mod reply_moderation;
 mod report_command;
 mod review_click;
 mod review_commands;

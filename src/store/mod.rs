@@ -37,6 +37,7 @@ mod partners;
 mod points;
 mod progress;
 mod recognition;
+mod replies;
 mod report;
 mod reviews;
 mod threads;

@@ -12,6 +12,7 @@ mod campaigns;
 mod cli;
 mod communities;
 mod communities_adapters;
+mod communities_digest;
 mod daemon;
 mod data;
 mod discord;

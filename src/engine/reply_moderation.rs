@@ -1,0 +1,73 @@
+//! Moderators' tools on replies and members: feature, unfeature, take a reply's points away, keep a
+//! member off the leaderboards or bring them back.
+
+use super::commands::say;
+use super::community_commands::{NOT_MODERATOR, number};
+use super::discussions::{set_featured, settle};
+use super::writer::Applied;
+use super::{Core, EngineError};
+use crate::chat::{Event, Reply};
+use crate::store::{MemberRef, Store, Tx};
+use chrono::{DateTime, Utc};
+
+/// `/nibble feature|unfeature|unpoint <reply>` and `/nibble exclude|include @member`.
+pub(super) async fn moderate(
+    core: &Core,
+    tx: &mut Tx<'_>,
+    event: &Event,
+    member: &MemberRef,
+    (verb, rest): (&str, &str),
+    now: DateTime<Utc>,
+) -> Result<Applied<Reply>, EngineError> {
+    if !event.user.is_moderator {
+        return say(NOT_MODERATOR, false);
+    }
+    if matches!(verb, "exclude" | "include") {
+        let who = super::campaigns::mention_id(rest);
+        if who.is_empty() {
+            return say(format!("Usage: `/nibble {verb} @member`"), false);
+        }
+        let (target, _) = Store::ensure_member_id(tx, member.tenant_id, &who, now).await?;
+        let hide = verb == "exclude";
+        Store::set_leaderboard_hidden(tx, member.tenant_id, target, hide).await?;
+        return say(
+            if hide {
+                format!("<@{who}> is off the leaderboards (their points stay theirs).")
+            } else {
+                format!("<@{who}> is back on the leaderboards.")
+            },
+            false,
+        );
+    }
+    let reply = match number(rest) {
+        Some(id) => Store::reply(tx, member.tenant_id, id).await?,
+        None => None,
+    };
+    let Some(mut reply) = reply else {
+        return say(
+            "No such reply here: `/nibble thread show <thread>` lists reply numbers.",
+            false,
+        );
+    };
+    let Some(d) = Store::discussion(tx, member.tenant_id, reply.discussion_id).await? else {
+        return say("That reply's thread is gone.", false);
+    };
+    let text = match verb {
+        "feature" | "unfeature" => {
+            if set_featured(core, tx, &d, &mut reply, verb == "feature", now).await? {
+                format!("Reply #{} {verb}d ({} points now).", reply.id, reply.points)
+            } else {
+                format!(
+                    "Reply #{} can't be featured: it was deleted or its thread is closed.",
+                    reply.id
+                )
+            }
+        }
+        _ => {
+            reply.points_removed = true;
+            settle(core, tx, &d, &mut reply, None, now).await?;
+            format!("Reply #{} no longer earns points.", reply.id)
+        }
+    };
+    say(text, false)
+}
