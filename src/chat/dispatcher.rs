@@ -305,6 +305,8 @@ impl Dispatcher {
     pub async fn run(self: Arc<Self>, mut shutdown: watch::Receiver<bool>) {
         let mut recover = true;
         let mut progress = super::progress::Progress::default();
+        // Threads a platform could not open yet are retried at most this often (no hammering).
+        let mut thread_retry = tokio::time::Instant::now();
         loop {
             // At start, and after a pass that failed half-way (its claimed rows are still `sending`).
             if recover {
@@ -316,9 +318,12 @@ impl Dispatcher {
             if self
                 .threads_pending
                 .load(std::sync::atomic::Ordering::Relaxed)
-                && let Err(e) = self.open_pending_threads().await
+                && tokio::time::Instant::now() >= thread_retry
             {
-                tracing::error!(error = %e, "cannot open pending threads");
+                thread_retry = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
+                if let Err(e) = self.open_pending_threads().await {
+                    tracing::error!(error = %e, "cannot open pending threads");
+                }
             }
             match self.run_pass().await {
                 Ok(report) => progress.record(&self.store, &report).await,

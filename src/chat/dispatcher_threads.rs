@@ -2,7 +2,7 @@
 //! send, or on a later pass when the platform could not open it then.
 
 use super::Dispatcher;
-use crate::chat::{ChatPlatform, Destination};
+use crate::chat::{ChatPlatform, Destination, SendError};
 use crate::store::StoreError;
 
 impl Dispatcher {
@@ -24,15 +24,19 @@ impl Dispatcher {
                 Ok(true)
             }
             Ok(other) => {
-                tracing::error!(
-                    row = row_id,
-                    ?other,
-                    "the platform opened a thread that is not one"
-                );
+                let error = format!("the platform opened a thread that is not one: {other:?}");
+                tracing::error!(row = row_id, %error, "giving up on a thread");
+                self.store.mark_thread_failed(row_id, &error).await?;
+                Ok(false)
+            }
+            // Retrying will not help (a missing permission, a deleted message): say so once.
+            Err(SendError::Permanent(e)) => {
+                tracing::error!(row = row_id, error = %e, "cannot open a thread: giving up on it");
+                self.store.mark_thread_failed(row_id, &e).await?;
                 Ok(false)
             }
             Err(e) => {
-                tracing::warn!(row = row_id, error = %e, "cannot open a thread yet");
+                tracing::warn!(row = row_id, error = %e, "cannot open a thread yet: will retry");
                 self.threads_pending
                     .store(true, std::sync::atomic::Ordering::Relaxed);
                 Ok(false)

@@ -53,6 +53,16 @@ impl Store {
         Ok(())
     }
 
+    /// Gives up on a message's thread (an empty key never matches a platform's thread).
+    pub async fn mark_thread_failed(&self, outbox_id: i64, error: &str) -> Result<(), StoreError> {
+        sqlx::query("UPDATE outbox SET thread_key = '', last_error = $1 WHERE id = $2")
+            .bind(format!("thread: {error}"))
+            .bind(outbox_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     /// Posted messages whose thread could not be opened yet, with the platform's reference.
     pub async fn threads_to_open(
         &self,

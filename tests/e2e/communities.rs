@@ -182,6 +182,13 @@ async fn moderation_is_for_moderators_and_a_closed_thread_awards_nothing() {
     assert!(started.contains("Thread 1 started"), "{started}");
     app.deliver().await;
     let key = thread_key(&app, 1).await;
+    // A crash between the send and the thread: the next start opens it, on the same message.
+    sqlx::query("UPDATE outbox SET thread_key = NULL, thread_channel = NULL")
+        .execute(app.store.pool())
+        .await
+        .expect("forget the thread");
+    app.deliver().await;
+    assert_eq!(thread_key(&app, 1).await, key);
     reply(&app, &ana, "a1", LONG, &key).await;
     reply(&app, &ben, "b1", LONG, &key).await;
 

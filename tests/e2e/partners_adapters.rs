@@ -9,14 +9,26 @@ use crate::support::fake_slack::{TEAM, payloads as slack};
 use nibble::daemon::Daemon;
 use serde_json::{Value, json};
 
-/// Makes the round's check-in due now and runs the scheduler.
+/// Makes the round's check-in due now and runs the scheduler (the daemon's own ticker, on the
+/// system clock, may get there first), then awaits exactly one check-in queued.
 async fn check_in_now(daemon: &Daemon) {
+    let pool = daemon.store().pool().clone();
     sqlx::query("UPDATE partner_rounds SET checkin_at = '2000-01-01T00:00:00.000Z'")
-        .execute(daemon.store().pool())
+        .execute(&pool)
         .await
         .expect("make due");
-    let report = daemon.engine().run_due().await.expect("tick");
-    assert_eq!(report.check_ins, 1);
+    daemon.engine().run_due().await.expect("tick");
+    let queued = || async {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT COUNT(*) FROM outbox WHERE dedupe_key LIKE 'checkin:%'",
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap_or(0)
+    };
+    crate::support::eventually("the check-in queued", || async { queued().await >= 1 }).await;
+    daemon.engine().run_due().await.expect("tick");
+    assert_eq!(queued().await, 1, "one check-in per group");
 }
 
 async fn outcomes(daemon: &Daemon) -> Vec<Option<String>> {

@@ -18,8 +18,17 @@ async fn make_reviews_due(daemon: &Daemon) {
     ] {
         sqlx::query(sql).execute(pool).await.expect("make due");
     }
-    let report = daemon.engine().run_due().await.expect("tick");
-    assert_eq!(report.reviews, 1);
+    // The daemon's own ticker (system clock) may get there first: await the review DM queued.
+    daemon.engine().run_due().await.expect("tick");
+    let queued = || async {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM outbox WHERE dedupe_key LIKE 'review:%'")
+            .fetch_one(pool)
+            .await
+            .unwrap_or(0)
+    };
+    crate::support::eventually("the review DM queued", || async { queued().await >= 1 }).await;
+    daemon.engine().run_due().await.expect("tick");
+    assert_eq!(queued().await, 1, "one review DM");
 }
 
 #[tokio::test]
