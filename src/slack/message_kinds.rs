@@ -8,7 +8,8 @@ use slack_morphism::prelude::*;
 pub(super) fn message_kind(m: SlackMessageEvent) -> Option<(String, String, EventKind)> {
     let channel = m.origin.channel.as_ref()?.to_string();
     match m.subtype {
-        None => {
+        // A thread reply also sent to the channel is still a reply.
+        None | Some(SlackMessageEventType::ThreadBroadcast) => {
             // Our own and other bots' messages are not learners talking.
             if m.sender.bot_id.is_some() {
                 return None;

@@ -146,6 +146,11 @@ async fn slack_prompt_thread_replies_featuring_and_digest() {
     )
     .await;
     points_reach(&app.daemon, "U-ANA", 0).await;
+    // A reply also sent to the channel (`thread_broadcast`) is still a reply.
+    let mut broadcast = slack::message_at("U-ANA", "C-TALK", LONG, "1700000303.000100", Some(&ts));
+    broadcast["subtype"] = json!("thread_broadcast");
+    app.event("Ev-C", broadcast).await;
+    points_reach(&app.daemon, "U-ANA", 2).await;
 
     let (refused, _) = app
         .command("C-TALK", "U-ANA", "/nibble", "thread close 1", "t.c2")
@@ -172,7 +177,7 @@ async fn slack_prompt_thread_replies_featuring_and_digest() {
         .await;
     assert_eq!(posted.0["thread_ts"], json!(ts), "closed in the thread");
     assert!(
-        posted.1.to_string().contains("1 reply from 1 member"),
+        posted.1.to_string().contains("2 replies from 1 member"),
         "{}",
         posted.1
     );
