@@ -244,6 +244,9 @@ impl Dispatcher {
                         self.open_thread(platform.as_ref(), row.id, &reference, title)
                             .await?;
                     }
+                    if row.lock_thread {
+                        self.lock_thread(platform.as_ref(), &out.destination).await;
+                    }
                 }
                 Err(SendError::RateLimited { retry_after }) => {
                     self.metrics.rate_limited();

@@ -44,6 +44,14 @@ impl Dispatcher {
         }
     }
 
+    /// Locks the thread a closing message was posted in. Best effort: the message said the thread
+    /// is closed and replies there earn nothing, whether the platform locks it or not.
+    pub(super) async fn lock_thread(&self, platform: &dyn ChatPlatform, thread: &Destination) {
+        if let Err(e) = platform.lock_thread(thread).await {
+            tracing::warn!(?thread, error = %e, "cannot lock a closed thread (missing permission?)");
+        }
+    }
+
     /// Opens the threads earlier passes could not (after a crash or a platform failure).
     pub async fn open_pending_threads(&self) -> Result<usize, StoreError> {
         self.threads_pending

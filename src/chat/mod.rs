@@ -119,6 +119,12 @@ pub trait ChatPlatform: Send + Sync + 'static {
         out: &'a Outgoing,
     ) -> BoxFuture<'a, Result<InDoubt, SendError>>;
 
+    /// Locks a thread (no more replies) where the platform can; where it cannot (Slack), the
+    /// closing message says so and this does nothing.
+    fn lock_thread<'a>(&'a self, _thread: &'a Destination) -> BoxFuture<'a, Result<(), SendError>> {
+        Box::pin(async { Ok(()) })
+    }
+
     /// Opens a discussion thread under a message this platform posted (`message` is the reference
     /// `send` returned) and returns the destination that posts into it.
     fn open_thread<'a>(

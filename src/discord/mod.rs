@@ -236,6 +236,32 @@ impl ChatPlatform for DiscordPlatform {
         })
     }
 
+    /// Locks the thread (Manage Threads permission); it stays readable.
+    fn lock_thread<'a>(&'a self, thread: &'a Destination) -> BoxFuture<'a, Result<(), SendError>> {
+        Box::pin(async move {
+            let Destination::Thread { thread, .. } = thread else {
+                return Ok(());
+            };
+            let id = thread
+                .parse::<u64>()
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or_else(|| {
+                    SendError::Permanent(format!("`{thread}` is not a Discord thread id"))
+                })?;
+            self.pacer.wait().await;
+            self.http
+                .edit_thread(
+                    ChannelId::new(id),
+                    &serde_json::json!({"locked": true}),
+                    None,
+                )
+                .await
+                .map_err(send_error)?;
+            Ok(())
+        })
+    }
+
     /// The server's members (bots left out), 1,000 per page. Discord has no per-channel member
     /// list: everyone in the server counts (the endpoint needs the Server Members intent).
     fn channel_members<'a>(

@@ -249,14 +249,11 @@ async fn close(
     };
     let text =
         "🔒 This thread is closed: thanks for taking part! Replies here no longer earn points.";
-    super::deliver::queue(
-        tx,
-        member.tenant_id,
-        &format!("closed:{}", d.id),
-        &to,
-        &Message::text(text),
-        now,
-    )
-    .await?;
+    let key = format!("closed:{}", d.id);
+    super::deliver::queue(tx, member.tenant_id, &key, &to, &Message::text(text), now).await?;
+    // Where the platform can (Discord), the thread is locked once the note is in it.
+    if matches!(to, Destination::Thread { .. }) {
+        Store::lock_thread_after(tx, &key).await?;
+    }
     say(format!("Thread {} closed.", d.id), true)
 }

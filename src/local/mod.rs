@@ -27,6 +27,8 @@ struct State {
     faults: VecDeque<SendError>,
     /// Sends that "reach the platform" but whose answer is lost, as a crash mid-call would.
     lose_answers: usize,
+    /// Threads locked, in order.
+    locked: Vec<Destination>,
 }
 
 #[derive(Default)]
@@ -41,6 +43,11 @@ impl LocalPlatform {
 
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The threads locked so far, in order.
+    pub fn locked_threads(&self) -> Vec<Destination> {
+        self.lock().locked.clone()
     }
 
     /// Everything posted so far, in order.
@@ -102,6 +109,13 @@ impl ChatPlatform for LocalPlatform {
                 ));
             }
             Ok(reference)
+        })
+    }
+
+    fn lock_thread<'a>(&'a self, thread: &'a Destination) -> BoxFuture<'a, Result<(), SendError>> {
+        Box::pin(async move {
+            self.lock().locked.push(thread.clone());
+            Ok(())
         })
     }
 

@@ -55,6 +55,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "communities",
         include_str!("../../migrations/0010_communities.sql"),
     ),
+    (
+        11,
+        "thread_lock",
+        include_str!("../../migrations/0011_thread_lock.sql"),
+    ),
 ];
 
 /// The migrations compiled into the binary, so an installed `nibble` needs no `migrations/` folder.

@@ -16,6 +16,8 @@ pub struct OutboxRow {
     pub attempts: i64,
     /// Open a thread with this title under the message once it is posted.
     pub thread_title: Option<String>,
+    /// Lock the thread this message goes to once it is posted.
+    pub lock_thread: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -27,7 +29,7 @@ pub struct OutboxCounts {
 }
 
 const ROW_SQL: &str = "SELECT o.id, o.tenant_id, t.platform, t.external_id AS tenant_external_id,
-    o.dedupe_key, o.destination, o.payload, o.attempts, o.thread_title
+    o.dedupe_key, o.destination, o.payload, o.attempts, o.thread_title, o.lock_thread
     FROM outbox o JOIN tenants t ON t.id = o.tenant_id";
 
 impl Store {
@@ -223,6 +225,7 @@ impl sqlx::FromRow<'_, sqlx::sqlite::SqliteRow> for OutboxRow {
             payload: row.try_get("payload")?,
             attempts: row.try_get("attempts")?,
             thread_title: row.try_get("thread_title")?,
+            lock_thread: row.try_get("lock_thread")?,
         })
     }
 }

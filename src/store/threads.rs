@@ -53,6 +53,15 @@ impl Store {
         Ok(())
     }
 
+    /// Asks for the thread the queued message `dedupe_key` goes to be locked once it is posted.
+    pub async fn lock_thread_after(conn: &mut Conn, dedupe_key: &str) -> Result<(), StoreError> {
+        sqlx::query("UPDATE outbox SET lock_thread = 1 WHERE dedupe_key = $1")
+            .bind(dedupe_key)
+            .execute(&mut *conn)
+            .await?;
+        Ok(())
+    }
+
     /// Gives up on a message's thread (an empty key never matches a platform's thread).
     pub async fn mark_thread_failed(&self, outbox_id: i64, error: &str) -> Result<(), StoreError> {
         sqlx::query("UPDATE outbox SET thread_key = '', last_error = $1 WHERE id = $2")
@@ -70,7 +79,7 @@ impl Store {
     ) -> Result<Vec<(OutboxRow, String)>, StoreError> {
         let rows: Vec<OutboxRow> = sqlx::query_as(
             "SELECT o.id, o.tenant_id, t.platform, t.external_id AS tenant_external_id,
-                    o.dedupe_key, o.destination, o.payload, o.attempts, o.thread_title
+                    o.dedupe_key, o.destination, o.payload, o.attempts, o.thread_title, o.lock_thread
              FROM outbox o JOIN tenants t ON t.id = o.tenant_id
              WHERE o.thread_title IS NOT NULL AND o.thread_key IS NULL AND o.state = 'sent'
              ORDER BY o.id LIMIT $1",

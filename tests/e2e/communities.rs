@@ -249,6 +249,10 @@ async fn moderation_is_for_moderators_and_a_closed_thread_awards_nothing() {
         matches!(&said[..], [(Destination::Thread { thread, .. }, text)] if *thread == key && text.contains("closed")),
         "{said:?}"
     );
+    assert!(
+        matches!(&app.platform.locked_threads()[..], [Destination::Thread { thread, .. }] if *thread == key),
+        "the thread is locked after the note"
+    );
     reply(&app, &ana, "a2", LONG, &key).await;
     assert_eq!(
         reply_points(&app, "U-ANA").await,

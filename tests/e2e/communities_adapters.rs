@@ -256,6 +256,28 @@ async fn discord_prompt_thread_replies_featuring_and_digest() {
         .nibble(ANA, &[], json!({"name": "thread", "type": 2, "options": [{"name": "close", "type": 1, "options": [{"name": "thread", "type": 4, "value": 1}]}]}))
         .await;
     assert!(refused.contains("Only community moderators"), "{refused}");
+    let close = json!({"name": "thread", "type": 2, "options": [{"name": "close", "type": 1, "options": [{"name": "thread", "type": 4, "value": 1}]}]});
+    let closed = app.nibble(MOD, &[MOD_ROLE], close).await;
+    assert!(closed.contains("Thread 1 closed"), "{closed}");
+    // The note goes into the thread, then the thread is locked.
+    let locked = app
+        .fake
+        .wait_for("the thread locked", || {
+            app.fake
+                .requests("PATCH /channels/{channel_id}")
+                .first()
+                .cloned()
+        })
+        .await;
+    assert_eq!(locked, json!({"locked": true}));
+    assert!(
+        app.fake
+            .messages(&thread)
+            .iter()
+            .any(|m| m.to_string().contains("This thread is closed")),
+        "{:?}",
+        app.fake.messages(&thread)
+    );
     let digest = app.nibble(MOD, &[MOD_ROLE], moderate("digest now")).await;
     assert!(digest.contains("Digest posted"), "{digest}");
     let posted = app

@@ -79,6 +79,7 @@ fn operation(route: &str) -> Option<&'static str> {
     Some(match route {
         "POST /channels/{channel_id}/messages" => "create_message",
         "PATCH /channels/{channel_id}/messages/{message_id}" => "update_message",
+        "PATCH /channels/{channel_id}" => "update_channel",
         "POST /interactions/{interaction_id}/{interaction_token}/callback" => {
             "create_interaction_response"
         }

@@ -30,6 +30,7 @@ fn fail(status: StatusCode, code: u32, message: &str) -> Response {
 /// The route template, as the spec and the fault table name it.
 fn route_of(method: &Method, parts: &[&str]) -> String {
     let t: Vec<&str> = match parts {
+        ["channels", _] => vec!["channels", "{channel_id}"],
         ["channels", _, "messages"] => vec!["channels", "{channel_id}", "messages"],
         ["channels", _, "messages", _] => {
             vec!["channels", "{channel_id}", "messages", "{message_id}"]
@@ -226,6 +227,13 @@ fn answer(state: &State, method: &Method, parts: &[&str], body: &Value) -> Respo
             ok(message)
         }
         ("PATCH", ["channels", channel, "messages", id]) => ok(message_object(id, channel, body)),
+        // Modify a thread (lock, archive): the thread channel as Discord returns it.
+        ("PATCH", ["channels", thread]) => {
+            let locked = body.get("locked").cloned().unwrap_or(json!(false));
+            ok(
+                json!({"id": thread, "type": 11, "guild_id": GUILD, "parent_id": "820000000000000010", "name": "thread", "owner_id": BOT_ID, "message_count": 1, "member_count": 1, "rate_limit_per_user": 0, "flags": 0, "thread_metadata": {"archived": false, "auto_archive_duration": 1440, "archive_timestamp": "2026-03-02T09:00:00.000000+00:00", "locked": locked}}),
+            )
+        }
         // Like Discord: the thread takes its starter message's id, and a second one is refused.
         ("POST", ["channels", channel, "messages", message, "threads"]) => {
             if !state
