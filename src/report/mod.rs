@@ -1,6 +1,7 @@
 //! `nibble report` and `/nibble report`: learning analytics per course, campaign, question, learner
 //! and week, as a table, CSV or JSON.
 
+mod community;
 mod model;
 mod render;
 

@@ -22,6 +22,8 @@ pub struct Report {
     pub questions: Vec<QuestionLine>,
     pub learners: Vec<LearnerLine>,
     pub weeks: Vec<WeekLine>,
+    pub threads: Vec<super::community::ThreadLine>,
+    pub suggestions: Vec<super::community::SuggestionLine>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -204,6 +206,8 @@ pub async fn build(
         &Store::answer_times(conn, &scope).await?,
         &Store::completion_times(conn, &scope).await?,
     );
+    let (threads, suggestions) =
+        super::community::community(conn, &scope, f.course.as_deref()).await?;
     Ok(Report {
         tenant: f.tenant.clone(),
         generated_at: iso(now),
@@ -214,6 +218,8 @@ pub async fn build(
         questions,
         learners,
         weeks,
+        threads,
+        suggestions,
     })
 }
 

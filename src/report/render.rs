@@ -133,6 +133,7 @@ pub fn table(reports: &[Report]) -> String {
                 w.week, w.active_learners, w.answers, w.lessons_completed
             );
         }
+        super::community::table(&mut o, r);
         o.push('\n');
     }
     o
@@ -221,6 +222,12 @@ pub fn csv(reports: &[Report]) -> String {
             vec!["week", "active_learners", "answers", "lessons_completed"],
             vec![],
         ),
+        ("threads", super::community::THREAD_COLUMNS.to_vec(), vec![]),
+        (
+            "suggestions",
+            super::community::SUGGESTION_COLUMNS.to_vec(),
+            vec![],
+        ),
     ];
     for r in reports {
         let t = r.tenant.clone();
@@ -289,6 +296,9 @@ pub fn csv(reports: &[Report]) -> String {
                 w.lessons_completed.to_string(),
             ]);
         }
+        let (threads, suggestions) = super::community::csv_rows(r);
+        blocks[5].2.extend(threads);
+        blocks[6].2.extend(suggestions);
     }
     let mut out = String::new();
     for (i, (section, columns, rows)) in blocks.iter().enumerate() {

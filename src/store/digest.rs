@@ -157,3 +157,58 @@ impl Store {
         .await?)
     }
 }
+
+/// A discussion thread's activity for reports: standing replies, members and featured replies
+/// posted since the scope's start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ThreadActivity {
+    pub id: i64,
+    pub kind: String,
+    pub title: String,
+    pub channel: String,
+    pub course_id: Option<String>,
+    pub state: String,
+    pub created_at: String,
+    pub replies: i64,
+    pub members: i64,
+    pub featured: i64,
+}
+
+from_row!(ThreadActivity {
+    id,
+    kind,
+    title,
+    channel,
+    course_id,
+    state,
+    created_at,
+    replies,
+    members,
+    featured,
+});
+
+/// Standing replies in thread `d` since $2.
+const IN_SCOPE: &str = "r.discussion_id = d.id AND r.deleted_at IS NULL AND r.created_at >= $2";
+
+impl Store {
+    /// Threads started or replied to since the scope's start, oldest first.
+    pub async fn thread_activity(
+        conn: &mut Conn,
+        scope: &super::ReportScope,
+    ) -> Result<Vec<ThreadActivity>, StoreError> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT d.id, d.kind, d.title, d.channel, d.course_id, d.state, d.created_at,
+                (SELECT COUNT(*) FROM discussion_replies r WHERE {IN_SCOPE}) AS replies,
+                (SELECT COUNT(DISTINCT r.member_id) FROM discussion_replies r WHERE {IN_SCOPE}) AS members,
+                (SELECT COUNT(*) FROM discussion_replies r WHERE {IN_SCOPE} AND r.featured = 1) AS featured
+             FROM discussions d
+             WHERE d.tenant_id = $1 AND (d.created_at >= $2
+                OR EXISTS (SELECT 1 FROM discussion_replies r WHERE {IN_SCOPE}))
+             ORDER BY d.id"
+        ))
+        .bind(scope.tenant_id)
+        .bind(&scope.since)
+        .fetch_all(&mut *conn)
+        .await?)
+    }
+}

@@ -49,7 +49,7 @@ pub use campaigns::{CampaignRecord, CampaignStats, RosterDue};
 pub use community::{CommunitySchedule, SuggestionRow};
 pub use deliveries::{NewDelivery, PromptRow};
 pub use diagnostics::{CourseAccuracy, DiagnosticAnswer};
-pub use digest::{Digest, DigestReply, DigestThread, Participant};
+pub use digest::{Digest, DigestReply, DigestThread, Participant, ThreadActivity};
 pub use discussions::{DiscussionRow, NewDiscussion, ReplyRow};
 pub use export::{EXPORT_TABLES, export_header};
 pub use figures::Figures;

@@ -364,6 +364,21 @@ async fn stories_questions_suggestions_and_reflections() {
         refused.contains("Only moderators and team leads"),
         "{refused}"
     );
+    let csv = nibble::report::render(
+        &app.store,
+        &app.catalog,
+        None,
+        None,
+        None,
+        nibble::report::Format::Csv,
+        &nibble::domain::review::ReviewRules::default(),
+    )
+    .await
+    .expect("report");
+    assert!(
+        csv.contains("suggestions,local:T-ACME,Feedback for executives,2\nsuggestions,local:T-ACME,Negotiation basics,2"),
+        "{csv}"
+    );
     let listed = reply_text(&app.command(&moderator(), "nibble", "suggestions").await);
     assert!(
         listed.contains("• 2 vote(s): Feedback for executives")

@@ -104,4 +104,38 @@ async fn the_weekly_digest_matches_the_database() {
     );
     // The next digest is a week later.
     assert_eq!(app.engine.run_due().await.expect("tick").digests, 0);
+
+    // `nibble report` lists every thread with its standing replies, members and featured ones.
+    let rules = nibble::domain::review::ReviewRules::default();
+    let render =
+        |format| nibble::report::render(&app.store, &app.catalog, None, None, None, format, &rules);
+    let json = render(nibble::report::Format::Json).await.expect("report");
+    let report: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    let threads = report[0]["threads"].as_array().cloned().unwrap_or_default();
+    let expected: Vec<(i64, i64, i64, i64)> = sqlx::query_as(
+        "SELECT d.id,
+            (SELECT COUNT(*) FROM discussion_replies r WHERE r.discussion_id = d.id AND r.deleted_at IS NULL),
+            (SELECT COUNT(DISTINCT member_id) FROM discussion_replies r WHERE r.discussion_id = d.id AND r.deleted_at IS NULL),
+            (SELECT COUNT(*) FROM discussion_replies r WHERE r.discussion_id = d.id AND r.deleted_at IS NULL AND r.featured = 1)
+         FROM discussions d ORDER BY d.id",
+    )
+    .fetch_all(app.store.pool())
+    .await
+    .expect("threads");
+    let got: Vec<(i64, i64, i64, i64)> = threads
+        .iter()
+        .map(|t| {
+            let n = |k: &str| t[k].as_i64().unwrap_or(-1);
+            (n("thread_id"), n("replies"), n("members"), n("featured"))
+        })
+        .collect();
+    assert_eq!(got, expected);
+    assert_eq!(
+        expected.iter().map(|e| e.1).sum::<i64>(),
+        7,
+        "all time: week one too"
+    );
+    let table = render(nibble::report::Format::Table).await.expect("table");
+    assert!(table.contains("Community threads"), "{table}");
+    assert!(table.lines().all(|l| l.chars().count() <= 80), "{table}");
 }
