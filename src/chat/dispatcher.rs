@@ -58,8 +58,6 @@ pub struct Dispatcher {
     buckets: Mutex<HashMap<i64, Arc<TokenBucket>>>,
     wake: Arc<Notify>,
     metrics: Arc<crate::ops::Metrics>,
-    /// A thread could not be opened after its message was posted: retry on the next pass.
-    threads_pending: std::sync::atomic::AtomicBool,
 }
 
 impl Dispatcher {
@@ -78,8 +76,6 @@ impl Dispatcher {
             buckets: Mutex::new(HashMap::new()),
             wake: Arc::new(Notify::new()),
             metrics: Arc::default(),
-            // At start: a crash may have come between a send and its thread.
-            threads_pending: std::sync::atomic::AtomicBool::new(true),
         }
     }
 
@@ -317,12 +313,12 @@ impl Dispatcher {
                     Ok(_) => recover = false,
                     Err(e) => tracing::error!(error = %e, "cannot resolve in-doubt sends"),
                 }
+                // Sends it resolved as posted may still need their threads.
+                thread_retry = tokio::time::Instant::now();
             }
-            if self
-                .threads_pending
-                .load(std::sync::atomic::Ordering::Relaxed)
-                && tokio::time::Instant::now() >= thread_retry
-            {
+            // Threads not opened yet (a crash, a platform failure, a platform not enabled then):
+            // at start, after a recovery, and every 30 s (a partial index makes the check cheap).
+            if tokio::time::Instant::now() >= thread_retry {
                 thread_retry = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
                 if let Err(e) = self.open_pending_threads().await {
                     tracing::error!(error = %e, "cannot open pending threads");

@@ -37,8 +37,6 @@ impl Dispatcher {
             }
             Err(e) => {
                 tracing::warn!(row = row_id, error = %e, "cannot open a thread yet: will retry");
-                self.threads_pending
-                    .store(true, std::sync::atomic::Ordering::Relaxed);
                 Ok(false)
             }
         }
@@ -52,22 +50,29 @@ impl Dispatcher {
         }
     }
 
-    /// Opens the threads earlier passes could not (after a crash or a platform failure).
+    /// Opens the threads earlier passes could not (after a crash or a platform failure), a page
+    /// at a time.
     pub async fn open_pending_threads(&self) -> Result<usize, StoreError> {
-        self.threads_pending
-            .store(false, std::sync::atomic::Ordering::Relaxed);
-        let mut opened = 0;
-        for (row, reference) in self.store.threads_to_open(50).await? {
-            let (Some(platform), Some(title)) = (self.platform_of(&row), &row.thread_title) else {
-                continue;
-            };
-            if self
-                .open_thread(platform.as_ref(), row.id, &reference, title)
-                .await?
-            {
-                opened += 1;
+        const PAGE: usize = 50;
+        let (mut opened, mut after) = (0, 0);
+        loop {
+            let rows = self.store.threads_to_open(PAGE as i64, after).await?;
+            after = rows.last().map_or(after, |(row, _)| row.id);
+            for (row, reference) in &rows {
+                let (Some(platform), Some(title)) = (self.platform_of(row), &row.thread_title)
+                else {
+                    continue; // its platform is not enabled: next time
+                };
+                if self
+                    .open_thread(platform.as_ref(), row.id, reference, title)
+                    .await?
+                {
+                    opened += 1;
+                }
+            }
+            if rows.len() < PAGE {
+                return Ok(opened);
             }
         }
-        Ok(opened)
     }
 }

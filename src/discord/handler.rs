@@ -318,6 +318,20 @@ impl EventHandler for Handler {
         self.on_message_delete(ctx, channel, message, guild).await;
     }
 
+    /// A purge: each message is a deletion.
+    async fn message_delete_bulk(
+        &self,
+        ctx: Context,
+        channel: serenity::all::ChannelId,
+        messages: Vec<serenity::all::MessageId>,
+        guild: Option<serenity::all::GuildId>,
+    ) {
+        for message in messages {
+            self.on_message_delete(ctx.clone(), channel, message, guild)
+                .await;
+        }
+    }
+
     async fn reaction_add(&self, ctx: Context, reaction: serenity::all::Reaction) {
         self.on_reaction(ctx, reaction, true).await;
     }

@@ -102,6 +102,15 @@ impl Handler {
         let (Some(guild), Some(user_id)) = (reaction.guild_id, reaction.user_id) else {
             return;
         };
+        let emoji = match &reaction.emoji {
+            serenity::all::ReactionType::Unicode(s) => s.clone(),
+            serenity::all::ReactionType::Custom { name, .. } => name.clone().unwrap_or_default(),
+            _ => return,
+        };
+        // Most reactions are not features: no lookups for them (REST calls are rate-limited).
+        if !self.engine.is_feature_reaction(&emoji) {
+            return;
+        }
         let member = match reaction.member.clone() {
             Some(m) => Some(m),
             None => tokio::time::timeout(
@@ -116,11 +125,6 @@ impl Handler {
         if member.user.bot {
             return;
         }
-        let emoji = match &reaction.emoji {
-            serenity::all::ReactionType::Unicode(s) => s.clone(),
-            serenity::all::ReactionType::Custom { name, .. } => name.clone().unwrap_or_default(),
-            _ => return,
-        };
         let verb = if added { "add" } else { "remove" };
         let key = format!(
             "discord:reaction:{verb}:{}:{user_id}:{emoji}",

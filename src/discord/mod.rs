@@ -177,6 +177,8 @@ impl ChatPlatform for DiscordPlatform {
                 let mut body = render_message(&out.message);
                 body["nonce"] = serde_json::json!(nonce_for(&out.dedupe_key));
                 body["enforce_nonce"] = serde_json::json!(true);
+                // Members' words (stories, questions) never ping @everyone, @here or a role.
+                body["allowed_mentions"] = serde_json::json!({"parse": ["users"]});
                 self.pacer.wait().await;
                 let sent = self
                     .http

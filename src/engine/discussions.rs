@@ -74,7 +74,8 @@ pub(super) async fn on_message(
         Store::ensure_member(tx, tenant_id, &u.id, &u.name, u.time_zone.as_deref(), now).await?;
     // Slack names a thread by its parent's ts; on Discord the thread is the channel itself.
     let key = thread.unwrap_or(&event.channel);
-    let Some(discussion) = Store::discussion_by_thread(tx, tenant_id, key).await? else {
+    let Some(discussion) = Store::discussion_by_thread(tx, tenant_id, key, &event.channel).await?
+    else {
         return nothing();
     };
     let zone = u
@@ -99,6 +100,10 @@ pub(super) async fn on_message(
     else {
         return nothing(); // a redelivery: counted once
     };
+    // Its deletion was handled first (events run concurrently): it never earns anything.
+    if Store::was_deleted(tx, tenant_id, &event.channel, id).await? {
+        reply.deleted_at = Some(ts(now));
+    }
     claim_slot(core, tx, &discussion, &mut reply).await?;
     settle(core, tx, &discussion, &mut reply, None, now).await?;
     reflect(core, tx, &discussion, &reply, now).await?;
@@ -120,7 +125,8 @@ pub(super) async fn on_edit(
         return nothing();
     }
     reply.length = text.trim().chars().count() as i64;
-    if reply.length < core.communities.min_reply_chars as i64 {
+    // Too short now: its paid slot is given back (unless a moderator took its points: it keeps the slot).
+    if reply.length < core.communities.min_reply_chars as i64 && !reply.points_removed {
         reply.counted = false;
     }
     claim_slot(core, tx, &discussion, &mut reply).await?;
@@ -138,6 +144,10 @@ pub(super) async fn on_delete(
     now: DateTime<Utc>,
 ) -> Result<Applied<Reply>, EngineError> {
     let Some((discussion, mut reply)) = find_reply(tx, event, id, now).await? else {
+        // Perhaps a reply whose own event is still on its way: remember the deletion.
+        let tenant_id =
+            Store::ensure_tenant(tx, event.platform.as_str(), &event.tenant, now).await?;
+        Store::record_deleted_message(tx, tenant_id, &event.channel, id, now).await?;
         return nothing();
     };
     if reply.deleted_at.is_none() {
@@ -147,8 +157,8 @@ pub(super) async fn on_delete(
     nothing()
 }
 
-/// A moderator's feature reaction on a reply features it (removing the reaction unfeatures it);
-/// anyone else's reactions are just reactions.
+/// A moderator's feature reaction on a reply features it; it stays featured while any moderator's
+/// feature remains. Anyone else's reactions, and a moderator's on their own reply, are reactions.
 pub(super) async fn on_reaction(
     core: &Core,
     tx: &mut Tx<'_>,
@@ -167,7 +177,29 @@ pub(super) async fn on_reaction(
     let Some((discussion, mut reply)) = find_reply(tx, event, message, now).await? else {
         return nothing();
     };
-    set_featured(core, tx, &discussion, &mut reply, added, now).await?;
+    let u = &event.user;
+    let moderator = Store::ensure_member(
+        tx,
+        reply.tenant_id,
+        &u.id,
+        &u.name,
+        u.time_zone.as_deref(),
+        now,
+    )
+    .await?;
+    if moderator == reply.member_id {
+        return nothing();
+    }
+    let left = if added {
+        if discussion.state != "open" || reply.deleted_at.is_some() {
+            return nothing();
+        }
+        Store::add_feature(tx, reply.id, moderator, emoji).await?;
+        1
+    } else {
+        Store::remove_feature(tx, reply.id, Some((moderator, emoji))).await?
+    };
+    set_featured(core, tx, &discussion, &mut reply, left > 0, now).await?;
     nothing()
 }
 
@@ -271,8 +303,9 @@ async fn reflect(
     reply: &ReplyRow,
     now: DateTime<Utc>,
 ) -> Result<(), EngineError> {
-    let (true, Some(lesson_id), Some(course_id)) = (
+    let (true, "open", Some(lesson_id), Some(course_id)) = (
         discussion.reflection,
+        discussion.state.as_str(),
         discussion.lesson_id.as_deref(),
         discussion.course_id.as_deref(),
     ) else {

@@ -144,6 +144,8 @@ pub struct Engine {
     catalog: CatalogHandle,
     schedule_changed: Arc<Notify>,
     roster_changed: Arc<Notify>,
+    /// Reactions by which moderators feature replies: adapters skip every other reaction early.
+    feature_reactions: Arc<Vec<String>>,
 }
 
 impl Default for EngineSettings {
@@ -172,6 +174,7 @@ impl Engine {
         outbox_ready: Arc<Notify>,
     ) -> Self {
         let (jobs, rx) = mpsc::channel(4096);
+        let feature_reactions = Arc::new(settings.communities.feature_reactions.clone());
         let core = Core {
             store,
             catalog: catalog.clone(),
@@ -194,7 +197,13 @@ impl Engine {
             catalog,
             schedule_changed,
             roster_changed,
+            feature_reactions,
         }
+    }
+
+    /// Whether a reaction can feature a reply (adapters drop other reactions before any lookup).
+    pub fn is_feature_reaction(&self, emoji: &str) -> bool {
+        self.feature_reactions.iter().any(|r| r == emoji)
     }
 
     /// Counts handled events into these metrics (the daemon's `/metrics`).

@@ -53,8 +53,18 @@ pub(super) async fn moderate(
         return say("That reply's thread is gone.", false);
     };
     let text = match verb {
+        "feature" if reply.member_id == member.member_id => {
+            "A moderator can't feature their own reply: ask another moderator.".to_string()
+        }
         "feature" | "unfeature" => {
-            if set_featured(core, tx, &d, &mut reply, verb == "feature", now).await? {
+            let feature = verb == "feature";
+            let allowed = !(feature && (d.state != "open" || reply.deleted_at.is_some()));
+            if allowed && feature {
+                Store::add_feature(tx, reply.id, member.member_id, "command").await?;
+            } else if allowed {
+                Store::remove_feature(tx, reply.id, None).await?;
+            }
+            if allowed && set_featured(core, tx, &d, &mut reply, feature, now).await? {
                 format!("Reply #{} {verb}d ({} points now).", reply.id, reply.points)
             } else {
                 format!(

@@ -159,7 +159,10 @@ async fn on_push(
             };
             inbound.event(key, &team, &channel, &user, kind).await
         }
-        SlackEventCallbackBody::ReactionAdded(r) => {
+        // Only reactions that can feature a reply reach the engine.
+        SlackEventCallbackBody::ReactionAdded(r)
+            if inbound.engine.is_feature_reaction(&r.reaction.0) =>
+        {
             let Some((channel, kind)) = super::message_kinds::reaction(r.item, r.reaction, true)
             else {
                 return Ok(());
@@ -168,7 +171,9 @@ async fn on_push(
                 .event(key, &team, &channel, r.user.as_ref(), kind)
                 .await
         }
-        SlackEventCallbackBody::ReactionRemoved(r) => {
+        SlackEventCallbackBody::ReactionRemoved(r)
+            if inbound.engine.is_feature_reaction(&r.reaction.0) =>
+        {
             let Some((channel, kind)) = super::message_kinds::reaction(r.item, r.reaction, false)
             else {
                 return Ok(());

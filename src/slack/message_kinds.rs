@@ -8,8 +8,10 @@ use slack_morphism::prelude::*;
 pub(super) fn message_kind(m: SlackMessageEvent) -> Option<(String, String, EventKind)> {
     let channel = m.origin.channel.as_ref()?.to_string();
     match m.subtype {
-        // A thread reply also sent to the channel is still a reply.
-        None | Some(SlackMessageEventType::ThreadBroadcast) => {
+        // A thread reply also sent to the channel, or with a file, is still a reply.
+        None
+        | Some(SlackMessageEventType::ThreadBroadcast)
+        | Some(SlackMessageEventType::FileShare) => {
             // Our own and other bots' messages are not learners talking.
             if m.sender.bot_id.is_some() {
                 return None;

@@ -18,6 +18,9 @@ pub fn to_mrkdwn(text: &str) -> String {
         } else if let Some((label, url, after)) = link_at(rest) {
             out.push_str(&format!("<{}|{}>", url, escape(label)));
             rest = after;
+        } else if let Some((mention, after)) = mention_at(rest) {
+            out.push_str(mention);
+            rest = after;
         } else {
             let c = rest.chars().next().unwrap_or(' ');
             out.push_str(&escape(&c.to_string()));
@@ -43,6 +46,24 @@ fn link_at(s: &str) -> Option<(&str, &str, &str)> {
         return None;
     }
     Some((label, url, &after[end + 1..]))
+}
+
+/// A member or channel mention nibble wrote (`<@U123>`, `<#C123>`, `<#C123|name>`) at the start of
+/// `s`: kept as it is so Slack renders it. `<!channel>` and anything else stay escaped.
+fn mention_at(s: &str) -> Option<(&str, &str)> {
+    let end = s.find('>')?;
+    let token = &s[..=end];
+    let inner = token
+        .strip_prefix("<@")
+        .or_else(|| token.strip_prefix("<#"))?;
+    let inner = &inner[..inner.len() - 1];
+    let (id, label) = inner.split_once('|').unwrap_or((inner, ""));
+    let id_ok = !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    let label_ok = !label.contains(['<', '&', '\n']);
+    (id_ok && label_ok).then(|| (token, &s[end + 1..]))
 }
 
 fn escape(s: &str) -> String {
@@ -74,6 +95,14 @@ mod tests {
         );
         assert_eq!(to_mrkdwn("_it_ and `code`"), "_it_ and `code`");
         assert_eq!(to_mrkdwn("[not a link] (x)"), "[not a link] (x)");
+    }
+
+    #[test]
+    fn keeps_mentions_and_escapes_broadcasts() {
+        assert_eq!(
+            to_mrkdwn("from <@U003> in <#C1|general>: <!channel> <@ x> a<b"),
+            "from <@U003> in <#C1|general>: &lt;!channel&gt; &lt;@ x&gt; a&lt;b"
+        );
     }
 
     #[test]

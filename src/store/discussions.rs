@@ -121,18 +121,22 @@ impl Store {
         )
     }
 
-    /// The discussion whose thread the platform names `thread_key` (Slack ts, Discord channel id).
+    /// The discussion whose thread the platform names `thread_key` (Slack ts, Discord channel id),
+    /// for a message posted in `channel` (Slack: the thread's channel, as a ts is only unique in
+    /// its channel; Discord: the thread itself).
     pub async fn discussion_by_thread(
         conn: &mut Conn,
         tenant_id: i64,
         thread_key: &str,
+        channel: &str,
     ) -> Result<Option<DiscussionRow>, StoreError> {
         Ok(sqlx::query_as(&format!(
             "{DISCUSSION_SQL} JOIN outbox o ON o.id = d.outbox_id
-             WHERE o.thread_key = $1 AND d.tenant_id = $2"
+             WHERE o.thread_key = $1 AND d.tenant_id = $2 AND (o.thread_channel = $3 OR o.thread_key = $3)"
         ))
         .bind(thread_key)
         .bind(tenant_id)
+        .bind(channel)
         .fetch_optional(&mut *conn)
         .await?)
     }

@@ -48,6 +48,11 @@ pub const EXPORT_TABLES: &[(&str, Option<&str>)] = &[
     ("partner_avoids", Some("tenant_id = $1")),
     ("discussions", Some("tenant_id = $1")),
     ("discussion_replies", Some("tenant_id = $1")),
+    (
+        "reply_features",
+        Some("reply_id IN (SELECT id FROM discussion_replies WHERE tenant_id = $1)"),
+    ),
+    ("deleted_messages", Some("tenant_id = $1")),
     ("community_schedules", Some("tenant_id = $1")),
     ("community_channels", Some("tenant_id = $1")),
     ("suggestions", Some("tenant_id = $1")),

@@ -93,6 +93,11 @@ const DELETES: &[(&str, &str)] = &[
         "campaign_recipients",
         "DELETE FROM campaign_recipients WHERE member_id = $1 OR (recipient_kind = 'member' AND recipient = $2)",
     ),
+    (
+        "reply_features",
+        "DELETE FROM reply_features WHERE member_id = $1
+           OR reply_id IN (SELECT id FROM discussion_replies WHERE member_id = $1)",
+    ),
     ("discussion_replies", "DELETE FROM discussion_replies WHERE member_id = $1"),
     ("suggestion_votes", "DELETE FROM suggestion_votes WHERE member_id = $1"),
     // Topics stay for the lesson writers, without who suggested them.

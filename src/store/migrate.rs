@@ -57,8 +57,8 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     ),
     (
         11,
-        "thread_lock",
-        include_str!("../../migrations/0011_thread_lock.sql"),
+        "thread_lock_and_features",
+        include_str!("../../migrations/0011_thread_lock_and_features.sql"),
     ),
 ];
 

@@ -147,3 +147,99 @@ impl Store {
         Ok(out)
     }
 }
+
+impl Store {
+    /// A moderator's feature (a reaction's name, or "command") on a reply.
+    pub async fn add_feature(
+        conn: &mut Conn,
+        reply_id: i64,
+        member_id: i64,
+        reaction: &str,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO reply_features (reply_id, member_id, reaction) VALUES ($1, $2, $3)
+             ON CONFLICT (reply_id, member_id, reaction) DO NOTHING",
+        )
+        .bind(reply_id)
+        .bind(member_id)
+        .bind(reaction)
+        .execute(&mut *conn)
+        .await?;
+        Ok(())
+    }
+
+    /// Takes one feature back (`reaction` None: every feature, as `/nibble unfeature` does);
+    /// returns how many remain.
+    pub async fn remove_feature(
+        conn: &mut Conn,
+        reply_id: i64,
+        who: Option<(i64, &str)>,
+    ) -> Result<i64, StoreError> {
+        match who {
+            Some((member_id, reaction)) => {
+                sqlx::query(
+                    "DELETE FROM reply_features WHERE reply_id = $1 AND member_id = $2 AND reaction = $3",
+                )
+                .bind(reply_id)
+                .bind(member_id)
+                .bind(reaction)
+                .execute(&mut *conn)
+                .await?
+            }
+            None => {
+                sqlx::query("DELETE FROM reply_features WHERE reply_id = $1")
+                    .bind(reply_id)
+                    .execute(&mut *conn)
+                    .await?
+            }
+        };
+        Ok(
+            sqlx::query_scalar("SELECT COUNT(*) FROM reply_features WHERE reply_id = $1")
+                .bind(reply_id)
+                .fetch_one(&mut *conn)
+                .await?,
+        )
+    }
+
+    /// Remembers a message deleted in a channel with discussions before its reply was recorded.
+    pub async fn record_deleted_message(
+        conn: &mut Conn,
+        tenant_id: i64,
+        channel: &str,
+        message_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO deleted_messages (tenant_id, channel, message_id, deleted_at)
+             SELECT $1, $2, $3, $4 WHERE EXISTS (
+                 SELECT 1 FROM discussions d JOIN outbox o ON o.id = d.outbox_id
+                 WHERE d.tenant_id = $1 AND (d.channel = $2 OR o.thread_key = $2 OR o.thread_channel = $2))
+             ON CONFLICT (tenant_id, channel, message_id) DO NOTHING",
+        )
+        .bind(tenant_id)
+        .bind(channel)
+        .bind(message_id)
+        .bind(ts(now))
+        .execute(&mut *conn)
+        .await?;
+        Ok(())
+    }
+
+    /// Whether this message was deleted before its reply was recorded.
+    pub async fn was_deleted(
+        conn: &mut Conn,
+        tenant_id: i64,
+        channel: &str,
+        message_id: &str,
+    ) -> Result<bool, StoreError> {
+        let found: Option<i64> = sqlx::query_scalar(
+            "SELECT 1 FROM deleted_messages WHERE tenant_id = $1 AND channel = $2 AND message_id = $3",
+        )
+        .bind(tenant_id)
+        .bind(channel)
+        .bind(message_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+        Ok(found.is_some())
+    }
+}

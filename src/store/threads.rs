@@ -72,19 +72,23 @@ impl Store {
         Ok(())
     }
 
-    /// Posted messages whose thread could not be opened yet, with the platform's reference.
+    /// Posted messages whose thread could not be opened yet (after row `after_id`, in id order),
+    /// with the platform's reference.
     pub async fn threads_to_open(
         &self,
         limit: i64,
+        after_id: i64,
     ) -> Result<Vec<(OutboxRow, String)>, StoreError> {
         let rows: Vec<OutboxRow> = sqlx::query_as(
             "SELECT o.id, o.tenant_id, t.platform, t.external_id AS tenant_external_id,
                     o.dedupe_key, o.destination, o.payload, o.attempts, o.thread_title, o.lock_thread
              FROM outbox o JOIN tenants t ON t.id = o.tenant_id
              WHERE o.thread_title IS NOT NULL AND o.thread_key IS NULL AND o.state = 'sent'
+               AND o.id > $2
              ORDER BY o.id LIMIT $1",
         )
         .bind(limit)
+        .bind(after_id)
         .fetch_all(&self.pool)
         .await?;
         let mut out = Vec::with_capacity(rows.len());

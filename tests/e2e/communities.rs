@@ -218,8 +218,29 @@ async fn moderation_is_for_moderators_and_a_closed_thread_awards_nothing() {
     assert_eq!(reply_points(&app, "U-ANA").await, 2);
     send(&app, &moderator(), star(true)).await;
     assert_eq!(reply_points(&app, "U-ANA").await, 7);
+    // Two moderators' stars: the reply stays featured until both are taken back.
+    let second = UserRef {
+        is_moderator: true,
+        ..user("U-MOD2")
+    };
+    send(&app, &second, star(true)).await;
     send(&app, &moderator(), star(false)).await;
+    assert_eq!(reply_points(&app, "U-ANA").await, 7);
+    send(&app, &second, star(false)).await;
     assert_eq!(reply_points(&app, "U-ANA").await, 2);
+    // A moderator's star on their own reply is just a reaction.
+    reply(&app, &moderator(), "mod-own", LONG, &key).await;
+    let own = EventKind::Reaction {
+        message: "mod-own".into(),
+        emoji: "star".into(),
+        added: true,
+    };
+    send(&app, &moderator(), own).await;
+    assert_eq!(reply_points(&app, "U-MOD").await, 2);
+    // A deletion handled before its message (events run concurrently) still leaves it unpaid.
+    send(&app, &ben, EventKind::MessageDeleted { id: "b0".into() }).await;
+    reply(&app, &ben, "b0", LONG, &key).await;
+    assert_eq!(reply_points(&app, "U-BEN").await, 2, "only b1 pays");
     let featured = reply_text(&app.command(&moderator(), "nibble", "feature 1").await);
     assert!(
         featured.contains("Reply #1 featured (7 points now)"),
@@ -231,7 +252,7 @@ async fn moderation_is_for_moderators_and_a_closed_thread_awards_nothing() {
 
     let list = reply_text(&app.command(&moderator(), "nibble", "thread list").await);
     assert!(
-        list.contains("“What worked this week?”") && list.contains("2 replies from 2 members"),
+        list.contains("“What worked this week?”") && list.contains("3 replies from 3 members"),
         "{list}"
     );
     let show = reply_text(&app.command(&moderator(), "nibble", "thread show 1").await);
@@ -259,7 +280,7 @@ async fn moderation_is_for_moderators_and_a_closed_thread_awards_nothing() {
         7,
         "a closed thread pays nothing"
     );
-    let refused = reply_text(&app.command(&moderator(), "nibble", "feature 3").await);
+    let refused = reply_text(&app.command(&moderator(), "nibble", "feature 5").await);
     assert!(refused.contains("can't be featured"), "{refused}");
 
     let excluded = reply_text(
@@ -418,4 +439,22 @@ async fn stories_questions_suggestions_and_reflections() {
     .await
     .expect("completions");
     assert_eq!(done, 1);
+    // Once the moderator closes the lesson's thread, a reflection there completes nothing.
+    app.command(&moderator(), "nibble", "thread close 3").await;
+    reply(
+        &app,
+        &ben,
+        "r2",
+        "Situation: review. Behaviour: you listed two risks. Impact: we fixed them.",
+        &key,
+    )
+    .await;
+    let ben_done: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM lesson_completions c JOIN members m ON m.id = c.member_id
+         WHERE m.external_id = 'U-BEN' AND c.lesson_id = 'sbi-model'",
+    )
+    .fetch_one(app.store.pool())
+    .await
+    .expect("completions");
+    assert_eq!(ben_done, 0);
 }

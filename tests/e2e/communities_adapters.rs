@@ -151,6 +151,11 @@ async fn slack_prompt_thread_replies_featuring_and_digest() {
     broadcast["subtype"] = json!("thread_broadcast");
     app.event("Ev-C", broadcast).await;
     points_reach(&app.daemon, "U-ANA", 2).await;
+    // So is a reply with a file (`file_share`).
+    let mut with_file = slack::message_at("U-ANA", "C-TALK", LONG, "1700000304.000100", Some(&ts));
+    with_file["subtype"] = json!("file_share");
+    app.event("Ev-F", with_file).await;
+    points_reach(&app.daemon, "U-ANA", 4).await;
 
     let (refused, _) = app
         .command("C-TALK", "U-ANA", "/nibble", "thread close 1", "t.c2")
@@ -177,7 +182,7 @@ async fn slack_prompt_thread_replies_featuring_and_digest() {
         .await;
     assert_eq!(posted.0["thread_ts"], json!(ts), "closed in the thread");
     assert!(
-        posted.1.to_string().contains("2 replies from 1 member"),
+        posted.1.to_string().contains("3 replies from 1 member"),
         "{}",
         posted.1
     );
@@ -250,7 +255,27 @@ async fn discord_prompt_thread_replies_featuring_and_digest() {
         discord::message_delete(&a, GUILD, &thread),
     );
     points_reach(&app.daemon, ANA, 0).await;
-    assert_eq!(replies(&app.daemon).await, 2);
+    // A moderator's purge (MESSAGE_DELETE_BULK) takes the points back too.
+    let c = app.fake.next_id();
+    app.fake.dispatch(
+        "MESSAGE_CREATE",
+        discord::message_create(&c, GUILD, &thread, ANA, LONG),
+    );
+    points_reach(&app.daemon, ANA, 2).await;
+    app.fake.dispatch(
+        "MESSAGE_DELETE_BULK",
+        json!({"ids": [c], "channel_id": thread, "guild_id": GUILD}),
+    );
+    points_reach(&app.daemon, ANA, 0).await;
+    assert_eq!(replies(&app.daemon).await, 3);
+    // Members' words never ping @everyone or roles: every message allows user mentions only.
+    for body in app.fake.requests("POST /channels/{channel_id}/messages") {
+        assert_eq!(
+            body["allowed_mentions"],
+            json!({"parse": ["users"]}),
+            "{body}"
+        );
+    }
 
     let refused = app
         .nibble(ANA, &[], json!({"name": "thread", "type": 2, "options": [{"name": "close", "type": 1, "options": [{"name": "thread", "type": 4, "value": 1}]}]}))
