@@ -273,10 +273,11 @@ async fn welcome(
     event: &Event,
     now: DateTime<Utc>,
 ) -> Result<Applied<Reply>, EngineError> {
-    let tenant_id = Store::ensure_tenant(tx, event.platform.as_str(), &event.tenant, now).await?;
+    let crate::store::MemberRef {
+        tenant_id,
+        member_id,
+    } = super::commands::member_of(tx, event, now).await?;
     let u = &event.user;
-    let member_id =
-        Store::ensure_member(tx, tenant_id, &u.id, &u.name, u.time_zone.as_deref(), now).await?;
     if !Store::mark_event_processed(tx, tenant_id, &event.key, now).await? {
         return Ok(Applied::new(Reply::None, false));
     }

@@ -33,6 +33,22 @@ pub const USAGE: &str = "Here's what I can do:\n\
 • `/nibble forget-me`: erase your personal data\n\
 • `/nibble help`: this list";
 
+/// The event's workspace and member, created on first sight.
+pub(super) async fn member_of(
+    tx: &mut Tx<'_>,
+    event: &Event,
+    now: DateTime<Utc>,
+) -> Result<MemberRef, crate::store::StoreError> {
+    let tenant_id = Store::ensure_tenant(tx, event.platform.as_str(), &event.tenant, now).await?;
+    let u = &event.user;
+    let member_id =
+        Store::ensure_member(tx, tenant_id, &u.id, &u.name, u.time_zone.as_deref(), now).await?;
+    Ok(MemberRef {
+        tenant_id,
+        member_id,
+    })
+}
+
 /// How many search results `/learn <words>` offers.
 const SEARCH_RESULTS: usize = 5;
 
@@ -48,10 +64,10 @@ pub(super) async fn apply(
     args: &str,
     now: DateTime<Utc>,
 ) -> Result<Applied<Reply>, EngineError> {
-    let tenant_id = Store::ensure_tenant(tx, event.platform.as_str(), &event.tenant, now).await?;
-    let u = &event.user;
-    let member_id =
-        Store::ensure_member(tx, tenant_id, &u.id, &u.name, u.time_zone.as_deref(), now).await?;
+    let MemberRef {
+        tenant_id,
+        member_id,
+    } = member_of(tx, event, now).await?;
     if !Store::mark_event_processed(tx, tenant_id, &event.key, now).await? {
         return Ok(Applied::new(Reply::None, false));
     }
@@ -235,10 +251,10 @@ pub(super) async fn open_lesson(
             false,
         );
     };
-    let tenant_id = Store::ensure_tenant(tx, event.platform.as_str(), &event.tenant, now).await?;
-    let u = &event.user;
-    let member_id =
-        Store::ensure_member(tx, tenant_id, &u.id, &u.name, u.time_zone.as_deref(), now).await?;
+    let MemberRef {
+        tenant_id,
+        member_id,
+    } = member_of(tx, event, now).await?;
     if !Store::mark_event_processed(tx, tenant_id, &event.key, now).await? {
         return Ok(Applied::new(Reply::None, false));
     }

@@ -190,10 +190,10 @@ pub(super) async fn vote(
     suggestion_id: i64,
     now: DateTime<Utc>,
 ) -> Result<Applied<Reply>, EngineError> {
-    let tenant_id = Store::ensure_tenant(tx, event.platform.as_str(), &event.tenant, now).await?;
-    let u = &event.user;
-    let member_id =
-        Store::ensure_member(tx, tenant_id, &u.id, &u.name, u.time_zone.as_deref(), now).await?;
+    let crate::store::MemberRef {
+        tenant_id,
+        member_id,
+    } = super::commands::member_of(tx, event, now).await?;
     let counted = Store::vote(tx, tenant_id, suggestion_id, member_id, now).await?;
     say(
         if counted {

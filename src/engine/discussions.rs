@@ -68,10 +68,11 @@ pub(super) async fn on_message(
     (id, text, thread): (&str, &str, Option<&str>),
     now: DateTime<Utc>,
 ) -> Result<Applied<Reply>, EngineError> {
-    let tenant_id = Store::ensure_tenant(tx, event.platform.as_str(), &event.tenant, now).await?;
+    let crate::store::MemberRef {
+        tenant_id,
+        member_id,
+    } = super::commands::member_of(tx, event, now).await?;
     let u = &event.user;
-    let member_id =
-        Store::ensure_member(tx, tenant_id, &u.id, &u.name, u.time_zone.as_deref(), now).await?;
     // Slack names a thread by its parent's ts; on Discord the thread is the channel itself.
     let key = thread.unwrap_or(&event.channel);
     let Some(discussion) = Store::discussion_by_thread(tx, tenant_id, key, &event.channel).await?

@@ -7,19 +7,8 @@ use crate::store::{Conn, ReportScope, Store, StoreError};
 use serde::Serialize;
 use std::fmt::Write;
 
-#[derive(Debug, Clone, Serialize)]
-pub struct ThreadLine {
-    pub thread_id: i64,
-    pub kind: String,
-    pub title: String,
-    pub channel: String,
-    pub course_id: Option<String>,
-    pub state: String,
-    pub created_at: String,
-    pub replies: i64,
-    pub members: i64,
-    pub featured: i64,
-}
+/// A thread's row: the store's read model as it is.
+pub type ThreadLine = crate::store::ThreadActivity;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct SuggestionLine {
@@ -37,18 +26,6 @@ pub(super) async fn community(
         .await?
         .into_iter()
         .filter(|t| course.is_none() || t.course_id.as_deref() == course)
-        .map(|t| ThreadLine {
-            thread_id: t.id,
-            kind: t.kind,
-            title: t.title,
-            channel: t.channel,
-            course_id: t.course_id,
-            state: t.state,
-            created_at: t.created_at,
-            replies: t.replies,
-            members: t.members,
-            featured: t.featured,
-        })
         .collect();
     let suggestions = Store::suggestions(conn, scope.tenant_id, 1000)
         .await?
@@ -72,7 +49,7 @@ pub(super) fn table(o: &mut String, r: &Report) {
         let _ = writeln!(
             o,
             "{:>4} {:<8} {:<34} {:<6} {:>7} {:>7} {:>8}",
-            t.thread_id,
+            t.id,
             t.kind,
             fit(&t.title, 34),
             t.state,
@@ -111,7 +88,7 @@ pub(super) fn csv_rows(r: &Report) -> (Vec<Vec<String>>, Vec<Vec<String>>) {
         .map(|l| {
             vec![
                 t.clone(),
-                l.thread_id.to_string(),
+                l.id.to_string(),
                 l.kind.clone(),
                 l.title.clone(),
                 l.channel.clone(),

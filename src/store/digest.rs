@@ -159,9 +159,10 @@ impl Store {
 }
 
 /// A discussion thread's activity for reports: standing replies, members and featured replies
-/// posted since the scope's start.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// posted since the scope's start. Serialised as the report's `threads` rows.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ThreadActivity {
+    #[serde(rename = "thread_id")]
     pub id: i64,
     pub kind: String,
     pub title: String,

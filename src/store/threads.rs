@@ -1,7 +1,7 @@
 //! Messages that open a thread once posted: queued with a title, the thread recorded after the send.
 
 use super::outbox::OutboxRow;
-use super::{Conn, Store, StoreError, ts};
+use super::{Conn, Store, StoreError};
 use chrono::{DateTime, Utc};
 
 impl Store {
@@ -16,18 +16,13 @@ impl Store {
         title: &str,
         now: DateTime<Utc>,
     ) -> Result<i64, StoreError> {
-        sqlx::query(
-            "INSERT INTO outbox (tenant_id, dedupe_key, destination, payload, state, next_attempt_at, created_at, thread_title)
-             VALUES ($1, $2, $3, $4, 'pending', $5, $5, $6) ON CONFLICT (dedupe_key) DO NOTHING",
-        )
-        .bind(tenant_id)
-        .bind(dedupe_key)
-        .bind(destination)
-        .bind(payload)
-        .bind(ts(now))
-        .bind(title)
-        .execute(&mut *conn)
-        .await?;
+        if Self::enqueue(conn, tenant_id, dedupe_key, destination, payload, None, now).await? {
+            sqlx::query("UPDATE outbox SET thread_title = $1 WHERE dedupe_key = $2")
+                .bind(title)
+                .bind(dedupe_key)
+                .execute(&mut *conn)
+                .await?;
+        }
         Ok(
             sqlx::query_scalar("SELECT id FROM outbox WHERE dedupe_key = $1")
                 .bind(dedupe_key)

@@ -54,6 +54,18 @@ pub async fn reply_points(app: &TestApp, who: &str) -> i64 {
     .expect("points")
 }
 
+/// How many times the member completed `sbi-model`.
+async fn completions(app: &TestApp, who: &str) -> i64 {
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM lesson_completions c JOIN members m ON m.id = c.member_id
+         WHERE m.external_id = $1 AND c.lesson_id = 'sbi-model'",
+    )
+    .bind(who)
+    .fetch_one(app.store.pool())
+    .await
+    .expect("completions")
+}
+
 pub fn texts_since(app: &TestApp, from: usize) -> Vec<(Destination, String)> {
     app.platform
         .posted_since(from)
@@ -431,13 +443,7 @@ async fn stories_questions_suggestions_and_reflections() {
         &key,
     )
     .await;
-    let done: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM lesson_completions c JOIN members m ON m.id = c.member_id
-         WHERE m.external_id = 'U-ANA' AND c.lesson_id = 'sbi-model'",
-    )
-    .fetch_one(app.store.pool())
-    .await
-    .expect("completions");
+    let done = completions(&app, "U-ANA").await;
     assert_eq!(done, 1);
     // Once the moderator closes the lesson's thread, a reflection there completes nothing.
     app.command(&moderator(), "nibble", "thread close 3").await;
@@ -449,12 +455,6 @@ async fn stories_questions_suggestions_and_reflections() {
         &key,
     )
     .await;
-    let ben_done: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM lesson_completions c JOIN members m ON m.id = c.member_id
-         WHERE m.external_id = 'U-BEN' AND c.lesson_id = 'sbi-model'",
-    )
-    .fetch_one(app.store.pool())
-    .await
-    .expect("completions");
+    let ben_done = completions(&app, "U-BEN").await;
     assert_eq!(ben_done, 0);
 }
