@@ -178,16 +178,7 @@ pub(super) async fn on_reaction(
     let Some((discussion, mut reply)) = find_reply(tx, event, message, now).await? else {
         return nothing();
     };
-    let u = &event.user;
-    let moderator = Store::ensure_member(
-        tx,
-        reply.tenant_id,
-        &u.id,
-        &u.name,
-        u.time_zone.as_deref(),
-        now,
-    )
-    .await?;
+    let moderator = super::commands::member_of(tx, event, now).await?.member_id;
     if moderator == reply.member_id {
         return nothing();
     }
