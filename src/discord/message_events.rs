@@ -5,22 +5,18 @@ use crate::chat::{Event, EventKind, Platform, UserRef};
 use serenity::all::{ChannelId, Context, GuildId, MessageId, MessageUpdateEvent, Reaction};
 
 impl Handler {
-    /// A member's message; in a thread the bot opened it is marked as a thread reply (the engine
-    /// also recognises its threads by channel after a restart).
+    /// A member's message. On Discord a thread is a channel of its own, so a reply in one of the
+    /// bot's threads is a message whose channel is that thread: the engine recognises it by channel.
     pub(super) async fn on_message(&self, ctx: Context, msg: serenity::all::Message) {
         if msg.author.bot {
             return;
         }
         let Some(guild) = msg.guild_id else { return };
         let channel = msg.channel_id.get();
-        let thread = self
-            .platform
-            .opened_thread(channel)
-            .then(|| channel.to_string());
         let kind = EventKind::Message {
             id: msg.id.to_string(),
             text: msg.content.clone(),
-            thread,
+            thread: None,
         };
         let key = format!("discord:message:{}", msg.id);
         let event = self

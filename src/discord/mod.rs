@@ -41,8 +41,6 @@ pub struct DiscordPlatform {
     config: DiscordConfig,
     pacer: Pacer,
     dms: Mutex<HashMap<String, ChannelId>>,
-    /// Threads this process opened: messages there are replies to the bot's prompts.
-    threads: Mutex<std::collections::HashSet<u64>>,
     /// The gateway's state for `/healthz`.
     pub connection: Arc<crate::chat::Connection>,
 }
@@ -82,17 +80,8 @@ impl DiscordPlatform {
             pacer: Pacer::per_second(config.max_requests_per_second),
             config: config.clone(),
             dms: Mutex::new(HashMap::new()),
-            threads: Mutex::new(std::collections::HashSet::new()),
             connection: Arc::default(),
         }))
-    }
-
-    /// Whether the bot opened this thread (in this process's lifetime).
-    pub(crate) fn opened_thread(&self, channel: u64) -> bool {
-        self.threads
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .contains(&channel)
     }
 
     /// The channel to post to; a member's DM channel is created once (paced: Discord throttles it).
@@ -227,10 +216,6 @@ impl ChatPlatform for DiscordPlatform {
                     ))) if r.error.code == 160004 => id,
                     Err(e) => return Err(send_error(e)),
                 };
-            self.threads
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .insert(thread);
             Ok(Destination::Thread {
                 channel: channel.to_string(),
                 thread: thread.to_string(),

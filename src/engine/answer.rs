@@ -273,14 +273,14 @@ async fn welcome(
     event: &Event,
     now: DateTime<Utc>,
 ) -> Result<Applied<Reply>, EngineError> {
-    let crate::store::MemberRef {
+    let Some(crate::store::MemberRef {
         tenant_id,
         member_id,
-    } = super::commands::member_of(tx, event, now).await?;
-    let u = &event.user;
-    if !Store::mark_event_processed(tx, tenant_id, &event.key, now).await? {
+    }) = super::commands::member_once(tx, event, now).await?
+    else {
         return Ok(Applied::new(Reply::None, false));
-    }
+    };
+    let u = &event.user;
     super::campaign_enrol::on_join(core, tx, tenant_id, member_id, event, now).await?;
     let text = format!(
         "Welcome, {}! I'm nibble: short lessons and one-tap quizzes right here in chat. \

@@ -49,6 +49,17 @@ pub(super) async fn member_of(
     })
 }
 
+/// The event's member, unless this event was handled before (a redelivery): then None.
+pub(super) async fn member_once(
+    tx: &mut Tx<'_>,
+    event: &Event,
+    now: DateTime<Utc>,
+) -> Result<Option<MemberRef>, crate::store::StoreError> {
+    let member = member_of(tx, event, now).await?;
+    let first = Store::mark_event_processed(tx, member.tenant_id, &event.key, now).await?;
+    Ok(first.then_some(member))
+}
+
 /// How many search results `/learn <words>` offers.
 const SEARCH_RESULTS: usize = 5;
 
@@ -64,16 +75,8 @@ pub(super) async fn apply(
     args: &str,
     now: DateTime<Utc>,
 ) -> Result<Applied<Reply>, EngineError> {
-    let MemberRef {
-        tenant_id,
-        member_id,
-    } = member_of(tx, event, now).await?;
-    if !Store::mark_event_processed(tx, tenant_id, &event.key, now).await? {
+    let Some(member) = member_once(tx, event, now).await? else {
         return Ok(Applied::new(Reply::None, false));
-    }
-    let member = MemberRef {
-        tenant_id,
-        member_id,
     };
     let catalog = core.catalog.current();
     let args = args.trim();
@@ -251,16 +254,8 @@ pub(super) async fn open_lesson(
             false,
         );
     };
-    let MemberRef {
-        tenant_id,
-        member_id,
-    } = member_of(tx, event, now).await?;
-    if !Store::mark_event_processed(tx, tenant_id, &event.key, now).await? {
+    let Some(member) = member_once(tx, event, now).await? else {
         return Ok(Applied::new(Reply::None, false));
-    }
-    let member = MemberRef {
-        tenant_id,
-        member_id,
     };
     send_lesson(tx, &catalog, event, &member, lesson, true, now).await
 }

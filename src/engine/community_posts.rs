@@ -190,11 +190,8 @@ pub(super) async fn vote(
     suggestion_id: i64,
     now: DateTime<Utc>,
 ) -> Result<Applied<Reply>, EngineError> {
-    let crate::store::MemberRef {
-        tenant_id,
-        member_id,
-    } = super::commands::member_of(tx, event, now).await?;
-    let counted = Store::vote(tx, tenant_id, suggestion_id, member_id, now).await?;
+    let member = super::commands::member_of(tx, event, now).await?;
+    let counted = Store::vote(tx, member.tenant_id, suggestion_id, member.member_id, now).await?;
     say(
         if counted {
             "👍 Vote counted."

@@ -119,7 +119,7 @@ pub(super) async fn on_edit(
     (id, text): (&str, &str),
     now: DateTime<Utc>,
 ) -> Result<Applied<Reply>, EngineError> {
-    let Some((discussion, mut reply)) = find_reply(tx, event, id, now).await? else {
+    let (_, Some((discussion, mut reply))) = find_reply(tx, event, id, now).await? else {
         return nothing();
     };
     if reply.deleted_at.is_some() {
@@ -144,10 +144,9 @@ pub(super) async fn on_delete(
     id: &str,
     now: DateTime<Utc>,
 ) -> Result<Applied<Reply>, EngineError> {
-    let Some((discussion, mut reply)) = find_reply(tx, event, id, now).await? else {
+    let (tenant_id, found) = find_reply(tx, event, id, now).await?;
+    let Some((discussion, mut reply)) = found else {
         // Perhaps a reply whose own event is still on its way: remember the deletion.
-        let tenant_id =
-            Store::ensure_tenant(tx, event.platform.as_str(), &event.tenant, now).await?;
         Store::record_deleted_message(tx, tenant_id, &event.channel, id, now).await?;
         return nothing();
     };
@@ -175,7 +174,7 @@ pub(super) async fn on_reaction(
     if !features || !event.user.is_moderator {
         return nothing();
     }
-    let Some((discussion, mut reply)) = find_reply(tx, event, message, now).await? else {
+    let (_, Some((discussion, mut reply))) = find_reply(tx, event, message, now).await? else {
         return nothing();
     };
     let moderator = super::commands::member_of(tx, event, now).await?.member_id;
@@ -213,18 +212,19 @@ pub(super) async fn set_featured(
     Ok(true)
 }
 
+/// The event's workspace, and the reply (with its discussion) that `message` is there, if any.
 async fn find_reply(
     tx: &mut Tx<'_>,
     event: &Event,
     message: &str,
     now: DateTime<Utc>,
-) -> Result<Option<(DiscussionRow, ReplyRow)>, EngineError> {
+) -> Result<(i64, Option<(DiscussionRow, ReplyRow)>), EngineError> {
     let tenant_id = Store::ensure_tenant(tx, event.platform.as_str(), &event.tenant, now).await?;
     let Some(reply) = Store::reply_by_message(tx, tenant_id, &event.channel, message).await? else {
-        return Ok(None);
+        return Ok((tenant_id, None));
     };
     let discussion = Store::discussion(tx, tenant_id, reply.discussion_id).await?;
-    Ok(discussion.map(|d| (d, reply)))
+    Ok((tenant_id, discussion.map(|d| (d, reply))))
 }
 
 /// Gives the reply one of its author's paid slots for its day, if it qualifies and one is free.

@@ -1,4 +1,4 @@
-//! The figures of a community digest and of a thread's participation, read in a few queries.
+//! Community read models: a digest's figures, a thread's participation, and the report's thread rows.
 
 use super::{Conn, Store, StoreError, ts};
 use chrono::{DateTime, Utc};

@@ -74,9 +74,11 @@ impl Store {
         limit: i64,
         after_id: i64,
     ) -> Result<Vec<(OutboxRow, String)>, StoreError> {
-        let rows: Vec<OutboxRow> = sqlx::query_as(
+        use sqlx::{FromRow, Row};
+        let rows = sqlx::query(
             "SELECT o.id, o.tenant_id, t.platform, t.external_id AS tenant_external_id,
-                    o.dedupe_key, o.destination, o.payload, o.attempts, o.thread_title, o.lock_thread
+                    o.dedupe_key, o.destination, o.payload, o.attempts, o.thread_title, o.lock_thread,
+                    o.platform_ref
              FROM outbox o JOIN tenants t ON t.id = o.tenant_id
              WHERE o.thread_title IS NOT NULL AND o.thread_key IS NULL AND o.state = 'sent'
                AND o.id > $2
@@ -87,14 +89,10 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         let mut out = Vec::with_capacity(rows.len());
-        for row in rows {
-            let reference: Option<String> =
-                sqlx::query_scalar("SELECT platform_ref FROM outbox WHERE id = $1")
-                    .bind(row.id)
-                    .fetch_one(&self.pool)
-                    .await?;
+        for row in &rows {
+            let reference: Option<String> = row.try_get("platform_ref")?;
             if let Some(reference) = reference {
-                out.push((row, reference));
+                out.push((OutboxRow::from_row(row)?, reference));
             }
         }
         Ok(out)
