@@ -25,6 +25,9 @@ pub struct SlackConfig {
     pub connections: u32,
     /// Messages per second nibble posts to one workspace (a campaign's DMs are paced by this).
     pub messages_per_second: f64,
+    /// Runs Slack's rate limits this many times faster, for tests against a fake Slack whose limits
+    /// are scaled alike; only allowed with a loopback `api_url`. 1 against the real Slack.
+    pub pacing_scale: f64,
 }
 
 impl Default for SlackConfig {
@@ -40,6 +43,7 @@ impl Default for SlackConfig {
             reconnect_backoff_secs: 2,
             connections: 2,
             messages_per_second: 10.0,
+            pacing_scale: 1.0,
         }
     }
 }

@@ -31,5 +31,6 @@ mod reviews;
 mod run_daemon;
 mod slack;
 mod slack_faults;
+mod slack_fidelity;
 mod store;
 mod xapi;

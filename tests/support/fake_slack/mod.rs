@@ -2,12 +2,16 @@
 //! recorded requests, Block Kit limit checks, spec checks and injectable faults.
 
 mod checks;
+mod deliver;
 mod limit;
+pub mod manifest;
 pub mod payloads;
 mod web;
 mod ws;
 
 pub use checks::check_against_spec;
+pub use limit::TEST_TIME_SCALE;
+pub use manifest::Manifest;
 
 use axum::Router;
 use axum::routing::{any, get};
@@ -42,11 +46,15 @@ pub enum Fault {
     ServerError,
     /// Answer after a delay.
     Slow(Duration),
+    /// `{"ok": false, "error": code}`, e.g. `not_in_channel`, `channel_not_found`, `missing_scope`.
+    Error(&'static str),
 }
 
 pub(crate) enum SocketCommand {
     Send(String),
     Close,
+    /// Drop the TCP connection without a close frame, as a network failure does.
+    Cut,
 }
 
 #[derive(Default)]
@@ -63,7 +71,16 @@ pub(crate) struct State {
     pub admins: Mutex<Vec<String>>,
     pub next_ts: AtomicU64,
     pub connections: AtomicUsize,
-    pub limit: Mutex<limit::Bucket>,
+    pub limits: Mutex<limit::Limits>,
+    /// A real second stands for this many seconds of Slack's time (rate limits only).
+    pub scale: f64,
+    /// What the app's manifest declares: command escaping, event subscriptions, scopes.
+    pub manifest: manifest::Manifest,
+    /// Names the workspace knows (id → name), for escaping `@name` / `#name` in commands.
+    pub user_names: Mutex<HashMap<String, String>>,
+    pub channel_names: Mutex<HashMap<String, String>>,
+    /// Envelopes Slack would not deliver (an unsubscribed event, an unknown command).
+    pub withheld: Mutex<Vec<Value>>,
     /// conversations.members answers, per channel.
     pub channel_members: Mutex<HashMap<String, Vec<String>>>,
     pub rate_limited: AtomicUsize,
@@ -84,10 +101,19 @@ impl Drop for FakeSlack {
 }
 
 impl FakeSlack {
+    /// A fake workspace for the project's manifest, its limits at the tests' time scale.
     pub async fn start() -> Self {
+        Self::start_with(manifest::Manifest::project(), TEST_TIME_SCALE).await
+    }
+
+    /// A fake workspace for this manifest, its rate limits running `scale` times faster than Slack's.
+    pub async fn start_with(manifest: manifest::Manifest, scale: f64) -> Self {
         let state = Arc::new(State {
             record_dir: std::env::var_os("NIBBLE_FAKE_RECORD_DIR").map(PathBuf::from),
             next_ts: AtomicU64::new(1),
+            limits: Mutex::new(limit::Limits::new(scale)),
+            scale,
+            manifest,
             ..State::default()
         });
         let app = Router::new()
@@ -156,6 +182,9 @@ impl FakeSlack {
 
     /// Sends an envelope with a given id (Slack redelivers an envelope with its id unchanged).
     pub fn send_envelope_with_id(&self, id: &str, kind: &str, payload: Value) {
+        let Some(payload) = self.as_slack_delivers(kind, payload) else {
+            return;
+        };
         let envelope = serde_json::json!({
             "envelope_id": id,
             "type": kind,
@@ -198,6 +227,19 @@ impl FakeSlack {
     pub fn drop_connections(&self) {
         for s in self.state.sockets.lock().expect("lock").drain(..) {
             let _ = s.send(SocketCommand::Close);
+        }
+    }
+
+    /// Cuts every Socket Mode connection without a close frame (a network failure) and, with
+    /// `refuse`, answers the reconnection's apps.connections.open with errors that many times.
+    pub fn cut_connections(&self, refuse: usize) {
+        self.inject(
+            "apps.connections.open",
+            Fault::Error("internal_error"),
+            refuse,
+        );
+        for s in self.state.sockets.lock().expect("lock").drain(..) {
+            let _ = s.send(SocketCommand::Cut);
         }
     }
 

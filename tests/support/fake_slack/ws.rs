@@ -45,6 +45,7 @@ async fn serve(state: Arc<State>, mut socket: WebSocket) {
                 Some(SocketCommand::Send(text)) => {
                     if socket.send(Message::Text(text.into())).await.is_err() { break; }
                 }
+                Some(SocketCommand::Cut) => return,
                 Some(SocketCommand::Close) | None => {
                     let _ = socket.send(Message::Close(None)).await;
                     break;
