@@ -151,6 +151,15 @@ impl ChatPlatform for DiscordPlatform {
 
     fn send<'a>(&'a self, out: &'a Outgoing) -> BoxFuture<'a, Result<SentRef, SendError>> {
         Box::pin(async move {
+            // A DM channel the store remembers is not created again.
+            if let (Destination::Member { user }, Some(dm)) = (&out.destination, &out.dm_channel)
+                && let Some(id) = dm.parse::<u64>().ok().filter(|n| *n > 0)
+            {
+                self.dms
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(user.clone(), ChannelId::new(id));
+            }
             // A group is a DM to each member (a bot cannot open a group DM): the same nonce in
             // every DM keeps each one idempotent when the send is retried.
             let destinations = match &out.destination {

@@ -298,6 +298,9 @@ impl ChatPlatform for SlackPlatform {
 
     fn send<'a>(&'a self, out: &'a Outgoing) -> BoxFuture<'a, Result<SentRef, SendError>> {
         Box::pin(async move {
+            if let (Destination::Member { user }, Some(dm)) = (&out.destination, &out.dm_channel) {
+                self.directory.remember_dm(user, dm);
+            }
             let (channel, thread) = self.channel_for(&out.destination).await?;
             let metadata = SlackMessageMetadata::new(DELIVERY_EVENT.into()).with_event_payload(
                 HashMap::from([("delivery".to_string(), out.dedupe_key.clone())]),

@@ -468,6 +468,7 @@ async fn a_thread_opened_from_a_lesson_collects_replies() {
         destination: thread.clone(),
         message: Message::text("What will you try this week?"),
         dedupe_key: "prompt-1".into(),
+        dm_channel: None,
     };
     platform.send(&prompt).await.expect("posted in the thread");
     assert_eq!(app.fake.messages(thread_id).len(), 1);

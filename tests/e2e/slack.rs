@@ -16,6 +16,7 @@ pub struct SlackApp {
     pub fake: FakeSlack,
     pub daemon: Daemon,
     pub adapters: Adapters,
+    pub config: Config,
     pub _dir: tempfile::TempDir,
 }
 
@@ -36,31 +37,47 @@ pub async fn spawn_slack_app_with(fake: FakeSlack) -> SlackApp {
     config.slack.connections = 1;
     config.slack.reconnect_backoff_secs = 1;
     config.slack.moderators = vec!["U-MOD".into()];
+    let (daemon, adapters) = start_daemon(&fake, &config).await;
+    SlackApp {
+        fake,
+        daemon,
+        adapters,
+        config,
+        _dir: dir,
+    }
+}
+
+/// A daemon (and its adapters) on this config, connected to the fake's Socket Mode.
+async fn start_daemon(fake: &FakeSlack, config: &Config) -> (Daemon, Adapters) {
     let env = HashMap::from([
         ("NIBBLE_SLACK_BOT_TOKEN".to_string(), BOT_TOKEN.to_string()),
         ("NIBBLE_SLACK_APP_TOKEN".to_string(), APP_TOKEN.to_string()),
     ]);
-    let adapters = Adapters::from_config(&config, &env).expect("adapters");
-    let mut daemon = Daemon::start(&config, adapters.platforms(), Arc::new(SystemClock))
+    let adapters = Adapters::from_config(config, &env).expect("adapters");
+    let mut daemon = Daemon::start(config, adapters.platforms(), Arc::new(SystemClock))
         .await
         .expect("daemon starts");
     daemon
-        .connect(&config, &adapters)
+        .connect(config, &adapters)
         .await
         .expect("socket mode connects");
     fake.wait_for("a Socket Mode connection", || {
         fake.connected().then_some(())
     })
     .await;
-    SlackApp {
-        fake,
-        daemon,
-        adapters,
-        _dir: dir,
-    }
+    (daemon, adapters)
 }
 
 impl SlackApp {
+    /// Stops the daemon and starts a new one on the same database and fake, as a restart would.
+    pub async fn restart(mut self) -> Self {
+        self.daemon.shutdown().await;
+        let (daemon, adapters) = start_daemon(&self.fake, &self.config).await;
+        self.daemon = daemon;
+        self.adapters = adapters;
+        self
+    }
+
     pub async fn push_to_channel(&self, team: &str, channel: &str, lesson: &str) -> usize {
         let outcome = self
             .daemon
@@ -318,6 +335,7 @@ async fn a_thread_under_a_lesson_is_its_replies() {
         destination: thread,
         message: Message::text("What will you try?"),
         dedupe_key: "p-1".into(),
+        dm_channel: None,
     };
     platform.send(&prompt).await.expect("posted");
     let posted = app.fake.requests("chat.postMessage");

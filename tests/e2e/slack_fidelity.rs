@@ -131,6 +131,7 @@ async fn a_missing_scope_is_a_permanent_failure_that_names_the_scope() {
         },
         message: Message::text("hello"),
         dedupe_key: "scope-1".into(),
+        dm_channel: None,
     };
     match platform.send(&out).await {
         Err(SendError::Permanent(why)) => {
@@ -165,5 +166,54 @@ async fn health_follows_the_socket_through_a_network_failure() {
             (slack.connection.state() == "connected" && app.fake.connected()).then_some(())
         })
         .await;
+    app.daemon.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_dm_is_opened_once_ever_even_across_restarts() {
+    use nibble::chat::{Platform, UserRef};
+    use nibble::engine::{LessonChoice, PushLesson, Recipient};
+    let app = spawn_slack_app().await;
+    let learner = UserRef {
+        id: "U-ONCE".into(),
+        name: "Once".into(),
+        time_zone: None,
+        is_lead: false,
+        is_moderator: false,
+    };
+    let push = |lesson: &str| PushLesson {
+        platform: Platform::Slack,
+        tenant: TEAM.into(),
+        recipient: Recipient::Member(learner.clone()),
+        lesson: LessonChoice::Id(lesson.into()),
+        origin: "test".into(),
+    };
+    app.daemon
+        .engine()
+        .push_lesson(push("sbi-model"))
+        .await
+        .expect("push");
+    app.fake
+        .wait_for("the first lesson by DM", || {
+            (!app.fake.posted("DU-ONCE").is_empty()).then_some(())
+        })
+        .await;
+    let app = app.restart().await;
+    let before = app.fake.posted("DU-ONCE").len();
+    app.daemon
+        .engine()
+        .push_lesson(push("spot-phishing"))
+        .await
+        .expect("push");
+    app.fake
+        .wait_for("the second lesson by DM", || {
+            (app.fake.posted("DU-ONCE").len() > before).then_some(())
+        })
+        .await;
+    assert_eq!(
+        app.fake.requests("conversations.open").len(),
+        1,
+        "the DM was opened once; the restarted daemon remembered it"
+    );
     app.daemon.shutdown().await;
 }
