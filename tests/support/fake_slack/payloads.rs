@@ -3,6 +3,28 @@
 use super::TEAM;
 use serde_json::{Value, json};
 
+/// The `hello` Slack sends first on every Socket Mode connection.
+pub fn hello() -> Value {
+    json!({"type": "hello", "num_connections": 1, "debug_info": {"host": "fake-slack", "build_number": 1, "approximate_connection_time": 18060}, "connection_info": {"app_id": "A0NIBBLE"}})
+}
+
+/// A `disconnect` (`refresh_requested`, `warning`, `too_many_websockets`…): the client reconnects.
+pub fn disconnect(reason: &str) -> Value {
+    json!({"type": "disconnect", "reason": reason, "debug_info": {"host": "fake-slack"}})
+}
+
+/// A Socket Mode envelope as Slack wraps each kind: only Events API envelopes carry retry fields,
+/// and only slash commands and view submissions accept a response payload in the ack.
+pub fn envelope(id: &str, kind: &str, payload: Value) -> Value {
+    let accepts = kind == "slash_commands" || payload["type"] == "view_submission";
+    let mut e = json!({"envelope_id": id, "type": kind, "payload": payload, "accepts_response_payload": accepts});
+    if kind == "events_api" {
+        e["retry_attempt"] = json!(0);
+        e["retry_reason"] = json!("");
+    }
+    e
+}
+
 pub fn slash_command(channel: &str, user: &str, command: &str, text: &str, trigger: &str) -> Value {
     json!({
         "token": "verification-token",
