@@ -168,7 +168,11 @@ fn ask(
     };
     (
         answer["ok"] == json!(true),
-        answer["report"].as_str().unwrap_or_default().trim().to_string(),
+        answer["report"]
+            .as_str()
+            .unwrap_or_default()
+            .trim()
+            .to_string(),
     )
 }
 

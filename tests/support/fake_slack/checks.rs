@@ -90,10 +90,13 @@ fn selector(method: &str) -> Result<Option<Vec<String>>, String> {
         ])),
         // No parameters to check, or not in the 2021 spec (Socket Mode, external file uploads;
         // the spec's views.* describe a form-encoded `view`, not the JSON object Slack accepts).
-        "auth.test" | "apps.connections.open" | "files.getUploadURLExternal"
-        | "files.completeUploadExternal" | "views.publish" | "views.open" | "views.update" => {
-            Ok(None)
-        }
+        "auth.test"
+        | "apps.connections.open"
+        | "files.getUploadURLExternal"
+        | "files.completeUploadExternal"
+        | "views.publish"
+        | "views.open"
+        | "views.update" => Ok(None),
         other => Err(format!(
             "{other}: no spec check is defined; classify it in tests/support/fake_slack/checks.rs"
         )),
