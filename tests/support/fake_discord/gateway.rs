@@ -38,7 +38,7 @@ pub fn dispatch(state: &State, event: &str, data: Value) {
 }
 
 async fn serve(state: Arc<State>, mut socket: WebSocket) {
-    let hello = json!({"op": 10, "s": null, "t": null, "d": {"heartbeat_interval": 41250}});
+    let hello = payloads::hello();
     if socket
         .send(Message::Text(hello.to_string().into()))
         .await
@@ -82,9 +82,7 @@ fn on_frame(state: &Arc<State>, tx: &mpsc::UnboundedSender<GatewayCommand>, text
     };
     match frame["op"].as_u64() {
         Some(1) => {
-            let _ = tx.send(GatewayCommand::Send(
-                json!({"op": 11, "s": null, "t": null, "d": null}).to_string(),
-            ));
+            let _ = tx.send(GatewayCommand::Send(payloads::heartbeat_ack().to_string()));
         }
         Some(2) => {
             if frame["d"]["token"] != format!("Bot {TOKEN}") {

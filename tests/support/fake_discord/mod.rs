@@ -82,8 +82,13 @@ pub struct FakeDiscord {
 }
 
 impl Drop for FakeDiscord {
+    /// Every test validates every request it made (limits and spec), without having to remember to;
+    /// a test already failing is not buried under a second panic.
     fn drop(&mut self) {
         self.task.abort();
+        if !std::thread::panicking() {
+            self.assert_valid();
+        }
     }
 }
 

@@ -168,13 +168,18 @@ pub fn bot_user() -> Value {
 
 /// A message object shaped like Discord's (see the rest_create_message capture).
 pub fn message_object(id: &str, channel: &str, body: &Value) -> Value {
-    json!({
+    let mut message = json!({
         "id": id, "channel_id": channel, "type": 0, "content": body.get("content").cloned().unwrap_or(json!("")),
         "author": bot_user(), "attachments": [], "embeds": body.get("embeds").cloned().unwrap_or(json!([])),
         "components": body.get("components").cloned().unwrap_or(json!([])), "mentions": [], "mention_roles": [],
         "pinned": false, "mention_everyone": false, "tts": false, "timestamp": "2026-03-02T09:00:00.000000+00:00",
-        "edited_timestamp": null, "flags": 0, "nonce": body.get("nonce").cloned().unwrap_or(Value::Null),
-    })
+        "edited_timestamp": null, "flags": 0,
+    });
+    // Discord echoes a nonce only when the request had one.
+    if let Some(nonce) = body.get("nonce") {
+        message["nonce"] = nonce.clone();
+    }
+    message
 }
 
 fn answer(state: &State, method: &Method, parts: &[&str], body: &Value) -> Response {

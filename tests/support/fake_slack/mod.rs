@@ -95,8 +95,13 @@ pub struct FakeSlack {
 }
 
 impl Drop for FakeSlack {
+    /// Every test validates every request it made (limits and spec), without having to remember to;
+    /// a test already failing is not buried under a second panic.
     fn drop(&mut self) {
         self.task.abort();
+        if !std::thread::panicking() {
+            self.assert_valid();
+        }
     }
 }
 
@@ -185,24 +190,23 @@ impl FakeSlack {
         let Some(payload) = self.as_slack_delivers(kind, payload) else {
             return;
         };
-        let envelope = serde_json::json!({
-            "envelope_id": id,
-            "type": kind,
-            "payload": payload,
-            "accepts_response_payload": kind != "events_api",
-            "retry_attempt": 0,
-            "retry_reason": "",
-        })
-        .to_string();
+        self.send_raw_envelope(payloads::envelope(id, kind, payload));
+    }
+
+    /// Sends a whole envelope as given (a captured one, say); returns its `envelope_id`.
+    pub fn send_raw_envelope(&self, envelope: Value) -> String {
+        let id = envelope["envelope_id"].as_str().unwrap_or("").to_string();
+        let envelope = envelope.to_string();
         self.state
             .unacked
             .lock()
             .expect("lock")
-            .push((id.to_string(), envelope.clone()));
+            .push((id.clone(), envelope.clone()));
         let sockets = self.state.sockets.lock().expect("lock");
         if let Some(socket) = sockets.iter().find(|s| !s.is_closed()) {
             let _ = socket.send(SocketCommand::Send(envelope));
         }
+        id
     }
 
     /// Waits for the bot to acknowledge an envelope; returns the ack's payload (if any).
@@ -245,7 +249,7 @@ impl FakeSlack {
 
     /// Asks every connection to reconnect, as Slack does before recycling a server.
     pub fn request_refresh(&self) {
-        let msg = serde_json::json!({"type": "disconnect", "reason": "refresh_requested", "debug_info": {"host": "fake"}}).to_string();
+        let msg = payloads::disconnect("refresh_requested").to_string();
         for s in self.state.sockets.lock().expect("lock").iter() {
             let _ = s.send(SocketCommand::Send(msg.clone()));
         }
