@@ -40,14 +40,10 @@ impl DiscordListener {
         platform: Arc<DiscordPlatform>,
         engine: Engine,
     ) -> Result<Self, DiscordError> {
-        let http = super::HttpBuilder::new(&platform.token);
-        let http = match &platform.config.api_url {
-            Some(url) => http
-                .proxy(url.trim_end_matches('/'))
-                .ratelimiter_disabled(true),
-            None => http,
-        };
-        let mut client = serenity::all::ClientBuilder::new_with_http(http.build(), Self::intents())
+        // Its own client (serenity's builder takes ownership): interaction callbacks, role lookups
+        // and command registration, on routes the outbox never uses, so their buckets never mix.
+        let http = super::http::build(&platform.config, &platform.token)?;
+        let mut client = serenity::all::ClientBuilder::new_with_http(http, Self::intents())
             .event_handler(Handler { engine, platform })
             .await
             .map_err(|e| DiscordError::Client(e.to_string()))?;

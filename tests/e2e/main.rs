@@ -16,6 +16,7 @@ mod communities_digest;
 mod daemon;
 mod data;
 mod discord;
+mod discord_fake;
 mod discord_faults;
 mod dispatcher;
 mod engine;

@@ -88,6 +88,10 @@ fn operation(route: &str) -> Option<&'static str> {
         "PATCH /webhooks/{application_id}/{interaction_token}/messages/@original" => {
             "update_original_webhook_message"
         }
+        "POST /webhooks/{application_id}/{interaction_token}" => "execute_webhook",
+        "PATCH /webhooks/{application_id}/{interaction_token}/messages/{message_id}" => {
+            "update_webhook_message"
+        }
         "PUT /applications/{application_id}/guilds/{guild_id}/commands" => {
             "bulk_set_guild_application_commands"
         }

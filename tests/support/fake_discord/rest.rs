@@ -1,6 +1,7 @@
 //! The fake's REST API under /api/v10: Discord-shaped bodies, errors and 429s.
 
 use super::checks::check_body;
+use super::limits::Verdict;
 use super::{APP_ID, BOT_ID, Fault, GUILD, Recorded, State, TOKEN};
 use axum::body::Bytes;
 use axum::extract::{Path, State as AxState};
@@ -14,11 +15,11 @@ pub fn next_id(state: &State) -> String {
     state.ids.fetch_add(1, Ordering::SeqCst).to_string()
 }
 
-fn ok(v: Value) -> Response {
+pub fn ok(v: Value) -> Response {
     ([(header::CONTENT_TYPE, "application/json")], v.to_string()).into_response()
 }
 
-fn fail(status: StatusCode, code: u32, message: &str) -> Response {
+pub fn fail(status: StatusCode, code: u32, message: &str) -> Response {
     (
         status,
         [(header::CONTENT_TYPE, "application/json")],
@@ -48,6 +49,14 @@ fn route_of(method: &Method, parts: &[&str]) -> String {
             "{interaction_token}",
             "callback",
         ],
+        ["webhooks", _, _] => vec!["webhooks", "{application_id}", "{interaction_token}"],
+        ["webhooks", _, _, "messages", id] if *id != "@original" => vec![
+            "webhooks",
+            "{application_id}",
+            "{interaction_token}",
+            "messages",
+            "{message_id}",
+        ],
         ["webhooks", _, _, "messages", "@original"] => vec![
             "webhooks",
             "{application_id}",
@@ -71,6 +80,49 @@ fn route_of(method: &Method, parts: &[&str]) -> String {
     format!("{method} /{}", t.join("/"))
 }
 
+/// The top-level resource a route's bucket is counted per (channel, guild, webhook id + token).
+fn major(parts: &[&str]) -> String {
+    match parts {
+        ["channels", id, ..] | ["guilds", id, ..] => id.to_string(),
+        ["webhooks", id, token, ..] => format!("{id}/{token}"),
+        _ => String::new(),
+    }
+}
+
+/// A refusal a test injected for this request: first the exact path ("POST /channels/123/messages"),
+/// then the route template; a sticky fault applies to every request.
+fn fault_for(state: &State, path_key: &str, route: &str) -> Option<Fault> {
+    let mut faults = state.faults.lock().expect("lock");
+    for key in [path_key, route] {
+        if let Some(f) = faults.get_mut(key).and_then(|q| q.pop_front()) {
+            return Some(f);
+        }
+    }
+    drop(faults);
+    let sticky = state.sticky_faults.lock().expect("lock");
+    [path_key, route]
+        .iter()
+        .find_map(|k| sticky.get(*k).cloned())
+}
+
+fn with_headers(mut r: Response, headers: HeaderMap) -> Response {
+    r.headers_mut().extend(headers);
+    r
+}
+
+fn too_many(headers: HeaderMap, retry_after: f64, global: bool) -> Response {
+    let body = json!({"message": "You are being rate limited.", "retry_after": (retry_after * 1000.0).round() / 1000.0, "global": global});
+    with_headers(
+        (
+            StatusCode::TOO_MANY_REQUESTS,
+            [(header::CONTENT_TYPE, "application/json")],
+            body.to_string(),
+        )
+            .into_response(),
+        headers,
+    )
+}
+
 pub async fn route(
     AxState(state): AxState<Arc<State>>,
     Path(rest): Path<String>,
@@ -87,6 +139,7 @@ pub async fn route(
         serde_json::from_slice(&body).unwrap_or_else(|e| json!({"_unparseable": e.to_string()}))
     };
     record(&state, &method, &path, &route, &body);
+    // Interaction endpoints authenticate by their token and are outside the global limit.
     let is_interaction = parts
         .first()
         .is_some_and(|p| *p == "interactions" || *p == "webhooks");
@@ -95,46 +148,89 @@ pub async fn route(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
     if !is_interaction && auth != format!("Bot {TOKEN}") {
-        return fail(StatusCode::UNAUTHORIZED, 0, "401: Unauthorized");
+        return refused(
+            &state,
+            fail(StatusCode::UNAUTHORIZED, 0, "401: Unauthorized"),
+        );
     }
-    let fault = state
-        .faults
-        .lock()
-        .expect("lock")
-        .get_mut(&route)
-        .and_then(|q| q.pop_front());
-    match fault {
+    let response = match fault_for(&state, &format!("{method} /{path}"), &route) {
         Some(Fault::RateLimited(secs)) => {
-            let h = [
+            let mut h = HeaderMap::new();
+            for (k, v) in [
                 ("retry-after", format!("{}", secs.ceil() as u64)),
                 ("x-ratelimit-limit", "5".into()),
                 ("x-ratelimit-remaining", "0".into()),
                 ("x-ratelimit-reset-after", format!("{secs:.3}")),
                 ("x-ratelimit-bucket", "fake-bucket-messages".into()),
                 ("x-ratelimit-scope", "shared".into()),
-            ];
-            let mut r = (StatusCode::TOO_MANY_REQUESTS, json!({"message": "You are being rate limited.", "retry_after": secs, "global": false}).to_string()).into_response();
-            for (k, v) in h {
+            ] {
                 if let Ok(v) = v.parse() {
-                    r.headers_mut().insert(k, v);
+                    h.insert(k, v);
                 }
             }
-            r.headers_mut().insert(
-                header::CONTENT_TYPE,
-                header::HeaderValue::from_static("application/json"),
-            );
-            return r;
+            Some(too_many(h, secs, false))
         }
-        Some(Fault::ServerError) => return fail(StatusCode::BAD_GATEWAY, 0, "502: Bad Gateway"),
-        Some(Fault::Slow(d)) => tokio::time::sleep(d).await,
-        None => {}
+        Some(Fault::ServerError) => Some(fail(StatusCode::BAD_GATEWAY, 0, "502: Bad Gateway")),
+        Some(Fault::MissingAccess) => Some(fail(StatusCode::FORBIDDEN, 50001, "Missing Access")),
+        Some(Fault::MissingPermissions) => {
+            Some(fail(StatusCode::FORBIDDEN, 50013, "Missing Permissions"))
+        }
+        Some(Fault::UnknownChannel) => Some(fail(StatusCode::NOT_FOUND, 10003, "Unknown Channel")),
+        Some(Fault::Slow(d)) => {
+            tokio::time::sleep(d).await;
+            None
+        }
+        None => None,
+    };
+    if let Some(r) = response {
+        return refused(&state, r);
     }
+    let verdict = {
+        let limits = state.limits.lock().expect("lock").clone();
+        state
+            .meter
+            .lock()
+            .expect("lock")
+            .check(&limits, &route, &major(&parts), is_interaction)
+    };
+    let limit_headers = match verdict {
+        Verdict::Allowed(h) => h,
+        Verdict::Limited {
+            headers,
+            retry_after,
+            global,
+        } => {
+            return refused(&state, too_many(headers, retry_after, global));
+        }
+    };
     for v in check_body(&route, &body) {
         state.violations.lock().expect("lock").push(v);
     }
-    let response = answer(&state, &method, &parts, &body);
+    let response = match (method.as_str(), parts.as_slice()) {
+        ("POST", ["interactions", id, token, "callback"]) => {
+            super::interactions::callback(&state, id, token, &body)
+        }
+        (m, ["webhooks", app, token, rest @ ..]) => {
+            super::interactions::webhook(&state, m, app, token, rest, &body)
+        }
+        _ => answer(&state, &method, &parts, &body),
+    };
+    let response = refused(&state, with_headers(response, limit_headers));
     state.changed.notify_waiters();
     response
+}
+
+/// Counts the responses Discord counts towards its invalid-request ban (401, 403, 429 but shared).
+fn refused(state: &State, r: Response) -> Response {
+    let shared = r
+        .headers()
+        .get("x-ratelimit-scope")
+        .is_some_and(|s| s == "shared");
+    if matches!(r.status().as_u16(), 401 | 403) || (r.status() == 429 && !shared) {
+        state.invalid_requests.fetch_add(1, Ordering::SeqCst);
+    }
+    state.changed.notify_waiters();
+    r
 }
 
 fn record(state: &State, method: &Method, path: &str, route: &str, body: &Value) {
@@ -145,6 +241,7 @@ fn record(state: &State, method: &Method, path: &str, route: &str, body: &Value)
             path: format!("/api/v10/{path}"),
             route: route.to_string(),
             body: body.clone(),
+            at: std::time::Instant::now(),
         });
         r.len()
     };
@@ -197,15 +294,23 @@ fn answer(state: &State, method: &Method, parts: &[&str], body: &Value) -> Respo
             if channel.starts_with('9') && channel.ends_with("404") {
                 return fail(StatusCode::NOT_FOUND, 10003, "Unknown Channel");
             }
-            // With enforce_nonce, a repeated nonce returns the original message instead of a new post.
+            // With enforce_nonce, a nonce the same author (the bot) used in the past few minutes,
+            // in any channel, returns that message instead of posting a new one.
             let nonce = body
                 .get("nonce")
                 .and_then(Value::as_str)
-                .map(|n| format!("{channel}/{n}"));
-            if body.get("enforce_nonce") == Some(&json!(true))
-                && let Some(existing) = nonce
-                    .as_ref()
-                    .and_then(|n| state.nonces.lock().expect("lock").get(n).cloned())
+                .map(str::to_string);
+            let enforce = body.get("enforce_nonce") == Some(&json!(true));
+            let ttl = state.limits.lock().expect("lock").nonce_ttl();
+            if enforce
+                && let Some(n) = &nonce
+                && let Some((existing, _)) = state
+                    .nonces
+                    .lock()
+                    .expect("lock")
+                    .get(&format!("{BOT_ID}/{n}"))
+                    .filter(|(_, at)| at.elapsed() < ttl)
+                    .cloned()
             {
                 return ok(existing);
             }
@@ -218,11 +323,10 @@ fn answer(state: &State, method: &Method, parts: &[&str], body: &Value) -> Respo
                 .or_default()
                 .push(message.clone());
             if let Some(n) = nonce {
-                state
-                    .nonces
-                    .lock()
-                    .expect("lock")
-                    .insert(n, message.clone());
+                state.nonces.lock().expect("lock").insert(
+                    format!("{BOT_ID}/{n}"),
+                    (message.clone(), std::time::Instant::now()),
+                );
             }
             ok(message)
         }
@@ -260,17 +364,6 @@ fn answer(state: &State, method: &Method, parts: &[&str], body: &Value) -> Respo
                 json!({"id": format!("7{}", &user[1..]), "type": 1, "last_message_id": null, "flags": 0, "recipients": [{"id": user, "username": format!("user{user}"), "discriminator": "0", "global_name": null, "avatar": null, "public_flags": 0}]}),
             )
         }
-        ("POST", ["interactions", id, _, "callback"]) => {
-            state
-                .callbacks
-                .lock()
-                .expect("lock")
-                .push((id.to_string(), body.clone()));
-            StatusCode::NO_CONTENT.into_response()
-        }
-        ("PATCH", ["webhooks", _, _, "messages", "@original"]) => {
-            ok(message_object(&next_id(state), "0", body))
-        }
         ("PUT", ["applications", _, "guilds", guild, "commands"]) => {
             ok(commands_echo(state, body, Some(guild)))
         }
@@ -288,6 +381,13 @@ fn answer(state: &State, method: &Method, parts: &[&str], body: &Value) -> Respo
                 m["roles"] = json!([super::MOD_ROLE]);
             }
             ok(m)
+        }
+        // Listing members needs the Server Members intent switched on in the Developer Portal.
+        ("GET", ["guilds", _, "members"])
+            if state.privileged_allowed.load(Ordering::SeqCst) & super::intents::GUILD_MEMBERS
+                == 0 =>
+        {
+            fail(StatusCode::FORBIDDEN, 50001, "Missing Access")
         }
         ("GET", ["guilds", guild, "members"]) => {
             let members = state
