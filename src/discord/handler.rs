@@ -11,7 +11,8 @@ use crate::engine::Engine;
 use serde_json::{Value, json};
 use serenity::all::{
     Command, CommandInteraction, ComponentInteraction, ComponentInteractionDataKind, Context,
-    EventHandler, GatewayIntents, Interaction, Member, Permissions, Ready, ShardManager, User,
+    EventHandler, GatewayError, GatewayIntents, Interaction, Member, Permissions, Ready,
+    ShardManager, User,
 };
 use std::sync::Arc;
 
@@ -23,6 +24,7 @@ pub(super) struct Handler {
 /// The running gateway connection.
 pub struct DiscordListener {
     shards: Arc<ShardManager>,
+    watcher: tokio::task::JoinHandle<()>,
 }
 
 impl DiscordListener {
@@ -43,21 +45,55 @@ impl DiscordListener {
         // Its own client (serenity's builder takes ownership): interaction callbacks, role lookups
         // and command registration, on routes the outbox never uses, so their buckets never mix.
         let http = super::http::build(&platform.config, &platform.token)?;
+        let platform_connection = platform.connection.clone();
         let mut client = serenity::all::ClientBuilder::new_with_http(http, Self::intents())
             .event_handler(Handler { engine, platform })
             .await
             .map_err(|e| DiscordError::Client(e.to_string()))?;
         let shards = client.shard_manager.clone();
+        let connection = platform_connection.clone();
         tokio::spawn(async move {
-            if let Err(e) = client.start().await {
-                tracing::error!(error = %e, "the Discord gateway client stopped");
+            let result = client.start().await;
+            connection.set_connected(false);
+            match result {
+                Err(serenity::Error::Gateway(GatewayError::DisallowedGatewayIntents)) => {
+                    tracing::error!(
+                        "Discord refused the gateway intents (close code 4014): switch on Server \
+                         Members Intent and Message Content Intent in the Developer Portal (your \
+                         app → Bot → Privileged Gateway Intents), then restart nibble"
+                    )
+                }
+                Err(serenity::Error::Gateway(GatewayError::InvalidAuthentication)) => {
+                    tracing::error!(
+                        "Discord refused the bot token (close code 4004): check NIBBLE_DISCORD_TOKEN"
+                    )
+                }
+                Err(e) => tracing::error!(error = %e, "the Discord gateway client stopped"),
+                Ok(()) => {}
             }
         });
-        Ok(Self { shards })
+        let watcher = tokio::spawn(watch(shards.clone(), platform_connection));
+        Ok(Self { shards, watcher })
     }
 
     pub async fn shutdown(&self) {
+        self.watcher.abort();
         self.shards.shutdown_all().await;
+    }
+}
+
+/// Keeps `/healthz` in step with the gateway. serenity announces a stage change only once the
+/// shard is connected again, so a drop it cannot resume is seen in its shard manager instead: the
+/// shard is restarted, and has no runner until its new connection is made (then `ready` says so).
+async fn watch(shards: Arc<ShardManager>, connection: Arc<crate::chat::Connection>) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_millis(500));
+    loop {
+        tick.tick().await;
+        let running = !shards.runners.lock().await.is_empty();
+        if !running && connection.state() == "connected" {
+            tracing::warn!("the Discord gateway connection was lost: reconnecting");
+            connection.set_connected(false);
+        }
     }
 }
 

@@ -18,6 +18,8 @@ mod data;
 mod discord;
 mod discord_fake;
 mod discord_faults;
+mod discord_gateway;
+mod discord_limits;
 mod dispatcher;
 mod engine;
 mod lessons;

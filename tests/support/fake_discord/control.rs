@@ -43,6 +43,11 @@ impl FakeDiscord {
             .store(intents, Ordering::SeqCst);
     }
 
+    /// An outage: while down, gateway connections (resumes, identifies) are refused.
+    pub fn set_gateway_down(&self, down: bool) {
+        self.state.gateway_down.store(down, Ordering::SeqCst);
+    }
+
     /// The intents of the last IDENTIFY.
     pub fn intents(&self) -> Option<u64> {
         *self.state.intents.lock().expect("lock")

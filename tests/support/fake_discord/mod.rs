@@ -21,7 +21,7 @@ use serde_json::Value;
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, AtomicUsize};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 use tokio::sync::{Notify, mpsc};
@@ -80,6 +80,8 @@ pub(crate) struct State {
     pub session: Mutex<String>,
     pub identifies: AtomicUsize,
     pub resumes: AtomicUsize,
+    /// While set, gateway connections are refused (503): an outage.
+    pub gateway_down: AtomicBool,
     /// The intents of the last IDENTIFY.
     pub intents: Mutex<Option<u64>>,
     /// Privileged intents switched on in the (fake) Developer Portal.
@@ -142,6 +144,7 @@ impl FakeDiscord {
             session: Mutex::default(),
             identifies: AtomicUsize::default(),
             resumes: AtomicUsize::default(),
+            gateway_down: AtomicBool::default(),
             intents: Mutex::default(),
             privileged_allowed: AtomicU64::new(intents::PRIVILEGED),
             withheld: Mutex::default(),
