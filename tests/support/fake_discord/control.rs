@@ -73,6 +73,11 @@ impl FakeDiscord {
         self.state.faults.lock().expect("lock").clear();
     }
 
+    /// Follow-up messages the fake accepted (POST /webhooks/{app}/{token}).
+    pub fn followups(&self) -> Vec<Value> {
+        self.state.followups.lock().expect("lock").clone()
+    }
+
     /// Requests with their arrival time.
     pub fn timed_requests(&self, route: &str) -> Vec<Recorded> {
         self.state

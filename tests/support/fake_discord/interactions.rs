@@ -88,6 +88,7 @@ pub fn webhook(
             let mut m = message_object(&id, &i.channel, body);
             m["flags"] = body.get("flags").cloned().unwrap_or(json!(0));
             m["webhook_id"] = json!(APP_ID);
+            state.followups.lock().expect("lock").push(m.clone());
             ok(m)
         }
         ("PATCH", ["messages", "@original"]) => {

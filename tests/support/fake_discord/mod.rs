@@ -94,6 +94,8 @@ pub(crate) struct State {
     pub nonces: Mutex<HashMap<String, (Value, Instant)>>,
     pub interactions: Mutex<HashMap<String, interactions::Dispatched>>,
     pub callbacks: Mutex<Vec<(String, Value)>>,
+    /// Follow-up messages posted through interaction webhooks.
+    pub followups: Mutex<Vec<Value>>,
     /// GET /guilds/{id}/members answers (user ids; the bot's own id lists the bot user).
     pub guild_members: Mutex<HashMap<String, Vec<String>>>,
     /// Members holding the Moderators role (GET member answers with it).
@@ -153,6 +155,7 @@ impl FakeDiscord {
             nonces: Mutex::default(),
             interactions: Mutex::default(),
             callbacks: Mutex::default(),
+            followups: Mutex::default(),
             guild_members: Mutex::default(),
             moderators: Mutex::default(),
             threads: Mutex::default(),
