@@ -3,13 +3,14 @@
 mod commands;
 mod handler;
 mod http;
+mod listener;
 mod message_events;
 mod pacing;
 mod refusal;
 mod render;
 mod respond;
 
-pub use handler::DiscordListener;
+pub use listener::DiscordListener;
 pub use render::{EPHEMERAL, nonce_for, render_message};
 
 use crate::chat::{

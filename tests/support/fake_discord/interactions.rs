@@ -2,7 +2,8 @@
 //! dispatched, then follow-ups through the interaction's webhook (`POST /webhooks/{app}/{token}`,
 //! `PATCH .../messages/@original`, `PATCH`/`DELETE .../messages/{id}`) while its token lives.
 
-use super::rest::{fail, message_object, next_id, ok};
+use super::resources::message_object;
+use super::rest::{fail, next_id, ok};
 use super::{APP_ID, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};

@@ -9,6 +9,7 @@ pub mod intents;
 mod interactions;
 pub mod limits;
 pub mod payloads;
+mod resources;
 mod rest;
 mod tls;
 
