@@ -53,9 +53,12 @@ impl Default for SlackConfig {
 #[serde(deny_unknown_fields, default)]
 pub struct DiscordConfig {
     pub enabled: bool,
-    /// Send REST calls to this base URL instead of https://discord.com (tests use a local fake).
-    /// When set, serenity's own rate limiter is off and nibble's pacing alone applies.
-    pub api_url: Option<String>,
+    /// Reach discord.com's REST API at this address ("127.0.0.1:8443") instead of the one DNS
+    /// gives. Only tests set it (a local fake serving TLS as discord.com): requests, TLS and
+    /// serenity's rate limiter stay exactly as in production.
+    pub api_address: Option<String>,
+    /// An extra certificate authority (PEM) trusted for discord.com: the test fake's.
+    pub ca_file: Option<PathBuf>,
     pub token_file: Option<PathBuf>,
     /// Role names whose holders are team leads (members with Manage Server always are).
     pub team_lead_roles: Vec<String>,
@@ -78,7 +81,8 @@ impl Default for DiscordConfig {
     fn default() -> Self {
         Self {
             enabled: false,
-            api_url: None,
+            api_address: None,
+            ca_file: None,
             token_file: None,
             team_lead_roles: Vec::new(),
             moderator_roles: Vec::new(),

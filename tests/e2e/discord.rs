@@ -26,7 +26,10 @@ pub struct DiscordApp {
 
 pub fn discord_config(config: &mut Config, fake: &FakeDiscord) {
     config.discord.enabled = true;
-    config.discord.api_url = Some(fake.base_url());
+    // discord.com resolves to the fake, which serves TLS with a test CA: serenity's rate limiter
+    // stays on, as in production.
+    config.discord.api_address = Some(fake.api_address());
+    config.discord.ca_file = Some(fake.ca_file());
     config.discord.max_requests_per_second = 50;
     config.discord.moderator_roles = vec!["Moderators".into()];
 }
