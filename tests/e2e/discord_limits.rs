@@ -46,6 +46,7 @@ fn outgoing(destination: Destination, text: &str, key: &str) -> Outgoing {
         destination,
         message: Message::text(text),
         dedupe_key: key.into(),
+        dm_channel: None,
     }
 }
 
