@@ -476,34 +476,8 @@ async fn a_thread_opened_from_a_lesson_collects_replies() {
     platform.send(&prompt).await.expect("posted in the thread");
     assert_eq!(app.fake.messages(thread_id).len(), 1);
 
-    let before = app
-        .daemon
-        .store()
-        .row_counts()
-        .await
-        .expect("counts")
-        .members;
-    app.fake.dispatch(
-        "MESSAGE_CREATE",
-        payloads::message_create(
-            &app.fake.next_id(),
-            GUILD,
-            thread_id,
-            "830000000000000555",
-            "I will ask for feedback on Friday",
-        ),
-    );
-    let store = app.daemon.store().clone();
-    crate::support::eventually("the reply's author recorded", || {
-        let store = store.clone();
-        async move {
-            store
-                .row_counts()
-                .await
-                .is_ok_and(|c| c.members == before + 1)
-        }
-    })
-    .await;
+    // (Chat in a thread that is not one of nibble's discussions makes nobody a member: see
+    // communities::chat_outside_nibble_threads_makes_no_members, where the handling is awaited.)
     app.fake.assert_valid();
     app.daemon.shutdown().await;
 }

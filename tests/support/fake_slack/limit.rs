@@ -159,6 +159,8 @@ impl FakeSlack {
 
 #[cfg(test)]
 mod tests {
+    // The benchmark also compiles this module (cfg(test)) but runs no #[test] in it.
+    #[allow(unused_imports)]
     use super::*;
 
     #[test]

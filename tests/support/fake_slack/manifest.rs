@@ -140,6 +140,8 @@ pub fn escape_mentions(
 
 #[cfg(test)]
 mod tests {
+    // The benchmark also compiles this module (cfg(test)) but runs no #[test] in it.
+    #[allow(unused_imports)]
     use super::*;
 
     #[test]
