@@ -188,9 +188,15 @@ async fn main() {
         least.as_secs_f64() / slack_span.as_secs_f64().max(1e-9)
     );
     println!("| 429 answers | {} |", fake.rate_limited());
+    let opens = fake.call_times("conversations.open");
+    let open_span = match (opens.first(), opens.last()) {
+        (Some(a), Some(b)) => b.duration_since(*a).mul_f64(scale),
+        _ => Duration::ZERO,
+    };
     println!(
-        "| conversations.open calls | {} |",
-        fake.call_times("conversations.open").len()
+        "| conversations.open calls (first to last, Slack time) | {} ({:.1} min) |",
+        opens.len(),
+        minutes(open_span)
     );
     println!("| duplicates | {duplicates} |");
     println!("| lost | {lost} |");
