@@ -75,7 +75,11 @@ pub async fn run(learners: usize, scale: f64) {
         "| ratio (least / achieved) | {:.3} |",
         least.as_secs_f64() / slack_span.as_secs_f64().max(1e-9)
     );
-    println!("| 429 answers | {} |", fake.rate_limited());
+    println!(
+        "| 429 answers | {} {:?} |",
+        fake.rate_limited(),
+        fake.refusals()
+    );
     let opens = fake.call_times("conversations.open");
     let open_span = match (opens.first(), opens.last()) {
         (Some(a), Some(b)) => b.duration_since(*a).mul_f64(scale),

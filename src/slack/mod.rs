@@ -106,6 +106,8 @@ pub struct SlackPlatform {
     /// The bot token with its workspace, once auth.test named it: slack-morphism applies the
     /// method tiers per workspace only to a token that carries its team.
     team_bot: std::sync::OnceLock<SlackApiToken>,
+    /// chat.postMessage's one message per second per channel.
+    spacing: pacing::ChannelSpacing,
     app: SlackApiToken,
     directory: Arc<Directory>,
     config: SlackConfig,
@@ -137,6 +139,7 @@ impl SlackPlatform {
             client,
             bot: SlackApiToken::new(tokens.bot.clone().into()),
             team_bot: std::sync::OnceLock::new(),
+            spacing: pacing::ChannelSpacing::new(config.pacing_scale),
             app: SlackApiToken::new(tokens.app.clone().into()),
             config: config.clone(),
             connection: Arc::default(),
@@ -312,11 +315,11 @@ impl ChatPlatform for SlackPlatform {
                 request = request.with_thread_ts(ts.into());
             }
             // Slack allows about one message per second per channel (not per workspace).
-            let limit = pacing::post_message(&channel, self.config.pacing_scale);
+            self.spacing.wait(&channel).await;
             let posted: SlackApiChatPostMessageResponse = self
                 .session()
                 .http_session_api
-                .http_post("chat.postMessage", &request, Some(&limit))
+                .http_post("chat.postMessage", &request, None)
                 .await
                 .map_err(send_error)?;
             Ok(format!("{}:{}", posted.channel, posted.ts))

@@ -37,21 +37,45 @@ pub fn rate_control(scale: f64) -> SlackApiRateControlConfig {
     SlackApiRateControlConfig::new().with_tiers_limits(tiers)
 }
 
-/// chat.postMessage's limit for one channel: one message per second.
-pub fn post_message(channel: &str, scale: f64) -> SlackApiMethodRateControlConfig {
-    SlackApiMethodRateControlConfig::new().with_special_rate_limit(
-        SlackApiRateControlSpecialLimit::new(
-            format!("chat.postMessage:{channel}").into(),
-            scaled(1, Duration::from_secs(1), scale),
-        ),
-    )
+/// chat.postMessage's limit, one message per second per channel, kept exactly: each channel's next
+/// free moment (slack-morphism's counters let two calls through close together now and then, and
+/// a 429 pauses the whole workspace for a whole `Retry-After`).
+pub struct ChannelSpacing {
+    gap: Duration,
+    next: std::sync::Mutex<HashMap<String, tokio::time::Instant>>,
 }
 
-/// conversations.open (Tier 3): 50 a minute with a burst of 50, for nibble's own queue.
+impl ChannelSpacing {
+    pub fn new(scale: f64) -> Self {
+        Self {
+            gap: Duration::from_secs(1).div_f64(scale.max(1.0)),
+            next: std::sync::Mutex::default(),
+        }
+    }
+
+    /// Waits for the channel's next free moment and takes it.
+    pub async fn wait(&self, channel: &str) {
+        let slot = {
+            let mut next = self.next.lock().unwrap_or_else(|e| e.into_inner());
+            let now = tokio::time::Instant::now();
+            if next.len() > 10_000 {
+                // Channels whose moment has passed need no entry (a fan-out touches many DMs).
+                next.retain(|_, at| *at > now);
+            }
+            let slot = next.get(channel).copied().unwrap_or(now).max(now);
+            next.insert(channel.to_string(), slot + self.gap);
+            slot
+        };
+        tokio::time::sleep_until(slot).await;
+    }
+}
+
+/// conversations.open (Tier 3) for nibble's own queue: 2% under 50 a minute, with a burst of 48,
+/// so that network jitter never makes Slack see a call early (a 429 costs a whole Retry-After).
 pub fn dm_opens(scale: f64) -> crate::chat::Rate {
     crate::chat::Rate {
-        per_second: 50.0 / 60.0 * scale.max(1.0),
-        burst: 50.0,
+        per_second: 49.0 / 60.0 * scale.max(1.0),
+        burst: 48.0,
     }
 }
 
@@ -69,11 +93,23 @@ mod tests {
         assert_eq!((tier3.value, tier3.per), (50, Duration::from_secs(1)));
     }
 
-    #[test]
-    fn each_channel_has_its_own_posting_limit() {
-        let a = post_message("D1", 1.0).special_rate_limit.expect("limit");
-        let b = post_message("D2", 1.0).special_rate_limit.expect("limit");
-        assert_ne!(a.key, b.key);
-        assert_eq!((a.limit.value, a.limit.per), (1, Duration::from_secs(1)));
+    #[tokio::test(start_paused = true)]
+    async fn each_channel_has_its_own_second() {
+        let spacing = ChannelSpacing::new(1.0);
+        let start = tokio::time::Instant::now();
+        spacing.wait("D1").await;
+        spacing.wait("D2").await;
+        assert_eq!(
+            start.elapsed(),
+            Duration::ZERO,
+            "other channels do not wait"
+        );
+        spacing.wait("D1").await;
+        spacing.wait("D1").await;
+        assert_eq!(
+            start.elapsed(),
+            Duration::from_secs(2),
+            "one a second per channel"
+        );
     }
 }

@@ -95,9 +95,7 @@ pub(crate) fn admit(state: &State, method: &str, channel: &str) -> Result<(), Du
         // About one per second per channel; "short bursts >1 allowed": a burst of two.
         return limits
             .take(format!("post:{channel}"), 1.0, 2.0)
-            .inspect_err(|_| {
-                state.rate_limited.fetch_add(1, Ordering::SeqCst);
-            });
+            .inspect_err(|_| refused(state, method));
     }
     let Some(tier) = tier(method) else {
         return Ok(());
@@ -105,15 +103,28 @@ pub(crate) fn admit(state: &State, method: &str, channel: &str) -> Result<(), Du
     let (per_minute, burst) = tier_limit(tier);
     limits
         .take(format!("tier:{method}"), per_minute / 60.0, burst)
-        .inspect_err(|_| {
-            state.rate_limited.fetch_add(1, Ordering::SeqCst);
-        })
+        .inspect_err(|_| refused(state, method))
+}
+
+fn refused(state: &State, method: &str) {
+    state.rate_limited.fetch_add(1, Ordering::SeqCst);
+    *state
+        .refusals
+        .lock()
+        .expect("lock")
+        .entry(method.to_string())
+        .or_default() += 1;
 }
 
 impl FakeSlack {
     /// Calls refused with 429 by the limits.
     pub fn rate_limited(&self) -> usize {
         self.state.rate_limited.load(Ordering::SeqCst)
+    }
+
+    /// Calls refused with 429 by the limits, per method.
+    pub fn refusals(&self) -> HashMap<String, usize> {
+        self.state.refusals.lock().expect("lock").clone()
     }
 
     /// The time scale the limits run at (a real second stands for this many of Slack's).

@@ -84,6 +84,7 @@ pub(crate) struct State {
     /// conversations.members answers, per channel.
     pub channel_members: Mutex<HashMap<String, Vec<String>>>,
     pub rate_limited: AtomicUsize,
+    pub refusals: Mutex<HashMap<String, usize>>,
     pub record_dir: Option<PathBuf>,
     pub addr: Mutex<Option<SocketAddr>>,
 }
