@@ -1,5 +1,6 @@
 //! The Slack adapter: slack-morphism over Socket Mode for events, the Web API for messages.
 
+mod files;
 mod listener;
 mod message_kinds;
 mod mrkdwn;
@@ -8,7 +9,7 @@ mod reply;
 mod users;
 
 pub use listener::SlackListener;
-pub use render::render;
+pub use render::{Pictures, render, render_with};
 
 use crate::chat::{
     BoxFuture, ChatPlatform, Destination, InDoubt, Outgoing, Platform, Rate, SendError, SentRef,
@@ -105,6 +106,7 @@ pub struct SlackPlatform {
     app: SlackApiToken,
     directory: Directory,
     config: SlackConfig,
+    uploads: files::Uploads,
     /// Socket Mode's state for `/healthz`: connected once Slack said hello.
     pub connection: Arc<crate::chat::Connection>,
 }
@@ -133,6 +135,7 @@ impl SlackPlatform {
             bot: SlackApiToken::new(tokens.bot.clone().into()),
             app: SlackApiToken::new(tokens.app.clone().into()),
             config: config.clone(),
+            uploads: files::Uploads::default(),
             connection: Arc::default(),
         }))
     }
@@ -254,22 +257,37 @@ impl ChatPlatform for SlackPlatform {
         Some(Rate::per_second(self.config.messages_per_second))
     }
 
+    fn attach_store(&self, store: &crate::store::Store) {
+        self.uploads.attach(store);
+    }
+
     fn send<'a>(&'a self, out: &'a Outgoing) -> BoxFuture<'a, Result<SentRef, SendError>> {
         Box::pin(async move {
             let (channel, thread) = self.channel_for(&out.destination).await?;
-            let metadata = SlackMessageMetadata::new(DELIVERY_EVENT.into()).with_event_payload(
-                HashMap::from([("delivery".to_string(), out.dedupe_key.clone())]),
-            );
-            let content = render(&out.message).with_metadata(metadata);
-            let mut request = SlackApiChatPostMessageRequest::new(channel.clone().into(), content);
-            if let Some(ts) = thread {
-                request = request.with_thread_ts(ts.into());
+            let prepared = self.prepare_pictures(&out.tenant, &out.message).await?;
+            let post = |pictures: Pictures| {
+                let metadata = SlackMessageMetadata::new(DELIVERY_EVENT.into()).with_event_payload(
+                    HashMap::from([("delivery".to_string(), out.dedupe_key.clone())]),
+                );
+                let content = render_with(&out.message, &pictures).with_metadata(metadata);
+                let mut request =
+                    SlackApiChatPostMessageRequest::new(channel.clone().into(), content);
+                if let Some(ts) = &thread {
+                    request = request.with_thread_ts(ts.clone().into());
+                }
+                async move { self.session().chat_post_message(&request).await }
+            };
+            // Slack fetches every picture as the message is posted; one it cannot show must not
+            // cost the lesson its text, so the part goes again with links instead of pictures.
+            let posted = match post(prepared.pictures.clone()).await {
+                Err(e) if files::refused_a_picture(&e, &out.message) => {
+                    self.picture_refused(&out.tenant, &out.message, &prepared, &e)
+                        .await;
+                    post(Pictures::text_only()).await
+                }
+                other => other,
             }
-            let posted = self
-                .session()
-                .chat_post_message(&request)
-                .await
-                .map_err(send_error)?;
+            .map_err(send_error)?;
             Ok(format!("{}:{}", posted.channel, posted.ts))
         })
     }

@@ -60,6 +60,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "thread_lock_and_features",
         include_str!("../../migrations/0011_thread_lock_and_features.sql"),
     ),
+    (
+        12,
+        "uploaded images",
+        include_str!("../../migrations/0012_uploaded_images.sql"),
+    ),
 ];
 
 /// The migrations compiled into the binary, so an installed `nibble` needs no `migrations/` folder.
