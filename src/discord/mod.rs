@@ -4,11 +4,12 @@ mod commands;
 mod handler;
 mod message_events;
 mod pacing;
+mod pictures;
 mod render;
 mod respond;
 
 pub use handler::DiscordListener;
-pub use render::{EPHEMERAL, nonce_for, render_message};
+pub use render::{EPHEMERAL, Pictures, nonce_for, render_message, render_message_with};
 
 use crate::chat::{
     BoxFuture, ChatPlatform, Destination, InDoubt, Outgoing, Platform, SendError, SentRef, UserRef,
@@ -160,20 +161,19 @@ impl ChatPlatform for DiscordPlatform {
                     .collect(),
                 other => vec![other.clone()],
             };
+            let attached = pictures::attach(&out.message).await;
             let mut first = None;
             for to in &destinations {
                 let channel = self.channel_for(to).await?;
-                let mut body = render_message(&out.message);
+                let mut body = render_message_with(&out.message, &attached.pictures);
                 body["nonce"] = serde_json::json!(nonce_for(&out.dedupe_key));
                 body["enforce_nonce"] = serde_json::json!(true);
                 // Members' words (stories, questions) never ping @everyone, @here or a role.
                 body["allowed_mentions"] = serde_json::json!({"parse": ["users"]});
                 self.pacer.wait().await;
                 let sent = self
-                    .http
-                    .send_message(channel, Vec::new(), &body)
-                    .await
-                    .map_err(send_error)?;
+                    .post_with_pictures(channel, &out.message, &attached, body)
+                    .await?;
                 first.get_or_insert(format!("{}:{}", sent.channel_id, sent.id));
             }
             first.ok_or_else(|| SendError::Permanent("a group with no members".into()))
