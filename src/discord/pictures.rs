@@ -58,7 +58,7 @@ pub(super) async fn attach(message: &Message) -> Attached {
     };
     let name = image_file_name(path);
     let description: String = alt.chars().take(DESCRIPTION_MAX).collect();
-    attached.entry = Some(json!([{"id": 0, "filename": name, "description": description}]));
+    attached.entry = Some(json!([{"id": "0", "filename": name, "description": description}]));
     attached.file = Some(CreateAttachment::bytes(bytes, name.clone()));
     attached.pictures.attached.insert(path.clone(), name);
     attached

@@ -19,6 +19,7 @@ mod discord;
 mod discord_faults;
 mod dispatcher;
 mod engine;
+mod lesson_images;
 mod lessons;
 mod ops;
 mod partners;

@@ -20,11 +20,16 @@ pub struct SlackApp {
 }
 
 pub async fn spawn_slack_app() -> SlackApp {
+    spawn_slack_app_with(lessons_dir()).await
+}
+
+/// The Slack app with its lessons from another folder.
+pub async fn spawn_slack_app_with(lessons: std::path::PathBuf) -> SlackApp {
     let fake = FakeSlack::start().await;
     let dir = tempfile::tempdir().expect("tempdir");
     let mut config = Config::default();
     config.database.url = dir.path().join("slack.db").display().to_string();
-    config.lessons.dir = lessons_dir();
+    config.lessons.dir = lessons;
     config.slack.enabled = true;
     config.slack.api_url = fake.api_url();
     config.slack.pace_requests = false;

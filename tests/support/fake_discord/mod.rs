@@ -3,6 +3,7 @@
 
 mod checks;
 mod gateway;
+pub mod multipart;
 pub mod payloads;
 mod rest;
 
@@ -71,6 +72,8 @@ pub(crate) struct State {
     /// Messages a thread was started from (each message starts at most one).
     pub threads: Mutex<std::collections::HashSet<String>>,
     pub changed: Notify,
+    /// Files received with messages (multipart `files[n]` parts), in order.
+    pub files: Mutex<Vec<multipart::FilePart>>,
     pub record_dir: Option<PathBuf>,
     pub addr: Mutex<Option<SocketAddr>>,
 }
@@ -185,6 +188,11 @@ impl FakeDiscord {
             .expect("lock")
             .iter()
             .any(|s| !s.is_closed())
+    }
+
+    /// Every file part received with a message, in order.
+    pub fn uploaded_files(&self) -> Vec<multipart::FilePart> {
+        self.state.files.lock().expect("lock").clone()
     }
 
     pub fn next_id(&self) -> String {

@@ -81,11 +81,8 @@ pub async fn route(
     let path = rest.split('?').next().unwrap_or("").to_string();
     let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
     let route = route_of(&method, &parts);
-    let body: Value = if body.is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_slice(&body).unwrap_or_else(|e| json!({"_unparseable": e.to_string()}))
-    };
+    let (body, files) = super::multipart::parse(&headers, &body)
+        .unwrap_or_else(|e| (json!({"_unparseable": e}), Vec::new()));
     record(&state, &method, &path, &route, &body);
     let is_interaction = parts
         .first()
@@ -132,9 +129,30 @@ pub async fn route(
     for v in check_body(&route, &body) {
         state.violations.lock().expect("lock").push(v);
     }
+    let body = with_files(&state, &route, body, files);
     let response = answer(&state, &method, &parts, &body);
     state.changed.notify_waiters();
     response
+}
+
+/// Checks a multipart body's files against its JSON and keeps them; the message Discord creates
+/// lists them (under a key of the fake's own, `_attached`, never recorded or spec-checked).
+fn with_files(
+    state: &State,
+    route: &str,
+    mut body: Value,
+    files: Vec<super::multipart::FilePart>,
+) -> Value {
+    if files.is_empty() && body.get("attachments").is_none() {
+        return body;
+    }
+    for v in super::multipart::check(&body, &files) {
+        state.violations.lock().expect("lock").push(format!("{route}: {v}"));
+    }
+    let first = state.ids.fetch_add(files.len() as u64, Ordering::SeqCst);
+    body["_attached"] = super::multipart::attachment_objects(&files, first);
+    state.files.lock().expect("lock").extend(files);
+    body
 }
 
 fn record(state: &State, method: &Method, path: &str, route: &str, body: &Value) {
@@ -170,7 +188,7 @@ pub fn bot_user() -> Value {
 pub fn message_object(id: &str, channel: &str, body: &Value) -> Value {
     json!({
         "id": id, "channel_id": channel, "type": 0, "content": body.get("content").cloned().unwrap_or(json!("")),
-        "author": bot_user(), "attachments": [], "embeds": body.get("embeds").cloned().unwrap_or(json!([])),
+        "author": bot_user(), "attachments": body.get("_attached").cloned().unwrap_or(json!([])), "embeds": body.get("embeds").cloned().unwrap_or(json!([])),
         "components": body.get("components").cloned().unwrap_or(json!([])), "mentions": [], "mention_roles": [],
         "pinned": false, "mention_everyone": false, "tts": false, "timestamp": "2026-03-02T09:00:00.000000+00:00",
         "edited_timestamp": null, "flags": 0, "nonce": body.get("nonce").cloned().unwrap_or(Value::Null),

@@ -2,6 +2,7 @@
 //! recorded requests, Block Kit limit checks, spec checks and injectable faults.
 
 mod checks;
+mod files;
 mod limit;
 pub mod payloads;
 mod web;
@@ -10,7 +11,7 @@ mod ws;
 pub use checks::check_against_spec;
 
 use axum::Router;
-use axum::routing::{any, get};
+use axum::routing::{any, get, post};
 use serde_json::Value;
 use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
@@ -69,6 +70,8 @@ pub(crate) struct State {
     pub rate_limited: AtomicUsize,
     pub record_dir: Option<PathBuf>,
     pub addr: Mutex<Option<SocketAddr>>,
+    /// Uploads and the web pictures Slack can download.
+    pub files: Mutex<files::Files>,
 }
 
 pub struct FakeSlack {
@@ -93,6 +96,7 @@ impl FakeSlack {
         let app = Router::new()
             .route("/api/{method}", any(web::api))
             .route("/link", get(ws::upgrade))
+            .route("/upload/{id}", post(files::upload))
             .with_state(state.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
