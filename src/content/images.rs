@@ -231,7 +231,10 @@ mod tests {
     #[test]
     fn formats_are_told_by_their_bytes() {
         assert_eq!(ImageKind::of(PNG), Some(ImageKind::Png));
-        assert_eq!(ImageKind::of(&[0xFF, 0xD8, 0xFF, 0xE0]), Some(ImageKind::Jpeg));
+        assert_eq!(
+            ImageKind::of(&[0xFF, 0xD8, 0xFF, 0xE0]),
+            Some(ImageKind::Jpeg)
+        );
         assert_eq!(ImageKind::of(b"GIF89a..."), Some(ImageKind::Gif));
         assert_eq!(ImageKind::of(b"<svg"), None);
         assert_eq!(file_name(Path::new("/x/images/a.png")), "a.png");

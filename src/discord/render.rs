@@ -257,12 +257,20 @@ mod tests {
             .insert("/c/images/b.png".into(), "b.png".into());
         let shown = render_message_with(&message, &pictures);
         assert_eq!(shown["embeds"][0]["image"]["url"], "attachment://b.png");
-        assert_eq!(shown["embeds"][1]["image"]["url"], "https://example.org/a.png");
+        assert_eq!(
+            shown["embeds"][1]["image"]["url"],
+            "https://example.org/a.png"
+        );
 
         let unattached = render_message(&message);
-        let description = unattached["embeds"][0]["description"].as_str().unwrap_or("");
+        let description = unattached["embeds"][0]["description"]
+            .as_str()
+            .unwrap_or("");
         assert!(description.contains("🖼 A local chart"), "{description}");
-        assert_eq!(unattached["embeds"][0]["image"]["url"], "https://example.org/a.png");
+        assert_eq!(
+            unattached["embeds"][0]["image"]["url"],
+            "https://example.org/a.png"
+        );
 
         let text_only = render_message_with(&message, &Pictures::text_only());
         assert_eq!(text_only["embeds"].as_array().map(Vec::len), Some(1));

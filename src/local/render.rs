@@ -42,9 +42,7 @@ fn render(message: &Message, brief: bool) -> String {
                     Block::Image { url, alt, .. } if brief => {
                         out.push_str(&format!("🖼  {} <{url}>\n", first_line(alt)))
                     }
-                    Block::Image { url, alt, .. } => {
-                        out.push_str(&format!("🖼  {alt} <{url}>\n"))
-                    }
+                    Block::Image { url, alt, .. } => out.push_str(&format!("🖼  {alt} <{url}>\n")),
                 }
             }
             if brief {

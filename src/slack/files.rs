@@ -120,7 +120,13 @@ impl SlackPlatform {
                     Ok(id) => {
                         if let Some(store) = store {
                             store
-                                .remember_uploaded_image("slack", tenant, &hash, &id, chrono::Utc::now())
+                                .remember_uploaded_image(
+                                    "slack",
+                                    tenant,
+                                    &hash,
+                                    &id,
+                                    chrono::Utc::now(),
+                                )
                                 .await
                                 .map_err(|e| SendError::Transient(e.to_string()))?;
                         }

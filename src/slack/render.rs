@@ -315,7 +315,10 @@ mod tests {
             .insert("/c/images/b.png".into(), "F123".into());
         let shown = json(&render_with(&message, &pictures));
         assert_eq!(shown["blocks"][1]["image_url"], "https://example.org/a.png");
-        assert_eq!(shown["blocks"][2]["slack_file"], serde_json::json!({"id": "F123"}));
+        assert_eq!(
+            shown["blocks"][2]["slack_file"],
+            serde_json::json!({"id": "F123"})
+        );
         assert_eq!(shown["blocks"][2]["alt_text"], "A local chart");
 
         let not_uploaded = json(&render(&message));
@@ -330,7 +333,10 @@ mod tests {
         let blocks = text_only["blocks"].as_array().cloned().unwrap_or_default();
         assert!(blocks.iter().all(|b| b["type"] != "image"), "{blocks:?}");
         let text = blocks[1]["text"]["text"].as_str().unwrap_or_default();
-        assert!(text.contains("<https://example.org/a.png|A web chart>"), "{text}");
+        assert!(
+            text.contains("<https://example.org/a.png|A web chart>"),
+            "{text}"
+        );
         assert!(text.contains("🖼 A local chart"), "{text}");
     }
 

@@ -98,7 +98,11 @@ mod tests {
             async move { store.uploaded_image("slack", tenant, "abc").await.ok() }
         };
         assert_eq!(found("T1").await, Some(Some("F1".to_string())));
-        assert_eq!(found("T2").await, Some(None), "another workspace uploads its own");
+        assert_eq!(
+            found("T2").await,
+            Some(None),
+            "another workspace uploads its own"
+        );
         store
             .remember_uploaded_image("slack", "T1", "abc", "F2", now)
             .await

@@ -17,8 +17,12 @@ const PHISHING_IMAGE: &str = "phishing-five-second-check.png";
 const MISSING_URL: &str = "https://images.example.org/missing-chart.png";
 
 fn phishing_image_bytes() -> Vec<u8> {
-    std::fs::read(lessons_dir().join("security-awareness/images").join(PHISHING_IMAGE))
-        .expect("the bundled picture")
+    std::fs::read(
+        lessons_dir()
+            .join("security-awareness/images")
+            .join(PHISHING_IMAGE),
+    )
+    .expect("the bundled picture")
 }
 
 /// A one-lesson course `pics` whose picture is `image` (a URL or a path beside the lesson).
@@ -55,7 +59,11 @@ fn slack_text(posted: &[Value]) -> String {
     posted
         .iter()
         .flat_map(|m| m["blocks"].as_array().cloned().unwrap_or_default())
-        .filter_map(|b| b.pointer("/text/text").and_then(Value::as_str).map(str::to_string))
+        .filter_map(|b| {
+            b.pointer("/text/text")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -113,7 +121,10 @@ async fn slack_shows_an_unreachable_picture_as_a_link_and_the_text_still_arrives
     assert!(slack_images(&posted).is_empty(), "no picture was posted");
     let text = slack_text(&posted);
     assert!(text.contains("The chart shows the three steps"), "{text}");
-    assert!(text.contains("This sentence after the picture must still arrive."), "{text}");
+    assert!(
+        text.contains("This sentence after the picture must still arrive."),
+        "{text}"
+    );
     assert!(
         text.contains(&format!("<{MISSING_URL}|A chart of the three steps>")),
         "the picture became a link: {text}"
@@ -200,7 +211,10 @@ async fn a_picture_gone_from_disk_shows_its_alt_text_and_the_text_arrives() {
         .as_str()
         .unwrap_or("")
         .to_string();
-    assert!(description.contains("🖼 A chart of the three steps"), "{description}");
+    assert!(
+        description.contains("🖼 A chart of the three steps"),
+        "{description}"
+    );
     assert!(description.contains("must still arrive"), "{description}");
     app.fake.assert_valid();
 }
@@ -237,8 +251,18 @@ fn lessons_check_reports_bad_picture_paths_with_their_line() {
         )),
         "{escaping}"
     );
-    std::fs::write(root.path().join("pics-course/images/notes.png"), "just text").expect("w");
+    std::fs::write(
+        root.path().join("pics-course/images/notes.png"),
+        "just text",
+    )
+    .expect("w");
     let not_a_picture = problems(&text.replace("images/missing.png", "images/notes.png"));
-    assert!(not_a_picture.contains("is not a PNG, JPEG or GIF picture"), "{not_a_picture}");
-    assert_eq!(problems(&text.replace("images/missing.png", "images/chart.png")), "");
+    assert!(
+        not_a_picture.contains("is not a PNG, JPEG or GIF picture"),
+        "{not_a_picture}"
+    );
+    assert_eq!(
+        problems(&text.replace("images/missing.png", "images/chart.png")),
+        ""
+    );
 }

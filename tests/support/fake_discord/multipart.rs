@@ -55,14 +55,20 @@ pub fn parse(headers: &HeaderMap, body: &[u8]) -> Result<(Value, Vec<FilePart>),
                 filename: disposition_value(&head, "filename").unwrap_or_default(),
                 content_type: head
                     .lines()
-                    .find_map(|l| l.strip_prefix("content-type: ").or_else(|| l.strip_prefix("Content-Type: ")))
+                    .find_map(|l| {
+                        l.strip_prefix("content-type: ")
+                            .or_else(|| l.strip_prefix("Content-Type: "))
+                    })
                     .unwrap_or("")
                     .to_string(),
                 bytes: data.to_vec(),
             });
         }
     }
-    Ok((payload.ok_or("a multipart body without payload_json")?, files))
+    Ok((
+        payload.ok_or("a multipart body without payload_json")?,
+        files,
+    ))
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
@@ -104,7 +110,10 @@ pub fn check(body: &Value, files: &[FilePart]) -> Vec<String> {
             continue;
         };
         if !entries.iter().any(|e| id_text(&e["id"]) == index) {
-            out.push(format!("file part `{}` has no `attachments` entry with id {index}", f.field));
+            out.push(format!(
+                "file part `{}` has no `attachments` entry with id {index}",
+                f.field
+            ));
         }
         if !is_picture(&f.bytes) {
             out.push(format!("file `{}` is not a PNG, JPEG or GIF", f.filename));
@@ -114,9 +123,12 @@ pub fn check(body: &Value, files: &[FilePart]) -> Vec<String> {
         let id = id_text(&e["id"]);
         match files.iter().find(|f| f.field == format!("files[{id}]")) {
             None => out.push(format!("`attachments` entry {id} has no files[{id}] part")),
-            Some(f) if e["filename"].as_str().is_some_and(|n| n != f.filename) => out.push(
-                format!("`attachments` entry {id} names `{}`, the part `{}`", e["filename"], f.filename),
-            ),
+            Some(f) if e["filename"].as_str().is_some_and(|n| n != f.filename) => {
+                out.push(format!(
+                    "`attachments` entry {id} names `{}`, the part `{}`",
+                    e["filename"], f.filename
+                ))
+            }
             Some(_) => {}
         }
         let mut seen = files.iter().filter(|f| f.field == format!("files[{id}]"));
@@ -126,10 +138,14 @@ pub fn check(body: &Value, files: &[FilePart]) -> Vec<String> {
     }
     for embed in body["embeds"].as_array().cloned().unwrap_or_default() {
         for key in ["image", "thumbnail"] {
-            if let Some(name) = embed[key]["url"].as_str().and_then(|u| u.strip_prefix("attachment://"))
+            if let Some(name) = embed[key]["url"]
+                .as_str()
+                .and_then(|u| u.strip_prefix("attachment://"))
                 && !files.iter().any(|f| f.filename == name)
             {
-                out.push(format!("embed {key} `attachment://{name}` names no uploaded file"));
+                out.push(format!(
+                    "embed {key} `attachment://{name}` names no uploaded file"
+                ));
             }
         }
     }

@@ -147,7 +147,11 @@ fn with_files(
         return body;
     }
     for v in super::multipart::check(&body, &files) {
-        state.violations.lock().expect("lock").push(format!("{route}: {v}"));
+        state
+            .violations
+            .lock()
+            .expect("lock")
+            .push(format!("{route}: {v}"));
     }
     let first = state.ids.fetch_add(files.len() as u64, Ordering::SeqCst);
     body["_attached"] = super::multipart::attachment_objects(&files, first);

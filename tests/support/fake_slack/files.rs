@@ -54,7 +54,10 @@ pub(crate) fn answer(state: &State, method: &str, body: &Value) -> Value {
             if length == 0 {
                 return fail("missing_argument");
             }
-            if body["alt_txt"].as_str().is_some_and(|a| a.chars().count() > 1000) {
+            if body["alt_txt"]
+                .as_str()
+                .is_some_and(|a| a.chars().count() > 1000)
+            {
                 return fail("alt_txt_too_large");
             }
             files.next += 1;
@@ -90,7 +93,9 @@ pub(crate) fn answer(state: &State, method: &str, body: &Value) -> Value {
                 };
                 match &upload.bytes {
                     None => return fail("file_not_found"),
-                    Some(b) if b.len() != upload.length => return fail("file_upload_size_mismatch"),
+                    Some(b) if b.len() != upload.length => {
+                        return fail("file_upload_size_mismatch");
+                    }
                     Some(_) => upload.completed = true,
                 }
                 let title = f["title"].as_str().unwrap_or(&upload.filename);
@@ -146,12 +151,15 @@ pub(crate) fn refuse_pictures(state: &State, body: &Value) -> Option<Value> {
         }
         let problem = match (block.get("image_url"), block.get("slack_file")) {
             (Some(url), None) if files.reachable.contains(url.as_str().unwrap_or("")) => continue,
-            (Some(_), None) => format!("downloading image failed [json-pointer:/blocks/{i}/image_url]"),
+            (Some(_), None) => {
+                format!("downloading image failed [json-pointer:/blocks/{i}/image_url]")
+            }
             (None, Some(file)) => {
                 let shown = match (file.get("id").and_then(Value::as_str), file.get("url")) {
-                    (Some(id), None) => files.uploads.get(id).is_some_and(|u| {
-                        u.completed && u.bytes.as_deref().is_some_and(is_picture)
-                    }),
+                    (Some(id), None) => files
+                        .uploads
+                        .get(id)
+                        .is_some_and(|u| u.completed && u.bytes.as_deref().is_some_and(is_picture)),
                     _ => false,
                 };
                 if shown {
@@ -164,8 +172,10 @@ pub(crate) fn refuse_pictures(state: &State, body: &Value) -> Option<Value> {
             ),
         };
         let message = format!("[ERROR] {problem}");
-        return Some(json!({"ok": false, "error": "invalid_blocks", "errors": [problem],
-            "response_metadata": {"messages": [message]}}));
+        return Some(
+            json!({"ok": false, "error": "invalid_blocks", "errors": [problem],
+            "response_metadata": {"messages": [message]}}),
+        );
     }
     None
 }
