@@ -105,6 +105,38 @@ async fn slack_uploads_a_picture_beside_the_lesson_once_and_shows_it_as_a_slack_
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_slack_file_deleted_in_the_workspace_degrades_once_then_is_uploaded_again() {
+    let app = spawn_slack_app().await;
+    app.push_to_channel(TEAM, "C-ONE", "spot-phishing").await;
+    let first: Vec<String> = app.fake.uploaded_files().into_keys().collect();
+    app.fake.delete_file(&first[0]);
+
+    app.push_to_channel(TEAM, "C-TWO", "spot-phishing").await;
+    let posted = app.fake.posted("C-TWO");
+    assert!(
+        slack_images(&posted).is_empty(),
+        "the deleted file is not shown"
+    );
+    let text = slack_text(&posted);
+    assert!(
+        text.contains("🖼 Infographic: the five-second phishing check"),
+        "its alt text stands in: {text}"
+    );
+    assert!(
+        text.contains("What to do instead"),
+        "the part's text arrived: {text}"
+    );
+
+    // The refused upload was forgotten: the next delivery uploads the picture again.
+    app.push_to_channel(TEAM, "C-THREE", "spot-phishing").await;
+    assert_eq!(app.fake.requests("files.getUploadURLExternal").len(), 2);
+    let images = slack_images(&app.fake.posted("C-THREE"));
+    assert_eq!(images.len(), 1);
+    assert_ne!(images[0]["slack_file"]["id"], first[0].as_str());
+    app.fake.assert_valid();
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn slack_shows_an_unreachable_picture_as_a_link_and_the_text_still_arrives() {
     let root = tempfile::tempdir().expect("tempdir");
     let app = spawn_slack_app_with(course_with_picture(root.path(), MISSING_URL)).await;

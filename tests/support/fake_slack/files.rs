@@ -187,6 +187,11 @@ impl FakeSlack {
         files.reachable.insert(url.to_string());
     }
 
+    /// Deletes an uploaded file, as a workspace admin can: image blocks naming it are refused.
+    pub fn delete_file(&self, id: &str) {
+        self.state.files.lock().expect("lock").uploads.remove(id);
+    }
+
     /// The bytes of every completed upload, by file id.
     pub fn uploaded_files(&self) -> HashMap<String, Vec<u8>> {
         let files = self.state.files.lock().expect("lock");
