@@ -2,7 +2,7 @@
 //! (files.getUploadURLExternal → the bytes to the returned URL → files.completeUploadExternal),
 //! remembered by content hash, and shown as a `slack_file` image block.
 
-use super::render::Pictures;
+use super::pictures::Pictures;
 use super::{SlackPlatform, send_error};
 use crate::chat::{Message, SendError};
 use crate::content::{Block, ImageKind, image_file_name};

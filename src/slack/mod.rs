@@ -4,12 +4,14 @@ mod files;
 mod listener;
 mod message_kinds;
 mod mrkdwn;
+mod pictures;
 mod render;
 mod reply;
 mod users;
 
 pub use listener::SlackListener;
-pub use render::{Pictures, render, render_with};
+pub use pictures::Pictures;
+pub use render::{render, render_with};
 
 use crate::chat::{
     BoxFuture, ChatPlatform, Destination, InDoubt, Outgoing, Platform, Rate, SendError, SentRef,

@@ -4,32 +4,13 @@ use super::mrkdwn::{
     ALT_TEXT_MAX, BUTTON_TEXT_MAX, CONTEXT_TEXT_MAX, HEADER_TEXT_MAX, OPTION_TEXT_MAX,
     SECTION_TEXT_MAX, fit, to_mrkdwn,
 };
+use super::pictures::{Pictures, picture_as_text, source};
 use crate::chat::{Choice, Feedback, LessonPart, Message, QuestionCard, Verdict};
-use crate::content::{Block, is_web_url};
+use crate::content::Block;
 use slack_morphism::prelude::*;
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
 
 /// Prefix of the checkbox group's action id; toggling it is not an answer (the Submit button is).
 pub const TOGGLE_PREFIX: &str = "nb1:t:";
-
-/// How a lesson's pictures are shown.
-#[derive(Debug, Default, Clone)]
-pub struct Pictures {
-    /// Slack file ids of the pictures beside lessons that are uploaded to this workspace, by file.
-    pub uploaded: HashMap<PathBuf, String>,
-    /// No image blocks at all (Slack refused one): a web picture becomes a link, a file its alt text.
-    pub text_only: bool,
-}
-
-impl Pictures {
-    pub fn text_only() -> Self {
-        Self {
-            text_only: true,
-            ..Self::default()
-        }
-    }
-}
 
 /// Blocks plus the plain-text fallback Slack shows in notifications. Pictures beside lessons are
 /// not uploaded here, so they show as their alt text (see [`render_with`]).
@@ -119,39 +100,6 @@ fn lesson(p: &LessonPart, pictures: &Pictures) -> Vec<SlackBlock> {
     blocks.extend(sections(text.trim_end()));
     blocks.truncate(50);
     blocks
-}
-
-/// Where Slack takes a picture from: its web URL (Slack fetches it when the message is posted) or
-/// the uploaded file; None when it is shown as text instead.
-fn source(url: &str, file: Option<&Path>, pictures: &Pictures) -> Option<SlackImageUrlOrFile> {
-    if pictures.text_only {
-        return None;
-    }
-    match file {
-        Some(path) => pictures
-            .uploaded
-            .get(path)
-            .map(|id| SlackImageUrlOrFile::SlackFile {
-                slack_file: SlackFileIdOrUrl::Id {
-                    id: id.clone().into(),
-                },
-            }),
-        None if is_web_url(url) => url
-            .parse()
-            .ok()
-            .map(|image_url| SlackImageUrlOrFile::ImageUrl { image_url }),
-        None => None,
-    }
-}
-
-/// A picture that is not shown: a link to it on the web, or what it shows (its alt text).
-fn picture_as_text(url: &str, alt: &str, file: &Option<PathBuf>) -> String {
-    let alt = alt.replace(['[', ']'], "");
-    if file.is_none() && is_web_url(url) {
-        format!("🖼 [{}]({url})", fit(&alt, 300))
-    } else {
-        format!("🖼 {}", fit(&alt, ALT_TEXT_MAX))
-    }
 }
 
 fn question(q: &QuestionCard) -> Vec<SlackBlock> {
@@ -278,67 +226,6 @@ fn feedback(f: &Feedback) -> Vec<SlackBlock> {
 mod tests {
     use super::*;
     use crate::chat::LessonPart;
-
-    fn part(blocks: Vec<Block>) -> Message {
-        Message::Lesson(LessonPart {
-            lesson_id: "l".into(),
-            course_title: "C".into(),
-            title: "T".into(),
-            objective: "O".into(),
-            minutes: 3,
-            part: 2,
-            parts: 2,
-            blocks,
-        })
-    }
-
-    fn json(content: &SlackMessageContent) -> serde_json::Value {
-        serde_json::to_value(content).unwrap_or_default()
-    }
-
-    #[test]
-    fn pictures_show_from_the_web_or_an_uploaded_file_or_as_text() {
-        let web = Block::Image {
-            url: "https://example.org/a.png".into(),
-            alt: "A web chart".into(),
-            file: None,
-        };
-        let local = Block::Image {
-            url: "images/b.png".into(),
-            alt: "A local chart".into(),
-            file: Some("/c/images/b.png".into()),
-        };
-        let message = part(vec![web, local]);
-        let mut pictures = Pictures::default();
-        pictures
-            .uploaded
-            .insert("/c/images/b.png".into(), "F123".into());
-        let shown = json(&render_with(&message, &pictures));
-        assert_eq!(shown["blocks"][1]["image_url"], "https://example.org/a.png");
-        assert_eq!(
-            shown["blocks"][2]["slack_file"],
-            serde_json::json!({"id": "F123"})
-        );
-        assert_eq!(shown["blocks"][2]["alt_text"], "A local chart");
-
-        let not_uploaded = json(&render(&message));
-        assert_eq!(not_uploaded["blocks"][1]["type"], "image");
-        assert!(
-            not_uploaded["blocks"][2]["text"]["text"]
-                .as_str()
-                .is_some_and(|t| t.contains("🖼 A local chart"))
-        );
-
-        let text_only = json(&render_with(&message, &Pictures::text_only()));
-        let blocks = text_only["blocks"].as_array().cloned().unwrap_or_default();
-        assert!(blocks.iter().all(|b| b["type"] != "image"), "{blocks:?}");
-        let text = blocks[1]["text"]["text"].as_str().unwrap_or_default();
-        assert!(
-            text.contains("<https://example.org/a.png|A web chart>"),
-            "{text}"
-        );
-        assert!(text.contains("🖼 A local chart"), "{text}");
-    }
 
     #[test]
     fn many_short_paragraphs_stay_well_under_fifty_blocks() {
