@@ -20,6 +20,9 @@ const ALT_TXT_MAX: usize = 1000;
 #[derive(Default)]
 pub(super) struct Uploads {
     store: OnceLock<Store>,
+    /// Held from looking a picture up to remembering its upload: deliveries sent side by side
+    /// (the dispatcher sends several destinations at once) upload a shared picture only once.
+    one_at_a_time: tokio::sync::Mutex<()>,
 }
 
 impl Uploads {
@@ -107,6 +110,7 @@ impl SlackPlatform {
                 continue;
             };
             let hash = sha256_hex(&bytes);
+            let _turn = self.uploads.one_at_a_time.lock().await;
             let known = match store {
                 Some(store) => store
                     .uploaded_image("slack", tenant, &hash)

@@ -105,6 +105,49 @@ async fn slack_uploads_a_picture_beside_the_lesson_once_and_shows_it_as_a_slack_
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn deliveries_sent_at_once_upload_their_shared_picture_once() {
+    let app = spawn_slack_app().await;
+    let channels = ["C-A", "C-B", "C-C", "C-D", "C-E", "C-F"];
+    // Pushed together, so one dispatcher pass sends them side by side.
+    let pushes = channels.map(|channel| {
+        app.daemon.engine().push_lesson(nibble::engine::PushLesson {
+            platform: Platform::Slack,
+            tenant: TEAM.into(),
+            recipient: Recipient::Channel(channel.into()),
+            lesson: nibble::engine::LessonChoice::Id("spot-phishing".into()),
+            origin: "test".into(),
+        })
+    });
+    let mut expected = Vec::new();
+    for (channel, outcome) in channels
+        .iter()
+        .zip(futures_util::future::join_all(pushes).await)
+    {
+        let Ok(nibble::engine::PushOutcome::Queued { messages, .. }) = outcome else {
+            panic!("not queued: {outcome:?}")
+        };
+        expected.push((*channel, messages));
+    }
+    app.fake
+        .wait_for("every channel's lesson", || {
+            expected
+                .iter()
+                .all(|(c, n)| app.fake.posted(c).len() >= *n)
+                .then_some(())
+        })
+        .await;
+    assert_eq!(app.fake.requests("files.getUploadURLExternal").len(), 1);
+    for channel in channels {
+        assert_eq!(
+            slack_images(&app.fake.posted(channel)).len(),
+            1,
+            "{channel}"
+        );
+    }
+    app.fake.assert_valid();
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_slack_file_deleted_in_the_workspace_degrades_once_then_is_uploaded_again() {
     let app = spawn_slack_app().await;
     app.push_to_channel(TEAM, "C-ONE", "spot-phishing").await;
