@@ -103,6 +103,7 @@ impl Dispatcher {
             destination,
             message,
             dedupe_key: row.dedupe_key.clone(),
+            dm_channel: None,
         })
     }
 
@@ -215,7 +216,7 @@ impl Dispatcher {
                 report.retried += 1;
                 continue;
             };
-            let out = match Self::outgoing(&row) {
+            let mut out = match Self::outgoing(&row) {
                 Ok(out) => out,
                 Err(e) => {
                     self.store.mark_failed(row.id, &e).await?;
@@ -233,11 +234,26 @@ impl Dispatcher {
                     continue;
                 }
             }
+            let dm_user = match &out.destination {
+                Destination::Member { user } => Some(user.clone()),
+                _ => None,
+            };
+            if let Some(user) = &dm_user {
+                out.dm_channel = self.store.dm_channel(row.tenant_id, user).await?;
+            }
             match platform.send(&out).await {
                 Ok(reference) => {
                     self.store
                         .mark_sent(row.id, &reference, self.clock.now())
                         .await?;
+                    // A DM opened for this send is remembered: the next one skips opening it.
+                    if let (Some(user), None, Some((channel, _))) =
+                        (&dm_user, &out.dm_channel, reference.split_once(':'))
+                    {
+                        self.store
+                            .remember_dm_channel(row.tenant_id, user, channel, self.clock.now())
+                            .await?;
+                    }
                     report.sent += 1;
                     if let Some(title) = &row.thread_title {
                         self.open_thread(platform.as_ref(), row.id, &reference, title)

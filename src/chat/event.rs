@@ -6,6 +6,8 @@ use super::{Message, Platform};
 pub struct UserRef {
     /// The member's id on the platform.
     pub id: String,
+    /// Empty when the platform could not say in time (a lookup still running): the stored name is
+    /// kept, and a new member is named by their id until the platform answers.
     pub name: String,
     /// IANA zone when the platform knows it.
     pub time_zone: Option<String>,

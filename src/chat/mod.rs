@@ -85,6 +85,9 @@ pub struct Outgoing {
     pub message: Message,
     /// Stable across retries: platforms use it to make resends idempotent.
     pub dedupe_key: String,
+    /// For a member's DM, the channel the platform opened before (the store remembers it): the
+    /// adapter posts there instead of opening the DM again.
+    pub dm_channel: Option<String>,
 }
 
 /// A chat platform adapter: the only way the application reaches Slack, Discord or the local platform.

@@ -227,6 +227,19 @@ impl Config {
         if !(0.1..=10_000.0).contains(&self.slack.messages_per_second) {
             return invalid("slack.messages_per_second", "must be between 0.1 and 10000");
         }
+        if !(1.0..=3600.0).contains(&self.slack.pacing_scale) {
+            return invalid("slack.pacing_scale", "must be between 1 and 3600");
+        }
+        // Faster pacing is for a fake Slack on this machine, never for the real one.
+        let loopback = ["http://127.0.0.1:", "http://localhost:", "http://[::1]:"]
+            .iter()
+            .any(|p| self.slack.api_url.starts_with(p));
+        if self.slack.pacing_scale != 1.0 && !loopback {
+            return invalid(
+                "slack.pacing_scale",
+                "may differ from 1 only with a loopback api_url (a test's fake Slack)",
+            );
+        }
         if self.slack.enabled && !self.slack.api_url.starts_with("http") {
             return invalid("slack.api_url", "must be an http(s) URL");
         }

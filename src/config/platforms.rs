@@ -25,6 +25,9 @@ pub struct SlackConfig {
     pub connections: u32,
     /// Messages per second nibble posts to one workspace (a campaign's DMs are paced by this).
     pub messages_per_second: f64,
+    /// Runs Slack's rate limits this many times faster, for tests against a fake Slack whose limits
+    /// are scaled alike; only allowed with a loopback `api_url`. 1 against the real Slack.
+    pub pacing_scale: f64,
 }
 
 impl Default for SlackConfig {
@@ -40,6 +43,7 @@ impl Default for SlackConfig {
             reconnect_backoff_secs: 2,
             connections: 2,
             messages_per_second: 10.0,
+            pacing_scale: 1.0,
         }
     }
 }
@@ -49,9 +53,12 @@ impl Default for SlackConfig {
 #[serde(deny_unknown_fields, default)]
 pub struct DiscordConfig {
     pub enabled: bool,
-    /// Send REST calls to this base URL instead of https://discord.com (tests use a local fake).
-    /// When set, serenity's own rate limiter is off and nibble's pacing alone applies.
-    pub api_url: Option<String>,
+    /// Reach discord.com's REST API at this address ("127.0.0.1:8443") instead of the one DNS
+    /// gives. Only tests set it (a local fake serving TLS as discord.com): requests, TLS and
+    /// serenity's rate limiter stay exactly as in production.
+    pub api_address: Option<String>,
+    /// An extra certificate authority (PEM) trusted for discord.com: the test fake's.
+    pub ca_file: Option<PathBuf>,
     pub token_file: Option<PathBuf>,
     /// Role names whose holders are team leads (members with Manage Server always are).
     pub team_lead_roles: Vec<String>,
@@ -74,7 +81,8 @@ impl Default for DiscordConfig {
     fn default() -> Self {
         Self {
             enabled: false,
-            api_url: None,
+            api_address: None,
+            ca_file: None,
             token_file: None,
             team_lead_roles: Vec::new(),
             moderator_roles: Vec::new(),

@@ -1,68 +1,23 @@
 //! Gateway events in: slash commands, quiz components, autocompletion and member joins, each
 //! answered within Discord's 3-second deadline (deferred when the engine is slow).
 
+use super::DiscordPlatform;
 use super::commands::{args_of, definitions};
 use super::render::{EPHEMERAL, render_message};
 use super::respond::{respond_in_time, send_response, with_flags};
-use super::{DiscordError, DiscordPlatform};
 use crate::chat::{Event, EventKind, Message, Platform, Reply, UserRef};
 use crate::config::CommandScope;
 use crate::engine::Engine;
 use serde_json::{Value, json};
 use serenity::all::{
     Command, CommandInteraction, ComponentInteraction, ComponentInteractionDataKind, Context,
-    EventHandler, GatewayIntents, Interaction, Member, Permissions, Ready, ShardManager, User,
+    EventHandler, Interaction, Member, Permissions, Ready, User,
 };
 use std::sync::Arc;
 
 pub(super) struct Handler {
     pub(super) engine: Engine,
     pub(super) platform: Arc<DiscordPlatform>,
-}
-
-/// The running gateway connection.
-pub struct DiscordListener {
-    shards: Arc<ShardManager>,
-}
-
-impl DiscordListener {
-    /// Minimal intents: guilds (commands, threads), members (joins), guild messages and their
-    /// content (thread replies, their edits and deletions), reactions (moderators featuring replies).
-    pub fn intents() -> GatewayIntents {
-        GatewayIntents::GUILDS
-            | GatewayIntents::GUILD_MEMBERS
-            | GatewayIntents::GUILD_MESSAGES
-            | GatewayIntents::MESSAGE_CONTENT
-            | GatewayIntents::GUILD_MESSAGE_REACTIONS
-    }
-
-    pub async fn start(
-        platform: Arc<DiscordPlatform>,
-        engine: Engine,
-    ) -> Result<Self, DiscordError> {
-        let http = super::HttpBuilder::new(&platform.token);
-        let http = match &platform.config.api_url {
-            Some(url) => http
-                .proxy(url.trim_end_matches('/'))
-                .ratelimiter_disabled(true),
-            None => http,
-        };
-        let mut client = serenity::all::ClientBuilder::new_with_http(http.build(), Self::intents())
-            .event_handler(Handler { engine, platform })
-            .await
-            .map_err(|e| DiscordError::Client(e.to_string()))?;
-        let shards = client.shard_manager.clone();
-        tokio::spawn(async move {
-            if let Err(e) = client.start().await {
-                tracing::error!(error = %e, "the Discord gateway client stopped");
-            }
-        });
-        Ok(Self { shards })
-    }
-
-    pub async fn shutdown(&self) {
-        self.shards.shutdown_all().await;
-    }
 }
 
 fn user_ref(

@@ -32,20 +32,22 @@ impl Handler {
         let _ = self.spawn_engine(event).await;
     }
 
-    /// An edit: only content changes matter (embeds unfurling also send MESSAGE_UPDATE).
+    /// An edit: only content changes matter. Discord also sends MESSAGE_UPDATE, with the whole
+    /// unchanged message, when embeds unfurl or a thread is started from the message; only an edit
+    /// has an `edited_timestamp`.
     pub(super) async fn on_message_update(&self, ctx: Context, update: MessageUpdateEvent) {
-        let (Some(guild), Some(author), Some(text)) =
-            (update.guild_id, update.author, update.content)
-        else {
+        let (Some(guild), Some(author), Some(text), Some(edited)) = (
+            update.guild_id,
+            update.author,
+            update.content,
+            update.edited_timestamp,
+        ) else {
             return;
         };
         if author.bot {
             return;
         }
-        let edited = update
-            .edited_timestamp
-            .map(|t| t.unix_timestamp())
-            .unwrap_or_default();
+        let edited = edited.unix_timestamp();
         let key = format!("discord:edit:{}:{edited}", update.id);
         let kind = EventKind::MessageEdited {
             id: update.id.to_string(),

@@ -2,13 +2,16 @@
 
 mod commands;
 mod handler;
+mod http;
+mod listener;
 mod message_events;
 mod pacing;
 mod pictures;
+mod refusal;
 mod render;
 mod respond;
 
-pub use handler::DiscordListener;
+pub use listener::DiscordListener;
 pub use render::{EPHEMERAL, Pictures, nonce_for, render_message, render_message_with};
 
 use crate::chat::{
@@ -16,8 +19,8 @@ use crate::chat::{
 };
 use crate::config::DiscordConfig;
 use pacing::Pacer;
+use refusal::{Action, refused};
 use serenity::http::Http;
-pub(crate) use serenity::http::HttpBuilder;
 use serenity::model::id::{ChannelId, UserId};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -28,6 +31,11 @@ pub enum DiscordError {
     MissingToken,
     #[error("cannot read the Discord token file `{path}`: {source}")]
     TokenFile {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("cannot read the [discord] ca_file `{path}`: {source}")]
+    CaFile {
         path: String,
         source: std::io::Error,
     },
@@ -68,15 +76,8 @@ impl DiscordPlatform {
             _ => return Err(DiscordError::MissingToken),
         };
         let token = token.trim_start_matches("Bot ").to_string();
-        let mut builder = HttpBuilder::new(&token);
-        if let Some(url) = &config.api_url {
-            // serenity's limiter ignores the proxy setting, so it is off here and nibble paces alone.
-            builder = builder
-                .proxy(url.trim_end_matches('/'))
-                .ratelimiter_disabled(true);
-        }
         Ok(Arc::new(Self {
-            http: Arc::new(builder.build()),
+            http: Arc::new(http::build(config, &token)?),
             token,
             pacer: Pacer::per_second(config.max_requests_per_second),
             config: config.clone(),
@@ -112,7 +113,10 @@ impl DiscordPlatform {
                     SendError::Permanent(format!("`{user}` is not a Discord user id"))
                 })?;
                 self.pacer.wait().await;
-                let dm = id.create_dm_channel(&self.http).await.map_err(send_error)?;
+                let dm = id
+                    .create_dm_channel(&self.http)
+                    .await
+                    .map_err(|e| refused(e, Action::OpenDm, &format!("the DM with user {user}")))?;
                 self.dms
                     .lock()
                     .unwrap_or_else(|e| e.into_inner())
@@ -123,28 +127,6 @@ impl DiscordPlatform {
     }
 }
 
-/// Maps a REST failure onto the outbox's retry rules.
-pub(crate) fn send_error(e: serenity::Error) -> SendError {
-    use serenity::http::HttpError;
-    match e {
-        serenity::Error::Http(HttpError::UnsuccessfulRequest(r)) => {
-            let status = r.status_code.as_u16();
-            match status {
-                429 => SendError::RateLimited {
-                    retry_after: std::time::Duration::from_secs(1),
-                },
-                500..=599 => SendError::Transient(format!("HTTP {status}")),
-                _ => SendError::Permanent(format!(
-                    "Discord refused the call: HTTP {status} {} {}",
-                    r.error.code, r.error.message
-                )),
-            }
-        }
-        serenity::Error::Http(HttpError::Request(r)) => SendError::Transient(r.to_string()),
-        other => SendError::Transient(other.to_string()),
-    }
-}
-
 impl ChatPlatform for DiscordPlatform {
     fn platform(&self) -> Platform {
         Platform::Discord
@@ -152,27 +134,44 @@ impl ChatPlatform for DiscordPlatform {
 
     fn send<'a>(&'a self, out: &'a Outgoing) -> BoxFuture<'a, Result<SentRef, SendError>> {
         Box::pin(async move {
-            // A group is a DM to each member (a bot cannot open a group DM): the same nonce in
-            // every DM keeps each one idempotent when the send is retried.
-            let destinations = match &out.destination {
+            // A DM channel the store remembers is not created again.
+            if let (Destination::Member { user }, Some(dm)) = (&out.destination, &out.dm_channel)
+                && let Some(id) = dm.parse::<u64>().ok().filter(|n| *n > 0)
+            {
+                self.dms
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(user.clone(), ChannelId::new(id));
+            }
+            // A group is a DM to each member (a bot cannot open a group DM). Discord deduplicates
+            // nonces per author across channels, so each DM has its own nonce (key + recipient),
+            // stable across retries: a retried send returns the DMs already posted.
+            let destinations: Vec<(Destination, String)> = match &out.destination {
                 Destination::Group { users } => users
                     .iter()
-                    .map(|u| Destination::Member { user: u.clone() })
+                    .map(|u| {
+                        let nonce = nonce_for(&format!("{}\u{1f}{u}", out.dedupe_key));
+                        (Destination::Member { user: u.clone() }, nonce)
+                    })
                     .collect(),
-                other => vec![other.clone()],
+                other => vec![(other.clone(), nonce_for(&out.dedupe_key))],
             };
             let attached = pictures::attach(&out.message).await;
             let mut first = None;
-            for to in &destinations {
+            for (to, nonce) in &destinations {
                 let channel = self.channel_for(to).await?;
                 let mut body = render_message_with(&out.message, &attached.pictures);
-                body["nonce"] = serde_json::json!(nonce_for(&out.dedupe_key));
+                body["nonce"] = serde_json::json!(nonce);
                 body["enforce_nonce"] = serde_json::json!(true);
                 // Members' words (stories, questions) never ping @everyone, @here or a role.
                 body["allowed_mentions"] = serde_json::json!({"parse": ["users"]});
                 self.pacer.wait().await;
+                let place = match to {
+                    Destination::Member { user } => format!("the DM with user {user}"),
+                    _ => format!("channel {channel}"),
+                };
                 let sent = self
-                    .post_with_pictures(channel, &out.message, &attached, body)
+                    .post_with_pictures(channel, &place, &out.message, &attached, body)
                     .await?;
                 first.get_or_insert(format!("{}:{}", sent.channel_id, sent.id));
             }
@@ -214,7 +213,13 @@ impl ChatPlatform for DiscordPlatform {
                     Err(serenity::Error::Http(serenity::http::HttpError::UnsuccessfulRequest(
                         r,
                     ))) if r.error.code == 160004 => id,
-                    Err(e) => return Err(send_error(e)),
+                    Err(e) => {
+                        return Err(refused(
+                            e,
+                            Action::CreateThread,
+                            &format!("channel {channel}"),
+                        ));
+                    }
                 };
             Ok(Destination::Thread {
                 channel: channel.to_string(),
@@ -244,7 +249,7 @@ impl ChatPlatform for DiscordPlatform {
                     None,
                 )
                 .await
-                .map_err(send_error)?;
+                .map_err(|e| refused(e, Action::LockThread, &format!("thread {id}")))?;
             Ok(())
         })
     }
@@ -272,7 +277,7 @@ impl ChatPlatform for DiscordPlatform {
                 let page = guild
                     .members(&self.http, Some(1000), after)
                     .await
-                    .map_err(send_error)?;
+                    .map_err(|e| refused(e, Action::ListMembers, &format!("server {guild}")))?;
                 let full = page.len() == 1000;
                 after = page.last().map(|m| m.user.id);
                 people.extend(page.into_iter().filter(|m| !m.user.bot).map(|m| UserRef {

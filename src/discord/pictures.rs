@@ -1,12 +1,14 @@
 //! Pictures beside lessons on Discord: sent with the message as its attachment (multipart:
 //! `payload_json` + `files[0]`, the embed showing `attachment://name`), with a text fallback.
 
+use super::DiscordPlatform;
+use super::refusal::{Action, refused};
 use super::render::{Pictures, render_message_with};
-use super::{DiscordPlatform, send_error};
 use crate::chat::{Message, SendError};
 use crate::content::{Block, ImageKind, image_file_name};
 use serde_json::{Value, json};
 use serenity::builder::CreateAttachment;
+use serenity::http::HttpError;
 use serenity::model::channel::Message as DiscordMessage;
 use serenity::model::id::ChannelId;
 
@@ -64,13 +66,26 @@ pub(super) async fn attach(message: &Message) -> Attached {
     attached
 }
 
+/// Could Discord have refused the message for its picture (a body it would not take, a file too
+/// large, or no Attach Files permission)? A missing channel or access is not, and is not retried.
+fn may_be_the_picture(error: &serenity::Error) -> bool {
+    match error {
+        serenity::Error::Http(HttpError::UnsuccessfulRequest(r)) => {
+            matches!(r.status_code.as_u16(), 400 | 413) || matches!(r.error.code, 40005 | 50013)
+        }
+        _ => false,
+    }
+}
+
 impl DiscordPlatform {
-    /// Posts `body` (rendered with `attached.pictures`) with its attachment. If Discord refuses it
-    /// for good while it carries pictures, posts it again with links and alt texts instead, so the
-    /// lesson's text always arrives.
+    /// Posts `body` (rendered with `attached.pictures`) with its attachment to `channel` (named
+    /// `place` in errors). If Discord refuses it for something the picture may cause while it
+    /// carries pictures, posts it again with links and alt texts instead, so the lesson's text
+    /// always arrives.
     pub(super) async fn post_with_pictures(
         &self,
         channel: ChannelId,
+        place: &str,
         message: &Message,
         attached: &Attached,
         mut body: Value,
@@ -79,12 +94,13 @@ impl DiscordPlatform {
             body["attachments"] = entry.clone();
         }
         let files: Vec<CreateAttachment> = attached.file.iter().cloned().collect();
-        let first = self.http.send_message(channel, files, &body).await;
         let has_pictures = body["embeds"]
             .as_array()
             .is_some_and(|e| e.iter().any(|e| e.get("image").is_some()));
-        match first.map_err(send_error) {
-            Err(SendError::Permanent(why)) if has_pictures => {
+        match self.http.send_message(channel, files, &body).await {
+            Ok(sent) => Ok(sent),
+            Err(e) if has_pictures && may_be_the_picture(&e) => {
+                let why = refused(e, Action::Post, place);
                 tracing::warn!(lesson = lesson_of(message), error = %why, "Discord refused a lesson picture: the part is sent with a link or the alt text instead");
                 let plain = render_message_with(message, &Pictures::text_only());
                 body["embeds"] = plain["embeds"].clone();
@@ -95,9 +111,39 @@ impl DiscordPlatform {
                 self.http
                     .send_message(channel, Vec::new(), &body)
                     .await
-                    .map_err(send_error)
+                    .map_err(|e| refused(e, Action::Post, place))
             }
-            other => other,
+            Err(e) => Err(refused(e, Action::Post, place)),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serenity::http::ErrorResponse;
+
+    async fn refusal(status: u16, code: isize) -> serenity::Error {
+        let body = serde_json::json!({"code": code, "message": "refused"}).to_string();
+        let response = axum::http::Response::builder()
+            .status(status)
+            .body(body)
+            .expect("response");
+        let response =
+            ErrorResponse::from_response(reqwest::Response::from(response), reqwest::Method::POST)
+                .await;
+        serenity::Error::Http(HttpError::UnsuccessfulRequest(response))
+    }
+
+    #[tokio::test]
+    async fn only_refusals_a_picture_may_cause_are_retried_without_it() {
+        // No Attach Files, a body Discord would not take, a file too large: the picture's fault.
+        assert!(may_be_the_picture(&refusal(403, 50013).await));
+        assert!(may_be_the_picture(&refusal(400, 50035).await));
+        assert!(may_be_the_picture(&refusal(413, 40005).await));
+        // A channel nibble cannot see or that is gone refuses the text just the same.
+        assert!(!may_be_the_picture(&refusal(403, 50001).await));
+        assert!(!may_be_the_picture(&refusal(404, 10003).await));
+        assert!(!may_be_the_picture(&refusal(502, 0).await));
     }
 }

@@ -282,10 +282,11 @@ async fn welcome(
     };
     let u = &event.user;
     super::campaign_enrol::on_join(core, tx, tenant_id, member_id, event, now).await?;
+    // A mention, not a name: it reads right even when the platform has not told us the name yet.
     let text = format!(
-        "Welcome, {}! I'm nibble: short lessons and one-tap quizzes right here in chat. \
+        "Welcome, <@{}>! I'm nibble: short lessons and one-tap quizzes right here in chat. \
          Type `/learn` for your first lesson, or `/learn <topic>` to find one.",
-        u.name
+        u.id
     );
     let to = Destination::Member { user: u.id.clone() };
     let key = format!("welcome:{tenant_id}:{}", u.id);

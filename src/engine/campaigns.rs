@@ -30,6 +30,23 @@ pub fn mention_id(text: &str) -> String {
     inner.split('|').next().unwrap_or(inner).to_string()
 }
 
+/// The id in an escaped mention (or a bare id); a plain `@name` / `#name` names nobody nibble can
+/// be sure of, so it is refused rather than taken for an id.
+fn escaped_id(
+    text: &str,
+    key: &'static str,
+    expected: &'static str,
+) -> Result<String, CampaignError> {
+    match super::mentions::parse_mention(text) {
+        Some(super::mentions::Mention::Id(id)) => Ok(id),
+        _ => Err(CampaignError::BadValue {
+            key,
+            value: text.to_string(),
+            expected,
+        }),
+    }
+}
+
 /// Lessons of a course the member has done (completed, or received when it has no questions) and the total.
 pub(super) async fn course_progress(
     tx: &mut Tx<'_>,
@@ -216,10 +233,24 @@ pub(super) fn spec_from_words(
         {
             Some(event.channel.clone())
         }
-        Some(c) => Some(mention_id(c)),
+        Some(c) => Some(escaped_id(
+            c,
+            "channel",
+            "a channel picked from the list that opens as you type #",
+        )?),
         None => None,
     };
-    raw.members = raw.members.iter().map(|m| mention_id(m)).collect();
+    raw.members = raw
+        .members
+        .iter()
+        .map(|m| {
+            escaped_id(
+                m,
+                "members",
+                "members picked from the list that opens as you type @",
+            )
+        })
+        .collect::<Result<_, _>>()?;
     raw.validate(|zone| local_date(now, zone))
 }
 

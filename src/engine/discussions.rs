@@ -68,17 +68,16 @@ pub(super) async fn on_message(
     (id, text, thread): (&str, &str, Option<&str>),
     now: DateTime<Utc>,
 ) -> Result<Applied<Reply>, EngineError> {
-    let crate::store::MemberRef {
-        tenant_id,
-        member_id,
-    } = super::commands::member_of(tx, event, now).await?;
-    let u = &event.user;
+    let tenant_id = Store::ensure_tenant(tx, event.platform.as_str(), &event.tenant, now).await?;
     // Slack names a thread by its parent's ts; on Discord the thread is the channel itself.
     let key = thread.unwrap_or(&event.channel);
     let Some(discussion) = Store::discussion_by_thread(tx, tenant_id, key, &event.channel).await?
     else {
+        // Not a reply in one of our threads: its author is not made a member by chatting.
         return nothing();
     };
+    let member_id = super::commands::member_of(tx, event, now).await?.member_id;
+    let u = &event.user;
     let zone = u
         .time_zone
         .as_deref()

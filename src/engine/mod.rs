@@ -16,6 +16,7 @@ mod deliver;
 mod diagnostics;
 mod discussions;
 mod fold;
+mod mentions;
 mod partner_commands;
 mod partners;
 mod recognition_commands;
@@ -32,6 +33,7 @@ pub use campaign_plan::CampaignSettings;
 pub use campaign_tick::TickReport;
 pub use campaigns::mention_id;
 pub use deliver::Recipient;
+pub use mentions::{Mention, parse_mention};
 
 use crate::chat::{Event, Platform, Reply};
 use crate::clock::Clock;

@@ -4,7 +4,7 @@
 use super::campaign_commands::parse_length;
 use super::partners::{cadence, channel_ref, next_round_text, run_round};
 use super::writer::Applied;
-use super::{Core, EngineError, mention_id};
+use super::{Core, EngineError};
 use crate::chat::{
     Action, CheckInOutcome, Choice, Destination, Event, Message, Reply, encode_join_pool,
 };
@@ -99,13 +99,18 @@ pub(super) async fn apply(
             )
         }
         "avoid" => {
-            let who = mention_id(rest);
-            if who.is_empty() || who == event.user.id {
-                return say(
-                    "Who? `/partner avoid @member`: you'll never be paired with them, and they won't know.",
-                    false,
-                );
-            }
+            let who = match super::mentions::member_id(tx, member.tenant_id, rest).await? {
+                Ok(who) if who != event.user.id => who,
+                Ok(_) => return say("You can't avoid yourself.", false),
+                Err(why) if rest.trim().is_empty() => {
+                    let _ = why;
+                    return say(
+                        "Who? `/partner avoid @member`: you'll never be paired with them, and they won't know.",
+                        false,
+                    );
+                }
+                Err(why) => return say(why, false),
+            };
             let (other, _) = Store::ensure_member_id(tx, member.tenant_id, &who, now).await?;
             Store::add_avoid(tx, member.tenant_id, member.member_id, other, now).await?;
             say("Noted, privately: you'll never be paired with them.", false)

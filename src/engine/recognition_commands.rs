@@ -151,7 +151,10 @@ pub(super) async fn badges(
     let (member_id, whose) = match args.trim() {
         "" => (member.member_id, "You have".to_string()),
         other => {
-            let id = mention_id(other);
+            let id = match super::mentions::member_id(tx, member.tenant_id, other).await? {
+                Ok(id) => id,
+                Err(why) => return Ok(Applied::new(Reply::Ephemeral(Message::text(why)), false)),
+            };
             let (m, _) = Store::ensure_member_id(tx, member.tenant_id, &id, now).await?;
             (m, format!("<@{id}> has"))
         }

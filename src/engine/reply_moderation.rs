@@ -23,10 +23,13 @@ pub(super) async fn moderate(
         return say(NOT_MODERATOR, false);
     }
     if matches!(verb, "exclude" | "include") {
-        let who = super::campaigns::mention_id(rest);
-        if who.is_empty() {
+        if rest.trim().is_empty() {
             return say(format!("Usage: `/nibble {verb} @member`"), false);
         }
+        let who = match super::mentions::member_id(tx, member.tenant_id, rest).await? {
+            Ok(who) => who,
+            Err(why) => return say(why, false),
+        };
         let (target, _) = Store::ensure_member_id(tx, member.tenant_id, &who, now).await?;
         let hide = verb == "exclude";
         Store::set_leaderboard_hidden(tx, member.tenant_id, target, hide).await?;

@@ -42,7 +42,8 @@ impl SlackListener {
             .with_interaction_events(on_interaction);
         let config = SlackClientSocketModeConfig::new()
             .with_max_connections_count(connections.max(1))
-            .with_initial_backoff_in_seconds(platform.config.reconnect_backoff_secs.max(1));
+            .with_initial_backoff_in_seconds(platform.config.reconnect_backoff_secs.max(1))
+            .with_reconnect_timeout_in_seconds(platform.config.reconnect_backoff_secs.max(1));
         let listener = SlackClientSocketModeListener::new(&config, environment, callbacks);
         listener
             .listen_for(&platform.app)
@@ -70,12 +71,28 @@ async fn on_hello<Hello>(
     }
 }
 
+/// slack-morphism reports a broken socket here (then reconnects, and Slack says hello again): until
+/// that hello, `/healthz` says the connection is down.
 fn on_error(
     err: Box<dyn std::error::Error + Send + Sync>,
     _client: Arc<SlackClient<Connector>>,
-    _state: SlackClientEventsUserState,
+    state: SlackClientEventsUserState,
 ) -> HttpStatusCode {
     tracing::warn!(error = %err, "Slack listener error");
+    let socket_failed = err
+        .downcast_ref::<slack_morphism::errors::SlackClientError>()
+        .is_some_and(|e| {
+            matches!(
+                e,
+                slack_morphism::errors::SlackClientError::SocketModeProtocolError(_)
+            )
+        });
+    if socket_failed
+        && let Ok(storage) = state.try_read()
+        && let Some(inbound) = storage.get_user_state::<Arc<Inbound>>()
+    {
+        inbound.platform.connection.set_connected(false);
+    }
     HttpStatusCode::OK
 }
 
@@ -95,14 +112,14 @@ impl Inbound {
                 is_moderator: false,
             };
         }
+        // The acknowledgement is due within 3 s: wait a second at most for users.info.
         let person = self
             .platform
-            .directory
-            .person(&self.platform.session(), id)
+            .person(id, Some(std::time::Duration::from_secs(1)))
             .await;
         UserRef {
             id: id.to_string(),
-            name: person.name.unwrap_or_else(|| id.to_string()),
+            name: person.name.unwrap_or_default(),
             time_zone: person.time_zone,
             is_lead: person.is_lead,
             is_moderator: person.is_moderator,

@@ -3,8 +3,8 @@
 use crate::chat::EventKind;
 use slack_morphism::prelude::*;
 
-/// (channel, author, kind) for a member's message, its edit or its deletion; None for bots'
-/// messages and other subtypes (joins, topic changes…).
+/// (channel, author, kind) for a member's thread reply, its edit or its deletion; None for bots'
+/// messages, messages outside threads and other subtypes (joins, topic changes…).
 pub(super) fn message_kind(m: SlackMessageEvent) -> Option<(String, String, EventKind)> {
     let channel = m.origin.channel.as_ref()?.to_string();
     match m.subtype {
@@ -16,11 +16,14 @@ pub(super) fn message_kind(m: SlackMessageEvent) -> Option<(String, String, Even
             if m.sender.bot_id.is_some() {
                 return None;
             }
+            // On Slack nibble's discussions are threads: a message outside any thread is chat
+            // that nibble neither records nor looks its author up for (users.info is tiered).
+            let thread = m.origin.thread_ts?.to_string();
             let user = m.sender.user?.to_string();
             let kind = EventKind::Message {
                 id: m.origin.ts.to_string(),
                 text: m.content.and_then(|c| c.text).unwrap_or_default(),
-                thread: m.origin.thread_ts.map(|t| t.to_string()),
+                thread: Some(thread),
             };
             Some((channel, user, kind))
         }

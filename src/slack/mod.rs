@@ -4,6 +4,7 @@ mod files;
 mod listener;
 mod message_kinds;
 mod mrkdwn;
+mod pacing;
 mod pictures;
 mod render;
 mod reply;
@@ -105,8 +106,11 @@ fn read_token(path: &Path) -> Result<String, SlackError> {
 pub struct SlackPlatform {
     client: Arc<SlackClient<Connector>>,
     bot: SlackApiToken,
+    /// The bot token with its workspace, once auth.test named it: slack-morphism applies the
+    /// method tiers per workspace only to a token that carries its team.
+    team_bot: std::sync::OnceLock<SlackApiToken>,
     app: SlackApiToken,
-    directory: Directory,
+    directory: Arc<Directory>,
     config: SlackConfig,
     uploads: files::Uploads,
     /// Socket Mode's state for `/healthz`: connected once Slack said hello.
@@ -125,16 +129,17 @@ impl SlackPlatform {
             SlackClientHyperConnector::from(https).with_slack_api_url(&config.api_url);
         if config.pace_requests {
             // Paces calls per method tier; a 429 still reaches the outbox, which pauses and retries.
-            connector = connector.with_rate_control(SlackApiRateControlConfig::new());
+            connector = connector.with_rate_control(pacing::rate_control(config.pacing_scale));
         }
         let client = Arc::new(SlackClient::new(connector));
         Ok(Arc::new(Self {
-            directory: Directory::new(
+            directory: Arc::new(Directory::new(
                 config.team_leads.iter().cloned().collect(),
                 config.moderators.iter().cloned().collect(),
-            ),
+            )),
             client,
             bot: SlackApiToken::new(tokens.bot.clone().into()),
+            team_bot: std::sync::OnceLock::new(),
             app: SlackApiToken::new(tokens.app.clone().into()),
             config: config.clone(),
             uploads: files::Uploads::default(),
@@ -149,10 +154,12 @@ impl SlackPlatform {
             SlackClientError::ApiError(api) => api.code,
             other => other.to_string(),
         };
-        self.session()
+        let me = self
+            .session()
             .auth_test()
             .await
             .map_err(|e| SlackError::BotTokenRejected(reason(e)))?;
+        let _ = self.team_bot.set(self.bot.clone().with_team_id(me.team_id));
         self.client
             .open_session(&self.app)
             .apps_connections_open(&SlackApiAppsConnectionOpenRequest::new())
@@ -162,7 +169,24 @@ impl SlackPlatform {
     }
 
     pub(crate) fn session(&self) -> SlackClientSession<'_, Connector> {
-        self.client.open_session(&self.bot)
+        self.client.open_session(self.token())
+    }
+
+    /// The bot token, with its workspace once known (so that the tiers apply).
+    fn token(&self) -> &SlackApiToken {
+        self.team_bot.get().unwrap_or(&self.bot)
+    }
+
+    /// A member's name, zone and roles, waiting at most `patience` for Slack (None: as long as the
+    /// lookup takes, for work that is not holding an acknowledgement).
+    pub(crate) async fn person(
+        &self,
+        user: &str,
+        patience: Option<std::time::Duration>,
+    ) -> users::Person {
+        self.directory
+            .person(&self.client, self.token(), user, patience)
+            .await
     }
 
     /// The channel to post to: DMs and group DMs are opened (and remembered) with conversations.open.
@@ -198,6 +222,22 @@ pub(crate) fn send_error(e: SlackClientError) -> SendError {
             "internal_error" | "fatal_error" | "service_unavailable" | "request_timeout" => {
                 SendError::Transient(api.code)
             }
+            // The app lacks a scope: say which, so the operator can add it to the app and reinstall.
+            "missing_scope" => {
+                let needed = api
+                    .http_response_body
+                    .as_deref()
+                    .and_then(|b| serde_json::from_str::<serde_json::Value>(b).ok())
+                    .and_then(|b| b["needed"].as_str().map(str::to_string))
+                    .unwrap_or_else(|| "a scope".into());
+                tracing::error!(needed, "the Slack app lacks a scope: add it (config/slack-app-manifest.yaml) and reinstall the app");
+                SendError::Permanent(format!(
+                    "Slack refused the call: missing_scope (the app needs {needed}; add it to the app's scopes and reinstall)"
+                ))
+            }
+            "not_in_channel" => SendError::Permanent(
+                "Slack refused the call: not_in_channel (invite nibble to the channel: /invite @nibble)".into(),
+            ),
             _ => SendError::Permanent(format!("Slack refused the call: {}", api.code)),
         },
         SlackClientError::HttpError(h) if h.status_code.is_client_error() => {
@@ -240,10 +280,11 @@ impl ChatPlatform for SlackPlatform {
             }
             let mut people = Vec::with_capacity(ids.len());
             for id in ids {
-                let person = self.directory.person(&session, &id).await;
+                // Enrolment can wait for Slack: a bot must never be taken for a learner.
+                let person = self.person(&id, None).await;
                 if !person.is_bot {
                     people.push(UserRef {
-                        name: person.name.unwrap_or_else(|| id.clone()),
+                        name: person.name.unwrap_or_default(),
                         id,
                         time_zone: person.time_zone,
                         is_lead: person.is_lead,
@@ -256,7 +297,8 @@ impl ChatPlatform for SlackPlatform {
     }
 
     fn tenant_rate(&self) -> Option<Rate> {
-        Some(Rate::per_second(self.config.messages_per_second))
+        let scale = self.config.pacing_scale.max(1.0);
+        Some(Rate::per_second(self.config.messages_per_second * scale))
     }
 
     fn attach_store(&self, store: &crate::store::Store) {
@@ -265,6 +307,9 @@ impl ChatPlatform for SlackPlatform {
 
     fn send<'a>(&'a self, out: &'a Outgoing) -> BoxFuture<'a, Result<SentRef, SendError>> {
         Box::pin(async move {
+            if let (Destination::Member { user }, Some(dm)) = (&out.destination, &out.dm_channel) {
+                self.directory.remember_dm(user, dm);
+            }
             let (channel, thread) = self.channel_for(&out.destination).await?;
             let prepared = self.prepare_pictures(&out.tenant, &out.message).await?;
             let post = |pictures: Pictures| {
@@ -277,7 +322,18 @@ impl ChatPlatform for SlackPlatform {
                 if let Some(ts) = &thread {
                     request = request.with_thread_ts(ts.clone().into());
                 }
-                async move { self.session().chat_post_message(&request).await }
+                // Slack allows about one message per second per channel (not per workspace).
+                let limit = pacing::post_message(&channel, self.config.pacing_scale);
+                async move {
+                    self.session()
+                        .http_session_api
+                        .http_post::<_, SlackApiChatPostMessageResponse>(
+                            "chat.postMessage",
+                            &request,
+                            Some(&limit),
+                        )
+                        .await
+                }
             };
             // Slack fetches every picture as the message is posted; one it cannot show must not
             // cost the lesson its text, so the part goes again with links instead of pictures.

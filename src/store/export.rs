@@ -10,6 +10,7 @@ use sqlx::{Column, Row, TypeInfo, ValueRef};
 pub const EXPORT_TABLES: &[(&str, Option<&str>)] = &[
     ("tenants", Some("id = $1")),
     ("members", Some("tenant_id = $1")),
+    ("dm_channels", Some("tenant_id = $1")),
     ("courses", None),
     ("lessons", None),
     ("lesson_versions", None),

@@ -69,6 +69,7 @@ const DELETES: &[(&str, &str)] = &[
         "DELETE FROM review_schedules WHERE member_id = $1",
     ),
     ("vacations", "DELETE FROM vacations WHERE member_id = $1"),
+    ("dm_channels", "DELETE FROM dm_channels WHERE member_id = $1"),
     (
         "diagnostic_answers",
         "DELETE FROM diagnostic_answers WHERE member_id = $1",

@@ -30,7 +30,8 @@ impl Store {
         Ok(id)
     }
 
-    /// The member's id, creating the row on first sight and refreshing name and time zone.
+    /// The member's id, creating the row on first sight and refreshing name and time zone (an empty
+    /// name, when the platform could not say, keeps the stored one).
     #[tracing::instrument(name = "store.ensure_member", skip(conn, display_name, time_zone))]
     pub async fn ensure_member(
         conn: &mut Conn,
@@ -42,9 +43,10 @@ impl Store {
     ) -> Result<i64, StoreError> {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO members (tenant_id, external_id, display_name, time_zone, created_at)
-             VALUES ($1, $2, $3, $4, $5)
+             VALUES ($1, $2, COALESCE(NULLIF($3, ''), $2), $4, $5)
              ON CONFLICT (tenant_id, external_id) DO UPDATE
-               SET display_name = excluded.display_name,
+               SET display_name = CASE WHEN $3 = '' THEN members.display_name
+                                       ELSE excluded.display_name END,
                    time_zone = COALESCE(excluded.time_zone, members.time_zone)
              RETURNING id",
         )
@@ -103,6 +105,25 @@ impl Store {
         .bind(external_id)
         .bind(ts(now))
         .fetch_one(&mut *conn)
+        .await?)
+    }
+}
+
+impl Store {
+    /// Members whose display name is `name` (any case), for a plain `@name` mention: at most two,
+    /// enough to tell one from several.
+    pub async fn members_named(
+        conn: &mut Conn,
+        tenant_id: i64,
+        name: &str,
+    ) -> Result<Vec<String>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT external_id FROM members WHERE tenant_id = $1 AND lower(display_name) = lower($2)
+             ORDER BY id LIMIT 2",
+        )
+        .bind(tenant_id)
+        .bind(name)
+        .fetch_all(&mut *conn)
         .await?)
     }
 }

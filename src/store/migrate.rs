@@ -65,6 +65,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "uploaded images",
         include_str!("../../migrations/0012_uploaded_images.sql"),
     ),
+    (
+        13,
+        "dm_channels",
+        include_str!("../../migrations/0013_dm_channels.sql"),
+    ),
 ];
 
 /// The migrations compiled into the binary, so an installed `nibble` needs no `migrations/` folder.

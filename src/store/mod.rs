@@ -20,6 +20,7 @@ mod catalog_sync;
 mod community;
 mod deliveries;
 mod digest;
+mod dm_channels;
 mod events;
 mod figures;
 mod holds;

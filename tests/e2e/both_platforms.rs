@@ -22,7 +22,7 @@ async fn one_daemon_serves_slack_and_discord_and_keeps_tenants_apart() {
     config.lessons.dir = lessons_dir();
     config.slack.enabled = true;
     config.slack.api_url = slack.api_url();
-    config.slack.pace_requests = false;
+    config.slack.pacing_scale = slack.time_scale();
     config.slack.connections = 1;
     discord_config(&mut config, &discord);
     let env = HashMap::from([
@@ -218,7 +218,12 @@ async fn one_daemon_serves_slack_and_discord_and_keeps_tenants_apart() {
         .collect();
     assert_eq!(slack_people.len(), 1, "{slack_people:?}");
     assert_eq!(discord_people.len(), 1, "{discord_people:?}");
-    assert!(slack_people[0].contains("U-SLACKER"), "{slack_people:?}");
+    // Named as Slack shows them (users.info's display name).
+    assert_eq!(
+        slack_people[0],
+        slack.user_name("U-SLACKER"),
+        "{slack_people:?}"
+    );
     assert!(!discord_people.iter().any(|p| p.contains("SLACKER")));
     let slack_points = store.tenant_progress(slack_tenant).await.expect("progress")[0].points;
     let discord_points = store

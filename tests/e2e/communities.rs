@@ -458,3 +458,20 @@ async fn stories_questions_suggestions_and_reflections() {
     let ben_done = completions(&app, "U-BEN").await;
     assert_eq!(ben_done, 0);
 }
+
+/// Members come from people who act on nibble: chat outside nibble's discussion threads (a channel
+/// message, a reply under someone else's thread) makes nobody a member or a report row.
+#[tokio::test]
+async fn chat_outside_nibble_threads_makes_no_members() {
+    let app = spawn_app().await;
+    let before = app.store.row_counts().await.expect("counts").members;
+    reply(&app, &user("U-CHAT"), "c1", LONG, "not-a-nibble-thread").await;
+    let top_level = EventKind::Message {
+        id: "c2".into(),
+        text: "Lunch anyone?".into(),
+        thread: None,
+    };
+    send(&app, &user("U-CHAT2"), top_level).await;
+    let after = app.store.row_counts().await.expect("counts").members;
+    assert_eq!(after, before, "chatting makes nobody a member");
+}

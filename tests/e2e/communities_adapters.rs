@@ -15,7 +15,7 @@ const LONG: &str = "I tried the SBI model in my one-to-one and it went really we
 
 /// Makes the channel's schedules due and runs them (the adapters' daemons use the system clock;
 /// their own ticker may get there first), then waits for exactly one prompt to have fired.
-async fn fire_schedules(daemon: &Daemon) {
+pub(crate) async fn fire_schedules(daemon: &Daemon) {
     let pool = daemon.store().pool().clone();
     sqlx::query("UPDATE community_schedules SET next_at = '2000-01-01T00:00:00.000Z'")
         .execute(&pool)
@@ -38,7 +38,7 @@ async fn fire_schedules(daemon: &Daemon) {
 }
 
 /// The first discussion's thread key, once the dispatcher has posted its message and opened it.
-async fn thread_key(daemon: &Daemon) -> String {
+pub(crate) async fn thread_key(daemon: &Daemon) -> String {
     let pool = daemon.store().pool().clone();
     let read = || async {
         sqlx::query_scalar::<_, Option<String>>(

@@ -26,7 +26,10 @@ pub struct DiscordApp {
 
 pub fn discord_config(config: &mut Config, fake: &FakeDiscord) {
     config.discord.enabled = true;
-    config.discord.api_url = Some(fake.base_url());
+    // discord.com resolves to the fake, which serves TLS with a test CA: serenity's rate limiter
+    // stays on, as in production.
+    config.discord.api_address = Some(fake.api_address());
+    config.discord.ca_file = Some(fake.ca_file());
     config.discord.max_requests_per_second = 50;
     config.discord.moderator_roles = vec!["Moderators".into()];
 }
@@ -473,38 +476,13 @@ async fn a_thread_opened_from_a_lesson_collects_replies() {
         destination: thread.clone(),
         message: Message::text("What will you try this week?"),
         dedupe_key: "prompt-1".into(),
+        dm_channel: None,
     };
     platform.send(&prompt).await.expect("posted in the thread");
     assert_eq!(app.fake.messages(thread_id).len(), 1);
 
-    let before = app
-        .daemon
-        .store()
-        .row_counts()
-        .await
-        .expect("counts")
-        .members;
-    app.fake.dispatch(
-        "MESSAGE_CREATE",
-        payloads::message_create(
-            &app.fake.next_id(),
-            GUILD,
-            thread_id,
-            "830000000000000555",
-            "I will ask for feedback on Friday",
-        ),
-    );
-    let store = app.daemon.store().clone();
-    crate::support::eventually("the reply's author recorded", || {
-        let store = store.clone();
-        async move {
-            store
-                .row_counts()
-                .await
-                .is_ok_and(|c| c.members == before + 1)
-        }
-    })
-    .await;
+    // (Chat in a thread that is not one of nibble's discussions makes nobody a member: see
+    // communities::chat_outside_nibble_threads_makes_no_members, where the handling is awaited.)
     app.fake.assert_valid();
     app.daemon.shutdown().await;
 }

@@ -109,6 +109,7 @@ async fn rows_left_sending_by_a_crash_are_resolved_not_resent() {
         destination: serde_json::from_str(&row.destination).expect("destination"),
         message: serde_json::from_str(&row.payload).expect("message"),
         dedupe_key: row.dedupe_key.clone(),
+        dm_channel: None,
     };
     app.platform
         .send(&out)

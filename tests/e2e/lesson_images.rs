@@ -4,7 +4,7 @@
 //! `lessons check` reports bad picture paths as file:line.
 
 use crate::discord::{CHANNEL, push, spawn_discord_app, spawn_discord_app_with};
-use crate::slack::{spawn_slack_app, spawn_slack_app_with};
+use crate::slack::{spawn_slack_app, spawn_slack_app_with_lessons};
 use crate::support::fake_slack::TEAM;
 use crate::support::lessons_dir;
 use nibble::chat::Platform;
@@ -182,7 +182,7 @@ async fn a_slack_file_deleted_in_the_workspace_degrades_once_then_is_uploaded_ag
 #[tokio::test(flavor = "multi_thread")]
 async fn slack_shows_an_unreachable_picture_as_a_link_and_the_text_still_arrives() {
     let root = tempfile::tempdir().expect("tempdir");
-    let app = spawn_slack_app_with(course_with_picture(root.path(), MISSING_URL)).await;
+    let app = spawn_slack_app_with_lessons(course_with_picture(root.path(), MISSING_URL)).await;
     app.push_to_channel(TEAM, "C-PICS", "pics").await;
 
     let refused: Vec<Value> = app
@@ -340,4 +340,41 @@ fn lessons_check_reports_bad_picture_paths_with_their_line() {
         problems(&text.replace("images/missing.png", "images/chart.png")),
         ""
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn discord_without_attach_files_sends_the_part_with_the_alt_text() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let lessons = course_with_picture(root.path(), "images/chart.png");
+    let app = spawn_discord_app_with(lessons).await;
+    app.fake.deny_attach_files(CHANNEL);
+    let messages = push(
+        &app.daemon,
+        Platform::Discord,
+        crate::support::fake_discord::GUILD,
+        Recipient::Channel(CHANNEL.into()),
+        "pics",
+    )
+    .await;
+    app.fake
+        .wait_for("the lesson's messages", || {
+            (app.fake.messages(CHANNEL).len() >= messages).then_some(())
+        })
+        .await;
+    let posts = app.fake.requests("POST /channels/{channel_id}/messages");
+    let with_files = posts.iter().filter(|b| b.get("attachments").is_some());
+    assert_eq!(with_files.count(), 1, "one refused attempt with the file");
+    assert!(app.fake.uploaded_files().is_empty());
+    let posted = app.fake.messages(CHANNEL);
+    assert_eq!(posted.len(), messages, "nothing lost, nothing twice");
+    let description = posted[0]["embeds"][0]["description"]
+        .as_str()
+        .unwrap_or("")
+        .to_string();
+    assert!(
+        description.contains("🖼 A chart of the three steps"),
+        "{description}"
+    );
+    assert!(description.contains("must still arrive"), "{description}");
+    assert!(posted[0]["embeds"][0].get("image").is_none());
 }

@@ -2,8 +2,8 @@
 //! scraped mid-fan-out, JSON logs, and SIGTERM with work in flight stopping within 10 s, after which
 //! a restart finishes the fan-out with nothing lost or doubled.
 
-use crate::campaign_fanout::{LEARNERS, messages_per_learner, start, write_config};
-use crate::support::fake_slack::{BOT_TOKEN, FakeSlack};
+use crate::campaign_fanout::{FAN_OUT_SCALE, LEARNERS, messages_per_learner, start, write_config};
+use crate::support::fake_slack::{BOT_TOKEN, FakeSlack, Manifest};
 use std::collections::HashSet;
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -46,7 +46,7 @@ fn metric(text: &str, name: &str) -> f64 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn health_metrics_json_logs_and_a_clean_sigterm_mid_fan_out() {
-    let fake = FakeSlack::start().await;
+    let fake = FakeSlack::start_with(Manifest::project(), FAN_OUT_SCALE).await;
     let dir = tempfile::tempdir().expect("tempdir");
     let port = free_port();
     let config = write_config(

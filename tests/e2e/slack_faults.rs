@@ -260,6 +260,7 @@ async fn an_in_doubt_send_is_looked_up_in_history_and_thread_replies() {
         destination,
         message: Message::text("probe"),
         dedupe_key: key.into(),
+        dm_channel: None,
     };
     let channel = Destination::Channel {
         channel: "C-DOUBT".into(),

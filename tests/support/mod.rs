@@ -5,6 +5,8 @@
 
 pub mod fake_discord;
 pub mod fake_slack;
+pub mod http;
+pub mod shape_check;
 pub mod spec_check;
 
 use chrono::{TimeZone, Utc};

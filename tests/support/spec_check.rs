@@ -1,92 +1,192 @@
-//! Runs `../shared/tools/validate_openapi_body.py` over many recorded bodies in one Python process.
+//! Finds `../shared` (the platforms' specs and captures) and checks recorded bodies against the specs
+//! with `../shared/tools/validate_openapi_body.py`, through one warm Python process per test binary.
+//!
+//! Without `../shared` the checks print a visible notice and skip; with the env var `CI` set they fail.
 
-use std::io::Write;
+use serde_json::{Value, json};
+use std::collections::HashSet;
+use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::sync::{LazyLock, Mutex, MutexGuard, Once};
 
-/// `../shared`, when the reference material is there (CI always has it).
-pub fn shared_dir(spec: &str) -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared");
-    dir.join(spec).exists().then_some(dir)
+/// Is this a CI run (`CI` set to anything but empty, `0` or `false`)?
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !matches!(v.trim(), "" | "0" | "false"))
+}
+
+/// `../shared`, when the reference material is there. Absent: a notice (once per test binary, on the
+/// real stderr so that `cargo test` shows it) and None, or a failure when `CI` is set.
+pub fn shared_root() -> Option<PathBuf> {
+    locate(
+        &PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared"),
+        in_ci(),
+    )
+}
+
+/// `dir` if it holds the reference material and tools; otherwise None, or a panic when `ci`.
+pub fn locate(dir: &std::path::Path, ci: bool) -> Option<PathBuf> {
+    if dir.join("reference").is_dir() && dir.join("tools").is_dir() {
+        return Some(dir.to_path_buf());
+    }
+    assert!(
+        !ci,
+        "CI is set but {} (the platforms' specs, captures and tools) is missing: the spec checks \
+         cannot run. Put the reference material next to the repository.",
+        dir.display()
+    );
+    static NOTICE: Once = Once::new();
+    NOTICE.call_once(|| {
+        let _ = writeln!(
+            std::io::stderr(),
+            "notice: {} is absent: spec checks, capture replays and shape checks are SKIPPED \
+             (with CI set they fail instead)",
+            dir.display()
+        );
+    });
+    None
+}
+
+/// `../shared` when it holds `file` (a path inside it); a missing file fails like a missing `../shared`.
+pub fn shared_dir(file: &str) -> Option<PathBuf> {
+    let dir = shared_root()?;
+    assert!(
+        dir.join(file).exists(),
+        "{} is missing from {}",
+        file,
+        dir.display()
+    );
+    Some(dir)
+}
+
+/// A JSON file under `../shared/reference/` (a capture, a docs example); None (after the notice) when
+/// `../shared` is absent outside CI.
+pub fn reference_json(file: &str) -> Option<Value> {
+    let path = shared_dir(&format!("reference/{file}"))?.join(format!("reference/{file}"));
+    let text = std::fs::read_to_string(&path).expect("read a reference file");
+    Some(serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
 }
 
 /// Validates each (selector arguments, body) against the spec; fails the test listing every invalid
-/// body. `selector` is e.g. `["--path", "/chat.postMessage"]` or `["--op", "create_message", "--strict"]`.
-pub fn validate(spec: &str, bodies: &[(Vec<String>, serde_json::Value)], what: &str) {
+/// body. `selector` is e.g. `["--path", "/chat.postMessage"]`, `["--op", "create_message", "--strict"]`,
+/// or `["--query", "/users.info"]` (a Slack GET method's query parameters).
+pub fn validate(spec: &str, bodies: &[(Vec<String>, Value)], what: &str) {
     let Some(shared) = shared_dir(spec) else {
-        eprintln!(
-            "notice: ../shared/reference is absent: {what} spec checks skipped (CI runs them)"
-        );
         return;
     };
-    // A fan-out sends the same body to many places: validate each shape once (ids do not change
-    // whether a body is valid, and the validator costs a few milliseconds per body).
-    let mut seen = std::collections::HashSet::new();
-    let bodies: Vec<_> = bodies
-        .iter()
-        .filter(|(selector, body)| seen.insert(format!("{selector:?}{}", shape(body))))
-        .collect();
-    if bodies.is_empty() {
+    let spec_path = shared.join(spec).display().to_string();
+    // A fan-out sends the same body to many places, and every test sends the same few kinds: each
+    // shape is validated once per test binary (ids do not change whether a body is valid).
+    let mut fresh = Vec::new();
+    {
+        let passed = lock(&PASSED);
+        let mut seen = HashSet::new();
+        for (selector, body) in bodies {
+            let key = format!("{spec}{selector:?}{}", shape(body));
+            if !passed.contains(&key) && seen.insert(key.clone()) {
+                fresh.push((key, selector, body));
+            }
+        }
+    }
+    if fresh.is_empty() {
         return;
     }
-    let dir = tempfile::tempdir().expect("tempdir");
-    let mut lines = Vec::new();
-    for (i, (selector, body)) in bodies.iter().enumerate() {
-        let path = dir.path().join(format!("{i:04}.json"));
-        std::fs::write(&path, serde_json::to_vec(body).expect("json")).expect("write body");
-        lines.push(format!("{}\t{}", path.display(), selector.join("\t")));
+    let mut failures = Vec::new();
+    let mut ok = Vec::new();
+    {
+        let mut driver = lock(&DRIVER);
+        for (key, selector, body) in fresh {
+            let (valid, report) = ask(&mut driver, &shared, &spec_path, selector, body);
+            if valid {
+                ok.push(key);
+            } else {
+                let text = body.to_string();
+                let cut: String = text.chars().take(3000).collect();
+                failures.push(format!("{selector:?}: {report}\n  body: {cut}"));
+            }
+        }
     }
-    let driver = r#"
-import runpy, sys
-spec, tool = sys.argv[1], sys.argv[2]
-bad = 0
-for line in sys.stdin.read().splitlines():
-    body, *selector = line.split("\t")
-    sys.argv = [tool, spec, *selector, body]
-    try:
-        runpy.run_path(tool, run_name="__main__")
-    except SystemExit as e:
-        if e.code not in (0, None):
-            bad += 1
-            print("INVALID:", selector, open(body).read()[:3000])
-sys.exit(1 if bad else 0)
-"#;
-    let spec_path = shared.join(spec).display().to_string();
-    let tool = shared
-        .join("tools/validate_openapi_body.py")
-        .display()
-        .to_string();
-    let mut child = std::process::Command::new("python3")
-        .args(["-c", driver, &spec_path, &tool])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("python3 runs the spec validator");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(lines.join("\n").as_bytes())
-        .expect("write list");
-    let out = child.wait_with_output().expect("validator finished");
-    let report =
-        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    lock(&PASSED).extend(ok);
     assert!(
-        out.status.success(),
-        "bodies failed {what}'s spec:\n{report}"
+        failures.is_empty(),
+        "{} bodies failed {what}'s spec:\n{}",
+        failures.len(),
+        failures.join("\n")
     );
 }
 
+struct Driver {
+    _child: Child,
+    stdin: ChildStdin,
+    stdout: BufReader<ChildStdout>,
+}
+
+static DRIVER: Mutex<Option<Driver>> = Mutex::new(None);
+static PASSED: LazyLock<Mutex<HashSet<String>>> = LazyLock::new(Mutex::default);
+
+/// A poisoned lock only means another test failed while holding it: the data is still sound.
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// One round trip with the driver (started on first use; it ends when the test binary does).
+fn ask(
+    driver: &mut Option<Driver>,
+    shared: &std::path::Path,
+    spec: &str,
+    selector: &[String],
+    body: &Value,
+) -> (bool, String) {
+    let d = driver.get_or_insert_with(|| {
+        let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/support/spec_driver.py");
+        let tool = shared.join("tools/validate_openapi_body.py");
+        let mut child = Command::new("python3")
+            .arg(script)
+            .arg(tool)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("python3 runs the spec validator (pip install jsonschema)");
+        Driver {
+            stdin: child.stdin.take().expect("driver stdin"),
+            stdout: BufReader::new(child.stdout.take().expect("driver stdout")),
+            _child: child,
+        }
+    });
+    let request = json!({"spec": spec, "args": selector, "body": body}).to_string();
+    let mut answer = String::new();
+    let sent = writeln!(d.stdin, "{request}").and_then(|_| d.stdin.flush());
+    let read = sent.and_then(|_| d.stdout.read_line(&mut answer));
+    let answer: Option<Value> = match read {
+        Ok(n) if n > 0 => serde_json::from_str(&answer).ok(),
+        _ => None,
+    };
+    let Some(answer) = answer else {
+        *driver = None; // restarted by the next check
+        panic!("the spec validator stopped (is python3 with jsonschema installed?): {answer:?}");
+    };
+    (
+        answer["ok"] == json!(true),
+        answer["report"]
+            .as_str()
+            .unwrap_or_default()
+            .trim()
+            .to_string(),
+    )
+}
+
 /// The body with per-recipient ids (channel, user, nonce, delivery key) blanked, for deduplication.
-fn shape(body: &serde_json::Value) -> String {
-    fn blank(v: &mut serde_json::Value) {
+fn shape(body: &Value) -> String {
+    fn blank(v: &mut Value) {
         match v {
-            serde_json::Value::Object(map) => {
+            Value::Object(map) => {
                 for (k, v) in map.iter_mut() {
                     if matches!(
                         k.as_str(),
                         "channel"
                             | "users"
+                            | "user"
                             | "nonce"
                             | "delivery"
                             | "recipient_id"
@@ -97,13 +197,13 @@ fn shape(body: &serde_json::Value) -> String {
                     ) && v.is_string()
                     {
                         // Same type, so the shape validates exactly as the original would.
-                        *v = serde_json::Value::String("id".into());
+                        *v = Value::String("id".into());
                     } else {
                         blank(v);
                     }
                 }
             }
-            serde_json::Value::Array(items) => items.iter_mut().for_each(blank),
+            Value::Array(items) => items.iter_mut().for_each(blank),
             _ => {}
         }
     }

@@ -1,22 +1,36 @@
-//! The fake's gateway: HELLO, IDENTIFY → READY + GUILD_CREATE, heartbeats, dispatches with sequence
-//! numbers, RESUME (replaying what was missed), op 7 reconnect and op 9 invalid session.
+//! The fake's gateway: HELLO, IDENTIFY (intents kept; privileged ones not allowed close with 4014)
+//! → READY + GUILD_CREATE, heartbeats, dispatches with sequence numbers filtered by intents, RESUME
+//! (replaying what was missed), op 7 reconnect and op 9 invalid session.
 
-use super::payloads;
 use super::{GUILD, GatewayCommand, OTHER_GUILD, State, TOKEN};
+use super::{intents, interactions, payloads};
 use axum::extract::State as AxState;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use tokio::sync::mpsc;
 
 pub async fn upgrade(AxState(state): AxState<Arc<State>>, ws: WebSocketUpgrade) -> Response {
+    if state.gateway_down.load(Ordering::SeqCst) {
+        return axum::http::StatusCode::SERVICE_UNAVAILABLE.into_response();
+    }
     ws.on_upgrade(move |socket| serve(state, socket))
 }
 
-/// Sends a dispatch with the next sequence number to the live connection and logs it for resumes.
+/// Sends a dispatch with the next sequence number to the live connection and logs it for resumes,
+/// unless the connection's intents do not cover it (then Discord never generates it).
 pub fn dispatch(state: &State, event: &str, data: Value) {
+    let granted = state.intents.lock().expect("lock").unwrap_or(0);
+    let Some(data) = intents::apply(granted, event, data) else {
+        state.withheld.lock().expect("lock").push(event.to_string());
+        state.changed.notify_waiters();
+        return;
+    };
+    if event == "INTERACTION_CREATE" {
+        interactions::register(state, &data);
+    }
     let s = state.seq.fetch_add(1, Ordering::SeqCst) + 1;
     let frame = json!({"op": 0, "t": event, "s": s, "d": data}).to_string();
     state
@@ -38,7 +52,7 @@ pub fn dispatch(state: &State, event: &str, data: Value) {
 }
 
 async fn serve(state: Arc<State>, mut socket: WebSocket) {
-    let hello = json!({"op": 10, "s": null, "t": null, "d": {"heartbeat_interval": 41250}});
+    let hello = payloads::hello();
     if socket
         .send(Message::Text(hello.to_string().into()))
         .await
@@ -82,15 +96,21 @@ fn on_frame(state: &Arc<State>, tx: &mpsc::UnboundedSender<GatewayCommand>, text
     };
     match frame["op"].as_u64() {
         Some(1) => {
-            let _ = tx.send(GatewayCommand::Send(
-                json!({"op": 11, "s": null, "t": null, "d": null}).to_string(),
-            ));
+            let _ = tx.send(GatewayCommand::Send(payloads::heartbeat_ack().to_string()));
         }
         Some(2) => {
             if frame["d"]["token"] != format!("Bot {TOKEN}") {
                 let _ = tx.send(GatewayCommand::Close(4004));
                 return true;
             }
+            let wanted = frame["d"]["intents"].as_u64().unwrap_or(0);
+            let allowed = state.privileged_allowed.load(Ordering::SeqCst);
+            if wanted & intents::PRIVILEGED & !allowed != 0 {
+                // "Disallowed intent(s)": not switched on in the Developer Portal.
+                let _ = tx.send(GatewayCommand::Close(4014));
+                return true;
+            }
+            *state.intents.lock().expect("lock") = Some(wanted);
             state.identifies.fetch_add(1, Ordering::SeqCst);
             let session = format!("fake-session-{}", state.identifies.load(Ordering::SeqCst));
             *state.session.lock().expect("lock") = session.clone();

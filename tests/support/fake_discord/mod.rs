@@ -1,23 +1,31 @@
-//! A fake Discord on 127.0.0.1: REST (`/api/v10/...`) and the gateway WebSocket, with recorded
-//! requests, spec and limit checks, nonce deduplication and injectable faults.
+//! A fake Discord on 127.0.0.1 as strict as the real one: REST (`/api/v10/...`) over TLS as
+//! discord.com, the gateway WebSocket, recorded requests, spec and limit checks, gateway intents,
+//! rate limits, per-author nonces, interaction follow-ups and injectable faults.
 
 mod checks;
+mod control;
 mod gateway;
+pub mod intents;
+mod interactions;
+pub mod limits;
 pub mod multipart;
 pub mod payloads;
+mod resources;
 mod rest;
+mod tls;
 
 pub use checks::check_against_spec;
+pub use limits::{Limits, Throttle};
 
 use axum::Router;
 use axum::routing::{any, get};
 use serde_json::Value;
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, AtomicUsize};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::Instant;
 use tokio::sync::{Notify, mpsc};
 
 pub const TOKEN: &str = "NIBBLE.fake.discord-token";
@@ -34,14 +42,21 @@ pub struct Recorded {
     pub path: String,
     pub route: String,
     pub body: Value,
+    pub at: Instant,
 }
 
 #[derive(Debug, Clone)]
 pub enum Fault {
-    /// 429 with Retry-After and X-RateLimit-* headers.
+    /// 429 with Retry-After and X-RateLimit-* headers (a shared-scope limit).
     RateLimited(f64),
     ServerError,
-    Slow(Duration),
+    Slow(std::time::Duration),
+    /// 403, code 50001: the bot cannot see the channel (no View Channel, or not in the guild).
+    MissingAccess,
+    /// 403, code 50013: the bot sees the channel but lacks a permission (Send Messages …).
+    MissingPermissions,
+    /// 404, code 10003: the channel does not exist (deleted, or a wrong id).
+    UnknownChannel,
 }
 
 pub(crate) enum GatewayCommand {
@@ -49,11 +64,17 @@ pub(crate) enum GatewayCommand {
     Close(u16),
 }
 
-#[derive(Default)]
 pub(crate) struct State {
     pub requests: Mutex<Vec<Recorded>>,
     pub violations: Mutex<Vec<String>>,
+    /// Faults by exact path ("POST /channels/1/messages") or route template, used once each.
     pub faults: Mutex<HashMap<String, VecDeque<Fault>>>,
+    /// Faults answered to every matching request until cleared.
+    pub sticky_faults: Mutex<HashMap<String, Fault>>,
+    pub limits: Mutex<Limits>,
+    pub meter: Mutex<limits::Meter>,
+    /// 401, 403 and (non-shared) 429 answers: Discord bans an IP past 10,000 in 10 minutes.
+    pub invalid_requests: AtomicUsize,
     pub sockets: Mutex<Vec<mpsc::UnboundedSender<GatewayCommand>>>,
     /// Every dispatch of the current session, with its sequence number, for RESUME replays.
     pub session_log: Mutex<Vec<(u64, String)>>,
@@ -61,41 +82,99 @@ pub(crate) struct State {
     pub session: Mutex<String>,
     pub identifies: AtomicUsize,
     pub resumes: AtomicUsize,
+    /// While set, gateway connections are refused (503): an outage.
+    pub gateway_down: AtomicBool,
+    /// The intents of the last IDENTIFY.
+    pub intents: Mutex<Option<u64>>,
+    /// Privileged intents switched on in the (fake) Developer Portal.
+    pub privileged_allowed: AtomicU64,
+    /// Events the intents withheld.
+    pub withheld: Mutex<Vec<String>>,
     pub ids: AtomicU64,
     pub messages: Mutex<HashMap<String, Vec<Value>>>,
-    pub nonces: Mutex<HashMap<String, Value>>,
+    /// "author/nonce" → (the message, when it was posted).
+    pub nonces: Mutex<HashMap<String, (Value, Instant)>>,
+    pub interactions: Mutex<HashMap<String, interactions::Dispatched>>,
     pub callbacks: Mutex<Vec<(String, Value)>>,
+    /// Follow-up messages posted through interaction webhooks.
+    pub followups: Mutex<Vec<Value>>,
     /// GET /guilds/{id}/members answers (user ids; the bot's own id lists the bot user).
     pub guild_members: Mutex<HashMap<String, Vec<String>>>,
     /// Members holding the Moderators role (GET member answers with it).
-    pub moderators: Mutex<std::collections::HashSet<String>>,
+    pub moderators: Mutex<HashSet<String>>,
     /// Messages a thread was started from (each message starts at most one).
-    pub threads: Mutex<std::collections::HashSet<String>>,
+    pub threads: Mutex<HashSet<String>>,
     pub changed: Notify,
     /// Files received with messages (multipart `files[n]` parts), in order.
     pub files: Mutex<Vec<multipart::FilePart>>,
+    /// Channels where the bot lacks Attach Files: a message with files is refused (50013).
+    pub no_attach_files: Mutex<HashSet<String>>,
     pub record_dir: Option<PathBuf>,
+    /// The plain-HTTP listener (the gateway WebSocket).
     pub addr: Mutex<Option<SocketAddr>>,
 }
 
 pub struct FakeDiscord {
+    /// Plain HTTP: the gateway.
     pub addr: SocketAddr,
+    /// TLS as discord.com: the REST API.
+    pub api_addr: SocketAddr,
     pub(crate) state: Arc<State>,
-    task: tokio::task::JoinHandle<()>,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
 }
 
 impl Drop for FakeDiscord {
+    /// Every test validates every request it made (limits and spec), without having to remember to;
+    /// a test already failing is not buried under a second panic.
     fn drop(&mut self) {
-        self.task.abort();
+        for t in &self.tasks {
+            t.abort();
+        }
+        if !std::thread::panicking() {
+            self.assert_valid();
+        }
     }
 }
 
 impl FakeDiscord {
+    /// Discord's limits with time running ten times faster (5 messages per 0.5 s per channel).
     pub async fn start() -> Self {
+        Self::start_with(Limits::discord().scaled(0.1)).await
+    }
+
+    pub async fn start_with(limits: Limits) -> Self {
         let state = Arc::new(State {
-            record_dir: std::env::var_os("NIBBLE_FAKE_RECORD_DIR").map(PathBuf::from),
+            requests: Mutex::default(),
+            violations: Mutex::default(),
+            faults: Mutex::default(),
+            sticky_faults: Mutex::default(),
+            limits: Mutex::new(limits),
+            meter: Mutex::default(),
+            invalid_requests: AtomicUsize::default(),
+            sockets: Mutex::default(),
+            session_log: Mutex::default(),
+            seq: AtomicU64::default(),
+            session: Mutex::default(),
+            identifies: AtomicUsize::default(),
+            resumes: AtomicUsize::default(),
+            gateway_down: AtomicBool::default(),
+            intents: Mutex::default(),
+            privileged_allowed: AtomicU64::new(intents::PRIVILEGED),
+            withheld: Mutex::default(),
             ids: AtomicU64::new(900_000_000_000_000_000),
-            ..State::default()
+            messages: Mutex::default(),
+            nonces: Mutex::default(),
+            interactions: Mutex::default(),
+            callbacks: Mutex::default(),
+            followups: Mutex::default(),
+            guild_members: Mutex::default(),
+            moderators: Mutex::default(),
+            threads: Mutex::default(),
+            changed: Notify::new(),
+            files: Mutex::default(),
+            no_attach_files: Mutex::default(),
+            record_dir: std::env::var_os("NIBBLE_FAKE_RECORD_DIR").map(PathBuf::from),
+            addr: Mutex::default(),
         });
         let app = Router::new()
             .route("/gateway", get(gateway::upgrade))
@@ -106,136 +185,22 @@ impl FakeDiscord {
             .expect("bind fake discord");
         let addr = listener.local_addr().expect("address");
         *state.addr.lock().expect("lock") = Some(addr);
-        let task = tokio::spawn(async move {
-            let _ = axum::serve(listener, app).await;
-        });
-        Self { addr, state, task }
-    }
-
-    pub fn base_url(&self) -> String {
-        format!("http://{}", self.addr)
-    }
-
-    pub fn requests(&self, route: &str) -> Vec<Value> {
-        self.state
-            .requests
-            .lock()
-            .expect("lock")
-            .iter()
-            .filter(|r| r.route == route)
-            .map(|r| r.body.clone())
-            .collect()
-    }
-
-    pub fn all_requests(&self) -> Vec<Recorded> {
-        self.state.requests.lock().expect("lock").clone()
-    }
-
-    pub fn messages(&self, channel: &str) -> Vec<Value> {
-        self.state
-            .messages
-            .lock()
-            .expect("lock")
-            .get(channel)
-            .cloned()
-            .unwrap_or_default()
-    }
-
-    /// Interaction callbacks received: (interaction id, body).
-    pub fn callbacks(&self) -> Vec<(String, Value)> {
-        self.state.callbacks.lock().expect("lock").clone()
-    }
-
-    pub fn inject(&self, route: &str, fault: Fault, times: usize) {
-        let mut faults = self.state.faults.lock().expect("lock");
-        faults
-            .entry(route.to_string())
-            .or_default()
-            .extend(std::iter::repeat_n(fault, times));
-    }
-
-    /// Who GET /guilds/{guild}/members lists.
-    /// Gives a member the Moderators role in REST answers (gateway payloads carry it themselves).
-    pub fn make_moderator(&self, user: &str) {
-        self.state
-            .moderators
-            .lock()
-            .expect("lock")
-            .insert(user.to_string());
-    }
-
-    pub fn set_guild_members(&self, guild: &str, members: &[&str]) {
-        self.state.guild_members.lock().expect("lock").insert(
-            guild.to_string(),
-            members.iter().map(|m| m.to_string()).collect(),
-        );
-    }
-
-    pub fn identifies(&self) -> usize {
-        self.state
-            .identifies
-            .load(std::sync::atomic::Ordering::SeqCst)
-    }
-
-    pub fn resumes(&self) -> usize {
-        self.state.resumes.load(std::sync::atomic::Ordering::SeqCst)
-    }
-
-    pub fn connected(&self) -> bool {
-        self.state
-            .sockets
-            .lock()
-            .expect("lock")
-            .iter()
-            .any(|s| !s.is_closed())
-    }
-
-    /// Every file part received with a message, in order.
-    pub fn uploaded_files(&self) -> Vec<multipart::FilePart> {
-        self.state.files.lock().expect("lock").clone()
-    }
-
-    pub fn next_id(&self) -> String {
-        rest::next_id(&self.state)
-    }
-
-    /// Sends a dispatch (op 0) with the next sequence number; kept for RESUME replays.
-    pub fn dispatch(&self, event: &str, data: Value) {
-        gateway::dispatch(&self.state, event, data);
-    }
-
-    /// Closes the gateway connection without a close frame's courtesy (a network drop).
-    pub fn drop_gateway(&self) {
-        for s in self.state.sockets.lock().expect("lock").drain(..) {
-            let _ = s.send(GatewayCommand::Close(4000));
+        let tls = tls::TlsListener::bind().await;
+        let api_addr = axum::serve::Listener::local_addr(&tls).expect("TLS address");
+        let plain = app.clone();
+        let tasks = vec![
+            tokio::spawn(async move {
+                let _ = axum::serve(listener, plain).await;
+            }),
+            tokio::spawn(async move {
+                let _ = axum::serve(tls, app).await;
+            }),
+        ];
+        Self {
+            addr,
+            api_addr,
+            state,
+            tasks,
         }
-    }
-
-    /// Sends op 7 RECONNECT: the client must reconnect and resume.
-    pub fn request_reconnect(&self) {
-        for s in self.state.sockets.lock().expect("lock").iter() {
-            let _ = s.send(GatewayCommand::Send(
-                serde_json::json!({"op": 7, "d": null}).to_string(),
-            ));
-        }
-    }
-
-    /// Sends op 9 INVALID SESSION (not resumable): the client must identify again.
-    pub fn invalidate_session(&self) {
-        for s in self.state.sockets.lock().expect("lock").iter() {
-            let _ = s.send(GatewayCommand::Send(
-                serde_json::json!({"op": 9, "d": false}).to_string(),
-            ));
-        }
-    }
-
-    pub async fn wait_for<T>(&self, what: &str, check: impl FnMut() -> Option<T>) -> T {
-        crate::support::wait_on(&self.state.changed, what, Duration::from_secs(20), check).await
-    }
-
-    pub fn assert_valid(&self) {
-        let violations = self.state.violations.lock().expect("lock").clone();
-        assert_eq!(violations, Vec::<String>::new(), "Discord limits violated");
-        check_against_spec(&self.all_requests());
     }
 }

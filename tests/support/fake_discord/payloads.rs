@@ -4,12 +4,49 @@
 use super::{APP_ID, BOT_ID, GUILD};
 use serde_json::{Value, json};
 
-pub fn user(id: &str) -> Value {
-    json!({"id": id, "username": format!("user{id}"), "discriminator": "0", "global_name": format!("Learner {}", &id[id.len() - 3..]), "avatar": null, "public_flags": 0, "flags": 0, "banner": null, "accent_color": null, "avatar_decoration_data": null, "collectibles": null, "primary_guild": null, "clan": null, "display_name_styles": null})
+/// Op 10 HELLO, the gateway's first frame.
+pub fn hello() -> Value {
+    json!({"op": 10, "s": null, "t": null, "d": {"heartbeat_interval": 41250, "_trace": ["[\"fake-gateway\",{\"micros\":0.0}]"]}})
 }
 
+/// Op 11, the answer to each heartbeat.
+pub fn heartbeat_ack() -> Value {
+    json!({"op": 11, "s": null, "t": null, "d": null})
+}
+
+/// A user as gateway events embed one (message authors, interaction members).
+pub fn user(id: &str) -> Value {
+    json!({"id": id, "username": format!("user{id}"), "discriminator": "0", "global_name": format!("Learner {}", &id[id.len() - 3..]), "avatar": null, "public_flags": 0, "avatar_decoration_data": null, "collectibles": null, "primary_guild": null, "clan": null, "display_name_styles": null})
+}
+
+/// The fields every guild member object has (MESSAGE_CREATE embeds just these).
+fn partial_member() -> Value {
+    json!({"roles": [], "joined_at": "2026-01-05T09:00:00.000000+00:00", "premium_since": null, "deaf": false, "mute": false, "pending": false, "nick": null, "avatar": null, "banner": null, "flags": 0, "communication_disabled_until": null})
+}
+
+/// A member as an interaction carries it (and GUILD_MEMBER_ADD, without `permissions`).
 fn member(id: &str, permissions: &str) -> Value {
-    json!({"user": user(id), "roles": [], "joined_at": "2026-01-05T09:00:00.000000+00:00", "premium_since": null, "deaf": false, "mute": false, "pending": false, "nick": null, "avatar": null, "banner": null, "flags": 0, "communication_disabled_until": null, "unusual_dm_activity_until": null, "collectibles": null, "display_name_styles": null, "permissions": permissions})
+    let mut m = partial_member();
+    m["user"] = user(id);
+    m["permissions"] = json!(permissions);
+    m["unusual_dm_activity_until"] = Value::Null;
+    m["collectibles"] = Value::Null;
+    m["display_name_styles"] = Value::Null;
+    m
+}
+
+/// A member as GUILD_CREATE lists it and MESSAGE_REACTION_ADD embeds it: its user says `bot` and
+/// `display_name`, and has no `clan`.
+fn listed_member(id: &str) -> Value {
+    let mut u = user(id);
+    if let Some(o) = u.as_object_mut() {
+        o.remove("clan");
+    }
+    u["bot"] = json!(id == BOT_ID);
+    u["display_name"] = u["global_name"].clone();
+    let mut m = partial_member();
+    m["user"] = u;
+    m
 }
 
 pub fn ready(session: &str, addr: &str) -> Value {
@@ -17,7 +54,7 @@ pub fn ready(session: &str, addr: &str) -> Value {
         "v": 10, "user_settings": {}, "user": {"id": BOT_ID, "username": "nibble", "discriminator": "0", "global_name": null, "avatar": null, "bot": true, "verified": true, "mfa_enabled": false, "email": null, "flags": 0, "primary_guild": null, "clan": null},
         "guilds": [{"id": GUILD, "unavailable": true}, {"id": super::OTHER_GUILD, "unavailable": true}],
         "session_id": session, "session_type": "normal", "resume_gateway_url": format!("ws://{addr}/gateway"),
-        "shard": [0, 1], "application": {"id": APP_ID, "flags": 8953856}, "presences": [], "private_channels": [], "relationships": [], "guild_join_requests": [], "geo_ordered_rtc_regions": ["rotterdam"], "auth_session_id_hash": "x", "_trace": ["[\"fake-gateway\",{\"micros\":0}]"]
+        "shard": [0, 1], "application": {"id": APP_ID, "flags": 8953856}, "presences": [], "private_channels": [], "relationships": [], "guild_join_requests": [], "geo_ordered_rtc_regions": ["rotterdam"], "_trace": ["[\"fake-gateway\",{\"micros\":0}]"]
     })
 }
 
@@ -31,9 +68,9 @@ pub fn guild_create(id: &str) -> Value {
         "max_stage_video_channel_users": 50, "application_id": null, "joined_at": "2026-01-05T09:00:00.000000+00:00", "large": false, "unavailable": false,
         "member_count": 3, "lazy": true, "nsfw": false,
         "roles": [{"id": id, "name": "@everyone", "color": 0, "colors": {"primary_color": 0, "secondary_color": null, "tertiary_color": null}, "hoist": false, "icon": null, "unicode_emoji": null, "position": 0, "permissions": "2248473465835073", "managed": false, "mentionable": false, "flags": 0, "tags": {}, "version": 1}],
-        "emojis": [], "stickers": [], "voice_states": [], "members": [member(BOT_ID, "8")], "presences": [], "stage_instances": [], "guild_scheduled_events": [],
+        "emojis": [], "stickers": [], "voice_states": [], "members": [listed_member(BOT_ID)], "presences": [], "stage_instances": [], "guild_scheduled_events": [],
         "soundboard_sounds": [], "threads": [], "embedded_activities": [], "activity_instances": [], "version": 1,
-        "channels": [{"id": format!("{}1", &id[..17]), "type": 0, "name": "learning", "position": 0, "parent_id": null, "topic": null, "nsfw": false, "last_message_id": null, "rate_limit_per_user": 0, "permission_overwrites": [], "flags": 0, "version": 1}],
+        "channels": [{"id": format!("{}1", &id[..17]), "type": 0, "name": "learning", "position": 0, "parent_id": null, "topic": null, "last_message_id": null, "rate_limit_per_user": 0, "permission_overwrites": [], "flags": 0, "version": 1}],
     })
 }
 
@@ -104,11 +141,7 @@ pub fn component(
 
 /// A member's message in a channel or thread (MESSAGE_CREATE), as the capture shapes it.
 pub fn message_create(id: &str, guild: &str, channel: &str, who: &str, content: &str) -> Value {
-    let mut partial = member(who, "0");
-    if let Some(o) = partial.as_object_mut() {
-        o.remove("user");
-        o.remove("permissions");
-    }
+    let partial = partial_member();
     json!({
         "id": id, "channel_id": channel, "guild_id": guild, "channel_type": 11, "type": 0, "content": content,
         "author": user(who), "member": partial, "attachments": [], "embeds": [], "components": [], "mentions": [],
@@ -128,7 +161,7 @@ pub fn member_add(guild: &str, who: &str) -> Value {
 
 /// A role object as GET /guilds/{id}/roles lists it.
 pub fn role(id: &str, name: &str) -> Value {
-    json!({"id": id, "name": name, "color": 0, "colors": {"primary_color": 0, "secondary_color": null, "tertiary_color": null}, "hoist": false, "icon": null, "unicode_emoji": null, "position": 1, "permissions": "2248473465835073", "managed": false, "mentionable": false, "flags": 0, "version": 1})
+    json!({"id": id, "name": name, "color": 0, "colors": {"primary_color": 0, "secondary_color": null, "tertiary_color": null}, "hoist": false, "icon": null, "unicode_emoji": null, "position": 1, "permissions": "2248473465835073", "managed": false, "mentionable": false, "flags": 0, "description": null})
 }
 
 /// Puts the member of an interaction or gateway payload in these roles.
@@ -141,6 +174,10 @@ pub fn with_roles(mut payload: Value, roles: &[&str]) -> Value {
 pub fn message_update(id: &str, guild: &str, channel: &str, who: &str, content: &str) -> Value {
     let mut v = message_create(id, guild, channel, who, content);
     v["edited_timestamp"] = json!("2026-03-02T09:45:00.000000+00:00");
+    // The nonce belongs to the message's creation: updates do not repeat it.
+    if let Some(o) = v.as_object_mut() {
+        o.remove("nonce");
+    }
     v
 }
 
@@ -158,14 +195,11 @@ pub fn reaction_add(
     roles: &[&str],
     emoji: &str,
 ) -> Value {
-    let mut m = member(who, "0");
+    let mut m = listed_member(who);
     m["roles"] = json!(roles);
-    if let Some(o) = m.as_object_mut() {
-        o.remove("permissions");
-    }
     json!({"user_id": who, "channel_id": channel, "message_id": message, "guild_id": guild, "member": m,
            "emoji": {"id": null, "name": emoji}, "message_author_id": "830000000000000555",
-           "burst": false, "burst_colors": [], "type": 0})
+           "burst": false, "type": 0})
 }
 
 /// A member removed a reaction (MESSAGE_REACTION_REMOVE: no member object).

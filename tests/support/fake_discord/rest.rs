@@ -1,7 +1,10 @@
-//! The fake's REST API under /api/v10: Discord-shaped bodies, errors and 429s.
+//! The fake's REST pipeline under /api/v10: every request recorded, authenticated, faulted when a
+//! test asks, rate-limited, limit-checked, answered, and counted towards the invalid-request ban.
 
 use super::checks::check_body;
-use super::{APP_ID, BOT_ID, Fault, GUILD, Recorded, State, TOKEN};
+use super::limits::Verdict;
+use super::resources::answer;
+use super::{Fault, Recorded, State, TOKEN};
 use axum::body::Bytes;
 use axum::extract::{Path, State as AxState};
 use axum::http::{HeaderMap, Method, StatusCode, header};
@@ -14,11 +17,11 @@ pub fn next_id(state: &State) -> String {
     state.ids.fetch_add(1, Ordering::SeqCst).to_string()
 }
 
-fn ok(v: Value) -> Response {
+pub fn ok(v: Value) -> Response {
     ([(header::CONTENT_TYPE, "application/json")], v.to_string()).into_response()
 }
 
-fn fail(status: StatusCode, code: u32, message: &str) -> Response {
+pub fn fail(status: StatusCode, code: u32, message: &str) -> Response {
     (
         status,
         [(header::CONTENT_TYPE, "application/json")],
@@ -48,6 +51,14 @@ fn route_of(method: &Method, parts: &[&str]) -> String {
             "{interaction_token}",
             "callback",
         ],
+        ["webhooks", _, _] => vec!["webhooks", "{application_id}", "{interaction_token}"],
+        ["webhooks", _, _, "messages", id] if *id != "@original" => vec![
+            "webhooks",
+            "{application_id}",
+            "{interaction_token}",
+            "messages",
+            "{message_id}",
+        ],
         ["webhooks", _, _, "messages", "@original"] => vec![
             "webhooks",
             "{application_id}",
@@ -71,6 +82,49 @@ fn route_of(method: &Method, parts: &[&str]) -> String {
     format!("{method} /{}", t.join("/"))
 }
 
+/// The top-level resource a route's bucket is counted per (channel, guild, webhook id + token).
+fn major(parts: &[&str]) -> String {
+    match parts {
+        ["channels", id, ..] | ["guilds", id, ..] => id.to_string(),
+        ["webhooks", id, token, ..] => format!("{id}/{token}"),
+        _ => String::new(),
+    }
+}
+
+/// A refusal a test injected for this request: first the exact path ("POST /channels/123/messages"),
+/// then the route template; a sticky fault applies to every request.
+fn fault_for(state: &State, path_key: &str, route: &str) -> Option<Fault> {
+    let mut faults = state.faults.lock().expect("lock");
+    for key in [path_key, route] {
+        if let Some(f) = faults.get_mut(key).and_then(|q| q.pop_front()) {
+            return Some(f);
+        }
+    }
+    drop(faults);
+    let sticky = state.sticky_faults.lock().expect("lock");
+    [path_key, route]
+        .iter()
+        .find_map(|k| sticky.get(*k).cloned())
+}
+
+fn with_headers(mut r: Response, headers: HeaderMap) -> Response {
+    r.headers_mut().extend(headers);
+    r
+}
+
+fn too_many(headers: HeaderMap, retry_after: f64, global: bool) -> Response {
+    let body = json!({"message": "You are being rate limited.", "retry_after": (retry_after * 1000.0).round() / 1000.0, "global": global});
+    with_headers(
+        (
+            StatusCode::TOO_MANY_REQUESTS,
+            [(header::CONTENT_TYPE, "application/json")],
+            body.to_string(),
+        )
+            .into_response(),
+        headers,
+    )
+}
+
 pub async fn route(
     AxState(state): AxState<Arc<State>>,
     Path(rest): Path<String>,
@@ -84,6 +138,7 @@ pub async fn route(
     let (body, files) = super::multipart::parse(&headers, &body)
         .unwrap_or_else(|e| (json!({"_unparseable": e}), Vec::new()));
     record(&state, &method, &path, &route, &body);
+    // Interaction endpoints authenticate by their token and are outside the global limit.
     let is_interaction = parts
         .first()
         .is_some_and(|p| *p == "interactions" || *p == "webhooks");
@@ -92,45 +147,87 @@ pub async fn route(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
     if !is_interaction && auth != format!("Bot {TOKEN}") {
-        return fail(StatusCode::UNAUTHORIZED, 0, "401: Unauthorized");
+        return refused(
+            &state,
+            fail(StatusCode::UNAUTHORIZED, 0, "401: Unauthorized"),
+        );
     }
-    let fault = state
-        .faults
-        .lock()
-        .expect("lock")
-        .get_mut(&route)
-        .and_then(|q| q.pop_front());
-    match fault {
+    let response = match fault_for(&state, &format!("{method} /{path}"), &route) {
         Some(Fault::RateLimited(secs)) => {
-            let h = [
+            let mut h = HeaderMap::new();
+            for (k, v) in [
                 ("retry-after", format!("{}", secs.ceil() as u64)),
                 ("x-ratelimit-limit", "5".into()),
                 ("x-ratelimit-remaining", "0".into()),
                 ("x-ratelimit-reset-after", format!("{secs:.3}")),
                 ("x-ratelimit-bucket", "fake-bucket-messages".into()),
                 ("x-ratelimit-scope", "shared".into()),
-            ];
-            let mut r = (StatusCode::TOO_MANY_REQUESTS, json!({"message": "You are being rate limited.", "retry_after": secs, "global": false}).to_string()).into_response();
-            for (k, v) in h {
+            ] {
                 if let Ok(v) = v.parse() {
-                    r.headers_mut().insert(k, v);
+                    h.insert(k, v);
                 }
             }
-            r.headers_mut().insert(
-                header::CONTENT_TYPE,
-                header::HeaderValue::from_static("application/json"),
-            );
-            return r;
+            Some(too_many(h, secs, false))
         }
-        Some(Fault::ServerError) => return fail(StatusCode::BAD_GATEWAY, 0, "502: Bad Gateway"),
-        Some(Fault::Slow(d)) => tokio::time::sleep(d).await,
-        None => {}
+        Some(Fault::ServerError) => Some(fail(StatusCode::BAD_GATEWAY, 0, "502: Bad Gateway")),
+        Some(Fault::MissingAccess) => Some(fail(StatusCode::FORBIDDEN, 50001, "Missing Access")),
+        Some(Fault::MissingPermissions) => {
+            Some(fail(StatusCode::FORBIDDEN, 50013, "Missing Permissions"))
+        }
+        Some(Fault::UnknownChannel) => Some(fail(StatusCode::NOT_FOUND, 10003, "Unknown Channel")),
+        Some(Fault::Slow(d)) => {
+            tokio::time::sleep(d).await;
+            None
+        }
+        None => None,
+    };
+    if let Some(r) = response {
+        return refused(&state, r);
     }
+    let verdict = {
+        let limits = state.limits.lock().expect("lock").clone();
+        state
+            .meter
+            .lock()
+            .expect("lock")
+            .check(&limits, &route, &major(&parts), is_interaction)
+    };
+    let limit_headers = match verdict {
+        Verdict::Allowed(h) => h,
+        Verdict::Limited {
+            headers,
+            retry_after,
+            global,
+        } => {
+            return refused(&state, too_many(headers, retry_after, global));
+        }
+    };
     for v in check_body(&route, &body) {
         state.violations.lock().expect("lock").push(v);
     }
+    // Discord refuses files where the bot lacks Attach Files (403, 50013), whatever the text.
+    if let ["channels", channel, "messages"] = parts.as_slice()
+        && !files.is_empty()
+        && state
+            .no_attach_files
+            .lock()
+            .expect("lock")
+            .contains(*channel)
+    {
+        let denied = fail(StatusCode::FORBIDDEN, 50013, "Missing Permissions");
+        return refused(&state, with_headers(denied, limit_headers));
+    }
     let body = with_files(&state, &route, body, files);
-    let response = answer(&state, &method, &parts, &body);
+    let response = match (method.as_str(), parts.as_slice()) {
+        ("POST", ["interactions", id, token, "callback"]) => {
+            super::interactions::callback(&state, id, token, &body)
+        }
+        (m, ["webhooks", app, token, rest @ ..]) => {
+            super::interactions::webhook(&state, m, app, token, rest, &body)
+        }
+        _ => answer(&state, &method, &parts, &body),
+    };
+    let response = refused(&state, with_headers(response, limit_headers));
     state.changed.notify_waiters();
     response
 }
@@ -159,6 +256,19 @@ fn with_files(
     body
 }
 
+/// Counts the responses Discord counts towards its invalid-request ban (401, 403, 429 but shared).
+fn refused(state: &State, r: Response) -> Response {
+    let shared = r
+        .headers()
+        .get("x-ratelimit-scope")
+        .is_some_and(|s| s == "shared");
+    if matches!(r.status().as_u16(), 401 | 403) || (r.status() == 429 && !shared) {
+        state.invalid_requests.fetch_add(1, Ordering::SeqCst);
+    }
+    state.changed.notify_waiters();
+    r
+}
+
 fn record(state: &State, method: &Method, path: &str, route: &str, body: &Value) {
     let n = {
         let mut r = state.requests.lock().expect("lock");
@@ -167,6 +277,7 @@ fn record(state: &State, method: &Method, path: &str, route: &str, body: &Value)
             path: format!("/api/v10/{path}"),
             route: route.to_string(),
             body: body.clone(),
+            at: std::time::Instant::now(),
         });
         r.len()
     };
@@ -182,178 +293,4 @@ fn record(state: &State, method: &Method, path: &str, route: &str, body: &Value)
         let doc = json!({"platform": "discord", "method": method.to_string(), "path": format!("/api/v10/{path}"), "body": body});
         let _ = std::fs::write(file, serde_json::to_vec_pretty(&doc).unwrap_or_default());
     }
-}
-
-pub fn bot_user() -> Value {
-    json!({"id": BOT_ID, "username": "nibble", "discriminator": "0", "global_name": null, "avatar": null, "bot": true, "public_flags": 0, "flags": 0, "banner": null, "accent_color": null, "avatar_decoration_data": null, "collectibles": null, "primary_guild": null, "clan": null})
-}
-
-/// A message object shaped like Discord's (see the rest_create_message capture).
-pub fn message_object(id: &str, channel: &str, body: &Value) -> Value {
-    json!({
-        "id": id, "channel_id": channel, "type": 0, "content": body.get("content").cloned().unwrap_or(json!("")),
-        "author": bot_user(), "attachments": body.get("_attached").cloned().unwrap_or(json!([])), "embeds": body.get("embeds").cloned().unwrap_or(json!([])),
-        "components": body.get("components").cloned().unwrap_or(json!([])), "mentions": [], "mention_roles": [],
-        "pinned": false, "mention_everyone": false, "tts": false, "timestamp": "2026-03-02T09:00:00.000000+00:00",
-        "edited_timestamp": null, "flags": 0, "nonce": body.get("nonce").cloned().unwrap_or(Value::Null),
-    })
-}
-
-fn answer(state: &State, method: &Method, parts: &[&str], body: &Value) -> Response {
-    let addr = state
-        .addr
-        .lock()
-        .expect("lock")
-        .map(|a| a.to_string())
-        .unwrap_or_default();
-    match (method.as_str(), parts) {
-        ("GET", ["gateway"]) => ok(json!({"url": format!("ws://{addr}/gateway")})),
-        ("GET", ["gateway", "bot"]) => ok(
-            json!({"url": format!("ws://{addr}/gateway"), "shards": 1, "session_start_limit": {"total": 1000, "remaining": 999, "reset_after": 86_400_000, "max_concurrency": 1}}),
-        ),
-        ("GET", ["users", "@me"]) => ok(bot_user()),
-        ("GET", ["oauth2", "applications", "@me"]) => ok(
-            json!({"id": APP_ID, "name": "nibble", "icon": null, "description": "", "bot_public": true, "bot_require_code_grant": false, "verify_key": "00", "flags": 0, "owner": bot_user(), "team": null, "summary": ""}),
-        ),
-        ("POST", ["channels", channel, "messages"]) => {
-            if channel.starts_with('9') && channel.ends_with("404") {
-                return fail(StatusCode::NOT_FOUND, 10003, "Unknown Channel");
-            }
-            // With enforce_nonce, a repeated nonce returns the original message instead of a new post.
-            let nonce = body
-                .get("nonce")
-                .and_then(Value::as_str)
-                .map(|n| format!("{channel}/{n}"));
-            if body.get("enforce_nonce") == Some(&json!(true))
-                && let Some(existing) = nonce
-                    .as_ref()
-                    .and_then(|n| state.nonces.lock().expect("lock").get(n).cloned())
-            {
-                return ok(existing);
-            }
-            let message = message_object(&next_id(state), channel, body);
-            state
-                .messages
-                .lock()
-                .expect("lock")
-                .entry(channel.to_string())
-                .or_default()
-                .push(message.clone());
-            if let Some(n) = nonce {
-                state
-                    .nonces
-                    .lock()
-                    .expect("lock")
-                    .insert(n, message.clone());
-            }
-            ok(message)
-        }
-        ("PATCH", ["channels", channel, "messages", id]) => ok(message_object(id, channel, body)),
-        // Modify a thread (lock, archive): the thread channel as Discord returns it.
-        ("PATCH", ["channels", thread]) => {
-            let locked = body.get("locked").cloned().unwrap_or(json!(false));
-            ok(
-                json!({"id": thread, "type": 11, "guild_id": GUILD, "parent_id": "820000000000000010", "name": "thread", "owner_id": BOT_ID, "message_count": 1, "member_count": 1, "rate_limit_per_user": 0, "flags": 0, "thread_metadata": {"archived": false, "auto_archive_duration": 1440, "archive_timestamp": "2026-03-02T09:00:00.000000+00:00", "locked": locked}}),
-            )
-        }
-        // Like Discord: the thread takes its starter message's id, and a second one is refused.
-        ("POST", ["channels", channel, "messages", message, "threads"]) => {
-            if !state
-                .threads
-                .lock()
-                .expect("lock")
-                .insert(message.to_string())
-            {
-                return fail(
-                    StatusCode::BAD_REQUEST,
-                    160004,
-                    "A thread has already been created for this message",
-                );
-            }
-            ok(
-                json!({"id": message, "type": 11, "guild_id": GUILD, "parent_id": channel, "name": body.get("name").cloned().unwrap_or(json!("thread")), "owner_id": BOT_ID, "message_count": 0, "member_count": 1, "rate_limit_per_user": 0, "flags": 0, "thread_metadata": {"archived": false, "auto_archive_duration": 1440, "archive_timestamp": "2026-03-02T09:00:00.000000+00:00", "locked": false}}),
-            )
-        }
-        ("POST", ["users", "@me", "channels"]) => {
-            let Some(user) = body.get("recipient_id").and_then(Value::as_str) else {
-                return fail(StatusCode::BAD_REQUEST, 50035, "Invalid Form Body");
-            };
-            ok(
-                json!({"id": format!("7{}", &user[1..]), "type": 1, "last_message_id": null, "flags": 0, "recipients": [{"id": user, "username": format!("user{user}"), "discriminator": "0", "global_name": null, "avatar": null, "public_flags": 0}]}),
-            )
-        }
-        ("POST", ["interactions", id, _, "callback"]) => {
-            state
-                .callbacks
-                .lock()
-                .expect("lock")
-                .push((id.to_string(), body.clone()));
-            StatusCode::NO_CONTENT.into_response()
-        }
-        ("PATCH", ["webhooks", _, _, "messages", "@original"]) => {
-            ok(message_object(&next_id(state), "0", body))
-        }
-        ("PUT", ["applications", _, "guilds", guild, "commands"]) => {
-            ok(commands_echo(state, body, Some(guild)))
-        }
-        ("PUT", ["applications", _, "commands"]) => ok(commands_echo(state, body, None)),
-        ("GET", ["guilds", guild, "roles"]) => ok(json!([
-            super::payloads::role(guild, "@everyone"),
-            super::payloads::role(super::MOD_ROLE, "Moderators"),
-        ])),
-        ("GET", ["guilds", _, "members", user]) => {
-            let mut m = super::payloads::member_add(GUILD, user);
-            if let Some(o) = m.as_object_mut() {
-                o.remove("guild_id");
-            }
-            if state.moderators.lock().expect("lock").contains(*user) {
-                m["roles"] = json!([super::MOD_ROLE]);
-            }
-            ok(m)
-        }
-        ("GET", ["guilds", guild, "members"]) => {
-            let members = state
-                .guild_members
-                .lock()
-                .expect("lock")
-                .get(*guild)
-                .cloned();
-            let list: Vec<Value> = members
-                .unwrap_or_default()
-                .iter()
-                .map(|id| {
-                    let mut m = super::payloads::member_add(guild, id);
-                    if let Some(o) = m.as_object_mut() {
-                        o.remove("guild_id"); // the REST list omits it
-                    }
-                    if id == BOT_ID {
-                        m["user"] = bot_user();
-                    }
-                    m
-                })
-                .collect();
-            ok(Value::Array(list))
-        }
-        _ => fail(StatusCode::NOT_FOUND, 0, "404: Not Found"),
-    }
-}
-
-fn commands_echo(state: &State, body: &Value, guild: Option<&str>) -> Value {
-    let commands = body.as_array().cloned().unwrap_or_default();
-    Value::Array(
-        commands
-            .into_iter()
-            .map(|mut c| {
-                c["id"] = json!(next_id(state));
-                c["application_id"] = json!(APP_ID);
-                c["version"] = json!(next_id(state));
-                c["type"] = c.get("type").cloned().unwrap_or(json!(1));
-                c["default_member_permissions"] = Value::Null;
-                if let Some(g) = guild {
-                    c["guild_id"] = json!(g);
-                }
-                c
-            })
-            .collect(),
-    )
 }

@@ -2,13 +2,17 @@
 //! recorded requests, Block Kit limit checks, spec checks and injectable faults.
 
 mod checks;
+mod deliver;
 mod files;
 mod limit;
+pub mod manifest;
 pub mod payloads;
 mod web;
 mod ws;
 
 pub use checks::check_against_spec;
+pub use limit::TEST_TIME_SCALE;
+pub use manifest::Manifest;
 
 use axum::Router;
 use axum::routing::{any, get, post};
@@ -43,11 +47,15 @@ pub enum Fault {
     ServerError,
     /// Answer after a delay.
     Slow(Duration),
+    /// `{"ok": false, "error": code}`, e.g. `not_in_channel`, `channel_not_found`, `missing_scope`.
+    Error(&'static str),
 }
 
 pub(crate) enum SocketCommand {
     Send(String),
     Close,
+    /// Drop the TCP connection without a close frame, as a network failure does.
+    Cut,
 }
 
 #[derive(Default)]
@@ -64,7 +72,16 @@ pub(crate) struct State {
     pub admins: Mutex<Vec<String>>,
     pub next_ts: AtomicU64,
     pub connections: AtomicUsize,
-    pub limit: Mutex<limit::Bucket>,
+    pub limits: Mutex<limit::Limits>,
+    /// A real second stands for this many seconds of Slack's time (rate limits only).
+    pub scale: f64,
+    /// What the app's manifest declares: command escaping, event subscriptions, scopes.
+    pub manifest: manifest::Manifest,
+    /// Names the workspace knows (id → name), for escaping `@name` / `#name` in commands.
+    pub user_names: Mutex<HashMap<String, String>>,
+    pub channel_names: Mutex<HashMap<String, String>>,
+    /// Envelopes Slack would not deliver (an unsubscribed event, an unknown command).
+    pub withheld: Mutex<Vec<Value>>,
     /// conversations.members answers, per channel.
     pub channel_members: Mutex<HashMap<String, Vec<String>>>,
     pub rate_limited: AtomicUsize,
@@ -81,16 +98,30 @@ pub struct FakeSlack {
 }
 
 impl Drop for FakeSlack {
+    /// Every test validates every request it made (limits and spec), without having to remember to;
+    /// a test already failing is not buried under a second panic.
     fn drop(&mut self) {
         self.task.abort();
+        if !std::thread::panicking() {
+            self.assert_valid();
+        }
     }
 }
 
 impl FakeSlack {
+    /// A fake workspace for the project's manifest, its limits at the tests' time scale.
     pub async fn start() -> Self {
+        Self::start_with(manifest::Manifest::project(), TEST_TIME_SCALE).await
+    }
+
+    /// A fake workspace for this manifest, its rate limits running `scale` times faster than Slack's.
+    pub async fn start_with(manifest: manifest::Manifest, scale: f64) -> Self {
         let state = Arc::new(State {
             record_dir: std::env::var_os("NIBBLE_FAKE_RECORD_DIR").map(PathBuf::from),
             next_ts: AtomicU64::new(1),
+            limits: Mutex::new(limit::Limits::new(scale)),
+            scale,
+            manifest,
             ..State::default()
         });
         let app = Router::new()
@@ -160,24 +191,26 @@ impl FakeSlack {
 
     /// Sends an envelope with a given id (Slack redelivers an envelope with its id unchanged).
     pub fn send_envelope_with_id(&self, id: &str, kind: &str, payload: Value) {
-        let envelope = serde_json::json!({
-            "envelope_id": id,
-            "type": kind,
-            "payload": payload,
-            "accepts_response_payload": kind != "events_api",
-            "retry_attempt": 0,
-            "retry_reason": "",
-        })
-        .to_string();
+        let Some(payload) = self.as_slack_delivers(kind, payload) else {
+            return;
+        };
+        self.send_raw_envelope(payloads::envelope(id, kind, payload));
+    }
+
+    /// Sends a whole envelope as given (a captured one, say); returns its `envelope_id`.
+    pub fn send_raw_envelope(&self, envelope: Value) -> String {
+        let id = envelope["envelope_id"].as_str().unwrap_or("").to_string();
+        let envelope = envelope.to_string();
         self.state
             .unacked
             .lock()
             .expect("lock")
-            .push((id.to_string(), envelope.clone()));
+            .push((id.clone(), envelope.clone()));
         let sockets = self.state.sockets.lock().expect("lock");
         if let Some(socket) = sockets.iter().find(|s| !s.is_closed()) {
             let _ = socket.send(SocketCommand::Send(envelope));
         }
+        id
     }
 
     /// Waits for the bot to acknowledge an envelope; returns the ack's payload (if any).
@@ -205,9 +238,22 @@ impl FakeSlack {
         }
     }
 
+    /// Cuts every Socket Mode connection without a close frame (a network failure) and, with
+    /// `refuse`, answers the reconnection's apps.connections.open with errors that many times.
+    pub fn cut_connections(&self, refuse: usize) {
+        self.inject(
+            "apps.connections.open",
+            Fault::Error("internal_error"),
+            refuse,
+        );
+        for s in self.state.sockets.lock().expect("lock").drain(..) {
+            let _ = s.send(SocketCommand::Cut);
+        }
+    }
+
     /// Asks every connection to reconnect, as Slack does before recycling a server.
     pub fn request_refresh(&self) {
-        let msg = serde_json::json!({"type": "disconnect", "reason": "refresh_requested", "debug_info": {"host": "fake"}}).to_string();
+        let msg = payloads::disconnect("refresh_requested").to_string();
         for s in self.state.sockets.lock().expect("lock").iter() {
             let _ = s.send(SocketCommand::Send(msg.clone()));
         }

@@ -3,6 +3,28 @@
 use super::TEAM;
 use serde_json::{Value, json};
 
+/// The `hello` Slack sends first on every Socket Mode connection.
+pub fn hello() -> Value {
+    json!({"type": "hello", "num_connections": 1, "debug_info": {"host": "fake-slack", "build_number": 1, "approximate_connection_time": 18060}, "connection_info": {"app_id": "A0NIBBLE"}})
+}
+
+/// A `disconnect` (`refresh_requested`, `warning`, `too_many_websockets`…): the client reconnects.
+pub fn disconnect(reason: &str) -> Value {
+    json!({"type": "disconnect", "reason": reason, "debug_info": {"host": "fake-slack"}})
+}
+
+/// A Socket Mode envelope as Slack wraps each kind: only Events API envelopes carry retry fields,
+/// and only slash commands and view submissions accept a response payload in the ack.
+pub fn envelope(id: &str, kind: &str, payload: Value) -> Value {
+    let accepts = kind == "slash_commands" || payload["type"] == "view_submission";
+    let mut e = json!({"envelope_id": id, "type": kind, "payload": payload, "accepts_response_payload": accepts});
+    if kind == "events_api" {
+        e["retry_attempt"] = json!(0);
+        e["retry_reason"] = json!("");
+    }
+    e
+}
+
 pub fn slash_command(channel: &str, user: &str, command: &str, text: &str, trigger: &str) -> Value {
     json!({
         "token": "verification-token",
@@ -114,14 +136,21 @@ pub fn member_joined(user: &str, channel: &str) -> Value {
     json!({"type": "member_joined_channel", "user": user, "channel": channel, "channel_type": "C", "team": TEAM, "event_ts": "1700000000.000100"})
 }
 
+/// The `rich_text` block Slack adds to every message a person types (the text as one section).
+fn rich_text(text: &str) -> Value {
+    json!([{"type": "rich_text", "block_id": "nB1x", "elements": [{"type": "rich_text_section", "elements": [{"type": "text", "text": text}]}]}])
+}
+
 pub fn message(user: &str, channel: &str, text: &str, thread_ts: Option<&str>) -> Value {
     let mut m = json!({
         "client_msg_id": "5b1c2e9a-0000-4000-8000-000000000001",
         "type": "message", "text": text, "user": user, "ts": "1700000200.000100", "team": TEAM,
-        "channel": channel, "event_ts": "1700000200.000100", "channel_type": "channel"
+        "blocks": rich_text(text), "channel": channel, "event_ts": "1700000200.000100", "channel_type": "channel"
     });
     if let Some(t) = thread_ts {
+        // A reply names its thread and the thread's author (nibble's threads start with its posts).
         m["thread_ts"] = json!(t);
+        m["parent_user_id"] = json!("UBOT");
     }
     m
 }
@@ -144,9 +173,11 @@ pub fn message_at(
 pub fn message_changed(user: &str, channel: &str, ts: &str, thread_ts: &str, text: &str) -> Value {
     json!({"type": "message", "subtype": "message_changed", "hidden": true, "channel": channel,
            "channel_type": "channel", "ts": "1700000900.000100", "event_ts": "1700000900.000100",
-           "message": {"type": "message", "user": user, "text": text, "ts": ts, "thread_ts": thread_ts,
-                       "edited": {"user": user, "ts": "1700000900.000000"}},
-           "previous_message": {"type": "message", "user": user, "text": "before", "ts": ts, "thread_ts": thread_ts}})
+           "message": {"client_msg_id": "5b1c2e9a-0000-4000-8000-000000000002", "type": "message", "user": user,
+                       "text": text, "blocks": rich_text(text), "team": TEAM, "ts": ts, "thread_ts": thread_ts,
+                       "edited": {"user": user, "ts": "1700000900.000000"}, "source_team": TEAM, "user_team": TEAM},
+           "previous_message": {"client_msg_id": "5b1c2e9a-0000-4000-8000-000000000002", "type": "message", "user": user,
+                                "text": "before", "blocks": rich_text("before"), "team": TEAM, "ts": ts, "thread_ts": thread_ts}})
 }
 
 /// `message_deleted`, with the deleted message as `previous_message`.

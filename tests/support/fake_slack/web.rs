@@ -45,6 +45,20 @@ pub async fn api(
     if token != format!("Bearer {expected}") {
         return error("invalid_auth");
     }
+    let channel = body
+        .get("channel")
+        .or_else(|| body.get("users"))
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    if method != "apps.connections.open"
+        && let Err(needed) = state.manifest.authorise(&method, &channel)
+    {
+        return reply(
+            json!({"ok": false, "error": "missing_scope", "needed": needed,
+            "provided": state.manifest.bot_scopes.iter().cloned().collect::<Vec<_>>().join(",")}),
+        );
+    }
     let fault = state
         .faults
         .lock()
@@ -57,10 +71,12 @@ pub async fn api(
             return (StatusCode::INTERNAL_SERVER_ERROR, "upstream failure").into_response();
         }
         Some(Fault::Slow(d)) => tokio::time::sleep(d).await,
-        None if method == "chat.postMessage" && !super::limit::admit(&state) => {
-            return too_many_requests(1);
-        }
+        Some(Fault::Error(code)) => return error(code),
         None => {}
+    }
+    if let Err(wait) = super::limit::admit(&state, &method, &channel) {
+        // Whole seconds, as Slack's header: at least one, however short the real wait.
+        return too_many_requests(wait.as_secs_f64().ceil().max(1.0) as u64);
     }
     let response = answer(&state, &method, &body);
     state.changed.notify_waiters();
@@ -256,11 +272,18 @@ fn answer(state: &State, method: &str, body: &Value) -> Response {
         "users.info" => {
             let user = text("user");
             let admin = state.admins.lock().expect("lock").contains(&user);
+            let name = state
+                .user_names
+                .lock()
+                .expect("lock")
+                .get(&user)
+                .cloned()
+                .unwrap_or_else(|| user.to_lowercase());
             reply(json!({"ok": true, "user": {
-                "id": user, "team_id": super::TEAM, "name": user.to_lowercase(), "real_name": format!("Learner {user}"),
+                "id": user, "team_id": super::TEAM, "name": name, "real_name": format!("Learner {user}"),
                 "tz": "Europe/Berlin", "tz_label": "Central European Time", "tz_offset": 3600,
                 "is_admin": admin, "is_owner": false, "is_primary_owner": false, "is_bot": user == "UBOT", "deleted": false,
-                "profile": {"real_name": format!("Learner {user}"), "display_name": user.to_lowercase()}
+                "profile": {"real_name": format!("Learner {user}"), "display_name": name}
             }}))
         }
         "files.getUploadURLExternal" | "files.completeUploadExternal" => {

@@ -4,7 +4,7 @@ use super::{SocketCommand, State};
 use axum::extract::State as AxState;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::response::Response;
-use serde_json::{Value, json};
+use serde_json::Value;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use tokio::sync::mpsc;
@@ -16,7 +16,7 @@ pub async fn upgrade(AxState(state): AxState<Arc<State>>, ws: WebSocketUpgrade) 
 async fn serve(state: Arc<State>, mut socket: WebSocket) {
     state.connections.fetch_add(1, Ordering::SeqCst);
     let (tx, mut rx) = mpsc::unbounded_channel();
-    let hello = json!({"type": "hello", "num_connections": 1, "debug_info": {"host": "fake-slack", "approximate_connection_time": 18060}, "connection_info": {"app_id": "A0NIBBLE"}});
+    let hello = super::payloads::hello();
     if socket
         .send(Message::Text(hello.to_string().into()))
         .await
@@ -45,6 +45,7 @@ async fn serve(state: Arc<State>, mut socket: WebSocket) {
                 Some(SocketCommand::Send(text)) => {
                     if socket.send(Message::Text(text.into())).await.is_err() { break; }
                 }
+                Some(SocketCommand::Cut) => return,
                 Some(SocketCommand::Close) | None => {
                     let _ = socket.send(Message::Close(None)).await;
                     break;

@@ -1,0 +1,219 @@
+//! The fake Slack behaves like Slack, driven by the app's own manifest: what it escapes, delivers and
+//! allows; nibble copes with what the real workspace does (plain mentions, missing scopes, a socket
+//! that drops and cannot come back at once).
+
+use crate::slack::{ack_text, spawn_slack_app, spawn_slack_app_with};
+use crate::support::fake_slack::{FakeSlack, Manifest, TEAM, TEST_TIME_SCALE, payloads};
+use nibble::chat::{ChatPlatform, Destination, Message, Outgoing, SendError};
+
+/// The project's manifest with one command's escaping switched.
+fn manifest_escaping(command: &str, escape: bool) -> Manifest {
+    let mut m = Manifest::project();
+    m.commands.insert(command.into(), escape);
+    m
+}
+
+#[tokio::test]
+async fn the_manifest_escapes_partner_and_badges_and_plain_names_never_make_phantoms() {
+    let m = Manifest::project();
+    for command in [
+        "/partner",
+        "/badges",
+        "/nibble",
+        "/leaderboard",
+        "/share",
+        "/ask",
+    ] {
+        assert_eq!(
+            m.commands.get(command),
+            Some(&true),
+            "{command} must escape mentions"
+        );
+    }
+
+    // A workspace whose /partner does not escape: Slack sends `@name` as typed.
+    let app = spawn_slack_app_with(
+        FakeSlack::start_with(manifest_escaping("/partner", false), TEST_TIME_SCALE).await,
+    )
+    .await;
+    app.fake.add_user("U-BEA", "bea");
+    app.fake.add_user("U-ANA", "ana");
+    // Bea has used nibble, so nibble knows her name; nobody called @ghost has.
+    app.fake.make_admin("U-LEAD");
+    let (ack, _) = app
+        .command(
+            "C-P",
+            "U-LEAD",
+            "/partner",
+            "create cadence=weekly",
+            "t.create",
+        )
+        .await;
+    assert!(!ack_text(&ack).contains("team lead"), "{ack}");
+    app.command("C-P", "U-BEA", "/partner", "join", "t.bea")
+        .await;
+    app.command("C-P", "U-ANA", "/partner", "join", "t.join")
+        .await;
+    let before = app
+        .daemon
+        .store()
+        .row_counts()
+        .await
+        .expect("counts")
+        .members;
+    let (ack, _) = app
+        .command("C-P", "U-ANA", "/partner", "avoid @ghost", "t.ghost")
+        .await;
+    assert!(
+        ack_text(&ack).contains("don't know anyone called @ghost"),
+        "{ack}"
+    );
+    let (ack, _) = app
+        .command("C-P", "U-ANA", "/partner", "avoid @bea", "t.bea2")
+        .await;
+    assert!(ack_text(&ack).contains("never be paired"), "{ack}");
+    let after = app
+        .daemon
+        .store()
+        .row_counts()
+        .await
+        .expect("counts")
+        .members;
+    assert_eq!(after, before, "no phantom member for a plain name");
+    app.daemon.shutdown().await;
+
+    // The project's manifest escapes: the same words arrive as an id.
+    let app = spawn_slack_app().await;
+    app.fake.add_user("U-CY", "cy");
+    let id = app.fake.send_envelope(
+        "slash_commands",
+        payloads::slash_command("C-P", "U-DEE", "/badges", "@cy", "t.badges"),
+    );
+    let ack = app.fake.ack(&id).await;
+    assert!(ack_text(&ack).contains("<@U-CY>"), "{ack}");
+    app.daemon.shutdown().await;
+}
+
+#[tokio::test]
+async fn events_the_app_did_not_subscribe_to_are_never_delivered() {
+    let app = spawn_slack_app().await;
+    let mpim = payloads::event_callback(
+        "Ev-MPIM",
+        serde_json::json!({"type": "message", "channel_type": "mpim", "user": "U-X", "text": "hi",
+            "ts": "1700000300.000100", "channel": "G1", "event_ts": "1700000300.000100"}),
+    );
+    app.fake.send_envelope("events_api", mpim);
+    assert_eq!(
+        app.fake.withheld().len(),
+        1,
+        "message.mpim is not in the manifest"
+    );
+    let unknown = payloads::slash_command("C-P", "U-X", "/unregistered", "", "t.u");
+    app.fake.send_envelope("slash_commands", unknown);
+    assert_eq!(
+        app.fake.withheld().len(),
+        2,
+        "an unregistered command never arrives"
+    );
+    app.daemon.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_missing_scope_is_a_permanent_failure_that_names_the_scope() {
+    let mut manifest = Manifest::project();
+    manifest.bot_scopes.remove("chat:write");
+    let app = spawn_slack_app_with(FakeSlack::start_with(manifest, TEST_TIME_SCALE).await).await;
+    let platform = app.adapters.slack.clone().expect("slack");
+    let out = Outgoing {
+        tenant: TEAM.into(),
+        destination: Destination::Channel {
+            channel: "C-NOSCOPE".into(),
+        },
+        message: Message::text("hello"),
+        dedupe_key: "scope-1".into(),
+        dm_channel: None,
+    };
+    match platform.send(&out).await {
+        Err(SendError::Permanent(why)) => {
+            assert!(
+                why.contains("missing_scope") && why.contains("chat:write"),
+                "{why}"
+            )
+        }
+        other => panic!("expected a permanent failure, got {other:?}"),
+    }
+    app.daemon.shutdown().await;
+}
+
+#[tokio::test]
+async fn health_follows_the_socket_through_a_network_failure() {
+    let app = spawn_slack_app().await;
+    let slack = app.adapters.slack.clone().expect("slack");
+    app.fake
+        .wait_for("Slack's hello", || {
+            (slack.connection.state() == "connected").then_some(())
+        })
+        .await;
+    // The network fails and Slack cannot hand out a new socket for a while.
+    app.fake.cut_connections(2);
+    app.fake
+        .wait_for("health to say the socket is down", || {
+            (slack.connection.state() == "disconnected").then_some(())
+        })
+        .await;
+    app.fake
+        .wait_for("the reconnection", || {
+            (slack.connection.state() == "connected" && app.fake.connected()).then_some(())
+        })
+        .await;
+    app.daemon.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_dm_is_opened_once_ever_even_across_restarts() {
+    use nibble::chat::{Platform, UserRef};
+    use nibble::engine::{LessonChoice, PushLesson, Recipient};
+    let app = spawn_slack_app().await;
+    let learner = UserRef {
+        id: "U-ONCE".into(),
+        name: "Once".into(),
+        time_zone: None,
+        is_lead: false,
+        is_moderator: false,
+    };
+    let push = |lesson: &str| PushLesson {
+        platform: Platform::Slack,
+        tenant: TEAM.into(),
+        recipient: Recipient::Member(learner.clone()),
+        lesson: LessonChoice::Id(lesson.into()),
+        origin: "test".into(),
+    };
+    app.daemon
+        .engine()
+        .push_lesson(push("sbi-model"))
+        .await
+        .expect("push");
+    app.fake
+        .wait_for("the first lesson by DM", || {
+            (!app.fake.posted("DU-ONCE").is_empty()).then_some(())
+        })
+        .await;
+    let app = app.restart().await;
+    let before = app.fake.posted("DU-ONCE").len();
+    app.daemon
+        .engine()
+        .push_lesson(push("spot-phishing"))
+        .await
+        .expect("push");
+    app.fake
+        .wait_for("the second lesson by DM", || {
+            (app.fake.posted("DU-ONCE").len() > before).then_some(())
+        })
+        .await;
+    assert_eq!(
+        app.fake.requests("conversations.open").len(),
+        1,
+        "the DM was opened once; the restarted daemon remembered it"
+    );
+    app.daemon.shutdown().await;
+}
