@@ -87,7 +87,7 @@ impl Default for DiscordConfig {
             team_lead_roles: Vec::new(),
             moderator_roles: Vec::new(),
             command_scope: CommandScope::Guild,
-            max_requests_per_second: 40,
+            max_requests_per_second: 48,
         }
     }
 }

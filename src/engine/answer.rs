@@ -20,7 +20,8 @@ pub(super) async fn apply_event(
             apply_click(core, tx, event, payload, values, now).await
         }
         EventKind::Command { name, args } => {
-            super::commands::apply(core, tx, event, name, args, now).await
+            let applied = super::commands::apply(core, tx, event, name, args, now).await?;
+            super::setup_notices::tell_lead(tx, event, applied, now).await
         }
         EventKind::MemberJoined => welcome(core, tx, event, now).await,
         EventKind::Message { id, text, thread } => {

@@ -26,6 +26,7 @@ mod review_click;
 mod review_commands;
 mod reviews;
 mod roster;
+mod setup_notices;
 mod ticker;
 mod writer;
 

@@ -136,6 +136,7 @@ impl SlackPlatform {
             directory: Arc::new(Directory::new(
                 config.team_leads.iter().cloned().collect(),
                 config.moderators.iter().cloned().collect(),
+                pacing::dm_opens(config.pacing_scale),
             )),
             client,
             bot: SlackApiToken::new(tokens.bot.clone().into()),

@@ -47,6 +47,14 @@ pub fn post_message(channel: &str, scale: f64) -> SlackApiMethodRateControlConfi
     )
 }
 
+/// conversations.open (Tier 3): 50 a minute with a burst of 50, for nibble's own queue.
+pub fn dm_opens(scale: f64) -> crate::chat::Rate {
+    crate::chat::Rate {
+        per_second: 50.0 / 60.0 * scale.max(1.0),
+        burst: 50.0,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,7 +6,7 @@
 //! known before (a stale entry), never a downgraded role or a raw id for a name.
 
 use super::{Connector, send_error};
-use crate::chat::SendError;
+use crate::chat::{SendError, TokenBucket};
 use slack_morphism::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
@@ -32,6 +32,9 @@ type Lookup = watch::Receiver<Option<Person>>;
 
 pub struct Directory {
     dms: Mutex<HashMap<String, String>>,
+    /// conversations.open's Tier 3, as a queue: waiters are served in turn at exactly the tier's
+    /// rate (slack-morphism's throttle lets concurrent waiters drift well under it).
+    opens: TokenBucket,
     people: Mutex<HashMap<String, (Person, Instant)>>,
     in_flight: Mutex<HashMap<String, Lookup>>,
     team_leads: HashSet<String>,
@@ -39,9 +42,14 @@ pub struct Directory {
 }
 
 impl Directory {
-    pub fn new(team_leads: HashSet<String>, moderators: HashSet<String>) -> Self {
+    pub fn new(
+        team_leads: HashSet<String>,
+        moderators: HashSet<String>,
+        opens: crate::chat::Rate,
+    ) -> Self {
         Self {
             dms: Mutex::default(),
+            opens: TokenBucket::new(opens),
             people: Mutex::default(),
             in_flight: Mutex::default(),
             team_leads,
@@ -58,15 +66,12 @@ impl Directory {
         if let Some(c) = self.dms.lock().unwrap_or_else(|e| e.into_inner()).get(user) {
             return Ok(c.clone());
         }
-        // `users` is a comma-separated string in Slack's spec.
+        // `users` is a comma-separated string in Slack's spec. Paced here, not by slack-morphism.
         let request = serde_json::json!({ "users": user });
+        self.opens.acquire().await;
         let opened: SlackApiConversationsOpenResponse<SlackBasicChannelInfo> = session
             .http_session_api
-            .http_post(
-                "conversations.open",
-                &request,
-                Some(&SLACK_TIER3_METHOD_CONFIG),
-            )
+            .http_post("conversations.open", &request, None)
             .await
             .map_err(send_error)?;
         let channel = opened.channel.id.to_string();

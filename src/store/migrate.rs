@@ -70,6 +70,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "dm_channels",
         include_str!("../../migrations/0013_dm_channels.sql"),
     ),
+    (
+        14,
+        "setup_problems",
+        include_str!("../../migrations/0014_setup_problems.sql"),
+    ),
 ];
 
 /// The migrations compiled into the binary, so an installed `nibble` needs no `migrations/` folder.

@@ -119,7 +119,7 @@ async fn events_the_app_did_not_subscribe_to_are_never_delivered() {
 }
 
 #[tokio::test]
-async fn a_missing_scope_is_a_permanent_failure_that_names_the_scope() {
+async fn a_missing_scope_fails_for_good_names_the_scope_and_a_team_lead_is_told() {
     let mut manifest = Manifest::project();
     manifest.bot_scopes.remove("chat:write");
     let app = spawn_slack_app_with(FakeSlack::start_with(manifest, TEST_TIME_SCALE).await).await;
@@ -142,6 +142,59 @@ async fn a_missing_scope_is_a_permanent_failure_that_names_the_scope() {
         }
         other => panic!("expected a permanent failure, got {other:?}"),
     }
+
+    // Through the outbox: the lesson fails for good, and the next team lead to use nibble is told.
+    use nibble::engine::{LessonChoice, PushLesson, Recipient};
+    let outcome = app
+        .daemon
+        .engine()
+        .push_lesson(PushLesson {
+            platform: nibble::chat::Platform::Slack,
+            tenant: TEAM.into(),
+            recipient: Recipient::Channel("C-NOSCOPE".into()),
+            lesson: LessonChoice::Id("sbi-model".into()),
+            origin: "test".into(),
+        })
+        .await
+        .expect("push");
+    let nibble::engine::PushOutcome::Queued { messages, .. } = outcome else {
+        panic!("not queued: {outcome:?}")
+    };
+    let store = app.daemon.store().clone();
+    crate::support::eventually("every message of the lesson failed for good", || {
+        let store = store.clone();
+        async move {
+            store
+                .outbox_depth()
+                .await
+                .is_ok_and(|(_, failed)| failed as usize == messages)
+        }
+    })
+    .await;
+    app.fake.make_admin("U-BOSS");
+    let (ack, _) = app
+        .command("C-LEADS", "U-BOSS", "/nibble", "help", "t.boss1")
+        .await;
+    let told = ack_text(&ack);
+    assert!(
+        told.contains(&format!("{messages} messages: permanent failure"))
+            && told.contains("chat:write"),
+        "{told}"
+    );
+    let (ack, _) = app
+        .command("C-LEADS", "U-BOSS", "/nibble", "help", "t.boss2")
+        .await;
+    assert!(
+        !ack_text(&ack).contains("could not be sent"),
+        "told once: {ack}"
+    );
+    let (ack, _) = app
+        .command("C-LEADS", "U-PLAIN", "/nibble", "help", "t.plain")
+        .await;
+    assert!(
+        !ack_text(&ack).contains("could not be sent"),
+        "leads only: {ack}"
+    );
     app.daemon.shutdown().await;
 }
 
