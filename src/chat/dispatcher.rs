@@ -67,6 +67,9 @@ impl Dispatcher {
         clock: Arc<dyn Clock>,
         config: DispatcherConfig,
     ) -> Self {
+        for platform in &platforms {
+            platform.attach_store(&store);
+        }
         Self {
             store,
             platforms: platforms.into_iter().map(|p| (p.platform(), p)).collect(),

@@ -99,6 +99,10 @@ pub trait ChatPlatform: Send + Sync + 'static {
         None
     }
 
+    /// Hands the adapter the store for what it must remember across restarts (Slack: the pictures
+    /// it uploaded to each workspace). The dispatcher calls it once, before any send.
+    fn attach_store(&self, _store: &crate::store::Store) {}
+
     /// Posts one message.
     fn send<'a>(&'a self, out: &'a Outgoing) -> BoxFuture<'a, Result<SentRef, SendError>>;
 

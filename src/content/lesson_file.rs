@@ -1,10 +1,11 @@
 //! Parses one lesson file (`+++` TOML front matter, then a Markdown body) and validates it.
 
+use super::images::resolve as resolve_image;
 use super::markdown::{BodyParse, parse_body};
 use super::parts::{MAX_PARTS, PART_MAX_CHARS, split_into_parts};
 use super::problem::line_of;
 use super::questions::{build_question, check_text};
-use super::{Lesson, Problem, content_hash, is_valid_id};
+use super::{Block, Lesson, Problem, content_hash, is_valid_id};
 use serde::Deserialize;
 use std::collections::HashSet;
 use std::path::Path;
@@ -156,13 +157,26 @@ pub fn parse_lesson_file(
 
     let body_text = &text[body_start..];
     let BodyParse {
-        blocks,
+        mut blocks,
         lesson_links,
+        local_images,
         problems: body_problems,
     } = parse_body(body_text);
     let body_line = |offset: usize| line_of(text, body_start + offset);
     for (offset, msg) in body_problems {
         problems.push(Problem::new(path, body_line(offset), msg));
+    }
+    // Pictures beside the lesson live in its course folder (the lesson file's own folder).
+    let course_dir = path.parent().unwrap_or(Path::new("."));
+    for image in local_images {
+        match resolve_image(course_dir, &image.path) {
+            Ok(file) => {
+                if let Some(Block::Image { file: slot, .. }) = blocks.get_mut(image.block) {
+                    *slot = Some(file);
+                }
+            }
+            Err(msg) => problems.push(Problem::new(path, body_line(image.at), msg)),
+        }
     }
     if blocks.is_empty() {
         problems.push(Problem::new(path, body_line(0), "the lesson body is empty"));

@@ -1,14 +1,26 @@
 //! Turns a lesson's Markdown body into neutral blocks (headings, light-Markdown text, images).
 
 use super::Block;
+use super::images::{check_path_syntax, is_web_url};
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
-/// What the body parse found: the blocks, `lesson:` links to resolve, and problems at byte offsets.
+/// What the body parse found: the blocks, `lesson:` links to resolve, pictures beside the lesson to
+/// check on disk, and problems at byte offsets.
 #[derive(Default)]
 pub struct BodyParse {
     pub blocks: Vec<Block>,
     pub lesson_links: Vec<(String, usize)>,
+    pub local_images: Vec<LocalImage>,
     pub problems: Vec<(usize, String)>,
+}
+
+/// A picture written as a path beside the lesson (`![alt](images/x.png)`).
+pub struct LocalImage {
+    /// Index of its `Block::Image` in `blocks`.
+    pub block: usize,
+    pub path: String,
+    /// Byte offset in the body, for the problem's line.
+    pub at: usize,
 }
 
 /// Converts Markdown to blocks, ignoring problems (used for explanations and free text).
@@ -176,34 +188,49 @@ fn end(st: &mut State, tag: TagEnd, at: usize) {
         TagEnd::Link => end_link(st, at),
         TagEnd::Image => {
             if let Some((url, alt, at)) = st.image.take() {
-                if !(url.starts_with("https://") || url.starts_with("http://")) {
-                    st.out
-                        .problems
-                        .push((at, format!("image `{url}` must be an http(s) URL")));
-                }
-                if url.chars().count() > 3000 {
-                    st.out.problems.push((
-                        at,
-                        "an image URL may be at most 3,000 characters (Slack's limit)".to_string(),
-                    ));
-                }
-                if alt.trim().is_empty() {
-                    st.out.problems.push((
-                        at,
-                        format!("image `{url}` has no alt text: write ![what it shows](url)"),
-                    ));
-                }
-                let heading = std::mem::take(&mut st.heading);
-                st.flush();
-                st.heading = heading;
-                st.out.blocks.push(Block::Image {
-                    url,
-                    alt: alt.trim().to_string(),
-                });
+                end_image(st, url, alt, at);
             }
         }
         _ => {}
     }
+}
+
+fn end_image(st: &mut State, url: String, alt: String, at: usize) {
+    // A picture beside the lesson is checked on disk later, only if its path is well written.
+    let mut local = false;
+    if !is_web_url(&url) {
+        match check_path_syntax(&url) {
+            Ok(()) => local = true,
+            Err(problem) => st.out.problems.push((at, problem)),
+        }
+    }
+    if url.chars().count() > 3000 {
+        st.out.problems.push((
+            at,
+            "an image URL may be at most 3,000 characters (Slack's limit)".to_string(),
+        ));
+    }
+    if alt.trim().is_empty() {
+        st.out.problems.push((
+            at,
+            format!("image `{url}` has no alt text: write ![what it shows](url)"),
+        ));
+    }
+    let heading = std::mem::take(&mut st.heading);
+    st.flush();
+    st.heading = heading;
+    if local {
+        st.out.local_images.push(LocalImage {
+            block: st.out.blocks.len(),
+            path: url.clone(),
+            at,
+        });
+    }
+    st.out.blocks.push(Block::Image {
+        url,
+        alt: alt.trim().to_string(),
+        file: None,
+    });
 }
 
 fn end_link(st: &mut State, at: usize) {
@@ -243,7 +270,8 @@ mod tests {
                 Block::Text("Hello **world** and _you_.".into()),
                 Block::Image {
                     url: "https://x.org/a.png".into(),
-                    alt: "An infographic".into()
+                    alt: "An infographic".into(),
+                    file: None,
                 },
                 Block::Text("• one\n• two [video](https://v.org/1)".into()),
                 Block::Text("See next (`/learn next-one`).".into()),
@@ -261,11 +289,29 @@ mod tests {
         assert!(
             messages
                 .iter()
-                .any(|m| m.contains("must be an http(s) URL"))
+                .any(|m| m.contains("must be an http(s) URL or a path beside the lesson"))
         );
         assert!(messages.iter().any(|m| m.contains("no alt text")));
         assert!(messages.iter().any(|m| m.contains("raw HTML")));
         assert!(messages.iter().any(|m| m.contains("only http(s)")));
+    }
+
+    #[test]
+    fn pictures_beside_the_lesson_are_listed_for_checking() {
+        let parsed = parse_body("Intro\n\n![A chart](images/chart.png)\n\n![Up](../up.png)\n");
+        assert_eq!(parsed.local_images.len(), 1);
+        assert_eq!(parsed.local_images[0].path, "images/chart.png");
+        assert_eq!(
+            parsed.blocks[parsed.local_images[0].block],
+            Block::Image {
+                url: "images/chart.png".into(),
+                alt: "A chart".into(),
+                file: None
+            }
+        );
+        let messages: Vec<_> = parsed.problems.iter().map(|p| p.1.clone()).collect();
+        assert_eq!(messages.len(), 1, "{messages:?}");
+        assert!(messages[0].contains("inside the course folder"));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 mod catalog;
 mod course_file;
 mod diagnostic_file;
+mod images;
 mod lesson_file;
 mod markdown;
 mod parts;
@@ -13,6 +14,7 @@ mod search;
 
 pub use catalog::{Catalog, ReloadOutcome, load_catalog};
 pub use diagnostic_file::{Diagnostic, diagnostic_id};
+pub use images::{ImageKind, MAX_IMAGE_BYTES, file_name as image_file_name, is_web_url};
 pub use markdown::to_blocks;
 pub use parts::{MAX_PARTS, PART_MAX_CHARS, split_into_parts};
 pub use problem::{Problem, Problems, line_of};
@@ -27,7 +29,14 @@ pub enum Block {
     /// Light Markdown: `**bold**`, `_italic_`, `` `code` ``, `[label](url)`, bullets, quotes.
     Text(String),
     /// A picture or infographic shown inline.
-    Image { url: String, alt: String },
+    Image {
+        /// An http(s) URL, or the path written in the lesson for a picture beside it.
+        url: String,
+        alt: String,
+        /// A picture beside the lesson: the checked file, read and uploaded when it is sent.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        file: Option<std::path::PathBuf>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

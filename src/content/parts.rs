@@ -9,6 +9,9 @@ pub const PART_MAX_CHARS: usize = 1900;
 pub const MAX_PARTS: usize = 8;
 /// Most images in one part (each is an embed on Discord, a block on Slack).
 pub const MAX_IMAGES_PER_PART: usize = 4;
+/// Most pictures from files beside the lesson in one part: Discord receives each as the message's
+/// one attachment, so each such picture starts a part of its own when the current one has one.
+pub const MAX_FILE_IMAGES_PER_PART: usize = 1;
 
 /// Groups blocks into parts in order. Text longer than a part is cut at line breaks, then at words.
 /// Fails with the offending word when one word alone is longer than a part.
@@ -17,20 +20,25 @@ pub fn split_into_parts(blocks: &[Block]) -> Result<Vec<Vec<Block>>, String> {
     let mut current: Vec<Block> = Vec::new();
     let mut chars = 0usize;
     let mut images = 0usize;
+    let mut file_images = 0usize;
     for block in blocks {
         for piece in pieces(block)? {
-            let (len, is_image) = match &piece {
-                Block::Image { .. } => (0, true),
-                Block::Heading(t) | Block::Text(t) => (t.chars().count() + 2, false),
+            let (len, is_image, is_file) = match &piece {
+                Block::Image { file, .. } => (0, true, file.is_some()),
+                Block::Heading(t) | Block::Text(t) => (t.chars().count() + 2, false, false),
             };
-            let full = chars + len > PART_MAX_CHARS || (is_image && images >= MAX_IMAGES_PER_PART);
+            let full = chars + len > PART_MAX_CHARS
+                || (is_image && images >= MAX_IMAGES_PER_PART)
+                || (is_file && file_images >= MAX_FILE_IMAGES_PER_PART);
             if full && !current.is_empty() {
                 parts.push(std::mem::take(&mut current));
                 chars = 0;
                 images = 0;
+                file_images = 0;
             }
             chars += len;
             images += usize::from(is_image);
+            file_images += usize::from(is_file);
             current.push(piece);
         }
     }
@@ -116,8 +124,29 @@ mod tests {
         let img = Block::Image {
             url: "https://x/a.png".into(),
             alt: "a".into(),
+            file: None,
         };
         let parts = split_into_parts(&vec![img; 9]).unwrap_or_default();
         assert_eq!(parts.len(), 3);
+    }
+
+    #[test]
+    fn each_picture_from_a_file_gets_a_part_of_its_own() {
+        let file = |n: &str| Block::Image {
+            url: format!("images/{n}.png"),
+            alt: n.into(),
+            file: Some(format!("/c/images/{n}.png").into()),
+        };
+        let blocks = vec![
+            Block::Text("intro".into()),
+            file("a"),
+            Block::Text("between".into()),
+            file("b"),
+            Block::Text("end".into()),
+        ];
+        let parts = split_into_parts(&blocks).unwrap_or_default();
+        assert_eq!(parts.len(), 2);
+        assert_eq!(parts[0], blocks[..3].to_vec());
+        assert_eq!(parts[1], blocks[3..].to_vec());
     }
 }

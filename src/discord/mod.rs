@@ -6,12 +6,13 @@ mod http;
 mod listener;
 mod message_events;
 mod pacing;
+mod pictures;
 mod refusal;
 mod render;
 mod respond;
 
 pub use listener::DiscordListener;
-pub use render::{EPHEMERAL, nonce_for, render_message};
+pub use render::{EPHEMERAL, Pictures, nonce_for, render_message, render_message_with};
 
 use crate::chat::{
     BoxFuture, ChatPlatform, Destination, InDoubt, Outgoing, Platform, SendError, SentRef, UserRef,
@@ -155,10 +156,11 @@ impl ChatPlatform for DiscordPlatform {
                     .collect(),
                 other => vec![(other.clone(), nonce_for(&out.dedupe_key))],
             };
+            let attached = pictures::attach(&out.message).await;
             let mut first = None;
             for (to, nonce) in &destinations {
                 let channel = self.channel_for(to).await?;
-                let mut body = render_message(&out.message);
+                let mut body = render_message_with(&out.message, &attached.pictures);
                 body["nonce"] = serde_json::json!(nonce);
                 body["enforce_nonce"] = serde_json::json!(true);
                 // Members' words (stories, questions) never ping @everyone, @here or a role.
@@ -169,10 +171,8 @@ impl ChatPlatform for DiscordPlatform {
                     _ => format!("channel {channel}"),
                 };
                 let sent = self
-                    .http
-                    .send_message(channel, Vec::new(), &body)
-                    .await
-                    .map_err(|e| refused(e, Action::Post, &place))?;
+                    .post_with_pictures(channel, &place, &out.message, &attached, body)
+                    .await?;
                 first.get_or_insert(format!("{}:{}", sent.channel_id, sent.id));
             }
             first.ok_or_else(|| SendError::Permanent("a group with no members".into()))

@@ -29,7 +29,10 @@ impl Action {
     /// The permissions the action needs, as Discord's settings name them.
     fn needs(self) -> &'static str {
         match self {
-            Action::Post => "View Channel, Send Messages, Send Messages in Threads and Embed Links",
+            Action::Post => {
+                "View Channel, Send Messages, Send Messages in Threads, Embed Links and Attach \
+                 Files"
+            }
             Action::OpenDm => "a shared server with the member",
             Action::CreateThread => "View Channel and Create Public Threads",
             Action::LockThread => "Manage Threads",

@@ -2,8 +2,10 @@
 //! shape and inside Discord's limits by construction.
 
 use crate::chat::{Choice, Feedback, LessonPart, Message, QuestionCard, Verdict};
-use crate::content::Block;
+use crate::content::{Block, is_web_url};
 use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 
 pub const CONTENT_MAX: usize = 2000;
 const TITLE_MAX: usize = 256;
@@ -37,11 +39,35 @@ pub fn nonce_for(dedupe_key: &str) -> String {
     format!("nb{hex}")
 }
 
-/// The message body: `content` (if any), `embeds`, `components`.
+/// How a lesson's pictures are shown.
+#[derive(Debug, Default, Clone)]
+pub struct Pictures {
+    /// Pictures beside lessons sent with the message as attachments: file → attachment file name.
+    pub attached: HashMap<PathBuf, String>,
+    /// No embedded pictures (Discord refused the message with them): links and alt texts instead.
+    pub text_only: bool,
+}
+
+impl Pictures {
+    pub fn text_only() -> Self {
+        Self {
+            text_only: true,
+            ..Self::default()
+        }
+    }
+}
+
+/// The message body: `content` (if any), `embeds`, `components`. Pictures beside lessons are not
+/// attached here, so they show as their alt text (see [`render_message_with`]).
 pub fn render_message(message: &Message) -> Value {
+    render_message_with(message, &Pictures::default())
+}
+
+/// [`render_message`], with attached pictures shown in the embeds as `attachment://name`.
+pub fn render_message_with(message: &Message, pictures: &Pictures) -> Value {
     let (content, embeds, components) = match message {
         Message::Text { text } => (fit(text, CONTENT_MAX), vec![], vec![]),
-        Message::Lesson(p) => lesson(p),
+        Message::Lesson(p) => lesson(p, pictures),
         Message::Question(q) => question(q),
         Message::Feedback(f) => (fit(&feedback(f), CONTENT_MAX), vec![], vec![]),
         Message::Menu { text, choices } => (fit(text, CONTENT_MAX), vec![], buttons(choices, 2)),
@@ -53,7 +79,7 @@ pub fn render_message(message: &Message) -> Value {
     body
 }
 
-fn lesson(p: &LessonPart) -> (String, Vec<Value>, Vec<Value>) {
+fn lesson(p: &LessonPart, pictures: &Pictures) -> (String, Vec<Value>, Vec<Value>) {
     let title = if p.parts > 1 {
         format!("{} ({}/{})", p.title, p.part, p.parts)
     } else {
@@ -65,7 +91,10 @@ fn lesson(p: &LessonPart) -> (String, Vec<Value>, Vec<Value>) {
         match block {
             Block::Heading(h) => description.push_str(&format!("**{h}**\n\n")),
             Block::Text(t) => description.push_str(&format!("{t}\n\n")),
-            Block::Image { url, alt } => images.push((url.clone(), alt.clone())),
+            Block::Image { url, alt, file } => match source(url, file.as_deref(), pictures) {
+                Some(source) => images.push((source, alt.clone())),
+                None => description.push_str(&format!("{}\n\n", picture_as_text(url, alt, file))),
+            },
         }
     }
     let mut first = json!({
@@ -97,6 +126,32 @@ fn lesson(p: &LessonPart) -> (String, Vec<Value>, Vec<Value>) {
         String::new()
     };
     (content, embeds, vec![])
+}
+
+/// Where Discord takes a picture from: its web URL or the message's attachment; None when it is
+/// shown as text instead.
+fn source(url: &str, file: Option<&Path>, pictures: &Pictures) -> Option<String> {
+    if pictures.text_only {
+        return None;
+    }
+    match file {
+        Some(path) => pictures
+            .attached
+            .get(path)
+            .map(|name| format!("attachment://{name}")),
+        None if is_web_url(url) => Some(url.to_string()),
+        None => None,
+    }
+}
+
+/// A picture that is not shown: a link to it on the web, or what it shows (its alt text).
+fn picture_as_text(url: &str, alt: &str, file: &Option<PathBuf>) -> String {
+    let alt = alt.replace(['[', ']'], "");
+    if file.is_none() && is_web_url(url) {
+        format!("🖼 [{}]({url})", fit(&alt, 300))
+    } else {
+        format!("🖼 {}", fit(&alt, 1000))
+    }
 }
 
 fn question(q: &QuestionCard) -> (String, Vec<Value>, Vec<Value>) {
@@ -170,6 +225,58 @@ mod tests {
         assert_eq!(nonce_for("d1:m0"), nonce_for("d1:m0"));
         assert_ne!(nonce_for("d1:m0"), nonce_for("d1:m1"));
         assert!(nonce_for("a very long dedupe key indeed: d123456789:m12").len() <= 25);
+    }
+
+    #[test]
+    fn pictures_show_from_the_web_an_attachment_or_as_text() {
+        let message = Message::Lesson(LessonPart {
+            lesson_id: "l".into(),
+            course_title: "C".into(),
+            title: "T".into(),
+            objective: "O".into(),
+            minutes: 3,
+            part: 1,
+            parts: 1,
+            blocks: vec![
+                Block::Text("Read this.".into()),
+                Block::Image {
+                    url: "images/b.png".into(),
+                    alt: "A local chart".into(),
+                    file: Some("/c/images/b.png".into()),
+                },
+                Block::Image {
+                    url: "https://example.org/a.png".into(),
+                    alt: "A web chart".into(),
+                    file: None,
+                },
+            ],
+        });
+        let mut pictures = Pictures::default();
+        pictures
+            .attached
+            .insert("/c/images/b.png".into(), "b.png".into());
+        let shown = render_message_with(&message, &pictures);
+        assert_eq!(shown["embeds"][0]["image"]["url"], "attachment://b.png");
+        assert_eq!(
+            shown["embeds"][1]["image"]["url"],
+            "https://example.org/a.png"
+        );
+
+        let unattached = render_message(&message);
+        let description = unattached["embeds"][0]["description"]
+            .as_str()
+            .unwrap_or("");
+        assert!(description.contains("🖼 A local chart"), "{description}");
+        assert_eq!(
+            unattached["embeds"][0]["image"]["url"],
+            "https://example.org/a.png"
+        );
+
+        let text_only = render_message_with(&message, &Pictures::text_only());
+        assert_eq!(text_only["embeds"].as_array().map(Vec::len), Some(1));
+        let description = text_only["embeds"][0]["description"].as_str().unwrap_or("");
+        assert!(description.contains("🖼 [A web chart](https://example.org/a.png)"));
+        assert!(text_only["embeds"][0].get("image").is_none());
     }
 
     #[test]

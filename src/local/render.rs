@@ -38,10 +38,11 @@ fn render(message: &Message, brief: bool) -> String {
                         }
                     }
                     Block::Text(t) => out.push_str(&format!("{t}\n")),
-                    Block::Image { url, alt } if brief => {
+                    // A picture beside the lesson shows its path as written (`images/x.png`).
+                    Block::Image { url, alt, .. } if brief => {
                         out.push_str(&format!("🖼  {} <{url}>\n", first_line(alt)))
                     }
-                    Block::Image { url, alt } => out.push_str(&format!("🖼  {alt} <{url}>\n")),
+                    Block::Image { url, alt, .. } => out.push_str(&format!("🖼  {alt} <{url}>\n")),
                 }
             }
             if brief {

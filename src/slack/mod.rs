@@ -1,15 +1,18 @@
 //! The Slack adapter: slack-morphism over Socket Mode for events, the Web API for messages.
 
+mod files;
 mod listener;
 mod message_kinds;
 mod mrkdwn;
 mod pacing;
+mod pictures;
 mod render;
 mod reply;
 mod users;
 
 pub use listener::SlackListener;
-pub use render::render;
+pub use pictures::Pictures;
+pub use render::{render, render_with};
 
 use crate::chat::{
     BoxFuture, ChatPlatform, Destination, InDoubt, Outgoing, Platform, Rate, SendError, SentRef,
@@ -111,6 +114,7 @@ pub struct SlackPlatform {
     app: SlackApiToken,
     directory: Arc<Directory>,
     config: SlackConfig,
+    uploads: files::Uploads,
     /// Socket Mode's state for `/healthz`: connected once Slack said hello.
     pub connection: Arc<crate::chat::Connection>,
 }
@@ -142,6 +146,7 @@ impl SlackPlatform {
             spacing: pacing::ChannelSpacing::new(config.pacing_scale),
             app: SlackApiToken::new(tokens.app.clone().into()),
             config: config.clone(),
+            uploads: files::Uploads::default(),
             connection: Arc::default(),
         }))
     }
@@ -300,28 +305,52 @@ impl ChatPlatform for SlackPlatform {
         Some(Rate::per_second(self.config.messages_per_second * scale))
     }
 
+    fn attach_store(&self, store: &crate::store::Store) {
+        self.uploads.attach(store);
+    }
+
     fn send<'a>(&'a self, out: &'a Outgoing) -> BoxFuture<'a, Result<SentRef, SendError>> {
         Box::pin(async move {
             if let (Destination::Member { user }, Some(dm)) = (&out.destination, &out.dm_channel) {
                 self.directory.remember_dm(user, dm);
             }
             let (channel, thread) = self.channel_for(&out.destination).await?;
-            let metadata = SlackMessageMetadata::new(DELIVERY_EVENT.into()).with_event_payload(
-                HashMap::from([("delivery".to_string(), out.dedupe_key.clone())]),
-            );
-            let content = render(&out.message).with_metadata(metadata);
-            let mut request = SlackApiChatPostMessageRequest::new(channel.clone().into(), content);
-            if let Some(ts) = thread {
-                request = request.with_thread_ts(ts.into());
+            let prepared = self.prepare_pictures(&out.tenant, &out.message).await?;
+            let post = |pictures: Pictures| {
+                let metadata = SlackMessageMetadata::new(DELIVERY_EVENT.into()).with_event_payload(
+                    HashMap::from([("delivery".to_string(), out.dedupe_key.clone())]),
+                );
+                let content = render_with(&out.message, &pictures).with_metadata(metadata);
+                let mut request =
+                    SlackApiChatPostMessageRequest::new(channel.clone().into(), content);
+                if let Some(ts) = &thread {
+                    request = request.with_thread_ts(ts.clone().into());
+                }
+                // Slack allows about one message per second per channel (not per workspace).
+                let to = channel.clone();
+                async move {
+                    self.spacing.wait(&to).await;
+                    self.session()
+                        .http_session_api
+                        .http_post::<_, SlackApiChatPostMessageResponse>(
+                            "chat.postMessage",
+                            &request,
+                            None,
+                        )
+                        .await
+                }
+            };
+            // Slack fetches every picture as the message is posted; one it cannot show must not
+            // cost the lesson its text, so the part goes again with links instead of pictures.
+            let posted = match post(prepared.pictures.clone()).await {
+                Err(e) if files::refused_a_picture(&e, &out.message) => {
+                    self.picture_refused(&out.tenant, &out.message, &prepared, &e)
+                        .await;
+                    post(Pictures::text_only()).await
+                }
+                other => other,
             }
-            // Slack allows about one message per second per channel (not per workspace).
-            self.spacing.wait(&channel).await;
-            let posted: SlackApiChatPostMessageResponse = self
-                .session()
-                .http_session_api
-                .http_post("chat.postMessage", &request, None)
-                .await
-                .map_err(send_error)?;
+            .map_err(send_error)?;
             Ok(format!("{}:{}", posted.channel, posted.ts))
         })
     }

@@ -4,6 +4,7 @@ use super::mrkdwn::{
     ALT_TEXT_MAX, BUTTON_TEXT_MAX, CONTEXT_TEXT_MAX, HEADER_TEXT_MAX, OPTION_TEXT_MAX,
     SECTION_TEXT_MAX, fit, to_mrkdwn,
 };
+use super::pictures::{Pictures, picture_as_text, source};
 use crate::chat::{Choice, Feedback, LessonPart, Message, QuestionCard, Verdict};
 use crate::content::Block;
 use slack_morphism::prelude::*;
@@ -11,11 +12,20 @@ use slack_morphism::prelude::*;
 /// Prefix of the checkbox group's action id; toggling it is not an answer (the Submit button is).
 pub const TOGGLE_PREFIX: &str = "nb1:t:";
 
-/// Blocks plus the plain-text fallback Slack shows in notifications.
+/// Blocks plus the plain-text fallback Slack shows in notifications. Pictures beside lessons are
+/// not uploaded here, so they show as their alt text (see [`render_with`]).
 pub fn render(message: &Message) -> SlackMessageContent {
+    render_with(message, &Pictures::default())
+}
+
+/// [`render`], with pictures beside lessons shown from their uploaded Slack files.
+pub fn render_with(message: &Message, pictures: &Pictures) -> SlackMessageContent {
     let (text, blocks) = match message {
         Message::Text { text } => (text.clone(), sections(text)),
-        Message::Lesson(p) => (format!("{}: {}", p.course_title, p.title), lesson(p)),
+        Message::Lesson(p) => (
+            format!("{}: {}", p.course_title, p.title),
+            lesson(p, pictures),
+        ),
         Message::Question(q) => (q.prompt.clone(), question(q)),
         Message::Feedback(f) => (headline(f), feedback(f)),
         Message::Menu { text, choices } => (text.clone(), menu(text, choices)),
@@ -47,7 +57,7 @@ fn sections(text: &str) -> Vec<SlackBlock> {
     blocks
 }
 
-fn lesson(p: &LessonPart) -> Vec<SlackBlock> {
+fn lesson(p: &LessonPart, pictures: &Pictures) -> Vec<SlackBlock> {
     let title = if p.parts > 1 {
         format!("{} ({}/{})", p.title, p.part, p.parts)
     } else {
@@ -75,16 +85,16 @@ fn lesson(p: &LessonPart) -> Vec<SlackBlock> {
         match block {
             Block::Heading(h) => text.push_str(&format!("**{h}**\n\n")),
             Block::Text(t) => text.push_str(&format!("{t}\n\n")),
-            Block::Image { url, alt } => {
-                blocks.extend(sections(std::mem::take(&mut text).trim_end()));
-                match url.parse() {
-                    Ok(url) => blocks.push(SlackBlock::Image(SlackImageBlock::new(
-                        SlackImageUrlOrFile::ImageUrl { image_url: url },
+            Block::Image { url, alt, file } => match source(url, file.as_deref(), pictures) {
+                Some(source) => {
+                    blocks.extend(sections(std::mem::take(&mut text).trim_end()));
+                    blocks.push(SlackBlock::Image(SlackImageBlock::new(
+                        source,
                         fit(alt, ALT_TEXT_MAX),
-                    ))),
-                    Err(_) => blocks.push(section(to_mrkdwn(alt))),
+                    )));
                 }
-            }
+                None => text.push_str(&format!("{}\n\n", picture_as_text(url, alt, file))),
+            },
         }
     }
     blocks.extend(sections(text.trim_end()));

@@ -54,6 +54,7 @@ pub const EXPORT_TABLES: &[(&str, Option<&str>)] = &[
         Some("reply_id IN (SELECT id FROM discussion_replies WHERE tenant_id = $1)"),
     ),
     ("deleted_messages", Some("tenant_id = $1")),
+    ("uploaded_images", Some("tenant_id = $1")),
     ("community_schedules", Some("tenant_id = $1")),
     ("community_channels", Some("tenant_id = $1")),
     ("suggestions", Some("tenant_id = $1")),

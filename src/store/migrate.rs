@@ -61,6 +61,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../../migrations/0011_thread_lock_and_features.sql"),
     ),
     (
+        12,
+        "uploaded images",
+        include_str!("../../migrations/0012_uploaded_images.sql"),
+    ),
+    (
         13,
         "dm_channels",
         include_str!("../../migrations/0013_dm_channels.sql"),

@@ -43,6 +43,7 @@ mod replies;
 mod report;
 mod reviews;
 mod threads;
+mod uploaded_images;
 mod vacations;
 mod xapi;
 

@@ -71,13 +71,10 @@ async fn a_campaign_whose_course_disappears_does_not_hold_up_the_others() {
     // security-awareness leaves the catalog (say, renamed and reloaded).
     let dir = tempfile::tempdir().expect("tempdir");
     let course = dir.path().join("giving-feedback");
-    std::fs::create_dir_all(&course).expect("mkdir");
-    for entry in std::fs::read_dir(crate::support::lessons_dir().join("giving-feedback"))
-        .expect("read")
-        .flatten()
-    {
-        std::fs::copy(entry.path(), course.join(entry.file_name())).expect("copy");
-    }
+    crate::support::copy_dir(
+        &crate::support::lessons_dir().join("giving-feedback"),
+        &course,
+    );
     app.engine
         .catalog()
         .replace(load_catalog(dir.path()).expect("catalog"));

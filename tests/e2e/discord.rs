@@ -35,11 +35,16 @@ pub fn discord_config(config: &mut Config, fake: &FakeDiscord) {
 }
 
 pub async fn spawn_discord_app() -> DiscordApp {
+    spawn_discord_app_with(lessons_dir()).await
+}
+
+/// The Discord app with its lessons from another folder.
+pub async fn spawn_discord_app_with(lessons: std::path::PathBuf) -> DiscordApp {
     let fake = FakeDiscord::start().await;
     let dir = tempfile::tempdir().expect("tempdir");
     let mut config = Config::default();
     config.database.url = dir.path().join("discord.db").display().to_string();
-    config.lessons.dir = lessons_dir();
+    config.lessons.dir = lessons;
     discord_config(&mut config, &fake);
     let env = HashMap::from([("NIBBLE_DISCORD_TOKEN".to_string(), TOKEN.to_string())]);
     let adapters = Adapters::from_config(&config, &env).expect("adapters");

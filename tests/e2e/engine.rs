@@ -409,16 +409,7 @@ async fn a_card_whose_question_changed_is_refused_not_misgraded() {
     // An author reorders the options of the first question and the catalog is reloaded.
     let dir = tempfile::tempdir().expect("tempdir");
     let lessons = dir.path().join("lessons");
-    for course in ["security-awareness", "giving-feedback"] {
-        std::fs::create_dir_all(lessons.join(course)).expect("mkdir");
-        for entry in std::fs::read_dir(crate::support::lessons_dir().join(course))
-            .expect("read")
-            .flatten()
-        {
-            std::fs::copy(entry.path(), lessons.join(course).join(entry.file_name()))
-                .expect("copy");
-        }
-    }
+    crate::support::copy_dir(&crate::support::lessons_dir(), &lessons);
     let file = lessons.join("security-awareness/01-spot-phishing.md");
     let text = std::fs::read_to_string(&file).expect("read");
     let edited = text.replacen(

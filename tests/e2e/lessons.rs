@@ -123,7 +123,8 @@ fn a_good_lesson_parses_into_blocks_and_questions() {
     );
     assert!(lesson.blocks.contains(&Block::Image {
         url: "https://example.org/p.png".into(),
-        alt: "a picture".into()
+        alt: "a picture".into(),
+        file: None,
     }));
 }
 

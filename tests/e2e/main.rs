@@ -24,6 +24,7 @@ mod discord_limits;
 mod dispatcher;
 mod engine;
 mod fake_shapes;
+mod lesson_images;
 mod lessons;
 mod ops;
 mod partners;

@@ -242,22 +242,15 @@ async fn ending_a_vacation_early_brings_reviews_back() {
 
 /// Copies the bundled lessons to `dir`, changing one option of `spot-phishing`'s first question.
 fn changed_lessons(dir: &std::path::Path) -> nibble::content::Catalog {
-    let src = crate::support::lessons_dir();
-    for course in ["security-awareness", "giving-feedback"] {
-        std::fs::create_dir_all(dir.join(course)).expect("mkdir");
-        for entry in std::fs::read_dir(src.join(course)).expect("read") {
-            let path = entry.expect("entry").path();
-            let mut text = std::fs::read_to_string(&path).expect("read lesson");
-            if path.ends_with("01-spot-phishing.md") {
-                text = text.replace(
-                    "Pay it: the sender's name matches our supplier",
-                    "Pay it today: the name matches",
-                );
-            }
-            std::fs::write(dir.join(course).join(path.file_name().expect("name")), text)
-                .expect("write");
-        }
-    }
+    crate::support::copy_dir(&crate::support::lessons_dir(), dir);
+    let file = dir.join("security-awareness/01-spot-phishing.md");
+    let text = std::fs::read_to_string(&file)
+        .expect("read lesson")
+        .replace(
+            "Pay it: the sender's name matches our supplier",
+            "Pay it today: the name matches",
+        );
+    std::fs::write(&file, text).expect("write");
     nibble::content::load_catalog(dir).expect("changed lessons load")
 }
 

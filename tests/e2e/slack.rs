@@ -21,15 +21,25 @@ pub struct SlackApp {
 }
 
 pub async fn spawn_slack_app() -> SlackApp {
-    spawn_slack_app_with(FakeSlack::start().await).await
+    spawn_slack_app_on(FakeSlack::start().await, lessons_dir()).await
 }
 
 /// The daemon against this fake Slack (say, one with another manifest).
 pub async fn spawn_slack_app_with(fake: FakeSlack) -> SlackApp {
+    spawn_slack_app_on(fake, lessons_dir()).await
+}
+
+/// The Slack app with its lessons from another folder.
+pub async fn spawn_slack_app_with_lessons(lessons: std::path::PathBuf) -> SlackApp {
+    spawn_slack_app_on(FakeSlack::start().await, lessons).await
+}
+
+/// The daemon against `fake`, teaching the courses in `lessons`.
+async fn spawn_slack_app_on(fake: FakeSlack, lessons: std::path::PathBuf) -> SlackApp {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut config = Config::default();
     config.database.url = dir.path().join("slack.db").display().to_string();
-    config.lessons.dir = lessons_dir();
+    config.lessons.dir = lessons;
     config.slack.enabled = true;
     config.slack.api_url = fake.api_url();
     // Production pacing, with the fake's limits and nibble's pacing both running at its time scale.

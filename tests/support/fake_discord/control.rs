@@ -115,6 +115,17 @@ impl FakeDiscord {
             .unwrap_or_default()
     }
 
+    /// Every file part received with a message, in order.
+    pub fn uploaded_files(&self) -> Vec<super::multipart::FilePart> {
+        self.state.files.lock().expect("lock").clone()
+    }
+
+    /// Takes Attach Files from the bot in `channel`: messages with files there are refused.
+    pub fn deny_attach_files(&self, channel: &str) {
+        let mut denied = self.state.no_attach_files.lock().expect("lock");
+        denied.insert(channel.to_string());
+    }
+
     /// Interaction callbacks received: (interaction id, body).
     pub fn callbacks(&self) -> Vec<(String, Value)> {
         self.state.callbacks.lock().expect("lock").clone()

@@ -8,6 +8,7 @@ mod gateway;
 pub mod intents;
 mod interactions;
 pub mod limits;
+pub mod multipart;
 pub mod payloads;
 mod resources;
 mod rest;
@@ -104,6 +105,10 @@ pub(crate) struct State {
     /// Messages a thread was started from (each message starts at most one).
     pub threads: Mutex<HashSet<String>>,
     pub changed: Notify,
+    /// Files received with messages (multipart `files[n]` parts), in order.
+    pub files: Mutex<Vec<multipart::FilePart>>,
+    /// Channels where the bot lacks Attach Files: a message with files is refused (50013).
+    pub no_attach_files: Mutex<HashSet<String>>,
     pub record_dir: Option<PathBuf>,
     /// The plain-HTTP listener (the gateway WebSocket).
     pub addr: Mutex<Option<SocketAddr>>,
@@ -166,6 +171,8 @@ impl FakeDiscord {
             moderators: Mutex::default(),
             threads: Mutex::default(),
             changed: Notify::new(),
+            files: Mutex::default(),
+            no_attach_files: Mutex::default(),
             record_dir: std::env::var_os("NIBBLE_FAKE_RECORD_DIR").map(PathBuf::from),
             addr: Mutex::default(),
         });

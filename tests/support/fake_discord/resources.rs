@@ -16,7 +16,7 @@ pub fn bot_user() -> Value {
 pub fn message_object(id: &str, channel: &str, body: &Value) -> Value {
     let mut message = json!({
         "id": id, "channel_id": channel, "type": 0, "content": body.get("content").cloned().unwrap_or(json!("")),
-        "author": bot_user(), "attachments": [], "embeds": body.get("embeds").cloned().unwrap_or(json!([])),
+        "author": bot_user(), "attachments": body.get("_attached").cloned().unwrap_or(json!([])), "embeds": body.get("embeds").cloned().unwrap_or(json!([])),
         "components": body.get("components").cloned().unwrap_or(json!([])), "mentions": [], "mention_roles": [],
         "pinned": false, "mention_everyone": false, "tts": false, "timestamp": "2026-03-02T09:00:00.000000+00:00",
         "edited_timestamp": null, "flags": 0,

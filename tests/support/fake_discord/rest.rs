@@ -135,11 +135,8 @@ pub async fn route(
     let path = rest.split('?').next().unwrap_or("").to_string();
     let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
     let route = route_of(&method, &parts);
-    let body: Value = if body.is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_slice(&body).unwrap_or_else(|e| json!({"_unparseable": e.to_string()}))
-    };
+    let (body, files) = super::multipart::parse(&headers, &body)
+        .unwrap_or_else(|e| (json!({"_unparseable": e}), Vec::new()));
     record(&state, &method, &path, &route, &body);
     // Interaction endpoints authenticate by their token and are outside the global limit.
     let is_interaction = parts
@@ -208,6 +205,19 @@ pub async fn route(
     for v in check_body(&route, &body) {
         state.violations.lock().expect("lock").push(v);
     }
+    // Discord refuses files where the bot lacks Attach Files (403, 50013), whatever the text.
+    if let ["channels", channel, "messages"] = parts.as_slice()
+        && !files.is_empty()
+        && state
+            .no_attach_files
+            .lock()
+            .expect("lock")
+            .contains(*channel)
+    {
+        let denied = fail(StatusCode::FORBIDDEN, 50013, "Missing Permissions");
+        return refused(&state, with_headers(denied, limit_headers));
+    }
+    let body = with_files(&state, &route, body, files);
     let response = match (method.as_str(), parts.as_slice()) {
         ("POST", ["interactions", id, token, "callback"]) => {
             super::interactions::callback(&state, id, token, &body)
@@ -220,6 +230,30 @@ pub async fn route(
     let response = refused(&state, with_headers(response, limit_headers));
     state.changed.notify_waiters();
     response
+}
+
+/// Checks a multipart body's files against its JSON and keeps them; the message Discord creates
+/// lists them (under a key of the fake's own, `_attached`, never recorded or spec-checked).
+fn with_files(
+    state: &State,
+    route: &str,
+    mut body: Value,
+    files: Vec<super::multipart::FilePart>,
+) -> Value {
+    if files.is_empty() && body.get("attachments").is_none() {
+        return body;
+    }
+    for v in super::multipart::check(&body, &files) {
+        state
+            .violations
+            .lock()
+            .expect("lock")
+            .push(format!("{route}: {v}"));
+    }
+    let first = state.ids.fetch_add(files.len() as u64, Ordering::SeqCst);
+    body["_attached"] = super::multipart::attachment_objects(&files, first);
+    state.files.lock().expect("lock").extend(files);
+    body
 }
 
 /// Counts the responses Discord counts towards its invalid-request ban (401, 403, 429 but shared).

@@ -3,6 +3,7 @@
 
 mod checks;
 mod deliver;
+mod files;
 mod limit;
 pub mod manifest;
 pub mod payloads;
@@ -14,7 +15,7 @@ pub use limit::TEST_TIME_SCALE;
 pub use manifest::Manifest;
 
 use axum::Router;
-use axum::routing::{any, get};
+use axum::routing::{any, get, post};
 use serde_json::Value;
 use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
@@ -87,6 +88,8 @@ pub(crate) struct State {
     pub refusals: Mutex<HashMap<String, usize>>,
     pub record_dir: Option<PathBuf>,
     pub addr: Mutex<Option<SocketAddr>>,
+    /// Uploads and the web pictures Slack can download.
+    pub files: Mutex<files::Files>,
 }
 
 pub struct FakeSlack {
@@ -125,6 +128,7 @@ impl FakeSlack {
         let app = Router::new()
             .route("/api/{method}", any(web::api))
             .route("/link", get(ws::upgrade))
+            .route("/upload/{id}", post(files::upload))
             .with_state(state.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await

@@ -119,7 +119,7 @@ fn parse_body(headers: &HeaderMap, body: &Bytes, query: &HashMap<String, String>
     Value::Object(map)
 }
 
-fn record(state: &State, method: &str, http: &Method, body: &Value) {
+pub(super) fn record(state: &State, method: &str, http: &Method, body: &Value) {
     let n = {
         let mut requests = state.requests.lock().expect("lock");
         requests.push(Recorded {
@@ -182,6 +182,9 @@ fn answer(state: &State, method: &str, body: &Value) -> Response {
             let channel = text("channel");
             if channel.is_empty() {
                 return error("channel_not_found");
+            }
+            if let Some(refusal) = super::files::refuse_pictures(state, body) {
+                return reply(refusal);
             }
             if channel == "C-ARCHIVED" {
                 return error("is_archived");
@@ -282,6 +285,9 @@ fn answer(state: &State, method: &str, body: &Value) -> Response {
                 "is_admin": admin, "is_owner": false, "is_primary_owner": false, "is_bot": user == "UBOT", "deleted": false,
                 "profile": {"real_name": format!("Learner {user}"), "display_name": name}
             }}))
+        }
+        "files.getUploadURLExternal" | "files.completeUploadExternal" => {
+            reply(super::files::answer(state, method, body))
         }
         _ => error("unknown_method"),
     }
