@@ -270,3 +270,55 @@ async fn a_dm_is_opened_once_ever_even_across_restarts() {
     );
     app.daemon.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_slow_users_info_never_downgrades_a_name_and_its_answer_is_kept() {
+    use crate::support::fake_slack::Fault;
+    let app = spawn_slack_app().await;
+    app.fake.add_user("U-NAMED", "Named Person");
+    app.command("C-P", "U-NAMED", "/points", "", "t.n1").await;
+    let name = |app: &crate::slack::SlackApp| {
+        let store = app.daemon.store().clone();
+        async move {
+            sqlx::query_scalar::<_, String>(
+                "SELECT display_name FROM members WHERE external_id = 'U-NAMED'",
+            )
+            .fetch_one(store.pool())
+            .await
+            .expect("member")
+        }
+    };
+    assert_eq!(name(&app).await, "Named Person");
+
+    // A restarted daemon knows nobody yet, and Slack is slow to answer users.info (Tier 4 under
+    // load): the command is answered in time and the stored name is kept, not replaced by the id.
+    let app = app.restart().await;
+    app.fake.inject(
+        "users.info",
+        Fault::Slow(std::time::Duration::from_secs(2)),
+        1,
+    );
+    let (ack, took) = app.command("C-P", "U-NAMED", "/points", "", "t.n2").await;
+    assert!(ack_text(&ack).contains("point"), "{ack}");
+    assert!(
+        took < std::time::Duration::from_secs(3),
+        "acknowledged in time: {took:?}"
+    );
+    assert_eq!(name(&app).await, "Named Person", "a timeout never renames");
+
+    // The lookup was not thrown away: it completes and is cached, so the next event makes no call.
+    let answered = app.fake.answered("users.info");
+    app.fake
+        .wait_for("the slow lookup's answer", || {
+            (app.fake.answered("users.info") > answered).then_some(())
+        })
+        .await;
+    let calls = app.fake.requests("users.info").len();
+    app.command("C-P", "U-NAMED", "/points", "", "t.n3").await;
+    assert_eq!(
+        app.fake.requests("users.info").len(),
+        calls,
+        "the late answer was cached"
+    );
+    app.daemon.shutdown().await;
+}

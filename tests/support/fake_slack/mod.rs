@@ -86,6 +86,8 @@ pub(crate) struct State {
     pub channel_members: Mutex<HashMap<String, Vec<String>>>,
     pub rate_limited: AtomicUsize,
     pub refusals: Mutex<HashMap<String, usize>>,
+    /// Calls answered (not refused), per method: a slow answer is counted once it is given.
+    pub answered: Mutex<HashMap<String, usize>>,
     pub record_dir: Option<PathBuf>,
     pub addr: Mutex<Option<SocketAddr>>,
     /// Uploads and the web pictures Slack can download.
@@ -294,6 +296,17 @@ impl FakeSlack {
             .expect("lock")
             .get(channel)
             .cloned()
+            .unwrap_or_default()
+    }
+
+    /// How many calls of `method` were answered (a slow one counts once its answer is given).
+    pub fn answered(&self, method: &str) -> usize {
+        self.state
+            .answered
+            .lock()
+            .expect("lock")
+            .get(method)
+            .copied()
             .unwrap_or_default()
     }
 

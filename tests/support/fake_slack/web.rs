@@ -79,6 +79,12 @@ pub async fn api(
         return too_many_requests(wait.as_secs_f64().ceil().max(1.0) as u64);
     }
     let response = answer(&state, &method, &body);
+    *state
+        .answered
+        .lock()
+        .expect("lock")
+        .entry(method.clone())
+        .or_default() += 1;
     state.changed.notify_waiters();
     response
 }
