@@ -50,6 +50,8 @@ pub struct DiscordPlatform {
     config: DiscordConfig,
     pacer: Pacer,
     dms: Mutex<HashMap<String, ChannelId>>,
+    /// Given by the dispatcher: where problems a team lead must hear of are recorded.
+    store: std::sync::OnceLock<crate::store::Store>,
     /// The gateway's state for `/healthz`.
     pub connection: Arc<crate::chat::Connection>,
 }
@@ -82,6 +84,7 @@ impl DiscordPlatform {
             pacer: Pacer::per_second(config.max_requests_per_second),
             config: config.clone(),
             dms: Mutex::new(HashMap::new()),
+            store: std::sync::OnceLock::new(),
             connection: Arc::default(),
         }))
     }
@@ -132,6 +135,10 @@ impl ChatPlatform for DiscordPlatform {
         Platform::Discord
     }
 
+    fn attach_store(&self, store: &crate::store::Store) {
+        let _ = self.store.set(store.clone());
+    }
+
     fn send<'a>(&'a self, out: &'a Outgoing) -> BoxFuture<'a, Result<SentRef, SendError>> {
         Box::pin(async move {
             // A DM channel the store remembers is not created again.
@@ -171,7 +178,7 @@ impl ChatPlatform for DiscordPlatform {
                     _ => format!("channel {channel}"),
                 };
                 let sent = self
-                    .post_with_pictures(channel, &place, &out.message, &attached, body)
+                    .post_with_pictures(&out.tenant, channel, &place, &out.message, &attached, body)
                     .await?;
                 first.get_or_insert(format!("{}:{}", sent.channel_id, sent.id));
             }

@@ -84,6 +84,7 @@ impl DiscordPlatform {
     /// always arrives.
     pub(super) async fn post_with_pictures(
         &self,
+        tenant: &str,
         channel: ChannelId,
         place: &str,
         message: &Message,
@@ -102,6 +103,19 @@ impl DiscordPlatform {
             Err(e) if has_pictures && may_be_the_picture(&e) => {
                 let why = refused(e, Action::Post, place);
                 tracing::warn!(lesson = lesson_of(message), error = %why, "Discord refused a lesson picture: the part is sent with a link or the alt text instead");
+                // The text arrives, but a team lead must hear of the missing permission.
+                if let Some(store) = self.store.get()
+                    && let Err(e) = store
+                        .record_setup_warning(
+                            "discord",
+                            tenant,
+                            &format!("lesson pictures shown as links or alt text: {why}"),
+                            chrono::Utc::now(),
+                        )
+                        .await
+                {
+                    tracing::warn!(error = %e, "cannot record a setup warning");
+                }
                 let plain = render_message_with(message, &Pictures::text_only());
                 body["embeds"] = plain["embeds"].clone();
                 if let Some(fields) = body.as_object_mut() {

@@ -1,6 +1,6 @@
-//! Tells team leads what nibble could not send: a missing scope or permission, a channel nibble is
-//! not in. The log says it too, but an operator may never read it; the next team lead who uses a
-//! command sees it once, with the reason the platform gave.
+//! Tells team leads what nibble could not send, or sent only in part: a missing scope or permission,
+//! a channel nibble is not in, a lesson picture shown as a link. The log says it too, but an operator
+//! may never read it; the next team lead who uses a command sees it once, with the platform's reason.
 
 use super::EngineError;
 use super::writer::Applied;
@@ -25,7 +25,7 @@ pub(super) async fn tell_lead(
     let Some(problems) = Store::untold_problems(tx, tenant_id).await? else {
         return Ok(applied);
     };
-    let mut notice = String::from("⚠️ Some messages could not be sent:");
+    let mut notice = String::from("⚠️ Some messages could not be sent as they should:");
     for (reason, count) in problems.reasons.iter().take(SHOWN) {
         let times = if *count == 1 {
             "1 message".to_string()
@@ -46,6 +46,6 @@ pub(super) async fn tell_lead(
         // A lesson, a quiz or an update keeps its shape: the notice waits for the next reply.
         other => return Ok(Applied::new(other, applied.queued_messages)),
     };
-    Store::mark_problems_told(tx, tenant_id, problems.through).await?;
+    Store::mark_problems_told(tx, tenant_id, &problems).await?;
     Ok(Applied::new(value, applied.queued_messages))
 }

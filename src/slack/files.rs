@@ -139,6 +139,11 @@ impl SlackPlatform {
                     }
                     Err(SendError::Permanent(why)) => {
                         warn(&format!("the upload was refused: {why}"));
+                        self.tell_lead(
+                            tenant,
+                            format!("lesson pictures shown as their alt text: the upload was refused ({why})"),
+                        )
+                        .await;
                         continue;
                     }
                     Err(other) => return Err(other),
@@ -209,6 +214,15 @@ impl SlackPlatform {
             other => other.to_string(),
         };
         tracing::warn!(lesson = lesson_of(message), images = ?images, error = %detail, "Slack could not show a lesson picture: the part is sent with a link or the alt text instead");
+        let code = match error {
+            SlackClientError::ApiError(api) => api.code.clone(),
+            other => other.to_string(),
+        };
+        self.tell_lead(
+            tenant,
+            format!("lesson pictures shown as links or alt text: Slack refused them ({code})"),
+        )
+        .await;
         let Some(store) = self.uploads.store.get() else {
             return;
         };
@@ -218,6 +232,17 @@ impl SlackPlatform {
             {
                 tracing::warn!(error = %e, "cannot forget a refused upload");
             }
+        }
+    }
+
+    /// Lets the next team lead know (see `engine::setup_notices`): the log alone is easy to miss.
+    async fn tell_lead(&self, tenant: &str, reason: String) {
+        if let Some(store) = self.uploads.store.get()
+            && let Err(e) = store
+                .record_setup_warning("slack", tenant, &reason, chrono::Utc::now())
+                .await
+        {
+            tracing::warn!(error = %e, "cannot record a setup warning");
         }
     }
 }

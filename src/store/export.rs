@@ -15,6 +15,7 @@ pub const EXPORT_TABLES: &[(&str, Option<&str>)] = &[
     ("lessons", None),
     ("lesson_versions", None),
     ("tenant_settings", Some("tenant_id = $1")),
+    ("setup_warnings", Some("tenant_id = $1")),
     ("campaigns", Some("tenant_id = $1")),
     (
         "campaign_recipients",

@@ -75,6 +75,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "setup_problems",
         include_str!("../../migrations/0014_setup_problems.sql"),
     ),
+    (
+        15,
+        "setup_warnings",
+        include_str!("../../migrations/0015_setup_warnings.sql"),
+    ),
 ];
 
 /// The migrations compiled into the binary, so an installed `nibble` needs no `migrations/` folder.

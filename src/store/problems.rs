@@ -1,57 +1,100 @@
-//! Failed sends a team lead has not been told about yet: a missing scope or permission must reach
-//! a person, not only the log.
+//! What a team lead has not been told yet: failed sends (a missing scope or permission, a channel
+//! nibble is not in) and warnings (a lesson picture shown as a link for want of a permission). Such
+//! problems must reach a person, not only the log.
 
-use super::{Conn, Store, StoreError};
+use super::{Conn, Store, StoreError, ts};
+use chrono::{DateTime, Utc};
 
-/// Failed sends since a lead was last told, grouped by reason.
+/// Untold problems, grouped by reason.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problems {
-    /// (reason, how many sends it failed), most frequent first.
+    /// (reason, how many times), most frequent first.
     pub reasons: Vec<(String, i64)>,
-    /// The newest failed row counted: mark it shown once told.
-    pub through: i64,
+    /// The newest failed outbox row counted, if any: marked told with the warnings.
+    pub through: Option<i64>,
 }
 
 impl Store {
-    /// The tenant's failed sends since a lead was last told; None when there are none.
+    /// The tenant's failed sends since a lead was last told, and its untold warnings.
     #[tracing::instrument(name = "store.untold_problems", skip(conn))]
     pub async fn untold_problems(
         conn: &mut Conn,
         tenant_id: i64,
     ) -> Result<Option<Problems>, StoreError> {
-        let rows: Vec<(String, i64, i64)> = sqlx::query_as(
+        let failed: Vec<(String, i64, i64)> = sqlx::query_as(
             "SELECT COALESCE(o.last_error, 'unknown'), COUNT(*), MAX(o.id) FROM outbox o
              WHERE o.tenant_id = $1 AND o.state = 'failed'
                AND o.id > COALESCE((SELECT problems_shown_through FROM tenant_settings
                                     WHERE tenant_id = $1), 0)
-             GROUP BY COALESCE(o.last_error, 'unknown')
-             ORDER BY COUNT(*) DESC, MAX(o.id) DESC",
+             GROUP BY COALESCE(o.last_error, 'unknown')",
         )
         .bind(tenant_id)
         .fetch_all(&mut *conn)
         .await?;
-        let Some(through) = rows.iter().map(|r| r.2).max() else {
+        let warnings: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT reason, count FROM setup_warnings WHERE tenant_id = $1 AND told = 0",
+        )
+        .bind(tenant_id)
+        .fetch_all(&mut *conn)
+        .await?;
+        let through = failed.iter().map(|r| r.2).max();
+        let mut reasons: Vec<(String, i64)> = failed
+            .into_iter()
+            .map(|(r, n, _)| (r, n))
+            .chain(warnings)
+            .collect();
+        if reasons.is_empty() {
             return Ok(None);
-        };
-        Ok(Some(Problems {
-            reasons: rows.into_iter().map(|(r, n, _)| (r, n)).collect(),
-            through,
-        }))
+        }
+        reasons.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        Ok(Some(Problems { reasons, through }))
     }
 
-    /// Records that leads were told of every failed send up to `through`.
+    /// Records that leads were told of these problems.
     pub async fn mark_problems_told(
         conn: &mut Conn,
         tenant_id: i64,
-        through: i64,
+        problems: &Problems,
+    ) -> Result<(), StoreError> {
+        if let Some(through) = problems.through {
+            sqlx::query(
+                "INSERT INTO tenant_settings (tenant_id, problems_shown_through) VALUES ($1, $2)
+                 ON CONFLICT (tenant_id) DO UPDATE SET problems_shown_through = excluded.problems_shown_through",
+            )
+            .bind(tenant_id)
+            .bind(through)
+            .execute(&mut *conn)
+            .await?;
+        }
+        sqlx::query("UPDATE setup_warnings SET told = 1 WHERE tenant_id = $1 AND told = 0")
+            .bind(tenant_id)
+            .execute(&mut *conn)
+            .await?;
+        Ok(())
+    }
+
+    /// A problem an adapter met without failing the send (the tenant by its platform id); nothing
+    /// for a tenant nibble has never seen.
+    #[tracing::instrument(name = "store.record_setup_warning", skip(self))]
+    pub async fn record_setup_warning(
+        &self,
+        platform: &str,
+        tenant: &str,
+        reason: &str,
+        now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         sqlx::query(
-            "INSERT INTO tenant_settings (tenant_id, problems_shown_through) VALUES ($1, $2)
-             ON CONFLICT (tenant_id) DO UPDATE SET problems_shown_through = excluded.problems_shown_through",
+            "INSERT INTO setup_warnings (tenant_id, reason, count, told, last_at)
+             SELECT id, $3, 1, 0, $4 FROM tenants WHERE platform = $1 AND external_id = $2
+             ON CONFLICT (tenant_id, reason) DO UPDATE
+               SET count = CASE WHEN setup_warnings.told = 1 THEN 1 ELSE setup_warnings.count + 1 END,
+                   told = 0, last_at = excluded.last_at",
         )
-        .bind(tenant_id)
-        .bind(through)
-        .execute(&mut *conn)
+        .bind(platform)
+        .bind(tenant)
+        .bind(reason)
+        .bind(ts(now))
+        .execute(&self.pool)
         .await?;
         Ok(())
     }

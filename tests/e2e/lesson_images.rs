@@ -205,6 +205,19 @@ async fn slack_shows_an_unreachable_picture_as_a_link_and_the_text_still_arrives
         "the picture became a link: {text}"
     );
 
+    // The next team lead to use nibble hears of it, once.
+    app.fake.make_admin("U-LEAD");
+    let (ack, _) = app
+        .command("C-PICS", "U-LEAD", "/nibble", "help", "t.lead")
+        .await;
+    let told = crate::slack::ack_text(&ack);
+    assert!(
+        told.contains(
+            "lesson pictures shown as links or alt text: Slack refused them (invalid_blocks)"
+        ),
+        "{told}"
+    );
+
     // Once Slack can download it, the same lesson shows the picture itself.
     app.fake.allow_image_url(MISSING_URL);
     app.push_to_channel(TEAM, "C-LATER", "pics").await;
@@ -377,4 +390,30 @@ async fn discord_without_attach_files_sends_the_part_with_the_alt_text() {
     );
     assert!(description.contains("must still arrive"), "{description}");
     assert!(posted[0]["embeds"][0].get("image").is_none());
+
+    // The text arrived, but a team lead must hear of the missing permission.
+    let lead = nibble::chat::Event {
+        key: "lead-help".into(),
+        platform: Platform::Discord,
+        tenant: crate::support::fake_discord::GUILD.into(),
+        channel: CHANNEL.into(),
+        is_dm: false,
+        user: nibble::chat::UserRef {
+            id: "830000000000000999".into(),
+            name: "Lead".into(),
+            time_zone: None,
+            is_lead: true,
+            is_moderator: false,
+        },
+        kind: nibble::chat::EventKind::Command {
+            name: "nibble".into(),
+            args: "help".into(),
+        },
+    };
+    let reply = app.daemon.engine().handle(lead).await.expect("help");
+    let told = crate::support::reply_text(&reply);
+    assert!(
+        told.contains("lesson pictures shown as links or alt text") && told.contains("50013"),
+        "{told}"
+    );
 }
