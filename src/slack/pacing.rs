@@ -1,12 +1,13 @@
-//! Slack's documented rate limits as slack-morphism's rate control: Web API tiers per method per
-//! workspace (Tier 1 1+/min … Tier 4 100+/min, at their documented minimum) and chat.postMessage's
-//! one message per second *per channel*. slack-morphism's own chat.postMessage limit is one per
-//! second for the whole workspace, which would make a 10,000-learner DM fan-out take three hours
-//! longer than Slack requires; nibble keys it by channel instead, and the outbox's per-workspace
-//! bucket (`messages_per_second`) caps the total.
+//! Slack's documented rate limits: Web API tiers per method per workspace (Tier 1 1+/min … Tier 4
+//! 100+/min, at their documented minimum) through slack-morphism's rate control, and the two limits a
+//! fan-out meets, kept exactly by nibble: conversations.open's Tier 3 as a queue (`dm_opens`) and
+//! chat.postMessage's one message per second *per channel* (`ChannelSpacing`). slack-morphism's own
+//! chat.postMessage limit is one per second for the whole workspace, which would make a DM fan-out
+//! crawl, and its counters let concurrent waiters drift; the outbox's per-workspace bucket
+//! (`messages_per_second`) caps the total.
 //!
-//! `scale` runs the same limits faster (tests against a fake whose limits are scaled alike); it is
-//! 1 in production and cannot be set from a configuration file.
+//! `scale` runs the same limits faster, for tests against a fake whose limits are scaled alike; it
+//! is 1 in production, and the configuration accepts another value only with a loopback `api_url`.
 
 use slack_morphism::prelude::*;
 use std::collections::HashMap;
