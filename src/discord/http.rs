@@ -20,7 +20,7 @@ pub fn build(config: &DiscordConfig, token: &str) -> Result<Http, DiscordError> 
             .use_rustls_tls()
             .resolve("discord.com", addr);
         if let Some(path) = &config.ca_file {
-            let pem = std::fs::read(path).map_err(|source| DiscordError::TokenFile {
+            let pem = std::fs::read(path).map_err(|source| DiscordError::CaFile {
                 path: path.display().to_string(),
                 source,
             })?;

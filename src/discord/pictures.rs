@@ -101,17 +101,22 @@ impl DiscordPlatform {
         match self.http.send_message(channel, files, &body).await {
             Ok(sent) => Ok(sent),
             Err(e) if has_pictures && may_be_the_picture(&e) => {
+                // Grouped for the team lead by what went wrong, not where (one line, not one a DM).
+                let reason = match &e {
+                    serenity::Error::Http(HttpError::UnsuccessfulRequest(r)) => format!(
+                        "lesson pictures shown as links or alt text: Discord refused them (HTTP {}, code {}: {}); nibble's role needs Attach Files and Embed Links",
+                        r.status_code.as_u16(),
+                        r.error.code,
+                        r.error.message
+                    ),
+                    other => format!("lesson pictures shown as links or alt text: {other}"),
+                };
                 let why = refused(e, Action::Post, place);
                 tracing::warn!(lesson = lesson_of(message), error = %why, "Discord refused a lesson picture: the part is sent with a link or the alt text instead");
                 // The text arrives, but a team lead must hear of the missing permission.
                 if let Some(store) = self.store.get()
                     && let Err(e) = store
-                        .record_setup_warning(
-                            "discord",
-                            tenant,
-                            &format!("lesson pictures shown as links or alt text: {why}"),
-                            chrono::Utc::now(),
-                        )
+                        .record_setup_warning("discord", tenant, &reason, chrono::Utc::now())
                         .await
                 {
                     tracing::warn!(error = %e, "cannot record a setup warning");

@@ -37,7 +37,8 @@ fn escaped_id(
     key: &'static str,
     expected: &'static str,
 ) -> Result<String, CampaignError> {
-    match super::mentions::parse_mention(text) {
+    let sigil = if key == "channel" { '#' } else { '@' };
+    match super::mentions::parse_mention(text, sigil) {
         Some(super::mentions::Mention::Id(id)) => Ok(id),
         _ => Err(CampaignError::BadValue {
             key,

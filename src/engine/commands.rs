@@ -86,7 +86,7 @@ pub(super) async fn apply(
         "leaderboard" => {
             super::recognition_commands::leaderboard(core, tx, event, &member, args, now).await
         }
-        "badges" => super::recognition_commands::badges(core, tx, &member, args, now).await,
+        "badges" => super::recognition_commands::badges(core, tx, &member, args).await,
         "progress" => progress(tx, &catalog, &member).await,
         "nibble" | "help" => {
             let (sub, rest) = args.split_once(char::is_whitespace).unwrap_or((args, ""));

@@ -14,18 +14,38 @@ pub enum Mention {
     Name(String),
 }
 
-/// Reads one mention; None for empty text.
-pub fn parse_mention(text: &str) -> Option<Mention> {
+/// Does this look like a platform id (Slack `U0123ABC`, `C0123ABC`; Discord digits) rather than a
+/// word someone typed? Ids never hold lower-case letters.
+fn looks_like_id(text: &str) -> bool {
+    let mut chars = text.chars();
+    let first = chars.next();
+    first.is_some_and(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        && text
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-')
+}
+
+/// Reads one mention of a member (`sigil` `@`) or a channel (`#`); None for empty text, for a
+/// mention of something else (`<!here>`, a role `<@&1>`, a channel where a member is asked for),
+/// and for markup whose id does not look like one.
+pub fn parse_mention(text: &str, sigil: char) -> Option<Mention> {
     let t = text.trim();
     if let Some(inner) = t.strip_prefix('<').and_then(|s| s.strip_suffix('>')) {
-        let inner = inner.trim_start_matches(['#', '@', '!']);
+        let inner = inner.strip_prefix(sigil)?;
+        let inner = if sigil == '@' {
+            inner.strip_prefix('!').unwrap_or(inner)
+        } else {
+            inner
+        };
         let id = inner.split('|').next().unwrap_or(inner);
-        return (!id.is_empty()).then(|| Mention::Id(id.to_string()));
+        return looks_like_id(id).then(|| Mention::Id(id.to_string()));
     }
-    match t.strip_prefix(['@', '#']) {
+    match t.strip_prefix(sigil) {
         Some(name) if !name.is_empty() => Some(Mention::Name(name.to_string())),
         Some(_) => None,
-        None => (!t.is_empty()).then(|| Mention::Id(t.to_string())),
+        None if t.is_empty() => None,
+        None if looks_like_id(t) => Some(Mention::Id(t.to_string())),
+        None => Some(Mention::Name(t.to_string())),
     }
 }
 
@@ -35,7 +55,7 @@ pub(super) async fn member_id(
     tenant_id: i64,
     text: &str,
 ) -> Result<Result<String, String>, EngineError> {
-    Ok(match parse_mention(text) {
+    Ok(match parse_mention(text, '@') {
         Some(Mention::Id(id)) => Ok(id),
         Some(Mention::Name(name)) => {
             let found = Store::members_named(tx, tenant_id, &name).await?;
@@ -60,18 +80,32 @@ mod tests {
     #[test]
     fn escaped_and_plain_forms() {
         let id = |s: &str| Some(Mention::Id(s.into()));
-        assert_eq!(parse_mention("<@U123|ana>"), id("U123"));
-        assert_eq!(parse_mention("<@U123>"), id("U123"));
-        assert_eq!(parse_mention("<@!81234>"), id("81234"));
-        assert_eq!(parse_mention("<#C1|general>"), id("C1"));
-        assert_eq!(parse_mention(" U123 "), id("U123"));
-        assert_eq!(parse_mention("@ana"), Some(Mention::Name("ana".into())));
-        assert_eq!(
-            parse_mention("#general"),
-            Some(Mention::Name("general".into()))
-        );
-        assert_eq!(parse_mention("@"), None);
-        assert_eq!(parse_mention("<@>"), None);
-        assert_eq!(parse_mention(""), None);
+        let name = |s: &str| Some(Mention::Name(s.into()));
+        assert_eq!(parse_mention("<@U123|ana>", '@'), id("U123"));
+        assert_eq!(parse_mention("<@U123>", '@'), id("U123"));
+        assert_eq!(parse_mention("<@!81234>", '@'), id("81234"));
+        assert_eq!(parse_mention("<#C1|general>", '#'), id("C1"));
+        assert_eq!(parse_mention(" U123 ", '@'), id("U123"));
+        assert_eq!(parse_mention("@ana", '@'), name("ana"));
+        assert_eq!(parse_mention("#general", '#'), name("general"));
+        // A bare word is a name to look up, never an id.
+        assert_eq!(parse_mention("ana", '@'), name("ana"));
+        assert_eq!(parse_mention("@", '@'), None);
+        assert_eq!(parse_mention("<@>", '@'), None);
+        assert_eq!(parse_mention("", '@'), None);
+    }
+
+    #[test]
+    fn mentions_of_other_things_are_no_member() {
+        for text in [
+            "<!here>",
+            "<!subteam^S1|devs>",
+            "<@&81234>",
+            "<#C1|general>",
+            "<@ana>",
+        ] {
+            assert_eq!(parse_mention(text, '@'), None, "{text}");
+        }
+        assert_eq!(parse_mention("<@U1>", '#'), None);
     }
 }

@@ -102,8 +102,7 @@ pub(super) async fn apply(
             let who = match super::mentions::member_id(tx, member.tenant_id, rest).await? {
                 Ok(who) if who != event.user.id => who,
                 Ok(_) => return say("You can't avoid yourself.", false),
-                Err(why) if rest.trim().is_empty() => {
-                    let _ = why;
+                Err(_) if rest.trim().is_empty() => {
                     return say(
                         "Who? `/partner avoid @member`: you'll never be paired with them, and they won't know.",
                         false,

@@ -146,7 +146,6 @@ pub(super) async fn badges(
     tx: &mut Tx<'_>,
     member: &MemberRef,
     args: &str,
-    now: DateTime<Utc>,
 ) -> Result<Applied<Reply>, EngineError> {
     let (member_id, whose) = match args.trim() {
         "" => (member.member_id, "You have".to_string()),
@@ -155,7 +154,12 @@ pub(super) async fn badges(
                 Ok(id) => id,
                 Err(why) => return Ok(Applied::new(Reply::Ephemeral(Message::text(why)), false)),
             };
-            let (m, _) = Store::ensure_member_id(tx, member.tenant_id, &id, now).await?;
+            // Looking someone up makes nobody a member: no row, no badges.
+            let Some(m) = Store::member_id_of(tx, member.tenant_id, &id).await? else {
+                return say(format!(
+                    "<@{id}> has no badges yet: complete a lesson to earn the first."
+                ));
+            };
             (m, format!("<@{id}> has"))
         }
     };

@@ -223,7 +223,10 @@ impl SlackPlatform {
             format!("lesson pictures shown as links or alt text: Slack refused them ({code})"),
         )
         .await;
-        let Some(store) = self.uploads.store.get() else {
+        // A web picture Slack could not download is the likely cause: the uploads stay remembered
+        // (forgetting them would upload good pictures again at every send of such a part).
+        let has_web_picture = matches!(message, Message::Lesson(p) if p.blocks.iter().any(|b| matches!(b, Block::Image { file: None, .. })));
+        let Some(store) = self.uploads.store.get().filter(|_| !has_web_picture) else {
             return;
         };
         for (path, id) in &prepared.pictures.uploaded {

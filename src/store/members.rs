@@ -127,3 +127,20 @@ impl Store {
         .await?)
     }
 }
+
+impl Store {
+    /// A member's id by their platform id, if nibble knows them.
+    pub async fn member_id_of(
+        conn: &mut Conn,
+        tenant_id: i64,
+        external_id: &str,
+    ) -> Result<Option<i64>, StoreError> {
+        Ok(
+            sqlx::query_scalar("SELECT id FROM members WHERE tenant_id = $1 AND external_id = $2")
+                .bind(tenant_id)
+                .bind(external_id)
+                .fetch_optional(&mut *conn)
+                .await?,
+        )
+    }
+}

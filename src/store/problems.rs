@@ -10,12 +10,12 @@ use chrono::{DateTime, Utc};
 pub struct Problems {
     /// (reason, how many times), most frequent first.
     pub reasons: Vec<(String, i64)>,
-    /// The newest failed outbox row counted, if any: marked told with the warnings.
+    /// The newest failed outbox row counted, if any: those up to it are marked told.
     pub through: Option<i64>,
 }
 
 impl Store {
-    /// The tenant's failed sends since a lead was last told, and its untold warnings.
+    /// The tenant's failed sends and warnings no lead has been told about.
     #[tracing::instrument(name = "store.untold_problems", skip(conn))]
     pub async fn untold_problems(
         conn: &mut Conn,
@@ -23,9 +23,7 @@ impl Store {
     ) -> Result<Option<Problems>, StoreError> {
         let failed: Vec<(String, i64, i64)> = sqlx::query_as(
             "SELECT COALESCE(o.last_error, 'unknown'), COUNT(*), MAX(o.id) FROM outbox o
-             WHERE o.tenant_id = $1 AND o.state = 'failed'
-               AND o.id > COALESCE((SELECT problems_shown_through FROM tenant_settings
-                                    WHERE tenant_id = $1), 0)
+             WHERE o.tenant_id = $1 AND o.state = 'failed' AND o.problem_told = 0
              GROUP BY COALESCE(o.last_error, 'unknown')",
         )
         .bind(tenant_id)
@@ -56,10 +54,11 @@ impl Store {
         tenant_id: i64,
         problems: &Problems,
     ) -> Result<(), StoreError> {
+        // Rows fail in any order (a retried early row after later ones): each carries its own flag.
         if let Some(through) = problems.through {
             sqlx::query(
-                "INSERT INTO tenant_settings (tenant_id, problems_shown_through) VALUES ($1, $2)
-                 ON CONFLICT (tenant_id) DO UPDATE SET problems_shown_through = excluded.problems_shown_through",
+                "UPDATE outbox SET problem_told = 1
+                 WHERE tenant_id = $1 AND state = 'failed' AND problem_told = 0 AND id <= $2",
             )
             .bind(tenant_id)
             .bind(through)

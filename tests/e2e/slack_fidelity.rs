@@ -91,6 +91,12 @@ async fn the_manifest_escapes_partner_and_badges_and_plain_names_never_make_phan
     );
     let ack = app.fake.ack(&id).await;
     assert!(ack_text(&ack).contains("<@U-CY>"), "{ack}");
+    // Looking someone up makes nobody a member.
+    let cy: Option<i64> = sqlx::query_scalar("SELECT id FROM members WHERE external_id = 'U-CY'")
+        .fetch_optional(app.daemon.store().pool())
+        .await
+        .expect("query");
+    assert_eq!(cy, None, "/badges @cy made no member");
     app.daemon.shutdown().await;
 }
 
