@@ -43,6 +43,11 @@ pub(super) async fn member_of(
     let u = &event.user;
     let member_id =
         Store::ensure_member(tx, tenant_id, &u.id, &u.name, u.time_zone.as_deref(), now).await?;
+    // The platform's answer (a known name) says who holds which role; remembered so that a slow
+    // lookup after a restart is not a downgrade. An unknown name means the lookup did not answer.
+    if !u.name.is_empty() {
+        Store::remember_roles(tx, member_id, (u.is_lead, u.is_moderator)).await?;
+    }
     Ok(MemberRef {
         tenant_id,
         member_id,

@@ -271,6 +271,7 @@ impl ChatPlatform for SlackPlatform {
 
     fn attach_store(&self, store: &crate::store::Store) {
         self.uploads.attach(store);
+        self.directory.attach(store);
     }
 
     fn send<'a>(&'a self, out: &'a Outgoing) -> BoxFuture<'a, Result<SentRef, SendError>> {

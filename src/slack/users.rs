@@ -31,6 +31,8 @@ pub struct Person {
 type Lookup = watch::Receiver<Option<Person>>;
 
 pub struct Directory {
+    /// Where roles are remembered across restarts (given by the dispatcher).
+    store: std::sync::OnceLock<crate::store::Store>,
     dms: Mutex<HashMap<String, String>>,
     /// conversations.open's Tier 3, as a queue: waiters are served in turn at exactly the tier's
     /// rate (slack-morphism's throttle lets concurrent waiters drift well under it).
@@ -48,6 +50,7 @@ impl Directory {
         opens: crate::chat::Rate,
     ) -> Self {
         Self {
+            store: std::sync::OnceLock::new(),
             dms: Mutex::default(),
             opens: TokenBucket::new(opens),
             people: Mutex::default(),
@@ -77,6 +80,10 @@ impl Directory {
         let channel = opened.channel.id.to_string();
         self.remember_dm(user, &channel);
         Ok(channel)
+    }
+
+    pub fn attach(&self, store: &crate::store::Store) {
+        let _ = self.store.set(store.clone());
     }
 
     /// A DM channel known from before (the store remembers them across restarts).
@@ -135,11 +142,21 @@ impl Directory {
                 p
             }
             _ => {
+                // Never seen since the start: the roles Slack gave last time, kept in the store.
+                let mut person = self.configured(user);
+                let team = token.team_id.as_ref().map(|t| t.to_string());
+                if let (Some(store), Some(team)) = (self.store.get(), team)
+                    && let Ok(Some((lead, moderator))) =
+                        store.remembered_roles("slack", &team, user).await
+                {
+                    person.is_lead |= lead;
+                    person.is_moderator |= moderator;
+                }
                 tracing::warn!(
                     user,
-                    "users.info did not answer in time: roles from config only"
+                    "users.info did not answer in time: roles as last known"
                 );
-                self.configured(user)
+                person
             }
         }
     }

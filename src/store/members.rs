@@ -144,3 +144,46 @@ impl Store {
         )
     }
 }
+
+impl Store {
+    /// The roles the platform last gave a member (team lead, moderator); None if never looked up.
+    #[tracing::instrument(name = "store.remembered_roles", skip(self))]
+    pub async fn remembered_roles(
+        &self,
+        platform: &str,
+        tenant: &str,
+        user: &str,
+    ) -> Result<Option<(bool, bool)>, StoreError> {
+        let row: Option<(Option<i64>, Option<i64>)> = sqlx::query_as(
+            "SELECT m.is_lead, m.is_moderator FROM members m JOIN tenants t ON t.id = m.tenant_id
+             WHERE t.platform = $1 AND t.external_id = $2 AND m.external_id = $3",
+        )
+        .bind(platform)
+        .bind(tenant)
+        .bind(user)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(match row {
+            Some((Some(lead), Some(moderator))) => Some((lead != 0, moderator != 0)),
+            _ => None,
+        })
+    }
+
+    /// Remembers a member's roles as the platform gave them (unchanged roles write nothing).
+    pub async fn remember_roles(
+        conn: &mut Conn,
+        member_id: i64,
+        (lead, moderator): (bool, bool),
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE members SET is_lead = $2, is_moderator = $3
+             WHERE id = $1 AND (COALESCE(is_lead, -1) <> $2 OR COALESCE(is_moderator, -1) <> $3)",
+        )
+        .bind(member_id)
+        .bind(i64::from(lead))
+        .bind(i64::from(moderator))
+        .execute(&mut *conn)
+        .await?;
+        Ok(())
+    }
+}

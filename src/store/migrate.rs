@@ -80,6 +80,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "setup_warnings",
         include_str!("../../migrations/0015_setup_warnings.sql"),
     ),
+    (
+        16,
+        "member_roles",
+        include_str!("../../migrations/0016_member_roles.sql"),
+    ),
 ];
 
 /// The migrations compiled into the binary, so an installed `nibble` needs no `migrations/` folder.
