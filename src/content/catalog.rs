@@ -3,6 +3,7 @@
 use super::course_file::{ParsedCourse, parse_course_file};
 use super::diagnostic_file::{Diagnostic, parse_diagnostic_file};
 use super::lesson_file::{ParsedLesson, parse_lesson_file};
+use super::read::{ReadError, is_editor_or_hidden, read_text};
 use super::search::SearchIndex;
 use super::{Course, Lesson, Problem, Problems, is_valid_id};
 use std::collections::{HashMap, HashSet};
@@ -149,7 +150,11 @@ fn scan(dir: &Path) -> (Catalog, Problems) {
             return (Catalog::default(), Problems(problems));
         }
     };
-    for course_dir in entries.into_iter().filter(|p| p.is_dir()) {
+    // Hidden folders (`.git`) and editor leftovers are not courses or lessons.
+    for course_dir in entries
+        .into_iter()
+        .filter(|p| p.is_dir() && !is_editor_or_hidden(p))
+    {
         let course_id = course_dir
             .file_name()
             .map(|n| n.to_string_lossy().to_string())
@@ -159,7 +164,7 @@ fn scan(dir: &Path) -> (Catalog, Problems) {
             problems.push(Problem::new(&course_dir, 1, format!("course directory name `{course_id}` is not a valid id: use lowercase letters, digits and '-'")));
             continue;
         }
-        match std::fs::read_to_string(&course_path) {
+        match read_text(&course_path) {
             Ok(text) => {
                 if let Some(mut c) =
                     parse_course_file(&course_path, &course_id, &text, &mut problems)
@@ -167,40 +172,42 @@ fn scan(dir: &Path) -> (Catalog, Problems) {
                     c.course.prompts =
                         super::prompts_file::load_prompts(&course_dir, &mut problems);
                     let diagnostic_path = course_dir.join("diagnostic.toml");
-                    match std::fs::read_to_string(&diagnostic_path) {
+                    match read_text(&diagnostic_path) {
                         Ok(text) => diagnostics.extend(parse_diagnostic_file(
                             &diagnostic_path,
                             &c.course,
                             &text,
                             &mut problems,
                         )),
-                        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                        Err(e) => problems.push(Problem::new(
-                            &diagnostic_path,
-                            1,
-                            format!("cannot read diagnostic file: {e}"),
-                        )),
+                        Err(ReadError::NotFound) => {}
+                        Err(ReadError::Problem { line, message }) => problems.push(
+                            Problem::new(&diagnostic_path, line, format!("diagnostic file {message}")),
+                        ),
                     }
                     courses.push((course_path.clone(), c));
                 }
             }
-            Err(e) => problems.push(Problem::new(
+            Err(ReadError::NotFound) => problems.push(Problem::new(
                 &course_path,
                 1,
-                format!("cannot read course file: {e}"),
+                "cannot read course file: it does not exist (each course folder needs a course.toml)",
+            )),
+            Err(ReadError::Problem { line, message }) => problems.push(Problem::new(
+                &course_path,
+                line,
+                format!("course file {message}"),
             )),
         }
         for file in sorted_entries(&course_dir).unwrap_or_default() {
-            if file.extension().is_some_and(|e| e == "md") {
-                match std::fs::read_to_string(&file) {
+            if file.extension().is_some_and(|e| e == "md") && !is_editor_or_hidden(&file) {
+                match read_text(&file) {
                     Ok(text) => {
                         lessons.extend(parse_lesson_file(&file, &course_id, &text, &mut problems))
                     }
-                    Err(e) => problems.push(Problem::new(
-                        &file,
-                        1,
-                        format!("cannot read lesson file: {e}"),
-                    )),
+                    Err(ReadError::NotFound) => {} // removed while the folder was read
+                    Err(ReadError::Problem { line, message }) => {
+                        problems.push(Problem::new(&file, line, format!("lesson file {message}")))
+                    }
                 }
             }
         }

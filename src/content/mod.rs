@@ -10,6 +10,7 @@ mod parts;
 mod problem;
 mod prompts_file;
 mod questions;
+mod read;
 mod search;
 
 pub use catalog::{Catalog, ReloadOutcome, load_catalog};

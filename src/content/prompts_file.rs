@@ -18,15 +18,11 @@ struct RawPrompts {
 /// is pushed with its line.
 pub(super) fn load_prompts(course_dir: &Path, problems: &mut Vec<Problem>) -> Vec<String> {
     let path = course_dir.join("prompts.toml");
-    let text = match std::fs::read_to_string(&path) {
+    let text = match super::read::read_text(&path) {
         Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Vec::new(),
-        Err(e) => {
-            problems.push(Problem::new(
-                &path,
-                1,
-                format!("cannot read prompts file: {e}"),
-            ));
+        Err(super::read::ReadError::NotFound) => return Vec::new(),
+        Err(super::read::ReadError::Problem { line, message }) => {
+            problems.push(Problem::new(&path, line, format!("prompts file {message}")));
             return Vec::new();
         }
     };

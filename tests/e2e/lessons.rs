@@ -337,3 +337,50 @@ fn the_bundled_courses_have_diagnostics_covering_their_lessons() {
         assert_eq!(covered.len(), course.lesson_ids.len(), "{}", course.id);
     }
 }
+
+/// A named pipe among the lessons would block a reader forever; editor and hidden files are not
+/// lessons. Loading finishes (in a worker thread, awaited with a deadline), reports the pipe with
+/// its path, and ignores the editor's files.
+#[tokio::test]
+async fn a_named_pipe_is_refused_and_editor_files_are_skipped() {
+    let root = tempfile::tempdir().expect("tempdir");
+    crate::support::copy_dir(
+        &lessons_dir().join("giving-feedback"),
+        &root.path().join("giving-feedback"),
+    );
+    let course = root.path().join("giving-feedback");
+    let pipe = course.join("07-pipe.md");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&pipe)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    for (name, text) in [
+        (".#01-why-feedback-matters.md", "not a lesson at all"),
+        (".08-hidden.md", "+++\nbroken"),
+        ("02-sbi-model.md~", "an editor backup"),
+    ] {
+        std::fs::write(course.join(name), text).expect("write");
+    }
+    std::fs::create_dir(root.path().join(".git")).expect("a hidden folder");
+    let dir = root.path().to_path_buf();
+    let loading = tokio::task::spawn_blocking(move || load_catalog(&dir));
+    let result = tokio::time::timeout(std::time::Duration::from_secs(10), loading)
+        .await
+        .expect("loading never blocks on a pipe")
+        .expect("loader thread");
+    let problems = match result {
+        Ok(_) => panic!("the pipe must be reported"),
+        Err(problems) => problems.to_string(),
+    };
+    assert!(
+        problems.contains("07-pipe.md:1: lesson file is not a regular file"),
+        "{problems}"
+    );
+    for skipped in [".#01", ".08-hidden", "02-sbi-model.md~", ".git"] {
+        assert!(
+            !problems.contains(skipped),
+            "{skipped} is not content: {problems}"
+        );
+    }
+}
