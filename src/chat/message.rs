@@ -38,6 +38,32 @@ impl Message {
     pub fn text(text: impl Into<String>) -> Self {
         Message::Text { text: text.into() }
     }
+
+    /// The lesson a lesson part belongs to ("" for any other message), for logs.
+    pub fn lesson_id(&self) -> &str {
+        match self {
+            Message::Lesson(part) => &part.lesson_id,
+            _ => "",
+        }
+    }
+
+    /// The pictures beside the lesson this message shows (file, alt text), in order.
+    pub fn local_pictures(&self) -> Vec<(&std::path::Path, &str)> {
+        let Message::Lesson(part) = self else {
+            return Vec::new();
+        };
+        part.blocks
+            .iter()
+            .filter_map(|b| match b {
+                crate::content::Block::Image {
+                    file: Some(file),
+                    alt,
+                    ..
+                } => Some((file.as_path(), alt.as_str())),
+                _ => None,
+            })
+            .collect()
+    }
 }
 
 /// One message-sized part of a lesson (see `content::split_into_parts`).

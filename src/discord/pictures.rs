@@ -5,7 +5,7 @@ use super::DiscordPlatform;
 use super::refusal::{Action, refused};
 use super::render::{Pictures, render_message_with};
 use crate::chat::{Message, SendError};
-use crate::content::{Block, ImageKind, image_file_name};
+use crate::content::{ImageKind, image_file_name};
 use serde_json::{Value, json};
 use serenity::builder::CreateAttachment;
 use serenity::http::HttpError;
@@ -23,13 +23,6 @@ pub(super) struct Attached {
     entry: Option<Value>,
 }
 
-fn lesson_of(message: &Message) -> &str {
-    match message {
-        Message::Lesson(part) => &part.lesson_id,
-        _ => "",
-    }
-}
-
 /// Reads the first picture beside the lesson in the message (a part holds at most one; serenity
 /// numbers every raw attachment `files[0]`). One that cannot be read shows as its alt text.
 pub(super) async fn attach(message: &Message) -> Attached {
@@ -38,23 +31,13 @@ pub(super) async fn attach(message: &Message) -> Attached {
         file: None,
         entry: None,
     };
-    let Message::Lesson(part) = message else {
-        return attached;
-    };
-    let Some((path, alt)) = part.blocks.iter().find_map(|b| match b {
-        Block::Image {
-            file: Some(file),
-            alt,
-            ..
-        } => Some((file, alt)),
-        _ => None,
-    }) else {
+    let Some((path, alt)) = message.local_pictures().first().copied() else {
         return attached;
     };
     let bytes = match tokio::fs::read(path).await {
         Ok(bytes) if ImageKind::of(&bytes).is_some() => bytes,
         Ok(_) | Err(_) => {
-            tracing::warn!(lesson = %part.lesson_id, image = %path.display(), "a lesson picture cannot be read as a picture: shown as its alt text on Discord");
+            tracing::warn!(lesson = message.lesson_id(), image = %path.display(), "a lesson picture cannot be read as a picture: shown as its alt text on Discord");
             return attached;
         }
     };
@@ -62,7 +45,7 @@ pub(super) async fn attach(message: &Message) -> Attached {
     let description: String = alt.chars().take(DESCRIPTION_MAX).collect();
     attached.entry = Some(json!([{"id": "0", "filename": name, "description": description}]));
     attached.file = Some(CreateAttachment::bytes(bytes, name.clone()));
-    attached.pictures.attached.insert(path.clone(), name);
+    attached.pictures.attached.insert(path.to_path_buf(), name);
     attached
 }
 
@@ -112,7 +95,7 @@ impl DiscordPlatform {
                     other => format!("lesson pictures shown as links or alt text: {other}"),
                 };
                 let why = refused(e, Action::Post, place);
-                tracing::warn!(lesson = lesson_of(message), error = %why, "Discord refused a lesson picture: the part is sent with a link or the alt text instead");
+                tracing::warn!(lesson = message.lesson_id(), error = %why, "Discord refused a lesson picture: the part is sent with a link or the alt text instead");
                 // The text arrives, but a team lead must hear of the missing permission.
                 if let Some(store) = self.store.get()
                     && let Err(e) = store

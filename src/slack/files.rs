@@ -10,7 +10,7 @@ use crate::store::Store;
 use slack_morphism::errors::SlackClientError;
 use slack_morphism::prelude::*;
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::OnceLock;
 
 /// Slack's limit for an upload's `alt_txt` (`alt_txt_too_large` above it).
@@ -36,31 +36,6 @@ pub(super) struct Prepared {
     pub pictures: Pictures,
     /// Uploaded now: Slack may still be processing them, so a refusal does not forget them.
     fresh: HashSet<PathBuf>,
-}
-
-/// The pictures beside the lesson in a message: (file, alt text).
-fn local_pictures(message: &Message) -> Vec<(&Path, &str)> {
-    let Message::Lesson(part) = message else {
-        return Vec::new();
-    };
-    part.blocks
-        .iter()
-        .filter_map(|b| match b {
-            Block::Image {
-                file: Some(file),
-                alt,
-                ..
-            } => Some((file.as_path(), alt.as_str())),
-            _ => None,
-        })
-        .collect()
-}
-
-fn lesson_of(message: &Message) -> &str {
-    match message {
-        Message::Lesson(part) => &part.lesson_id,
-        _ => "",
-    }
 }
 
 /// Did Slack refuse the message because of a picture it could not show?
@@ -91,12 +66,12 @@ impl SlackPlatform {
             fresh: HashSet::new(),
         };
         let store = self.uploads.store.get();
-        for (path, alt) in local_pictures(message) {
+        for (path, alt) in message.local_pictures() {
             if prepared.pictures.uploaded.contains_key(path) {
                 continue;
             }
             let warn = |why: &str| {
-                tracing::warn!(lesson = lesson_of(message), image = %path.display(), reason = why, "a lesson picture is shown as its alt text on Slack");
+                tracing::warn!(lesson = message.lesson_id(), image = %path.display(), reason = why, "a lesson picture is shown as its alt text on Slack");
             };
             let bytes = match tokio::fs::read(path).await {
                 Ok(bytes) => bytes,
@@ -213,7 +188,7 @@ impl SlackPlatform {
             SlackClientError::ApiError(api) => format!("{} {:?}", api.code, api.errors),
             other => other.to_string(),
         };
-        tracing::warn!(lesson = lesson_of(message), images = ?images, error = %detail, "Slack could not show a lesson picture: the part is sent with a link or the alt text instead");
+        tracing::warn!(lesson = message.lesson_id(), images = ?images, error = %detail, "Slack could not show a lesson picture: the part is sent with a link or the alt text instead");
         let code = match error {
             SlackClientError::ApiError(api) => api.code.clone(),
             other => other.to_string(),
