@@ -256,12 +256,32 @@ impl Daemon {
         &self.store
     }
 
-    /// Reloads lessons; a broken file keeps its previous version. Returns the problems found.
+    /// Reloads lessons; a broken file keeps its previous version and nothing loaded is lost (see
+    /// `content::reload`). Returns the problems found.
     #[tracing::instrument(name = "daemon.reload_lessons", skip(self))]
     pub async fn reload_lessons(&self) -> Problems {
-        let outcome = self.engine.catalog().current().reload(&self.lessons_dir);
+        let current = self.engine.catalog().current();
+        let dir = self.lessons_dir.clone();
+        // The folder is read on a thread of its own: a stalled disk or network share holds up the
+        // reload, never the signal loop (SIGTERM is still honoured within its deadline).
+        let (done, outcome) = tokio::sync::oneshot::channel();
+        let spawned = std::thread::Builder::new()
+            .name("lessons-reload".into())
+            .spawn(move || {
+                let _ = done.send(current.reload(&dir));
+            });
+        let outcome = match spawned {
+            Ok(_) => outcome.await.ok(),
+            Err(e) => {
+                tracing::error!(error = %e, "cannot start a thread to reload the lessons");
+                None
+            }
+        };
+        let Some(outcome) = outcome else {
+            return Problems::default();
+        };
         for p in &outcome.problems.0 {
-            tracing::error!(problem = %p, "lesson file not reloaded: keeping its previous version");
+            tracing::error!(problem = %p, "lessons reloaded with a problem: the loaded version is kept");
         }
         if let Err(e) = self
             .store
@@ -270,7 +290,12 @@ impl Daemon {
         {
             tracing::error!(error = %e, "cannot record the reloaded lessons");
         }
-        tracing::info!(lessons = outcome.catalog.lesson_count(), "lessons reloaded");
+        tracing::info!(
+            courses = outcome.catalog.courses().len(),
+            lessons = outcome.catalog.lesson_count(),
+            problems = outcome.problems.0.len(),
+            "lessons reloaded"
+        );
         self.engine.catalog().replace(outcome.catalog);
         outcome.problems
     }
@@ -326,18 +351,65 @@ pub async fn run(config: Config, env: HashMap<String, String>) -> Result<(), Dae
     Ok(())
 }
 
+/// What the daemon is asked to do from outside.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Signal {
+    Reload,
+    Stop,
+}
+
+/// Serves signals until a stop (or until no sender is left): a reload runs beside the loop, so a stop
+/// is honoured even while a reload is stuck on the disk; reload requests during a reload are folded
+/// into one more reload after it.
+pub async fn serve_signals<F>(
+    signals: &mut tokio::sync::mpsc::Receiver<Signal>,
+    mut reload: impl FnMut() -> F,
+) where
+    F: std::future::Future<Output = Problems>,
+{
+    let mut running: Option<std::pin::Pin<Box<F>>> = None;
+    let mut again = false;
+    loop {
+        tokio::select! {
+            signal = signals.recv() => match signal {
+                None | Some(Signal::Stop) => return,
+                Some(Signal::Reload) if running.is_some() => again = true,
+                Some(Signal::Reload) => running = Some(Box::pin(reload())),
+            },
+            _ = async { if let Some(r) = running.as_mut() { r.await; } }, if running.is_some() => {
+                running = again.then(|| Box::pin(reload()));
+                again = false;
+            }
+        }
+    }
+}
+
 #[cfg(unix)]
 async fn wait_for_signals(daemon: &Daemon) -> Result<(), DaemonError> {
     use tokio::signal::unix::{SignalKind, signal};
     let mut hangup = signal(SignalKind::hangup()).map_err(DaemonError::Signals)?;
     let mut terminate = signal(SignalKind::terminate()).map_err(DaemonError::Signals)?;
-    loop {
-        tokio::select! {
-            _ = hangup.recv() => { daemon.reload_lessons().await; }
-            _ = terminate.recv() => return Ok(()),
-            r = tokio::signal::ctrl_c() => return r.map_err(DaemonError::Signals),
+    let (send, mut signals) = tokio::sync::mpsc::channel(4);
+    let forward = tokio::spawn(async move {
+        loop {
+            let signal = tokio::select! {
+                _ = hangup.recv() => Signal::Reload,
+                _ = terminate.recv() => Signal::Stop,
+                r = tokio::signal::ctrl_c() => {
+                    if let Err(e) = r {
+                        tracing::error!(error = %e, "cannot listen for Ctrl-C");
+                    }
+                    Signal::Stop
+                }
+            };
+            if send.send(signal).await.is_err() || signal == Signal::Stop {
+                return;
+            }
         }
-    }
+    });
+    serve_signals(&mut signals, || daemon.reload_lessons()).await;
+    forward.abort();
+    Ok(())
 }
 
 #[cfg(not(unix))]

@@ -12,17 +12,11 @@ use std::path::{Path, PathBuf};
 /// Every loaded course and lesson. Cheap to share behind an `Arc`; replaced whole on reload.
 #[derive(Debug, Clone, Default)]
 pub struct Catalog {
-    courses: Vec<Course>,
-    lessons: HashMap<String, Lesson>,
+    pub(super) courses: Vec<Course>,
+    pub(super) lessons: HashMap<String, Lesson>,
     /// Course id → its diagnostic quiz.
-    diagnostics: HashMap<String, Diagnostic>,
+    pub(super) diagnostics: HashMap<String, Diagnostic>,
     index: SearchIndex,
-}
-
-/// A reload keeps the previous version of every file that is now broken.
-pub struct ReloadOutcome {
-    pub catalog: Catalog,
-    pub problems: Problems,
 }
 
 /// Loads strictly: any problem anywhere fails the load, with all problems listed.
@@ -86,7 +80,7 @@ impl Catalog {
     }
 
     /// Rebuilds the search index after the lessons changed.
-    fn indexed(mut self) -> Self {
+    pub(super) fn indexed(mut self) -> Self {
         let index = SearchIndex::build(
             self.courses
                 .iter()
@@ -95,45 +89,16 @@ impl Catalog {
         self.index = index;
         self
     }
-
-    /// Loads again, keeping the old version of any lesson or course whose file is now broken.
-    pub fn reload(&self, dir: &Path) -> ReloadOutcome {
-        let (mut fresh, problems) = scan(dir);
-        if problems.is_empty() {
-            return ReloadOutcome {
-                catalog: fresh.indexed(),
-                problems,
-            };
-        }
-        let broken: HashSet<&PathBuf> = problems.0.iter().map(|p| &p.file).collect();
-        for old in self.lessons.values() {
-            if broken.contains(&old.source) && !fresh.lessons.contains_key(&old.id) {
-                fresh.lessons.insert(old.id.clone(), old.clone());
-            }
-        }
-        for old in &self.courses {
-            if fresh.course(&old.id).is_none() {
-                fresh.courses.push(old.clone());
-            }
-        }
-        for (course, old) in &self.diagnostics {
-            if broken.contains(&old.lesson.source) && !fresh.diagnostics.contains_key(course) {
-                fresh.diagnostics.insert(course.clone(), old.clone());
-            }
-        }
-        fresh.courses.sort_by(|a, b| a.id.cmp(&b.id));
-        ReloadOutcome {
-            catalog: fresh.indexed(),
-            problems,
-        }
-    }
 }
 
-fn scan(dir: &Path) -> (Catalog, Problems) {
+pub(super) fn scan(dir: &Path) -> (Catalog, Problems) {
     let mut problems = Vec::new();
     let mut courses: Vec<(PathBuf, ParsedCourse)> = Vec::new();
     let mut lessons: Vec<ParsedLesson> = Vec::new();
     let mut diagnostics = Vec::new();
+    // Lessons whose files exist but failed: their own problem says why, so the course listing them
+    // and the lessons linking to them are not reported again.
+    let mut unreadable: HashSet<String> = HashSet::new();
     let entries = match sorted_entries(dir) {
         Ok(e) => e,
         Err(e) => {
@@ -201,12 +166,16 @@ fn scan(dir: &Path) -> (Catalog, Problems) {
         for file in sorted_entries(&course_dir).unwrap_or_default() {
             if file.extension().is_some_and(|e| e == "md") && !is_editor_or_hidden(&file) {
                 match read_text(&file) {
-                    Ok(text) => {
-                        lessons.extend(parse_lesson_file(&file, &course_id, &text, &mut problems))
-                    }
+                    Ok(text) => match parse_lesson_file(&file, &course_id, &text, &mut problems) {
+                        Some(lesson) => lessons.push(lesson),
+                        None => {
+                            unreadable.insert(claimed_lesson_id(&file, Some(&text)));
+                        }
+                    },
                     Err(ReadError::NotFound) => {} // removed while the folder was read
                     Err(ReadError::Problem { line, message }) => {
-                        problems.push(Problem::new(&file, line, format!("lesson file {message}")))
+                        problems.push(Problem::new(&file, line, format!("lesson file {message}")));
+                        unreadable.insert(claimed_lesson_id(&file, None));
                     }
                 }
             }
@@ -219,7 +188,7 @@ fn scan(dir: &Path) -> (Catalog, Problems) {
             "no courses found: expected <course>/course.toml directories",
         ));
     }
-    cross_check(&courses, &lessons, &mut problems);
+    cross_check(&courses, &lessons, &unreadable, &mut problems);
     let mut problems = Problems(problems);
     problems.sort();
     let catalog = Catalog {
@@ -242,6 +211,7 @@ fn scan(dir: &Path) -> (Catalog, Problems) {
 fn cross_check(
     courses: &[(PathBuf, ParsedCourse)],
     lessons: &[ParsedLesson],
+    unreadable: &HashSet<String>,
     problems: &mut Vec<Problem>,
 ) {
     let mut first_seen: HashMap<&str, &ParsedLesson> = HashMap::new();
@@ -263,6 +233,7 @@ fn cross_check(
         for (id, line) in c.course.lesson_ids.iter().zip(&c.lesson_lines) {
             match first_seen.get(id.as_str()) {
                 Some(l) if l.lesson.course_id == c.course.id => {}
+                None if unreadable.contains(id) => {}
                 Some(l) => problems.push(Problem::new(
                     path,
                     *line,
@@ -299,7 +270,7 @@ fn cross_check(
             ));
         }
         for (target, line) in &p.lesson_links {
-            if !first_seen.contains_key(target.as_str()) {
+            if !first_seen.contains_key(target.as_str()) && !unreadable.contains(target) {
                 problems.push(Problem::new(
                     &p.lesson.source,
                     *line,
@@ -316,4 +287,28 @@ fn sorted_entries(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
         .collect();
     out.sort();
     Ok(out)
+}
+
+/// The id a lesson file that failed to parse meant to have: its `id = "…"` line if it has one, else
+/// its file name without the order prefix (`01-spot-phishing.md` → `spot-phishing`).
+fn claimed_lesson_id(file: &Path, text: Option<&str>) -> String {
+    let declared = text.and_then(|t| {
+        t.lines().take(60).find_map(|line| {
+            let value = line
+                .trim()
+                .strip_prefix("id")?
+                .trim_start()
+                .strip_prefix('=')?;
+            Some(value.trim().trim_matches(['"', '\'']).to_string())
+        })
+    });
+    declared.filter(|id| !id.is_empty()).unwrap_or_else(|| {
+        let stem = file
+            .file_stem()
+            .map(|s| s.to_string_lossy().to_string())
+            .unwrap_or_default();
+        stem.trim_start_matches(|c: char| c.is_ascii_digit())
+            .trim_start_matches(['-', '_'])
+            .to_string()
+    })
 }

@@ -11,14 +11,16 @@ mod problem;
 mod prompts_file;
 mod questions;
 mod read;
+mod reload;
 mod search;
 
-pub use catalog::{Catalog, ReloadOutcome, load_catalog};
+pub use catalog::{Catalog, load_catalog};
 pub use diagnostic_file::{Diagnostic, diagnostic_id};
 pub use images::{ImageKind, MAX_IMAGE_BYTES, file_name as image_file_name, is_web_url};
 pub use markdown::to_blocks;
 pub use parts::{MAX_PARTS, PART_MAX_CHARS, split_into_parts};
 pub use problem::{Problem, Problems, line_of};
+pub use reload::ReloadOutcome;
 pub use search::SearchIndex;
 
 /// One piece of a lesson body, in the neutral form every platform renders.

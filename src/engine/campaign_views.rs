@@ -2,7 +2,7 @@
 //! learners).
 
 use super::campaign_plan::Plan;
-use super::campaigns::{CAMPAIGN_USAGE, course_progress, due_text};
+use super::campaigns::{CAMPAIGN_USAGE, course_progress, next_send_text};
 use super::writer::Applied;
 use super::{Core, EngineError};
 use crate::chat::{Message, Reply};
@@ -34,7 +34,7 @@ pub(super) async fn list(tx: &mut Tx<'_>, tenant_id: i64) -> Result<Applied<Repl
             c.course_id,
             c.cron,
             c.time_zone,
-            due_text(stats.next_due_at.as_deref())
+            next_send_text(&c.state, stats.next_due_at.as_deref())
         ));
     }
     say(lines.join("\n"))
@@ -87,7 +87,10 @@ pub(super) async fn show(
             stats.messages_pending,
             stats.messages_failed
         ),
-        format!("Next send: {}", due_text(stats.next_due_at.as_deref())),
+        format!(
+            "Next send: {}",
+            next_send_text(&rec.state, stats.next_due_at.as_deref())
+        ),
     ];
     if let Some(due) = plan
         .due_on

@@ -255,7 +255,18 @@ pub(super) fn spec_from_words(
     raw.validate(|zone| local_date(now, zone))
 }
 
-pub(super) fn due_text(at: Option<&str>) -> String {
+/// The next send as a team lead should read it: only an active campaign sends; a paused, draft or
+/// finished one still has recipients' due times stored, which are not a promise.
+pub(super) fn next_send_text(state: &str, at: Option<&str>) -> String {
+    match state {
+        "active" => due_text(at),
+        "paused" => "none while paused".into(),
+        "draft" => "none until resumed (draft)".into(),
+        _ => "none (finished)".into(),
+    }
+}
+
+fn due_text(at: Option<&str>) -> String {
     at.and_then(|s| parse_ts(s).ok())
         .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
         .unwrap_or_else(|| "none scheduled".into())

@@ -48,8 +48,12 @@ pub(super) async fn apply_push(
                 }
                 (Recipient::Member(_), None) => Vec::new(),
             };
-            match catalog.lessons_of(course).find(|l| !seen.contains(&l.id)) {
-                Some(lesson) => lesson,
+            // The next lesson in the course's order; one listed but not loaded right now (a file
+            // being replaced) is waited for, never skipped: skipping could finish the course early.
+            match course.lesson_ids.iter().find(|id| !seen.contains(id)) {
+                Some(id) => catalog
+                    .lesson(id)
+                    .ok_or_else(|| EngineError::UnknownLesson(id.clone()))?,
                 None => return Ok(Applied::new(PushOutcome::CourseFinished, false)),
             }
         }

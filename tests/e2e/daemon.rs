@@ -1,35 +1,18 @@
 //! The daemon: starts on a config, dispatches on its own, reloads lessons, and shuts down cleanly.
 
-use crate::support::{eventually, lessons_dir, user};
+use crate::support::{daemon_config, eventually, lessons_dir, user};
 use nibble::chat::{ChatPlatform, EventKind, Platform};
 use nibble::clock::SystemClock;
 use nibble::config::Config;
 use nibble::daemon::Daemon;
 use nibble::local::LocalPlatform;
-use std::path::Path;
 use std::sync::Arc;
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for entry in std::fs::read_dir(from).expect("read dir") {
-        let entry = entry.expect("entry");
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).expect("copy");
-        }
-    }
-}
 
 #[tokio::test]
 async fn the_daemon_serves_reloads_and_stops() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let lessons = dir.path().join("lessons");
-    copy_dir(&lessons_dir(), &lessons);
-    let mut config = Config::default();
-    config.database.url = dir.path().join("d.db").display().to_string();
-    config.lessons.dir = lessons.clone();
+    let config = daemon_config(dir.path());
+    let lessons = config.lessons.dir.clone();
     let platform = Arc::new(LocalPlatform::new());
     let platforms: Vec<Arc<dyn ChatPlatform>> = vec![platform.clone()];
     let daemon = Daemon::start(&config, platforms, Arc::new(SystemClock))
@@ -92,16 +75,12 @@ async fn the_daemon_serves_reloads_and_stops() {
 #[tokio::test]
 async fn the_daemon_refuses_to_start_on_broken_lessons() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let lessons = dir.path().join("lessons");
-    copy_dir(&lessons_dir(), &lessons);
+    let config = daemon_config(dir.path());
     std::fs::write(
-        lessons.join("giving-feedback/99-extra.md"),
+        config.lessons.dir.join("giving-feedback/99-extra.md"),
         "no front matter",
     )
     .expect("write");
-    let mut config = Config::default();
-    config.database.url = dir.path().join("d.db").display().to_string();
-    config.lessons.dir = lessons;
     let err = Daemon::start(&config, vec![], Arc::new(SystemClock))
         .await
         .map(|_| ())

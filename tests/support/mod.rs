@@ -56,6 +56,17 @@ pub fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
     }
 }
 
+/// A daemon's config in `dir`: its database file and a copy of the bundled lessons to edit
+/// (`dir/lessons`).
+pub fn daemon_config(dir: &std::path::Path) -> nibble::config::Config {
+    let lessons = dir.join("lessons");
+    copy_dir(&lessons_dir(), &lessons);
+    let mut config = nibble::config::Config::default();
+    config.database.url = dir.join("d.db").display().to_string();
+    config.lessons.dir = lessons;
+    config
+}
+
 pub fn user(id: &str) -> UserRef {
     UserRef {
         id: id.into(),
