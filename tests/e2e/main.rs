@@ -17,6 +17,7 @@ mod communities_adapters;
 mod communities_digest;
 mod daemon;
 mod data;
+mod demo_refusal;
 mod discord;
 mod discord_fake;
 mod discord_faults;
