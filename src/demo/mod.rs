@@ -42,7 +42,7 @@ pub enum DemoError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("cannot write the transcript: {0}")]
+    #[error("cannot write the transcript")]
     Output(#[from] std::io::Error),
 }
 

@@ -10,6 +10,7 @@ mod campaign_fanout;
 mod campaign_rosters;
 mod campaigns;
 mod cli;
+mod cli_output;
 mod config_strictness;
 mod client_parsing;
 mod communities;
