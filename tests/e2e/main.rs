@@ -27,6 +27,7 @@ mod discord_limits;
 mod dispatcher;
 mod engine;
 mod fake_shapes;
+mod gateway_fallback;
 mod lesson_images;
 mod lessons;
 mod ops;
