@@ -142,7 +142,10 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match real_main(cli) {
         Ok(code) => code,
-        Err(e) if e.downcast_ref::<OutputError>().is_some_and(OutputError::is_closed_pipe) => {
+        Err(e)
+            if e.downcast_ref::<OutputError>()
+                .is_some_and(OutputError::is_closed_pipe) =>
+        {
             ExitCode::from(CLOSED_PIPE_EXIT)
         }
         Err(e) => {

@@ -63,10 +63,7 @@ impl EnvMap {
                 ),
             }),
             Some((name, Section::Table(keys), key)) => match keys.iter().find(|k| **k == key) {
-                Some(key) => Ok(Some(Target {
-                    section: name,
-                    key,
-                })),
+                Some(key) => Ok(Some(Target { section: name, key })),
                 None => Err(unknown(format!("[{name}] has no setting `{key}`"))),
             },
         }
@@ -74,19 +71,17 @@ impl EnvMap {
 
     /// Every variable nibble reads.
     fn known(&self) -> impl Iterator<Item = String> + '_ {
-        let settings = self.sections.iter().flat_map(|(name, section)| match section {
-            Section::Table(keys) => keys
-                .iter()
-                .map(|k| format!("NIBBLE_{name}_{k}").to_uppercase())
-                .collect(),
-            Section::Array => Vec::new(),
-        });
-        settings.chain(
-            SECRET_VARS
-                .iter()
-                .chain(OTHER_VARS)
-                .map(|v| v.to_string()),
-        )
+        let settings = self
+            .sections
+            .iter()
+            .flat_map(|(name, section)| match section {
+                Section::Table(keys) => keys
+                    .iter()
+                    .map(|k| format!("NIBBLE_{name}_{k}").to_uppercase())
+                    .collect(),
+                Section::Array => Vec::new(),
+            });
+        settings.chain(SECRET_VARS.iter().chain(OTHER_VARS).map(|v| v.to_string()))
     }
 
     /// The known variable nearest to `var` in spelling.
@@ -111,9 +106,7 @@ pub(super) fn apply_env(
         .and_then(|mut t| t.remove("v"))
         .filter(|v| match v {
             toml::Value::Table(_) => false,
-            toml::Value::Array(items) => items
-                .iter()
-                .all(|i| !i.is_table() && !i.is_array()),
+            toml::Value::Array(items) => items.iter().all(|i| !i.is_table() && !i.is_array()),
             _ => true,
         })
         .unwrap_or(toml::Value::String(value));
@@ -209,7 +202,10 @@ mod tests {
             "{e}"
         );
         let e = refusal("NIBBLE_DATABASE_COLOUR");
-        assert!(e.contains("`colour`") && e.contains("NIBBLE_DATABASE_"), "{e}");
+        assert!(
+            e.contains("`colour`") && e.contains("NIBBLE_DATABASE_"),
+            "{e}"
+        );
         let e = refusal("NIBBLE_SLACK_BOT_TOKN");
         assert!(e.contains("did you mean NIBBLE_SLACK_BOT_TOKEN?"), "{e}");
         let e = refusal("NIBBLE_CAMPAIGN_NAME");

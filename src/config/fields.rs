@@ -81,7 +81,10 @@ struct OneField<'a> {
 impl<'de> MapAccess<'de> for OneField<'_> {
     type Error = Error;
 
-    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, Error> {
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, Error> {
         match self.name.take() {
             Some(name) => {
                 let key: StrDeserializer<'_, Error> = name.into_deserializer();
@@ -140,7 +143,13 @@ mod tests {
     fn every_section_of_the_config_is_found_with_its_keys() {
         let sections = sections::<super::super::Config>();
         let names: Vec<&str> = sections.iter().map(|(n, _)| *n).collect();
-        for expected in ["database", "campaigns", "recognition", "communities", "xapi"] {
+        for expected in [
+            "database",
+            "campaigns",
+            "recognition",
+            "communities",
+            "xapi",
+        ] {
             assert!(names.contains(&expected), "{names:?}");
         }
         let table = |name: &str| {

@@ -453,13 +453,10 @@ mod tests {
             err.contains("c.toml:3:") && err.contains("points.correct_answer"),
             "{err}"
         );
-        let err = Config::load(
-            Some(&path),
-            env(&[("NIBBLE_POINTS_CORRECT_ANSWER", "-1")]),
-        )
-        .map(|_| ())
-        .unwrap_err()
-        .to_string();
+        let err = Config::load(Some(&path), env(&[("NIBBLE_POINTS_CORRECT_ANSWER", "-1")]))
+            .map(|_| ())
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("NIBBLE_POINTS_CORRECT_ANSWER"), "{err}");
         let err = Config::load(None, env(&[("NIBBLE_CAMPAIGNS_LATE_AFTER_SECS", "0")]))
             .map(|_| ())

@@ -130,14 +130,24 @@ mod tests {
         let e = origins.locate("reviews", "per_day must be at least 1");
         assert!(e.to_string().starts_with("n.toml:11:"), "{e}");
         let e = origins.locate("outbox.max_attempts", "must be between 1 and 100");
-        assert!(e.to_string().starts_with("config key `outbox.max_attempts`"), "{e}");
+        assert!(
+            e.to_string()
+                .starts_with("config key `outbox.max_attempts`"),
+            "{e}"
+        );
         origins.overrides.insert(
             "points.correct_answer".into(),
             "NIBBLE_POINTS_CORRECT_ANSWER".into(),
         );
         let e = origins.locate("points.correct_answer", "must be between 0 and 1000");
-        assert!(e.to_string().contains("NIBBLE_POINTS_CORRECT_ANSWER"), "{e}");
+        assert!(
+            e.to_string().contains("NIBBLE_POINTS_CORRECT_ANSWER"),
+            "{e}"
+        );
         let e = origins.locate("points", "is wrong");
-        assert!(e.to_string().contains("NIBBLE_POINTS_CORRECT_ANSWER"), "{e}");
+        assert!(
+            e.to_string().contains("NIBBLE_POINTS_CORRECT_ANSWER"),
+            "{e}"
+        );
     }
 }

@@ -9,10 +9,12 @@ impl Store {
     /// Marks this database as the demo's, on disk at once (the WAL checkpointed), so even a demo
     /// killed right after leaves a file the next demo recognises.
     pub async fn mark_as_demo(&self, at: chrono::DateTime<chrono::Utc>) -> Result<(), StoreError> {
-        sqlx::query("INSERT INTO demo_marker (id, created_at) VALUES (1, $1) ON CONFLICT DO NOTHING")
-            .bind(ts(at))
-            .execute(&self.durable)
-            .await?;
+        sqlx::query(
+            "INSERT INTO demo_marker (id, created_at) VALUES (1, $1) ON CONFLICT DO NOTHING",
+        )
+        .bind(ts(at))
+        .execute(&self.durable)
+        .await?;
         sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
             .execute(&self.durable)
             .await?;

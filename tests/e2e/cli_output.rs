@@ -110,5 +110,8 @@ fn redirected_logs_carry_no_colour_codes() {
     let err = stderr(&out);
     assert!(out.status.success(), "{err}");
     assert!(err.contains("DEBUG"), "no log lines to check: {err}");
-    assert!(!err.contains('\u{1b}'), "ANSI escape in a redirected log: {err:?}");
+    assert!(
+        !err.contains('\u{1b}'),
+        "ANSI escape in a redirected log: {err:?}"
+    );
 }

@@ -5,7 +5,10 @@ use std::process::{Command, Output};
 
 fn nibble(args: &[&str], cwd: &std::path::Path, env: &[(&str, &str)]) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_nibble"));
-    command.args(args).current_dir(cwd).env_remove("NIBBLE_CONFIG");
+    command
+        .args(args)
+        .current_dir(cwd)
+        .env_remove("NIBBLE_CONFIG");
     for (k, v) in env {
         command.env(k, v);
     }
@@ -52,13 +55,13 @@ fn campaigns_and_recognition_are_overridden_from_the_environment() {
             "Mars/Olympus",
             "recognition.time_zone",
         ),
-        (
-            "NIBBLE_COMMUNITIES_DAILY_REPLY_CAP",
-            "1000",
-            "communities",
-        ),
+        ("NIBBLE_COMMUNITIES_DAILY_REPLY_CAP", "1000", "communities"),
     ] {
-        let out = nibble(&["db", "migrate", "--database", &db], dir.path(), &[(var, value)]);
+        let out = nibble(
+            &["db", "migrate", "--database", &db],
+            dir.path(),
+            &[(var, value)],
+        );
         let err = stderr(&out);
         assert_eq!(out.status.code(), Some(1), "{var} ignored: {err}");
         assert!(err.contains(var) && err.contains(key), "{err}");

@@ -19,7 +19,13 @@ fn nibble(args: &[&str], cwd: &Path) -> Output {
 fn demo(db: &Path) -> Output {
     let dir = db.parent().expect("parent");
     nibble(
-        &["demo", "--days", "1", "--database", &db.display().to_string()],
+        &[
+            "demo",
+            "--days",
+            "1",
+            "--database",
+            &db.display().to_string(),
+        ],
         dir,
     )
 }

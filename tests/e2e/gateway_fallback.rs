@@ -1,7 +1,7 @@
 //! With `[discord] api_address` set (a test's fake), the gateway comes only from that server
 //! (issue 19, item 11): serenity, when its lookup fails, would connect to Discord's public gateway.
 
-use crate::support::fake_discord::{Fault, FakeDiscord, TOKEN};
+use crate::support::fake_discord::{FakeDiscord, Fault, TOKEN};
 use crate::support::lessons_dir;
 use std::path::Path;
 use std::process::{Child, Command, ExitStatus, Stdio};
@@ -44,9 +44,12 @@ fn start(fake: &FakeDiscord, dir: &Path) -> Daemon {
 
 async fn exit_of(daemon: &mut Daemon) -> ExitStatus {
     let never = tokio::sync::Notify::new();
-    crate::support::wait_on(&never, "nibble run to stop", Duration::from_secs(20), || {
-        daemon.0.try_wait().expect("wait")
-    })
+    crate::support::wait_on(
+        &never,
+        "nibble run to stop",
+        Duration::from_secs(20),
+        || daemon.0.try_wait().expect("wait"),
+    )
     .await
 }
 
