@@ -7,6 +7,7 @@ pub mod bench_partners;
 pub mod bench_search;
 pub mod campaign_cli;
 pub mod chat;
+pub mod cli_output;
 pub mod clock;
 pub mod config;
 pub mod content;

@@ -2,6 +2,7 @@
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
+use nibble::cli_output::{CLOSED_PIPE_EXIT, OutputError, colour_logs, write_stdout};
 use nibble::config::Config;
 use nibble::content::load_catalog;
 use nibble::store::Store;
@@ -141,6 +142,12 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match real_main(cli) {
         Ok(code) => code,
+        Err(e)
+            if e.downcast_ref::<OutputError>()
+                .is_some_and(OutputError::is_closed_pipe) =>
+        {
+            ExitCode::from(CLOSED_PIPE_EXIT)
+        }
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::FAILURE
@@ -167,7 +174,10 @@ fn real_main(cli: Cli) -> Result<ExitCode> {
                 let database = PathBuf::from(cli.database.as_deref().unwrap_or("nibble-demo.db").trim_start_matches("sqlite://"));
                 let opts = nibble::demo::DemoOptions { database, lessons_dir: config.lessons.dir.clone(), days, seed };
                 let mut out = std::io::stdout().lock();
-                nibble::demo::run(&opts, &mut out).await.context("the demo failed")?;
+                match nibble::demo::run(&opts, &mut out).await {
+                    Err(nibble::demo::DemoError::Output(e)) => return Err(OutputError(e).into()),
+                    result => result.context("the demo failed")?,
+                };
                 Ok(ExitCode::SUCCESS)
             }
             Command::Run => nibble::daemon::run(config, std::env::vars().collect()).await.map(|()| ExitCode::SUCCESS).map_err(Into::into),
@@ -175,11 +185,11 @@ fn real_main(cli: Cli) -> Result<ExitCode> {
                 let dir = dir.unwrap_or(config.lessons.dir);
                 match load_catalog(&dir) {
                     Ok(catalog) => {
-                        println!("{}: {} courses, {} lessons, {} diagnostics, no problems", dir.display(), catalog.courses().len(), catalog.lesson_count(), catalog.diagnostic_count());
+                        write_stdout(&format!("{}: {} courses, {} lessons, {} diagnostics, no problems\n", dir.display(), catalog.courses().len(), catalog.lesson_count(), catalog.diagnostic_count()))?;
                         Ok(ExitCode::SUCCESS)
                     }
                     Err(problems) => {
-                        print!("{problems}");
+                        write_stdout(&problems.to_string())?;
                         eprintln!("{} problem(s) found", problems.0.len());
                         Ok(ExitCode::FAILURE)
                     }
@@ -188,12 +198,12 @@ fn real_main(cli: Cli) -> Result<ExitCode> {
             Command::Db { command: DbCommand::Migrate } => {
                 let store = Store::open(&config.database.url, config.database.durability).await?;
                 store.close().await;
-                println!("{}: migrated to schema version {}", config.database.url, nibble::store::latest_version());
+                write_stdout(&format!("{}: migrated to schema version {}\n", config.database.url, nibble::store::latest_version()))?;
                 Ok(ExitCode::SUCCESS)
             }
             Command::Campaign { tenant, words } => {
                 let text = nibble::campaign_cli::run(&config, &tenant, &words).await?;
-                println!("{text}");
+                write_stdout(&format!("{text}\n"))?;
                 Ok(if text.starts_with("Campaign not created") || text.starts_with("There is no") { ExitCode::FAILURE } else { ExitCode::SUCCESS })
             }
             Command::Export { tenant } => {
@@ -205,7 +215,11 @@ fn real_main(cli: Cli) -> Result<ExitCode> {
                 let mut out = std::io::BufWriter::new(std::io::stdout().lock());
                 let rows = nibble::backup::export(&store, tenant.as_deref(), &now, &mut out).await;
                 store.close().await;
-                eprintln!("exported {} rows", rows?);
+                let rows = match rows {
+                    Err(nibble::backup::BackupError::Write(e)) => return Err(OutputError(e).into()),
+                    rows => rows?,
+                };
+                eprintln!("exported {rows} rows");
                 Ok(ExitCode::SUCCESS)
             }
             Command::Import => {
@@ -226,7 +240,7 @@ fn real_main(cli: Cli) -> Result<ExitCode> {
                     Err(e) => Err(anyhow::Error::from(e)),
                 };
                 store.close().await;
-                println!("{}", result?);
+                write_stdout(&format!("{}\n", result?))?;
                 Ok(ExitCode::SUCCESS)
             }
             Command::Report { tenant, course, since, format } => {
@@ -247,7 +261,7 @@ fn real_main(cli: Cli) -> Result<ExitCode> {
                 let store = Store::open(&config.database.url, config.database.durability).await?;
                 let out = nibble::report::render(&store, &catalog, tenant.as_deref(), course.as_deref(), since, format, &config.reviews).await;
                 store.close().await;
-                print!("{}", out?);
+                write_stdout(&out?)?;
                 Ok(ExitCode::SUCCESS)
             }
             Command::Bench { learners, leaderboard, members, rows, search, lessons, partners } => {
@@ -261,7 +275,7 @@ fn real_main(cli: Cli) -> Result<ExitCode> {
                 } else {
                     nibble::bench::run(&database, &config.lessons.dir, learners, config.database.durability, config.engine_settings()).await?
                 };
-                print!("{report}");
+                write_stdout(&report.to_string())?;
                 Ok(ExitCode::SUCCESS)
             }
         }
@@ -289,7 +303,8 @@ fn init_logging(config: &Config, command: &Command) {
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_new(&filter).unwrap_or_else(|_| "info".into()),
         )
-        .with_writer(std::io::stderr);
+        .with_writer(std::io::stderr)
+        .with_ansi(colour_logs());
     if config.log.format == "json" {
         builder.json().init();
     } else {

@@ -2,11 +2,13 @@
 
 mod community;
 mod env;
+mod fields;
+mod origin;
 mod platforms;
 mod recognition;
 
 pub use community::CommunitySettings;
-pub use env::SECRET_VARS;
+pub use env::{OTHER_VARS, SECRET_VARS};
 pub use platforms::{CommandScope, DiscordConfig, SlackConfig};
 pub use recognition::{Announce, RecognitionSettings};
 
@@ -18,7 +20,7 @@ use crate::domain::review::ReviewRules;
 use crate::engine::{CampaignSettings, EngineSettings};
 use crate::scheduler::QuietHours;
 use crate::store::Durability;
-use env::apply_env;
+use env::{EnvMap, apply_env};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
@@ -175,29 +177,36 @@ impl Config {
         let mut config: Config = toml::from_str(&text).map_err(parse_err)?;
         let mut table: toml::Table = toml::from_str(&text).map_err(parse_err)?;
         // Then each override in turn, so a bad value is blamed on its variable.
+        let map = EnvMap::new(fields::sections::<Config>());
+        let mut overrides = std::collections::HashMap::new();
         for (var, value) in env {
-            if apply_env(&mut table, &var, value)? {
-                config =
-                    table
-                        .clone()
-                        .try_into()
-                        .map_err(|e: toml::de::Error| ConfigError::Env {
-                            var: var.clone(),
-                            message: e.message().trim().to_string(),
-                        })?;
-            }
+            let Some(target) = map.target(&var)? else {
+                continue;
+            };
+            apply_env(&mut table, &var, &target, value)?;
+            config = table
+                .clone()
+                .try_into()
+                .map_err(|e: toml::de::Error| ConfigError::Env {
+                    var: var.clone(),
+                    message: e.message().trim().to_string(),
+                })?;
+            overrides.insert(format!("{}.{}", target.section, target.key), var);
         }
-        config.validate()?;
+        let origins = origin::Origins {
+            path: &name,
+            text: &text,
+            overrides,
+        };
+        config
+            .validate()
+            .map_err(|(key, message)| origins.locate(&key, &message))?;
         Ok(config)
     }
 
-    fn validate(&self) -> Result<(), ConfigError> {
-        let invalid = |key: &str, message: &str| {
-            Err(ConfigError::Invalid {
-                key: key.into(),
-                message: message.into(),
-            })
-        };
+    /// The first setting out of its range, as (`section.key` or `section`, what is wrong).
+    fn validate(&self) -> Result<(), (String, String)> {
+        let invalid = |key: &str, message: &str| Err((key.to_string(), message.to_string()));
         if self.database.url.trim().is_empty() {
             return invalid("database.url", "must not be empty");
         }
@@ -400,6 +409,62 @@ mod tests {
             .to_string();
         assert!(
             err.contains("NIBBLE_DATABASE_COLOUR") && err.contains("colour"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn every_section_is_overridable_and_strays_are_refused() {
+        let c = Config::load(
+            None,
+            env(&[
+                ("NIBBLE_CAMPAIGNS_QUIET_HOURS", "off"),
+                ("NIBBLE_RECOGNITION_TIME_ZONE", "Europe/Berlin"),
+                ("NIBBLE_RECOGNITION_STREAK_MILESTONES", "[2, 4]"),
+                ("NIBBLE_CONFIG", "elsewhere.toml"),
+            ]),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(c.campaigns.quiet_hours, "off");
+        assert_eq!(c.recognition.time_zone, "Europe/Berlin");
+        assert_eq!(c.recognition.streak_milestones, vec![2, 4]);
+
+        let err = Config::load(None, env(&[("NIBBLE_DATABSE_URL", "sqlite://x.db")]))
+            .map(|_| ())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("NIBBLE_DATABSE_URL") && err.contains("NIBBLE_DATABASE_URL"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_value_out_of_range_names_its_line_or_its_variable() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("c.toml");
+        std::fs::write(&path, "[points]\n\ncorrect_answer = 5000\n")
+            .unwrap_or_else(|e| panic!("{e}"));
+        let err = Config::load(Some(&path), env(&[]))
+            .map(|_| ())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("c.toml:3:") && err.contains("points.correct_answer"),
+            "{err}"
+        );
+        let err = Config::load(Some(&path), env(&[("NIBBLE_POINTS_CORRECT_ANSWER", "-1")]))
+            .map(|_| ())
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("NIBBLE_POINTS_CORRECT_ANSWER"), "{err}");
+        let err = Config::load(None, env(&[("NIBBLE_CAMPAIGNS_LATE_AFTER_SECS", "0")]))
+            .map(|_| ())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("NIBBLE_CAMPAIGNS_LATE_AFTER_SECS")
+                && err.contains("campaigns.late_after_secs"),
             "{err}"
         );
     }

@@ -2,6 +2,7 @@
 
 mod community;
 mod learners;
+mod reset;
 mod run;
 mod sim;
 mod summary;
@@ -16,7 +17,7 @@ use std::path::PathBuf;
 
 #[derive(Debug, Clone)]
 pub struct DemoOptions {
-    /// The SQLite file to create afresh (removed first if it exists).
+    /// The SQLite file to create afresh (an earlier demo's is replaced; any other file is refused).
     pub database: PathBuf,
     pub lessons_dir: PathBuf,
     pub days: u32,
@@ -31,12 +32,17 @@ pub enum DemoError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Engine(#[from] EngineError),
+    #[error(
+        "refusing to replace `{path}`: {reason}. The demo replaces only a database an earlier \
+         `nibble demo` created; pass another --database path"
+    )]
+    Refused { path: PathBuf, reason: String },
     #[error("cannot replace the demo database `{path}`: {source}")]
     Reset {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("cannot write the transcript: {0}")]
+    #[error("cannot write the transcript")]
     Output(#[from] std::io::Error),
 }
 

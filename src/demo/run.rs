@@ -18,20 +18,14 @@ use super::sim::{CHANNEL, CHANNEL_COURSE, DRIP_COURSE, Sim};
 
 pub async fn run(opts: &DemoOptions, out: &mut dyn Write) -> Result<DemoSummary, DemoError> {
     let catalog = load_catalog(&opts.lessons_dir).map_err(DemoError::Lessons)?;
-    for suffix in ["", "-wal", "-shm"] {
-        let path = std::path::PathBuf::from(format!("{}{suffix}", opts.database.display()));
-        match std::fs::remove_file(&path) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                return Err(DemoError::Reset { path, source: e });
-            }
-            _ => {}
-        }
-    }
+    super::reset::clear_demo_database(&opts.database).await?;
     let store = Store::open(&opts.database.display().to_string(), Durability::Normal).await?;
     let start = Utc
         .with_ymd_and_hms(2026, 1, 5, 8, 55, 0)
         .single()
         .unwrap_or_default();
+    // Marked before anything else is written: the next demo may replace only a marked file.
+    store.mark_as_demo(Utc::now()).await?;
     let clock = Arc::new(ManualClock::new(start));
     store.sync_catalog(&catalog, clock.now()).await?;
     let platform = Arc::new(LocalPlatform::new());

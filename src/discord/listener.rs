@@ -31,11 +31,19 @@ impl DiscordListener {
         // Its own client (serenity's builder takes ownership): interaction callbacks, role lookups
         // and command registration, on routes the outbox never uses, so their buckets never mix.
         let http = super::http::build(&platform.config, &platform.token)?;
+        let gateway = match &platform.config.api_address {
+            Some(address) => Some(gateway_of(&http, address).await?),
+            None => None,
+        };
         let platform_connection = platform.connection.clone();
         let mut client = serenity::all::ClientBuilder::new_with_http(http, Self::intents())
             .event_handler(Handler { engine, platform })
             .await
             .map_err(|e| DiscordError::Client(e.to_string()))?;
+        if let Some(url) = gateway {
+            // Whatever serenity's own lookup found (or its public fallback): the shards read this.
+            *client.ws_url.lock().await = url;
+        }
         let shards = client.shard_manager.clone();
         let connection = platform_connection.clone();
         tokio::spawn(async move {
@@ -66,6 +74,19 @@ impl DiscordListener {
         self.watcher.abort();
         self.shards.shutdown_all().await;
     }
+}
+
+/// The gateway URL the server at `api_address` gives (`GET /gateway/bot`). serenity, when its own
+/// lookup fails, connects to Discord's public gateway: with `api_address` set (a test's fake) that
+/// would leave this machine for the real Discord, so a failed lookup stops nibble instead.
+async fn gateway_of(http: &serenity::http::Http, address: &str) -> Result<String, DiscordError> {
+    http.get_bot_gateway()
+        .await
+        .map(|gateway| gateway.url)
+        .map_err(|e| DiscordError::GatewayLookup {
+            address: address.to_string(),
+            reason: e.to_string(),
+        })
 }
 
 /// Keeps `/healthz` in step with the gateway. serenity announces a stage change only once the

@@ -41,6 +41,12 @@ pub enum DiscordError {
     },
     #[error("cannot start the Discord gateway client: {0}")]
     Client(String),
+    #[error(
+        "the gateway lookup (GET /gateway/bot) at [discord] api_address {address} failed: {reason}; \
+         with api_address set nibble connects only to the gateway that server names, never to \
+         Discord's public one"
+    )]
+    GatewayLookup { address: String, reason: String },
 }
 
 /// The Discord side of the chat port: posts messages (paced, idempotent by nonce).

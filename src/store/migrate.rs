@@ -85,6 +85,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "member_roles",
         include_str!("../../migrations/0016_member_roles.sql"),
     ),
+    (
+        18,
+        "demo_marker",
+        include_str!("../../migrations/0018_demo_marker.sql"),
+    ),
 ];
 
 /// The migrations compiled into the binary, so an installed `nibble` needs no `migrations/` folder.

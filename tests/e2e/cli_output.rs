@@ -1,0 +1,117 @@
+//! Where the CLI writes when its output cannot be written (issue 19, item 12): a closed pipe ends
+//! quietly, a full disk is one clear error, never a panic; redirected logs carry no colour codes.
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+fn command(args: &[&str], cwd: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_nibble"));
+    command
+        .args(args)
+        .current_dir(cwd)
+        .env_remove("NIBBLE_CONFIG")
+        .env_remove("NO_COLOR")
+        .env_remove("RUST_LOG")
+        .env("NIBBLE_LESSONS_DIR", crate::support::lessons_dir());
+    command
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).to_string()
+}
+
+/// A nibble database with one campaign, so report and export have rows to write.
+fn database(dir: &Path) -> String {
+    let db = dir.join("n.db").display().to_string();
+    let out = command(
+        &[
+            "--database",
+            &db,
+            "campaign",
+            "--tenant",
+            "slack:T1",
+            "create",
+            "course=security-awareness",
+            "channel=C1",
+            "cron=0 9 * * Mon",
+            "zone=UTC",
+        ],
+        dir,
+    )
+    .output()
+    .expect("run nibble");
+    assert!(out.status.success(), "{}", stderr(&out));
+    db
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = database(dir.path());
+    for args in [
+        vec!["report", "--database", &db],
+        vec!["export", "--database", &db],
+        vec!["lessons", "check"],
+    ] {
+        let mut child = command(&args, dir.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        // The reader goes away before nibble writes a byte (`nibble report | true`).
+        drop(child.stdout.take());
+        let out = child.wait_with_output().expect("wait");
+        let err = stderr(&out);
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert_eq!(out.status.code(), Some(141), "{args:?}: {err}");
+        assert!(!err.contains("error:"), "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn a_full_disk_is_a_clear_error() {
+    if !Path::new("/dev/full").exists() {
+        eprintln!("notice: no /dev/full on this system: the full-disk check is skipped");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = database(dir.path());
+    for args in [
+        vec!["report", "--database", &db],
+        vec!["export", "--database", &db],
+        vec!["db", "migrate", "--database", &db],
+    ] {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .expect("open /dev/full");
+        let out = command(&args, dir.path())
+            .stdout(full)
+            .output()
+            .expect("run nibble");
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert!(
+            err.contains("error: cannot write the output: No space left on device"),
+            "{args:?}: {err}"
+        );
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn redirected_logs_carry_no_colour_codes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("x.db").display().to_string();
+    let out = command(&["db", "migrate", "--database", &db], dir.path())
+        .env("RUST_LOG", "debug")
+        .output()
+        .expect("run nibble");
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("DEBUG"), "no log lines to check: {err}");
+    assert!(
+        !err.contains('\u{1b}'),
+        "ANSI escape in a redirected log: {err:?}"
+    );
+}

@@ -1,0 +1,138 @@
+//! `nibble demo --database PATH` replaces only a database an earlier demo created (issue 19, item
+//! 3): a real nibble database, another program's SQLite file, a directory or a text file at PATH
+//! is refused by name and left byte for byte as it was.
+
+use sqlx::Connection;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn nibble(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_nibble"))
+        .args(args)
+        .current_dir(cwd)
+        .env_remove("NIBBLE_CONFIG")
+        .env("NIBBLE_LESSONS_DIR", crate::support::lessons_dir())
+        .output()
+        .expect("run nibble")
+}
+
+fn demo(db: &Path) -> Output {
+    let dir = db.parent().expect("parent");
+    nibble(
+        &[
+            "demo",
+            "--days",
+            "1",
+            "--database",
+            &db.display().to_string(),
+        ],
+        dir,
+    )
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).to_string()
+}
+
+/// Every file in `dir` with its bytes.
+fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut files: Vec<(PathBuf, Vec<u8>)> = std::fs::read_dir(dir)
+        .expect("read dir")
+        .flatten()
+        .filter(|e| e.path().is_file())
+        .map(|e| (e.path(), std::fs::read(e.path()).expect("read")))
+        .collect();
+    files.sort();
+    files
+}
+
+fn assert_refused(path: &Path, reason: &str) {
+    let dir = path.parent().expect("parent");
+    let before = snapshot(dir);
+    let out = demo(path);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "not refused: {err}");
+    assert!(
+        err.contains(&format!("refusing to replace `{}`", path.display())) && err.contains(reason),
+        "{err}"
+    );
+    assert!(
+        snapshot(dir) == before,
+        "the files beside {} changed",
+        path.display()
+    );
+}
+
+#[test]
+fn a_real_nibble_database_is_refused_and_left_untouched() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("nibble.db");
+    let db_arg = db.display().to_string();
+    let out = nibble(
+        &[
+            "--database",
+            &db_arg,
+            "campaign",
+            "--tenant",
+            "slack:T1",
+            "create",
+            "course=security-awareness",
+            "channel=C1",
+            "cron=0 9 * * Mon",
+            "zone=UTC",
+        ],
+        dir.path(),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_refused(&db, "that `nibble demo` did not create");
+}
+
+#[tokio::test]
+async fn another_programs_sqlite_file_is_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("photos.sqlite");
+    let url = format!("sqlite://{}?mode=rwc", db.display());
+    let mut conn = sqlx::SqliteConnection::connect(&url).await.expect("create");
+    sqlx::query("CREATE TABLE albums (id INTEGER PRIMARY KEY, name TEXT)")
+        .execute(&mut conn)
+        .await
+        .expect("table");
+    sqlx::query("INSERT INTO albums (name) VALUES ('holidays')")
+        .execute(&mut conn)
+        .await
+        .expect("row");
+    conn.close().await.expect("close");
+    assert_refused(&db, "that `nibble demo` did not create");
+}
+
+#[test]
+fn a_directory_a_text_file_and_stray_journal_files_are_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let folder = dir.path().join("folder.db");
+    std::fs::create_dir(&folder).expect("mkdir");
+    std::fs::write(folder.join("keep.txt"), "mine").expect("write");
+    assert_refused(&folder, "it is a directory");
+    assert!(folder.join("keep.txt").exists());
+
+    let notes = dir.path().join("notes.db");
+    std::fs::write(&notes, "my notes, not a database\n").expect("write");
+    assert_refused(&notes, "it is not a SQLite database");
+
+    let empty = dir.path().join("empty.db");
+    std::fs::write(&empty, "").expect("write");
+    assert_refused(&empty, "it is not a SQLite database");
+
+    let orphan = dir.path().join("gone.db");
+    std::fs::write(dir.path().join("gone.db-wal"), "journal").expect("write");
+    assert_refused(&orphan, "gone.db-wal` exists without its database");
+}
+
+#[test]
+fn the_demo_replaces_its_own_database() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("demo.db");
+    let first = demo(&db);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let second = demo(&db);
+    assert!(second.status.success(), "{}", stderr(&second));
+}
