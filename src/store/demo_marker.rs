@@ -47,10 +47,29 @@ async fn marked(conn: &mut SqliteConnection) -> Result<bool, sqlx::Error> {
     .fetch_one(&mut *conn)
     .await?;
     if tables == 0 {
-        return Ok(false);
+        return legacy_demo(conn).await;
     }
     let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM demo_marker")
         .fetch_one(&mut *conn)
         .await?;
     Ok(rows > 0)
+}
+
+/// A demo database from before the mark existed: nibble's tables, and every team in it on the
+/// built-in local platform, which only the demo uses (a real install's teams are on Slack or
+/// Discord).
+async fn legacy_demo(conn: &mut SqliteConnection) -> Result<bool, sqlx::Error> {
+    let nibble: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('tenants', '_sqlx_migrations')",
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    if nibble < 2 {
+        return Ok(false);
+    }
+    let (teams, local): (i64, i64) =
+        sqlx::query_as("SELECT COUNT(*), COALESCE(SUM(platform = 'local'), 0) FROM tenants")
+            .fetch_one(&mut *conn)
+            .await?;
+    Ok(teams > 0 && teams == local)
 }

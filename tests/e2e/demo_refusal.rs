@@ -136,3 +136,26 @@ fn the_demo_replaces_its_own_database() {
     let second = demo(&db);
     assert!(second.status.success(), "{}", stderr(&second));
 }
+
+/// A demo database from before the mark (every team on the built-in local platform) is still the
+/// demo's to replace, so upgrading nibble does not make the README's first command fail.
+#[tokio::test]
+async fn a_demo_database_from_before_the_mark_is_replaced() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("demo.db");
+    let first = demo(&db);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let url = format!("sqlite://{}", db.display());
+    let mut conn = sqlx::SqliteConnection::connect(&url).await.expect("open");
+    sqlx::query("DROP TABLE demo_marker")
+        .execute(&mut conn)
+        .await
+        .expect("drop the mark");
+    sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+        .execute(&mut conn)
+        .await
+        .expect("checkpoint");
+    conn.close().await.expect("close");
+    let again = demo(&db);
+    assert!(again.status.success(), "{}", stderr(&again));
+}
