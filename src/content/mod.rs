@@ -23,6 +23,18 @@ pub use problem::{Problem, Problems, line_of};
 pub use reload::ReloadOutcome;
 pub use search::SearchIndex;
 
+/// One lesson file read on its own (the cross-file rules need the whole folder): the lesson if it
+/// parsed, and every problem found.
+pub fn parse_lesson_text(
+    path: &std::path::Path,
+    course_id: &str,
+    text: &str,
+) -> (Option<Lesson>, Vec<Problem>) {
+    let mut problems = Vec::new();
+    let parsed = lesson_file::parse_lesson_file(path, course_id, text, &mut problems);
+    (parsed.map(|p| p.lesson), problems)
+}
+
 /// One piece of a lesson body, in the neutral form every platform renders.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", content = "data", rename_all = "snake_case")]

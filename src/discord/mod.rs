@@ -11,6 +11,7 @@ mod refusal;
 mod render;
 mod respond;
 
+pub use commands::args_of;
 pub use listener::DiscordListener;
 pub use render::{EPHEMERAL, Pictures, nonce_for, render_message, render_message_with};
 

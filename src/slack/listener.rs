@@ -1,6 +1,6 @@
 //! Socket Mode: envelopes in (messages, joins, slash commands, button clicks), acknowledged in time.
 
-use super::render::{TOGGLE_PREFIX, render};
+use super::render::render;
 use super::reply::{Work, show_reply};
 use super::{Connector, SlackError, SlackPlatform};
 use crate::chat::{Event, EventKind, Message, Platform, Reply, UserRef};
@@ -274,50 +274,22 @@ async fn on_interaction(
     else {
         return Ok(());
     };
-    let Some(action) = ev.actions.as_ref().and_then(|a| {
-        a.iter()
-            .find(|a| a.action_id.to_string().starts_with("nb1:"))
-    }) else {
+    let Some(click) = super::clicks::click_of(&ev) else {
         return Ok(());
     };
-    if action.action_id.to_string().starts_with(TOGGLE_PREFIX) {
-        return Ok(()); // ticking a box is not an answer yet
-    }
-    let payload = action
-        .value
-        .clone()
-        .unwrap_or_else(|| action.action_id.to_string());
-    let values: Vec<String> = ev
-        .state
-        .iter()
-        .flat_map(|s| s.values.values())
-        .flat_map(|by_action| by_action.iter())
-        .filter(|(id, _)| id.to_string().starts_with(TOGGLE_PREFIX))
-        .flat_map(|(_, v)| v.selected_options.iter().flatten().map(|o| o.value.clone()))
-        .collect();
-    let (channel, ts) = match &ev.container {
-        SlackInteractionActionContainer::Message(m) => (
-            m.channel_id.as_ref().map(|c| c.to_string()),
-            Some(m.message_ts.clone()),
-        ),
-        _ => (None, None),
-    };
-    let Some(channel) = channel.or_else(|| ev.channel.as_ref().map(|c| c.id.to_string())) else {
-        return Ok(());
-    };
-    let Some(user) = ev.user.as_ref().map(|u| u.id.to_string()) else {
-        return Ok(());
-    };
-    let key = format!("slack:{}", ev.trigger_id);
     let event = inbound
         .event(
-            key,
-            ev.team.id.as_ref(),
-            &channel,
-            &user,
-            EventKind::Button { payload, values },
+            format!("slack:{}", click.trigger_id),
+            &click.team,
+            &click.channel,
+            &click.user,
+            EventKind::Button {
+                payload: click.payload,
+                values: click.values,
+            },
         )
         .await;
+    let (channel, user, ts) = (click.channel, click.user, click.message_ts);
     let mut work = inbound.start(event);
     let early = work.within_budget(received).await;
     // The acknowledgement goes out when this returns; the visible answer follows right after,

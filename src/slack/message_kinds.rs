@@ -5,7 +5,7 @@ use slack_morphism::prelude::*;
 
 /// (channel, author, kind) for a member's thread reply, its edit or its deletion; None for bots'
 /// messages, messages outside threads and other subtypes (joins, topic changes…).
-pub(super) fn message_kind(m: SlackMessageEvent) -> Option<(String, String, EventKind)> {
+pub fn message_kind(m: SlackMessageEvent) -> Option<(String, String, EventKind)> {
     let channel = m.origin.channel.as_ref()?.to_string();
     match m.subtype {
         // A thread reply also sent to the channel, or with a file, is still a reply.

@@ -1,5 +1,6 @@
 //! The Slack adapter: slack-morphism over Socket Mode for events, the Web API for messages.
 
+mod clicks;
 mod files;
 mod listener;
 mod message_kinds;
@@ -11,7 +12,9 @@ mod reply;
 mod send;
 mod users;
 
+pub use clicks::{Click, click_of};
 pub use listener::SlackListener;
+pub use message_kinds::message_kind;
 pub use pictures::Pictures;
 pub use render::{render, render_with};
 pub(crate) use send::send_error;

@@ -27,6 +27,7 @@ mod discord_limits;
 mod dispatcher;
 mod engine;
 mod fake_shapes;
+mod fuzz_replay;
 mod gateway_fallback;
 mod lesson_files;
 mod lesson_images;
