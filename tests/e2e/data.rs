@@ -31,11 +31,17 @@ fn nibble(args: &[&str], stdin: Option<&[u8]>) -> Output {
     child.wait_with_output().expect("output")
 }
 
+/// The row lines: without the header and the trailer (both carry the export's time).
 fn body_lines(export: &[u8]) -> Vec<String> {
-    String::from_utf8_lossy(export)
-        .lines()
-        .skip(1)
-        .map(str::to_string)
+    let text = String::from_utf8_lossy(export);
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(
+        lines.last().is_some_and(|l| l.contains("nibble_export_end")),
+        "the export ends with its trailer"
+    );
+    lines[1..lines.len() - 1]
+        .iter()
+        .map(|l| l.to_string())
         .collect()
 }
 
@@ -61,7 +67,7 @@ async fn export_import_export_is_identical_and_covers_every_table() {
     let header: serde_json::Value =
         serde_json::from_slice(first.stdout.split(|b| *b == b'\n').next().expect("header"))
             .expect("JSON header");
-    assert_eq!(header["nibble_export"], 1);
+    assert_eq!(header["nibble_export"], 2);
 
     let copy = dir.path().join("copy.db");
     let imported = nibble(&["import", "--database", &db(&copy)], Some(&first.stdout));
