@@ -49,20 +49,30 @@ fn a_written_export_reads_back_with_its_lines() {
 
 #[test]
 fn empty_input_and_a_missing_trailer_are_refused() {
-    assert!(error("").contains("line 1: the input is empty"), "{}", error(""));
+    assert!(
+        error("").contains("line 1: the input is empty"),
+        "{}",
+        error("")
+    );
     let text = sample();
     let cut = lines(&text)[..4].join("\n") + "\n";
     let e = error(&cut);
-    assert!(e.contains("import line 4") && e.contains("truncated"), "{e}");
+    assert!(
+        e.contains("import line 4") && e.contains("truncated"),
+        "{e}"
+    );
     let header_only = lines(&text)[0].to_string() + "\n";
     assert!(error(&header_only).contains("truncated"));
 }
 
 #[test]
 fn a_line_after_the_trailer_is_refused() {
-    let text = sample() + &lines(&sample())[3].to_string() + "\n";
+    let text = sample() + lines(&sample())[3] + "\n";
     let e = error(&text);
-    assert!(e.contains("import line 6") && e.contains("after the trailer (line 5)"), "{e}");
+    assert!(
+        e.contains("import line 6") && e.contains("after the trailer (line 5)"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -72,14 +82,28 @@ fn counts_and_checksum_are_verified() {
     // A row removed: the counts disagree.
     let dropped = [l[0], l[1], l[2], l[4]].join("\n");
     let e = error(&dropped);
-    assert!(e.contains("import line 4") && e.contains("counts 2 `members`"), "{e}");
+    assert!(
+        e.contains("import line 4") && e.contains("counts 2 `members`"),
+        "{e}"
+    );
     // A value edited: same counts, the checksum disagrees.
     let edited = text.replace("\"n2\"", "\"n9\"");
     assert_ne!(edited, text);
     let e = error(&edited);
-    assert!(e.contains("import line 5") && e.contains("checksum mismatch"), "{e}");
+    assert!(
+        e.contains("import line 5") && e.contains("checksum mismatch"),
+        "{e}"
+    );
     // A table the trailer does not count.
-    let extra = [l[0], l[1], l[2], l[3], "{\"table\":\"badges\",\"row\":{}}", l[4]].join("\n");
+    let extra = [
+        l[0],
+        l[1],
+        l[2],
+        l[3],
+        "{\"table\":\"badges\",\"row\":{}}",
+        l[4],
+    ]
+    .join("\n");
     assert!(error(&extra).contains("`badges` row(s) the trailer does not count"));
 }
 
@@ -101,7 +125,10 @@ fn broken_lines_are_named() {
     assert!(error(&blank).contains("import line 3: an empty line"));
     let cut_mid_line = text[..text.len() - 20].to_string();
     let e = error(&cut_mid_line);
-    assert!(e.contains("import line 5") && e.contains("not a JSON line"), "{e}");
+    assert!(
+        e.contains("import line 5") && e.contains("not a JSON line"),
+        "{e}"
+    );
     let shape = [l[0], "{\"table\": 3}", l[4]].join("\n");
     assert!(error(&shape).contains("import line 2: expected"));
 }

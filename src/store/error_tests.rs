@@ -31,5 +31,8 @@ async fn a_database_cause_appears_once_in_the_full_chain() {
         1,
         "{chain}"
     );
-    assert!(chain.starts_with("the import failed: database error: "), "{chain}");
+    assert!(
+        chain.starts_with("the import failed: database error: "),
+        "{chain}"
+    );
 }

@@ -59,11 +59,7 @@ impl Store {
 }
 
 /// Inserts one row; the reason it was refused otherwise.
-async fn insert_row(
-    conn: &mut Conn,
-    table: &str,
-    row: &Map<String, Value>,
-) -> Result<u64, String> {
+async fn insert_row(conn: &mut Conn, table: &str, row: &Map<String, Value>) -> Result<u64, String> {
     if !EXPORT_TABLES.iter().any(|(t, _)| *t == table) {
         return Err(format!("unknown table `{table}`"));
     }

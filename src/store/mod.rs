@@ -58,10 +58,10 @@ pub use diagnostics::{CourseAccuracy, DiagnosticAnswer};
 pub use digest::{Digest, DigestReply, DigestThread, Participant, ThreadActivity};
 pub use discussions::{DiscussionRow, NewDiscussion, ReplyRow};
 pub use export::EXPORT_TABLES;
-pub use import::ImportError;
 pub use figures::Figures;
 pub use forget::Forgotten;
 pub use holds::{TenantRecognition, TenantSetting};
+pub use import::ImportError;
 pub use leaderboard::{BoardLine, Rank};
 pub use partners::{GroupRow, NewPool, PoolMember, PoolRow, PoolStats};
 pub use points::Award;
@@ -114,7 +114,9 @@ pub enum StoreError {
         "database `{url}` is damaged: {missing} is missing; restore from a backup (see README Operations)"
     )]
     Damaged { url: String, missing: String },
-    #[error("database `{url}` changed while it was read (did a nibble start on it?): run the command again")]
+    #[error(
+        "database `{url}` changed while it was read (did a nibble start on it?): run the command again"
+    )]
     ChangedWhileRead { url: String },
     #[error("transaction failed: {0}")]
     Failed(String),

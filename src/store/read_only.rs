@@ -99,6 +99,11 @@ fn check_history(url: &str, history: History, read_only: bool) -> Result<(), Sto
             url: url.to_string(),
             reason,
         }),
+        History::Dirty(version) => Err(StoreError::Migrate {
+            url: url.to_string(),
+            version,
+            reason: "it failed half-way earlier; restore from a backup".into(),
+        }),
         History::At(found) if found > known => Err(StoreError::Newer {
             url: url.to_string(),
             found,

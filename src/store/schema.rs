@@ -15,6 +15,8 @@ pub(super) enum History {
     Empty,
     /// Tables, but no nibble migration history.
     Foreign(String),
+    /// This migration failed half-way (sqlx's "dirty" state).
+    Dirty(i64),
     /// Every migration up to this version applied.
     At(i64),
 }
@@ -54,9 +56,7 @@ where
         ));
     }
     if let Some((v, _, _)) = applied.iter().find(|(_, ok, _)| !ok) {
-        return Ok(History::Foreign(format!(
-            "migration {v} failed half-way; restore from a backup"
-        )));
+        return Ok(History::Dirty(*v));
     }
     Ok(History::At(applied.last().map_or(0, |(v, _, _)| *v)))
 }
@@ -179,9 +179,6 @@ mod tests {
             &[("index", "a_by_x"), ("table", "a"), ("table", "b")],
             &[("a", "x"), ("b", "z")],
         );
-        assert_eq!(
-            first_missing(&want, &have).as_deref(),
-            Some("column `b.y`")
-        );
+        assert_eq!(first_missing(&want, &have).as_deref(), Some("column `b.y`"));
     }
 }

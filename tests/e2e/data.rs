@@ -9,7 +9,8 @@ use nibble::store::{EXPORT_TABLES, Store};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-fn nibble(args: &[&str], stdin: Option<&[u8]>) -> Output {
+/// Runs the binary from the repository folder, with `stdin` as its input.
+pub(crate) fn nibble(args: &[&str], stdin: Option<&[u8]>) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_nibble"))
         .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
@@ -36,7 +37,9 @@ fn body_lines(export: &[u8]) -> Vec<String> {
     let text = String::from_utf8_lossy(export);
     let lines: Vec<&str> = text.lines().collect();
     assert!(
-        lines.last().is_some_and(|l| l.contains("nibble_export_end")),
+        lines
+            .last()
+            .is_some_and(|l| l.contains("nibble_export_end")),
         "the export ends with its trailer"
     );
     lines[1..lines.len() - 1]
@@ -45,7 +48,7 @@ fn body_lines(export: &[u8]) -> Vec<String> {
         .collect()
 }
 
-fn db(path: &Path) -> String {
+pub(crate) fn db(path: &Path) -> String {
     path.display().to_string()
 }
 
