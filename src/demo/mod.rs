@@ -31,13 +31,21 @@ pub enum DemoError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Engine(#[from] EngineError),
-    #[error("cannot replace the demo database `{path}`: {source}")]
+    /// The io error is in the message, not kept as a source (`{:#}` would print it twice).
+    #[error("cannot replace the demo database `{path}`: {reason}")]
     Reset {
         path: PathBuf,
-        source: std::io::Error,
+        reason: std::io::Error,
     },
+    /// The io error is in the message, not kept as a source (`{:#}` would print it twice).
     #[error("cannot write the transcript: {0}")]
-    Output(#[from] std::io::Error),
+    Output(std::io::Error),
+}
+
+impl From<std::io::Error> for DemoError {
+    fn from(e: std::io::Error) -> Self {
+        DemoError::Output(e)
+    }
 }
 
 /// What the demo ended with (the tests check it).

@@ -22,7 +22,7 @@ pub async fn run(opts: &DemoOptions, out: &mut dyn Write) -> Result<DemoSummary,
         let path = std::path::PathBuf::from(format!("{}{suffix}", opts.database.display()));
         match std::fs::remove_file(&path) {
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                return Err(DemoError::Reset { path, source: e });
+                return Err(DemoError::Reset { path, reason: e });
             }
             _ => {}
         }
