@@ -27,10 +27,11 @@ pub enum BenchError {
     Engine(#[from] EngineError),
     #[error("the lessons have problems:\n{0}")]
     Lessons(crate::content::Problems),
-    #[error("cannot prepare `{path}`: {source}")]
+    /// The io error is in the message, not kept as a source (`{:#}` would print it twice).
+    #[error("cannot prepare `{path}`: {reason}")]
     Io {
         path: PathBuf,
-        source: std::io::Error,
+        reason: std::io::Error,
     },
     #[error("a benchmark task failed: {0}")]
     Task(String),
@@ -42,7 +43,7 @@ pub(crate) fn fresh(path: &Path) -> Result<(), BenchError> {
         let p = PathBuf::from(format!("{}{suffix}", path.display()));
         match std::fs::remove_file(&p) {
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                return Err(BenchError::Io { path: p, source: e });
+                return Err(BenchError::Io { path: p, reason: e });
             }
             _ => {}
         }

@@ -55,7 +55,7 @@ fn lesson_file(rng: &mut Rng, vocabulary: &[String], id: &str) -> String {
 fn generate(dir: &Path, lessons: usize, rng: &mut Rng) -> Result<Vec<String>, BenchError> {
     let io = |path: &Path| {
         let path = path.to_path_buf();
-        move |source| BenchError::Io { path, source }
+        move |reason| BenchError::Io { path, reason }
     };
     let vocabulary: Vec<String> = (0..3000).map(|_| word(rng)).collect();
     for c in 0..lessons.div_ceil(LESSONS_PER_COURSE) {

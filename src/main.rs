@@ -210,7 +210,7 @@ fn real_main(cli: Cli) -> Result<ExitCode> {
                 if !database_exists(&config.database.url) {
                     bail!("database `{}` does not exist", config.database.url);
                 }
-                let store = Store::open(&config.database.url, config.database.durability).await?;
+                let store = Store::open_read_only(&config.database.url).await?;
                 let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
                 let mut out = std::io::BufWriter::new(std::io::stdout().lock());
                 let rows = nibble::backup::export(&store, tenant.as_deref(), &now, &mut out).await;
@@ -223,8 +223,10 @@ fn real_main(cli: Cli) -> Result<ExitCode> {
                 Ok(ExitCode::SUCCESS)
             }
             Command::Import => {
+                // The whole input is verified before the database is opened (or created).
+                let export = nibble::backup::read(std::io::stdin().lock())?;
                 let store = Store::open(&config.database.url, config.database.durability).await?;
-                let summary = nibble::backup::import(&store, std::io::stdin().lock()).await;
+                let summary = nibble::backup::import(&store, export).await;
                 store.close().await;
                 eprintln!("{}", summary?);
                 Ok(ExitCode::SUCCESS)
@@ -258,10 +260,13 @@ fn real_main(cli: Cli) -> Result<ExitCode> {
                     eprintln!("note: lessons not loaded ({}): courses and questions are shown by id", p.0.first().map(|x| x.message.clone()).unwrap_or_default());
                     nibble::content::Catalog::default()
                 });
-                let store = Store::open(&config.database.url, config.database.durability).await?;
+                let store = Store::open_read_only(&config.database.url).await?;
                 let out = nibble::report::render(&store, &catalog, tenant.as_deref(), course.as_deref(), since, format, &config.reviews).await;
+                let unchanged = store.unchanged_since_open();
                 store.close().await;
-                write_stdout(&out?)?;
+                let out = out?;
+                unchanged?;
+                write_stdout(&out)?;
                 Ok(ExitCode::SUCCESS)
             }
             Command::Bench { learners, leaderboard, members, rows, search, lessons, partners } => {

@@ -26,10 +26,11 @@ use std::path::{Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("cannot read config file `{path}`: {source}")]
+    /// The io error is in the message, not kept as a source (`{:#}` would print it twice).
+    #[error("cannot read config file `{path}`: {reason}")]
     Read {
         path: PathBuf,
-        source: std::io::Error,
+        reason: std::io::Error,
     },
     #[error("{path}:{line}: {message}")]
     Parse {
@@ -157,9 +158,9 @@ impl Config {
     ) -> Result<Self, ConfigError> {
         let (text, name) = match path {
             Some(p) => (
-                std::fs::read_to_string(p).map_err(|source| ConfigError::Read {
+                std::fs::read_to_string(p).map_err(|reason| ConfigError::Read {
                     path: p.to_path_buf(),
-                    source,
+                    reason,
                 })?,
                 p.display().to_string(),
             ),

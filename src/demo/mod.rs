@@ -37,10 +37,10 @@ pub enum DemoError {
          `nibble demo` created; pass another --database path"
     )]
     Refused { path: PathBuf, reason: String },
-    #[error("cannot replace the demo database `{path}`: {source}")]
+    #[error("cannot replace the demo database `{path}`: {reason}")]
     Reset {
         path: PathBuf,
-        source: std::io::Error,
+        reason: std::io::Error,
     },
     #[error("cannot write the transcript")]
     Output(#[from] std::io::Error),

@@ -56,7 +56,7 @@ pub async fn clear_demo_database(path: &Path) -> Result<(), DemoError> {
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
                 return Err(DemoError::Reset {
                     path: file,
-                    source: e,
+                    reason: e,
                 });
             }
             _ => {}

@@ -20,9 +20,9 @@ pub fn build(config: &DiscordConfig, token: &str) -> Result<Http, DiscordError> 
             .use_rustls_tls()
             .resolve("discord.com", addr);
         if let Some(path) = &config.ca_file {
-            let pem = std::fs::read(path).map_err(|source| DiscordError::CaFile {
+            let pem = std::fs::read(path).map_err(|reason| DiscordError::CaFile {
                 path: path.display().to_string(),
-                source,
+                reason,
             })?;
             let ca = reqwest::Certificate::from_pem(&pem).map_err(|e| {
                 DiscordError::Client(format!("[discord] ca_file {}: {e}", path.display()))

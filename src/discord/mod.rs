@@ -30,15 +30,17 @@ use std::sync::{Arc, Mutex};
 pub enum DiscordError {
     #[error("Discord is enabled but NIBBLE_DISCORD_TOKEN is not set (nor [discord] token_file)")]
     MissingToken,
-    #[error("cannot read the Discord token file `{path}`: {source}")]
+    /// The io error is in the message, not kept as a source (`{:#}` would print it twice).
+    #[error("cannot read the Discord token file `{path}`: {reason}")]
     TokenFile {
         path: String,
-        source: std::io::Error,
+        reason: std::io::Error,
     },
-    #[error("cannot read the [discord] ca_file `{path}`: {source}")]
+    /// The io error is in the message, not kept as a source (`{:#}` would print it twice).
+    #[error("cannot read the [discord] ca_file `{path}`: {reason}")]
     CaFile {
         path: String,
-        source: std::io::Error,
+        reason: std::io::Error,
     },
     #[error("cannot start the Discord gateway client: {0}")]
     Client(String),
@@ -78,9 +80,9 @@ impl DiscordPlatform {
             (Some(t), _) if !t.trim().is_empty() => t.trim().to_string(),
             (_, Some(path)) => std::fs::read_to_string(path)
                 .map(|s| s.trim().to_string())
-                .map_err(|source| DiscordError::TokenFile {
+                .map_err(|reason| DiscordError::TokenFile {
                     path: path.display().to_string(),
-                    source,
+                    reason,
                 })?,
             _ => return Err(DiscordError::MissingToken),
         };

@@ -89,7 +89,7 @@ pub enum CampaignError {
         value: String,
         expected: &'static str,
     },
-    #[error("{0}")]
+    #[error(transparent)]
     Schedule(#[from] ScheduleError),
     #[error("the end date {end} is before the start date {start}")]
     EndBeforeStart { start: NaiveDate, end: NaiveDate },

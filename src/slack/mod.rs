@@ -42,10 +42,11 @@ pub const DELIVERY_EVENT: &str = "nibble_delivery";
 pub enum SlackError {
     #[error("Slack is enabled but {0} is not set (nor its token file)")]
     MissingToken(&'static str),
-    #[error("cannot read the Slack token file `{path}`: {source}")]
+    /// The io error is in the message, not kept as a source (`{:#}` would print it twice).
+    #[error("cannot read the Slack token file `{path}`: {reason}")]
     TokenFile {
         path: String,
-        source: std::io::Error,
+        reason: std::io::Error,
     },
     #[error("{0} must start with `{1}`")]
     BadToken(&'static str, &'static str),
@@ -101,9 +102,9 @@ impl SlackTokens {
 fn read_token(path: &Path) -> Result<String, SlackError> {
     std::fs::read_to_string(path)
         .map(|s| s.trim().to_string())
-        .map_err(|source| SlackError::TokenFile {
+        .map_err(|reason| SlackError::TokenFile {
             path: path.display().to_string(),
-            source,
+            reason,
         })
 }
 

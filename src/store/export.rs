@@ -1,7 +1,7 @@
-//! Whole-database (or one tenant's) export as rows in dependency order, and import into an empty
-//! database with the same ids, so an export re-imported exports identically.
+//! Whole-database (or one tenant's) export as rows in dependency order, all read in one transaction
+//! so that the export is one snapshot even while a daemon writes.
 
-use super::{Store, StoreError, migrate::latest_version};
+use super::{Store, StoreError};
 use futures_util::TryStreamExt;
 use serde_json::{Map, Value};
 use sqlx::{Column, Row, TypeInfo, ValueRef};
@@ -79,19 +79,6 @@ pub const EXPORT_TABLES: &[(&str, Option<&str>)] = &[
     ),
 ];
 
-/// Tables shared by every tenant (the lesson catalog): an import keeps rows already there.
-const SHARED: &[&str] = &["courses", "lessons", "lesson_versions"];
-
-/// The first line of an export.
-pub fn export_header(tenant: Option<&str>, exported_at: &str) -> Value {
-    serde_json::json!({
-        "nibble_export": 1,
-        "schema_version": latest_version(),
-        "tenant": tenant,
-        "exported_at": exported_at,
-    })
-}
-
 fn to_json(row: &sqlx::sqlite::SqliteRow) -> Result<Map<String, Value>, StoreError> {
     let mut out = Map::new();
     for (i, col) in row.columns().iter().enumerate() {
@@ -129,12 +116,14 @@ impl Store {
     }
 
     /// Streams every row (of one tenant, when given) to `emit(table, row)`, tables in insert order.
+    /// One deferred read transaction on one connection: in WAL mode its first read fixes the snapshot
+    /// every later table is read from, so commits made meanwhile are in none of the tables.
     pub async fn export_rows(
         &self,
         tenant_id: Option<i64>,
         mut emit: impl FnMut(&str, Map<String, Value>) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
-        let mut conn = self.pool.acquire().await?;
+        let mut conn = self.pool.begin_with("BEGIN DEFERRED").await?;
         for (table, scope) in EXPORT_TABLES {
             let sql = match (tenant_id, scope) {
                 (Some(_), Some(scope)) => {
@@ -151,83 +140,7 @@ impl Store {
                 emit(table, to_json(&row)?)?;
             }
         }
+        conn.rollback().await?;
         Ok(())
-    }
-
-    /// Imports exported rows into a database without tenants, in one transaction; returns rows
-    /// imported per table.
-    pub async fn import_rows(
-        &self,
-        rows: impl IntoIterator<Item = (String, Map<String, Value>)>,
-    ) -> Result<Vec<(String, u64)>, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM tenants")
-            .fetch_one(&mut *tx)
-            .await?;
-        if existing > 0 {
-            return Err(StoreError::Invalid(
-                "the database already has data: import into an empty database".into(),
-            ));
-        }
-        // The migrations' own cursor rows are replaced by the exported ones.
-        for table in ["recognition_cursor", "xapi_cursor"] {
-            sqlx::query(&format!("DELETE FROM {table}"))
-                .execute(&mut *tx)
-                .await?;
-        }
-        let mut counts: Vec<(String, u64)> = Vec::new();
-        for (table, row) in rows {
-            if !EXPORT_TABLES.iter().any(|(t, _)| *t == table) {
-                return Err(StoreError::Invalid(format!(
-                    "unknown table `{table}` in the export"
-                )));
-            }
-            let columns: Vec<&String> = row.keys().collect();
-            if columns
-                .iter()
-                .any(|c| !c.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_'))
-            {
-                return Err(StoreError::Invalid(format!(
-                    "a bad column name in `{table}`"
-                )));
-            }
-            let marks: Vec<String> = (1..=columns.len()).map(|i| format!("${i}")).collect();
-            let conflict = if SHARED.contains(&table.as_str()) {
-                " ON CONFLICT DO NOTHING"
-            } else {
-                ""
-            };
-            let sql = format!(
-                "INSERT INTO {table} ({}) VALUES ({}){conflict}",
-                columns
-                    .iter()
-                    .map(|c| c.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                marks.join(", ")
-            );
-            let mut q = sqlx::query(&sql);
-            for c in &columns {
-                q = match &row[c.as_str()] {
-                    Value::Null => q.bind(None::<String>),
-                    Value::Number(n) if n.is_i64() => q.bind(n.as_i64()),
-                    Value::Number(n) => q.bind(n.as_f64()),
-                    Value::String(s) => q.bind(s.clone()),
-                    Value::Bool(b) => q.bind(*b),
-                    other => {
-                        return Err(StoreError::Invalid(format!(
-                            "`{table}.{c}` holds {other}, which is not a column value"
-                        )));
-                    }
-                };
-            }
-            let n = q.execute(&mut *tx).await?.rows_affected();
-            match counts.last_mut() {
-                Some((t, total)) if *t == table => *total += n,
-                _ => counts.push((table, n)),
-            }
-        }
-        tx.commit().await?;
-        Ok(counts)
     }
 }

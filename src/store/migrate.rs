@@ -102,21 +102,24 @@ impl<'s> MigrationSource<'s> for Embedded {
     fn resolve(
         self,
     ) -> Pin<Box<dyn Future<Output = Result<Vec<Migration>, BoxDynError>> + Send + 's>> {
-        Box::pin(async {
-            Ok(MIGRATIONS
-                .iter()
-                .map(|(version, description, sql)| {
-                    Migration::new(
-                        *version,
-                        Cow::Borrowed(*description),
-                        MigrationType::Simple,
-                        Cow::Borrowed(*sql),
-                        false,
-                    )
-                })
-                .collect())
-        })
+        Box::pin(async { Ok(migrations()) })
     }
+}
+
+/// The embedded migrations as sqlx sees them (with the checksums it records).
+pub(super) fn migrations() -> Vec<Migration> {
+    MIGRATIONS
+        .iter()
+        .map(|(version, description, sql)| {
+            Migration::new(
+                *version,
+                Cow::Borrowed(*description),
+                MigrationType::Simple,
+                Cow::Borrowed(*sql),
+                false,
+            )
+        })
+        .collect()
 }
 
 pub async fn apply(pool: &SqlitePool, url: &str) -> Result<(), StoreError> {

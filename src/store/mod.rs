@@ -25,10 +25,13 @@ mod dm_channels;
 mod events;
 mod figures;
 mod holds;
+mod import;
 mod leaderboard;
 mod members;
 mod migrate;
+mod read_only;
 mod recipients;
+mod schema;
 pub use migrate::latest_version;
 mod diagnostics;
 mod discussions;
@@ -56,10 +59,11 @@ pub use demo_marker::is_demo_database;
 pub use diagnostics::{CourseAccuracy, DiagnosticAnswer};
 pub use digest::{Digest, DigestReply, DigestThread, Participant, ThreadActivity};
 pub use discussions::{DiscussionRow, NewDiscussion, ReplyRow};
-pub use export::{EXPORT_TABLES, export_header};
+pub use export::EXPORT_TABLES;
 pub use figures::Figures;
 pub use forget::Forgotten;
 pub use holds::{TenantRecognition, TenantSetting};
+pub use import::ImportError;
 pub use leaderboard::{BoardLine, Rank};
 pub use partners::{GroupRow, NewPool, PoolMember, PoolRow, PoolStats};
 pub use points::Award;
@@ -94,12 +98,38 @@ pub enum StoreError {
         version: i64,
         reason: String,
     },
+    /// sqlx's message is part of this one and the error is not kept as a source: a chain printed
+    /// with `{:#}` would otherwise repeat it (sqlx's own error repeats its database cause again).
     #[error("database error: {0}")]
-    Query(#[from] sqlx::Error),
+    Query(sqlx::Error),
+    #[error("database `{url}` is not a nibble database ({reason}): nibble leaves it untouched")]
+    NotNibble { url: String, reason: String },
+    #[error(
+        "database `{url}` was written by a newer nibble (schema {found}, this binary knows {known}): upgrade nibble"
+    )]
+    Newer { url: String, found: i64, known: i64 },
+    #[error(
+        "database `{url}` is at schema {found}, this nibble reads schema {known}: run `nibble db migrate` first"
+    )]
+    Outdated { url: String, found: i64, known: i64 },
+    #[error(
+        "database `{url}` is damaged: {missing} is missing; restore from a backup (see README Operations)"
+    )]
+    Damaged { url: String, missing: String },
+    #[error(
+        "database `{url}` changed while it was read (did a nibble start on it?): run the command again"
+    )]
+    ChangedWhileRead { url: String },
     #[error("transaction failed: {0}")]
     Failed(String),
     #[error("stored data is invalid: {0}")]
     Invalid(String),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        StoreError::Query(e)
+    }
 }
 
 /// How hard commits wait for the disk.
@@ -119,6 +149,8 @@ pub struct Store {
     pool: SqlitePool,
     /// One connection with synchronous=FULL, for commits that must be on disk before a platform call.
     durable: SqlitePool,
+    /// For a read-only store opened without locks (`immutable`): the file as it was at opening.
+    unlocked_read: Option<read_only::FileStamp>,
 }
 
 /// Accepts `sqlite://path`, `sqlite:path` or a plain file path.
@@ -131,10 +163,13 @@ pub fn normalise_url(url_or_path: &str) -> String {
 }
 
 impl Store {
-    /// Opens (creating if missing) the database, in WAL mode with foreign keys on, and migrates it.
+    /// Opens (creating if missing) the database, in WAL mode with foreign keys on, migrates it and
+    /// checks its schema. An existing file is first looked at read-only: another program's database
+    /// or one written by a newer nibble is refused before anything is written to it.
     #[tracing::instrument(name = "store.open", skip_all, fields(url = %url_or_path))]
     pub async fn open(url_or_path: &str, durability: Durability) -> Result<Self, StoreError> {
         let url = normalise_url(url_or_path);
+        read_only::refuse_foreign_or_newer(&url).await?;
         let open_err = |e: sqlx::Error| StoreError::Open {
             url: url.clone(),
             reason: e.to_string(),
@@ -163,8 +198,19 @@ impl Store {
             .connect_with(options.synchronous(SqliteSynchronous::Full))
             .await
             .map_err(|e| classify(&url, e))?;
-        let store = Self { pool, durable };
-        migrate::apply(&store.pool, &url).await?;
+        let store = Self {
+            pool,
+            durable,
+            unlocked_read: None,
+        };
+        let checked = async {
+            migrate::apply(&store.pool, &url).await?;
+            schema::verify(&store.pool, &url).await
+        };
+        if let Err(e) = checked.await {
+            store.close().await;
+            return Err(e);
+        }
         Ok(store)
     }
 
@@ -194,7 +240,7 @@ impl Store {
     }
 }
 
-fn classify(url: &str, e: sqlx::Error) -> StoreError {
+pub(crate) fn classify(url: &str, e: sqlx::Error) -> StoreError {
     let reason = e.to_string();
     if reason.contains("not a database") || reason.contains("malformed") {
         StoreError::Corrupt {
@@ -218,3 +264,7 @@ pub(crate) fn parse_ts(s: &str) -> Result<chrono::DateTime<chrono::Utc>, StoreEr
         .map(|d| d.with_timezone(&chrono::Utc))
         .map_err(|e| StoreError::Invalid(format!("timestamp `{s}`: {e}")))
 }
+
+#[cfg(test)]
+#[path = "error_tests.rs"]
+mod error_tests;

@@ -21,10 +21,11 @@ pub enum SinkError {
     Refused { status: u16, body: String },
     #[error("cannot reach the LRS: {0}")]
     Unreachable(String),
-    #[error("cannot write the statements file `{path}`: {source}")]
+    /// The io error is in the message, not kept as a source (`{:#}` would print it twice).
+    #[error("cannot write the statements file `{path}`: {reason}")]
     File {
         path: PathBuf,
-        source: std::io::Error,
+        reason: std::io::Error,
     },
     #[error("xAPI is misconfigured: {0}")]
     Config(String),
@@ -68,9 +69,9 @@ impl Sink {
                     text.push_str(&s.to_string());
                     text.push('\n');
                 }
-                let err = |source| SinkError::File {
+                let err = |reason| SinkError::File {
                     path: path.clone(),
-                    source,
+                    reason,
                 };
                 let mut f = std::fs::OpenOptions::new()
                     .create(true)

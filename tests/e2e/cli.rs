@@ -249,3 +249,17 @@ fn operators_manage_campaigns_from_the_command_line() {
         "the refused campaign left no row: {out}"
     );
 }
+
+#[test]
+fn an_error_prints_each_cause_once() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let missing = dir.path().join("missing.toml");
+    let out = nibble(
+        &["--config", &missing.display().to_string(), "db", "migrate"],
+        dir.path(),
+    );
+    assert!(!out.status.success());
+    let err = text(&out);
+    assert!(err.contains("cannot read config file"), "{err}");
+    assert_eq!(err.matches("No such file or directory").count(), 1, "{err}");
+}

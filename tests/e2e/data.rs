@@ -9,7 +9,8 @@ use nibble::store::{EXPORT_TABLES, Store};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-fn nibble(args: &[&str], stdin: Option<&[u8]>) -> Output {
+/// Runs the binary from the repository folder, with `stdin` as its input.
+pub(crate) fn nibble(args: &[&str], stdin: Option<&[u8]>) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_nibble"))
         .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
@@ -31,15 +32,23 @@ fn nibble(args: &[&str], stdin: Option<&[u8]>) -> Output {
     child.wait_with_output().expect("output")
 }
 
+/// The row lines: without the header and the trailer (both carry the export's time).
 fn body_lines(export: &[u8]) -> Vec<String> {
-    String::from_utf8_lossy(export)
-        .lines()
-        .skip(1)
-        .map(str::to_string)
+    let text = String::from_utf8_lossy(export);
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(
+        lines
+            .last()
+            .is_some_and(|l| l.contains("nibble_export_end")),
+        "the export ends with its trailer"
+    );
+    lines[1..lines.len() - 1]
+        .iter()
+        .map(|l| l.to_string())
         .collect()
 }
 
-fn db(path: &Path) -> String {
+pub(crate) fn db(path: &Path) -> String {
     path.display().to_string()
 }
 
@@ -61,7 +70,7 @@ async fn export_import_export_is_identical_and_covers_every_table() {
     let header: serde_json::Value =
         serde_json::from_slice(first.stdout.split(|b| *b == b'\n').next().expect("header"))
             .expect("JSON header");
-    assert_eq!(header["nibble_export"], 1);
+    assert_eq!(header["nibble_export"], 2);
 
     let copy = dir.path().join("copy.db");
     let imported = nibble(&["import", "--database", &db(&copy)], Some(&first.stdout));

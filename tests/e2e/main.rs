@@ -4,6 +4,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod backup_consistency;
 mod both_platforms;
 mod campaign_edges;
 mod campaign_fanout;
@@ -29,12 +30,14 @@ mod engine;
 mod fake_shapes;
 mod fuzz_replay;
 mod gateway_fallback;
+mod import_integrity;
 mod lesson_files;
 mod lesson_images;
 mod lessons;
 mod ops;
 mod partners;
 mod partners_adapters;
+mod read_only;
 mod recognition;
 mod reference_replay;
 mod reload_safety;
@@ -43,6 +46,7 @@ mod retention;
 mod retention_adapters;
 mod reviews;
 mod run_daemon;
+mod schema_check;
 mod slack;
 mod slack_faults;
 mod slack_fidelity;
