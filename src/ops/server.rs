@@ -1,6 +1,10 @@
-//! The operations endpoints on a local address: `GET /healthz` (database and platform connections,
-//! 200 or 503 with a JSON body) and `GET /metrics` (Prometheus text).
+//! The operations endpoints on a local address: `GET /healthz` (database, background loops and
+//! platform connections, 200 or 503 with a JSON body) and `GET /metrics` (Prometheus text). The
+//! listener protects itself: headers must arrive in time (idle kept-alive connections are closed the
+//! same way), a connection lives a bounded time, at most so many are served at once, and accept
+//! errors (out of file descriptors) pause the loop instead of spinning it.
 
+use super::health::LoopHealth;
 use super::metrics::{Gauges, Metrics};
 use crate::chat::Connection;
 use crate::store::Store;
@@ -10,11 +14,12 @@ use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Method, Request, Response, StatusCode};
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use std::net::SocketAddr;
 use std::sync::Arc;
-use tokio::net::TcpListener;
-use tokio::sync::watch;
+use std::time::Duration;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
 
 /// What the endpoints read.
 #[derive(Clone)]
@@ -23,43 +28,126 @@ pub struct OpsState {
     pub metrics: Arc<Metrics>,
     /// Each enabled platform's connection, by name.
     pub connections: Vec<(&'static str, Arc<Connection>)>,
+    /// The background loops failing now.
+    pub health: Arc<LoopHealth>,
+}
+
+/// The listener's limits.
+#[derive(Debug, Clone)]
+pub struct OpsLimits {
+    /// A request's headers must arrive within this; a kept-alive connection may idle this long.
+    pub header_timeout: Duration,
+    /// The longest one connection is kept, whatever it does (a slowly dripped body included).
+    pub connection_lifetime: Duration,
+    /// Connections served at once; further ones wait in the listen backlog until one ends.
+    pub max_connections: usize,
+}
+
+impl Default for OpsLimits {
+    fn default() -> Self {
+        Self {
+            header_timeout: Duration::from_secs(5),
+            connection_lifetime: Duration::from_secs(60),
+            max_connections: 32,
+        }
+    }
+}
+
+/// The pause after `errors` accept failures in a row: 10 ms doubling to 1 s (out of file descriptors,
+/// accepting again at once would only fail again, spinning a core).
+pub fn accept_pause(errors: u32) -> Duration {
+    let doublings = errors.saturating_sub(1).min(7);
+    (Duration::from_millis(10) * (1 << doublings)).min(Duration::from_secs(1))
+}
+
+/// Whether the endpoints are reachable from other machines (they are unauthenticated).
+pub fn beyond_loopback(addr: &SocketAddr) -> bool {
+    !addr.ip().is_loopback()
 }
 
 /// Binds the address; the server runs until shutdown. Returns the bound address (port 0 picks one).
 pub async fn serve(
     addr: &str,
     state: OpsState,
+    limits: OpsLimits,
     mut shutdown: watch::Receiver<bool>,
 ) -> std::io::Result<(SocketAddr, tokio::task::JoinHandle<()>)> {
     let listener = TcpListener::bind(addr).await?;
     let bound = listener.local_addr()?;
     tracing::info!(address = %bound, "ops endpoints: /healthz and /metrics");
+    if beyond_loopback(&bound) {
+        tracing::warn!(address = %bound,
+            "the ops endpoints are unauthenticated and listen beyond this machine: prefer a loopback address (127.0.0.1) or a firewall");
+    }
+    let permits = Arc::new(Semaphore::new(limits.max_connections.max(1)));
     let task = tokio::spawn(async move {
+        let mut errors = 0u32;
         loop {
+            let permit = match permits.clone().try_acquire_owned() {
+                Ok(p) => p,
+                Err(_) => {
+                    tracing::debug!(
+                        max = limits.max_connections,
+                        "ops connections at their cap: the next waits for one to end"
+                    );
+                    tokio::select! {
+                        p = permits.clone().acquire_owned() => match p { Ok(p) => p, Err(_) => return },
+                        _ = shutdown.changed() => return,
+                    }
+                }
+            };
             let accepted = tokio::select! {
                 a = listener.accept() => a,
                 _ = shutdown.changed() => return,
             };
-            let Ok((stream, _)) = accepted else { continue };
-            let state = state.clone();
-            tokio::spawn(async move {
-                let service = service_fn(move |req| {
-                    let state = state.clone();
-                    async move { Ok::<_, std::convert::Infallible>(respond(&state, req).await) }
-                });
-                if let Err(e) = http1::Builder::new()
-                    .serve_connection(TokioIo::new(stream), service)
-                    .await
-                {
-                    tracing::debug!(error = %e, "ops connection ended");
+            match accepted {
+                Ok((stream, _)) => {
+                    if errors > 0 {
+                        tracing::info!(failures = errors, "accepting ops connections again");
+                        errors = 0;
+                    }
+                    tokio::spawn(serve_connection(stream, state.clone(), limits.clone(), permit));
                 }
-            });
+                Err(e) => {
+                    errors = errors.saturating_add(1);
+                    let pause = accept_pause(errors);
+                    if errors == 1 {
+                        tracing::warn!(error = %e, "cannot accept ops connections (out of file descriptors?): pausing between attempts");
+                    }
+                    tokio::select! {
+                        _ = tokio::time::sleep(pause) => {}
+                        _ = shutdown.changed() => return,
+                    }
+                }
+            }
         }
     });
     Ok((bound, task))
 }
 
-fn reply(status: StatusCode, content_type: &str, body: String) -> Response<Full<Bytes>> {
+/// Serves one connection within the limits; its permit is returned when it ends.
+async fn serve_connection(
+    stream: TcpStream,
+    state: OpsState,
+    limits: OpsLimits,
+    _permit: OwnedSemaphorePermit,
+) {
+    let service = service_fn(move |req| {
+        let state = state.clone();
+        async move { Ok::<_, std::convert::Infallible>(respond(&state, req).await) }
+    });
+    let connection = http1::Builder::new()
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.header_timeout)
+        .serve_connection(TokioIo::new(stream), service);
+    match tokio::time::timeout(limits.connection_lifetime, connection).await {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => tracing::debug!(error = %e, "ops connection ended"),
+        Err(_) => tracing::debug!("ops connection closed: open too long"),
+    }
+}
+
+pub(super) fn reply(status: StatusCode, content_type: &str, body: String) -> Response<Full<Bytes>> {
     let mut r = Response::new(Full::new(Bytes::from(body)));
     *r.status_mut() = status;
     if let Ok(v) = content_type.parse() {
@@ -78,7 +166,7 @@ async fn respond(state: &OpsState, req: Request<Incoming>) -> Response<Full<Byte
         );
     }
     match req.uri().path() {
-        "/healthz" => health(state).await,
+        "/healthz" => super::healthz::health(state).await,
         "/metrics" => {
             let (outbox_pending, outbox_failed) =
                 state.store.outbox_depth().await.unwrap_or((-1, -1));
@@ -100,30 +188,27 @@ async fn respond(state: &OpsState, req: Request<Incoming>) -> Response<Full<Byte
     }
 }
 
-async fn health(state: &OpsState) -> Response<Full<Bytes>> {
-    let database = match state.store.ping().await {
-        Ok(()) => "ok".to_string(),
-        Err(e) => format!("error: {e}"),
-    };
-    let platforms: serde_json::Map<String, serde_json::Value> = state
-        .connections
-        .iter()
-        .map(|(name, c)| (name.to_string(), serde_json::json!(c.state())))
-        .collect();
-    let healthy = database == "ok"
-        && state
-            .connections
-            .iter()
-            .all(|(_, c)| c.state() == "connected");
-    let body = serde_json::json!({
-        "status": if healthy { "ok" } else { "degraded" },
-        "database": database,
-        "platforms": platforms,
-    });
-    let status = if healthy {
-        StatusCode::OK
-    } else {
-        StatusCode::SERVICE_UNAVAILABLE
-    };
-    reply(status, "application/json", format!("{body}\n"))
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accept_errors_pause_longer_each_time_up_to_a_second() {
+        let pauses: Vec<u128> = (1..=9).map(|n| accept_pause(n).as_millis()).collect();
+        assert_eq!(pauses, [10, 20, 40, 80, 160, 320, 640, 1000, 1000]);
+    }
+
+    #[test]
+    fn only_loopback_addresses_stay_on_this_machine() {
+        for (addr, beyond) in [
+            ("127.0.0.1:9100", false),
+            ("[::1]:9100", false),
+            ("0.0.0.0:9100", true),
+            ("[::]:9100", true),
+            ("192.168.1.5:9100", true),
+        ] {
+            let addr: SocketAddr = addr.parse().expect("address");
+            assert_eq!(beyond_loopback(&addr), beyond, "{addr}");
+        }
+    }
 }

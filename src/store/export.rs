@@ -117,11 +117,12 @@ fn to_json(row: &sqlx::sqlite::SqliteRow) -> Result<Map<String, Value>, StoreErr
 }
 
 impl Store {
-    /// Every table's name (the export's coverage is checked against it).
+    /// Every table's name (the export's coverage is checked against it), but the running daemon's
+    /// lock, which belongs to this file, not to its data.
     pub async fn table_names(&self) -> Result<Vec<String>, StoreError> {
         Ok(sqlx::query_scalar(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
-             AND name <> '_sqlx_migrations' ORDER BY name",
+             AND name NOT IN ('_sqlx_migrations', 'daemon_lock') ORDER BY name",
         )
         .fetch_all(&self.pool)
         .await?)

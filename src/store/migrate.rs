@@ -85,6 +85,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "member_roles",
         include_str!("../../migrations/0016_member_roles.sql"),
     ),
+    (
+        17,
+        "daemon_lock",
+        include_str!("../../migrations/0017_daemon_lock.sql"),
+    ),
 ];
 
 /// The migrations compiled into the binary, so an installed `nibble` needs no `migrations/` folder.
