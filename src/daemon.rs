@@ -229,9 +229,19 @@ impl Daemon {
             clock.clone(),
             rx.clone(),
         ));
-        let roster_task =
-            tokio::spawn(engine.clone().run_roster(store.clone(), platforms, clock, rx));
-        Ok((engine, metrics, dispatcher_task, scheduler_task, roster_task))
+        let roster_task = tokio::spawn(engine.clone().run_roster(
+            store.clone(),
+            platforms,
+            clock,
+            rx,
+        ));
+        Ok((
+            engine,
+            metrics,
+            dispatcher_task,
+            scheduler_task,
+            roster_task,
+        ))
     }
 
     /// Starts receiving events from the enabled platforms.

@@ -16,7 +16,10 @@ impl Dispatcher {
         // Threads a platform could not open yet are retried at most this often (no hammering).
         let mut thread_retry = tokio::time::Instant::now();
         loop {
-            let failed = match self.pass(&mut recover, &mut thread_retry, &mut progress).await {
+            let failed = match self
+                .pass(&mut recover, &mut thread_retry, &mut progress)
+                .await
+            {
                 Ok(()) => match self.store.next_due().await {
                     Ok(next) => {
                         retry.succeeded();

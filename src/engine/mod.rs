@@ -182,7 +182,14 @@ impl Engine {
         settings: EngineSettings,
         outbox_ready: Arc<Notify>,
     ) -> Self {
-        Self::start_reporting(store, catalog, clock, settings, outbox_ready, Arc::default())
+        Self::start_reporting(
+            store,
+            catalog,
+            clock,
+            settings,
+            outbox_ready,
+            Arc::default(),
+        )
     }
 
     /// `start`, with the engine's loops reporting their failures to `health` (the daemon's board).

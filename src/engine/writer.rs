@@ -178,7 +178,8 @@ pub(crate) async fn run(
         for job in folds {
             if let Job::Fold(reply) = job {
                 // A failure ends it too (the fold is retried after its backoff).
-                while fold(&core, &outbox_ready, super::fold::BULK_FOLD_LIMIT).await == Some(true) {}
+                while fold(&core, &outbox_ready, super::fold::BULK_FOLD_LIMIT).await == Some(true) {
+                }
                 fold_pending = false;
                 let _ = reply.send(());
             }

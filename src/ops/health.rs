@@ -165,11 +165,7 @@ impl Retry {
     pub fn succeeded(&mut self) {
         let failures = self.backoff.succeeded();
         if failures > 0 {
-            tracing::info!(
-                task = self.name,
-                failures,
-                "background task recovered"
-            );
+            tracing::info!(task = self.name, failures, "background task recovered");
             self.health.clear(self.name);
         }
     }

@@ -106,7 +106,12 @@ pub async fn serve(
                         tracing::info!(failures = errors, "accepting ops connections again");
                         errors = 0;
                     }
-                    tokio::spawn(serve_connection(stream, state.clone(), limits.clone(), permit));
+                    tokio::spawn(serve_connection(
+                        stream,
+                        state.clone(),
+                        limits.clone(),
+                        permit,
+                    ));
                 }
                 Err(e) => {
                     errors = errors.saturating_add(1);

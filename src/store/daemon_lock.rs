@@ -90,11 +90,12 @@ impl Store {
         token: &str,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
-        let done = sqlx::query("UPDATE daemon_lock SET heartbeat_at = $1 WHERE id = 1 AND token = $2")
-            .bind(ts(now))
-            .bind(token)
-            .execute(&self.pool)
-            .await?;
+        let done =
+            sqlx::query("UPDATE daemon_lock SET heartbeat_at = $1 WHERE id = 1 AND token = $2")
+                .bind(ts(now))
+                .bind(token)
+                .execute(&self.pool)
+                .await?;
         Ok(done.rows_affected() == 1)
     }
 

@@ -80,7 +80,11 @@ async fn a_second_daemon_is_refused_naming_the_first_until_it_stops() {
         assert!(refused.contains(&part), "`{part}` missing from: {refused}");
     }
     first.shutdown().await;
-    assert_eq!(holder(&config).await, None, "a clean stop releases the lock");
+    assert_eq!(
+        holder(&config).await,
+        None,
+        "a clean stop releases the lock"
+    );
     let second = start(&config, t0() + Duration::seconds(10))
         .await
         .expect("starts once the first stopped");
@@ -148,7 +152,10 @@ async fn the_heartbeat_keeps_a_running_daemons_lock_fresh() {
     .await;
     // 80 s after the start, but 20 s after the last heartbeat: still held.
     let refused = start(&config, t0() + Duration::seconds(80)).await.err();
-    assert!(refused.is_some(), "a daemon with a fresh heartbeat keeps its lock");
+    assert!(
+        refused.is_some(),
+        "a daemon with a fresh heartbeat keeps its lock"
+    );
     first.shutdown().await;
 }
 

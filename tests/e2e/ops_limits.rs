@@ -19,9 +19,12 @@ async fn ops_server(
     dir: &std::path::Path,
     max_connections: usize,
 ) -> (SocketAddr, tokio::sync::watch::Sender<bool>) {
-    let store = Store::open(&dir.join("ops.db").display().to_string(), Durability::Normal)
-        .await
-        .expect("store");
+    let store = Store::open(
+        &dir.join("ops.db").display().to_string(),
+        Durability::Normal,
+    )
+    .await
+    .expect("store");
     let state = OpsState {
         store,
         metrics: Arc::new(Metrics::default()),
@@ -34,7 +37,9 @@ async fn ops_server(
         max_connections,
     };
     let (stop, rx) = tokio::sync::watch::channel(false);
-    let (addr, _task) = serve("127.0.0.1:0", state, limits, rx).await.expect("serve");
+    let (addr, _task) = serve("127.0.0.1:0", state, limits, rx)
+        .await
+        .expect("serve");
     (addr, stop)
 }
 
@@ -70,7 +75,10 @@ async fn a_slowloris_request_and_an_idle_connection_are_closed_after_the_header_
         .await
         .expect("write");
     read_until_closed(&mut partial, "a partial request").await;
-    assert!(started.elapsed() >= HEADER_TIMEOUT / 2, "closed by the timeout, not at once");
+    assert!(
+        started.elapsed() >= HEADER_TIMEOUT / 2,
+        "closed by the timeout, not at once"
+    );
 
     // Nothing sent at all.
     let mut silent = TcpStream::connect(addr).await.expect("connect");
