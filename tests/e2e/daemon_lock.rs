@@ -186,3 +186,45 @@ async fn nibble_run_refuses_a_database_another_daemon_holds() {
     );
     first.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_daemon_whose_lock_was_taken_over_reports_it_unhealthy() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = config(dir.path());
+    let clock = Arc::new(ManualClock::new(t0()));
+    let platforms: Vec<Arc<dyn ChatPlatform>> = vec![Arc::new(LocalPlatform::new())];
+    let daemon = Daemon::start(&config, platforms, clock.clone())
+        .await
+        .expect("start");
+    // Another daemon took the lock (this one's heartbeat had stalled, say a suspended VM).
+    let other = LockHolder {
+        token: "elsewhere/77/usurper".into(),
+        host: "elsewhere".into(),
+        pid: 77,
+        started_at: t0(),
+        heartbeat_at: t0(),
+    };
+    daemon
+        .store()
+        .take_daemon_lock(
+            &other,
+            t0() + Duration::hours(1),
+            Duration::seconds(30),
+            |_| false,
+        )
+        .await
+        .expect("taken over");
+    clock.advance(Duration::seconds(5));
+    let health = daemon.loop_health().clone();
+    crate::support::eventually("the lost lock on the health board", || {
+        let reason = health.store_failure().unwrap_or_default();
+        async move { reason.contains("database lock: another daemon took this database's lock over") }
+    })
+    .await;
+    daemon.shutdown().await;
+    let still = holder(&config).await.expect("held");
+    assert_eq!(
+        still.pid, 77,
+        "a stop never releases a lock that is not its own"
+    );
+}
