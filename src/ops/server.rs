@@ -81,53 +81,67 @@ pub async fn serve(
     }
     let permits = Arc::new(Semaphore::new(limits.max_connections.max(1)));
     let task = tokio::spawn(async move {
-        let mut errors = 0u32;
-        loop {
-            let permit = match permits.clone().try_acquire_owned() {
-                Ok(p) => p,
-                Err(_) => {
-                    tracing::debug!(
-                        max = limits.max_connections,
-                        "ops connections at their cap: the next waits for one to end"
-                    );
-                    tokio::select! {
-                        p = permits.clone().acquire_owned() => match p { Ok(p) => p, Err(_) => return },
-                        _ = shutdown.changed() => return,
-                    }
+        let listener = &listener;
+        let accept = move || async move { listener.accept().await.map(|(stream, _)| stream) };
+        let serve_one = |stream, permit| {
+            tokio::spawn(serve_connection(
+                stream,
+                state.clone(),
+                limits.clone(),
+                permit,
+            ));
+        };
+        accept_loop(accept, permits, serve_one, shutdown).await;
+    });
+    Ok((bound, task))
+}
+
+/// Accepts until shutdown, each connection with a permit (at the cap, the next waits for one to end);
+/// after an error it pauses (`accept_pause`), logging the first of a run.
+async fn accept_loop<S, Fut>(
+    mut accept: impl FnMut() -> Fut,
+    permits: Arc<Semaphore>,
+    mut serve: impl FnMut(S, OwnedSemaphorePermit),
+    mut shutdown: watch::Receiver<bool>,
+) where
+    Fut: std::future::Future<Output = std::io::Result<S>>,
+{
+    let mut errors = 0u32;
+    loop {
+        let permit = match permits.clone().try_acquire_owned() {
+            Ok(p) => p,
+            Err(_) => {
+                tracing::debug!("ops connections at their cap: the next waits for one to end");
+                tokio::select! {
+                    p = permits.clone().acquire_owned() => match p { Ok(p) => p, Err(_) => return },
+                    _ = shutdown.changed() => return,
                 }
-            };
-            let accepted = tokio::select! {
-                a = listener.accept() => a,
-                _ = shutdown.changed() => return,
-            };
-            match accepted {
-                Ok((stream, _)) => {
-                    if errors > 0 {
-                        tracing::info!(failures = errors, "accepting ops connections again");
-                        errors = 0;
-                    }
-                    tokio::spawn(serve_connection(
-                        stream,
-                        state.clone(),
-                        limits.clone(),
-                        permit,
-                    ));
+            }
+        };
+        let accepted = tokio::select! {
+            a = accept() => a,
+            _ = shutdown.changed() => return,
+        };
+        match accepted {
+            Ok(stream) => {
+                if errors > 0 {
+                    tracing::info!(failures = errors, "accepting ops connections again");
+                    errors = 0;
                 }
-                Err(e) => {
-                    errors = errors.saturating_add(1);
-                    let pause = accept_pause(errors);
-                    if errors == 1 {
-                        tracing::warn!(error = %e, "cannot accept ops connections (out of file descriptors?): pausing between attempts");
-                    }
-                    tokio::select! {
-                        _ = tokio::time::sleep(pause) => {}
-                        _ = shutdown.changed() => return,
-                    }
+                serve(stream, permit);
+            }
+            Err(e) => {
+                errors = errors.saturating_add(1);
+                if errors == 1 {
+                    tracing::warn!(error = %e, "cannot accept ops connections (out of file descriptors?): pausing between attempts");
+                }
+                tokio::select! {
+                    _ = tokio::time::sleep(accept_pause(errors)) => {}
+                    _ = shutdown.changed() => return,
                 }
             }
         }
-    });
-    Ok((bound, task))
+    }
 }
 
 /// Serves one connection within the limits; its permit is returned when it ends.
@@ -201,6 +215,49 @@ mod tests {
     fn accept_errors_pause_longer_each_time_up_to_a_second() {
         let pauses: Vec<u128> = (1..=9).map(|n| accept_pause(n).as_millis()).collect();
         assert_eq!(pauses, [10, 20, 40, 80, 160, 320, 640, 1000, 1000]);
+    }
+
+    /// Out of file descriptors, `accept` fails at once every time: over ten seconds (tokio's paused
+    /// clock, advanced by the runtime whenever every task waits, so no real waiting) the loop tries a
+    /// handful of times; a spinning loop passes 100 tries without the clock moving.
+    #[tokio::test(start_paused = true)]
+    async fn accept_errors_pause_the_loop_instead_of_spinning() {
+        use std::sync::atomic::{AtomicU32, Ordering};
+        let calls = Arc::new(AtomicU32::new(0));
+        let tried = Arc::new(tokio::sync::Notify::new());
+        let (counted, notify) = (calls.clone(), tried.clone());
+        let accept = move || {
+            counted.fetch_add(1, Ordering::Relaxed);
+            notify.notify_one();
+            async {
+                tokio::task::yield_now().await;
+                Err::<(), _>(std::io::Error::from_raw_os_error(24)) // EMFILE
+            }
+        };
+        let (stop, rx) = watch::channel(false);
+        let task = tokio::spawn(accept_loop(
+            accept,
+            Arc::new(Semaphore::new(4)),
+            |_, _| {},
+            rx,
+        ));
+        let started = tokio::time::Instant::now();
+        let watch_tries = async {
+            while calls.load(Ordering::Relaxed) <= 100 {
+                tried.notified().await;
+            }
+        };
+        let spun = tokio::time::timeout(Duration::from_secs(10), watch_tries).await;
+        let tries = calls.load(Ordering::Relaxed);
+        assert!(
+            spun.is_err(),
+            "{tries} accept attempts in {:?}",
+            started.elapsed()
+        );
+        // 10 ms doubling to 1 s: 8 tries in the first 1.27 s, then about one a second.
+        assert!((8..=20).contains(&tries), "{tries} accept attempts in 10 s");
+        let _ = stop.send(true);
+        task.await.expect("loop ends on shutdown");
     }
 
     #[test]
