@@ -87,8 +87,11 @@ pub async fn run(
             args: format!("campaign {}", join_words(words)),
         },
     };
-    let reply = engine.handle(event).await?;
+    let reply = engine.handle(event).await;
+    // The writer may still be folding the command's effects: it ends before the store closes.
+    engine.stop().await;
     store.close().await;
+    let reply = reply?;
     Ok(match reply {
         crate::chat::Reply::Ephemeral(m) | crate::chat::Reply::UpdateSource(m) => {
             crate::local::render_text(&m)

@@ -15,6 +15,9 @@ use std::sync::Arc;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+#[path = "daemon_lock.rs"]
+pub mod lock;
+
 #[derive(Debug, thiserror::Error)]
 pub enum DaemonError {
     #[error(transparent)]
@@ -37,6 +40,10 @@ pub enum DaemonError {
     Engine(#[from] crate::engine::EngineError),
     #[error("cannot listen for signals: {0}")]
     Signals(std::io::Error),
+    #[error(transparent)]
+    Locked(#[from] lock::LockError),
+    #[error("another nibble daemon took this database over: stopped")]
+    LockLost,
 }
 
 pub struct Daemon {
@@ -53,6 +60,9 @@ pub struct Daemon {
     metrics: Arc<crate::ops::Metrics>,
     ops: Option<(std::net::SocketAddr, JoinHandle<()>)>,
     xapi: Option<JoinHandle<()>>,
+    lock: lock::HeldLock,
+    /// Every background loop's failures, for `/healthz`.
+    health: Arc<crate::ops::LoopHealth>,
 }
 
 /// How long a stop may take: in-flight work finishes, then the process exits regardless.
@@ -109,55 +119,129 @@ impl Daemon {
             problems,
         })?;
         let store = Store::open(&config.database.url, config.database.durability).await?;
+        let (shutdown, rx) = watch::channel(false);
+        let health = Arc::new(crate::ops::LoopHealth::default());
+        let lock = match lock::HeldLock::take(&store, clock.clone(), health.clone(), rx).await {
+            Ok(lock) => lock,
+            Err(e) => {
+                store.close().await;
+                return Err(e.into());
+            }
+        };
+        let started = Self::start_parts(
+            config,
+            catalog,
+            platforms,
+            (clock.clone(), health.clone()),
+            &store,
+            &shutdown,
+        )
+        .await;
+        match started {
+            Ok((engine, metrics, dispatcher_task, scheduler_task, roster_task)) => {
+                tracing::info!(database = %config.database.url, lessons = %lessons_dir.display(), "nibble started");
+                Ok(Self {
+                    engine,
+                    store,
+                    clock,
+                    lessons_dir,
+                    shutdown,
+                    dispatcher_task,
+                    scheduler_task,
+                    roster_task,
+                    slack: None,
+                    discord: None,
+                    metrics,
+                    ops: None,
+                    xapi: None,
+                    lock,
+                    health,
+                })
+            }
+            Err(e) => {
+                // A start that fails leaves the database free for the next one.
+                let _ = shutdown.send(true);
+                lock.release().await;
+                store.close().await;
+                Err(e)
+            }
+        }
+    }
+
+    /// The start after the lock is taken: catalog recorded, engine, dispatcher and loops running.
+    #[allow(clippy::type_complexity)]
+    async fn start_parts(
+        config: &Config,
+        catalog: crate::content::Catalog,
+        platforms: Vec<Arc<dyn ChatPlatform>>,
+        (clock, health): (Arc<dyn Clock>, Arc<crate::ops::LoopHealth>),
+        store: &Store,
+        shutdown: &watch::Sender<bool>,
+    ) -> Result<
+        (
+            Engine,
+            Arc<crate::ops::Metrics>,
+            JoinHandle<()>,
+            JoinHandle<()>,
+            JoinHandle<()>,
+        ),
+        DaemonError,
+    > {
         store.sync_catalog(&catalog, clock.now()).await?;
         let metrics = Arc::new(crate::ops::Metrics::default());
-        let dispatcher = Arc::new(
-            Dispatcher::new(
-                store.clone(),
-                platforms.clone(),
-                clock.clone(),
-                config.dispatcher(),
-            )
-            .with_metrics(metrics.clone()),
-        );
-        let engine = Engine::start(
+        let dispatcher = Dispatcher::new(
+            store.clone(),
+            platforms.clone(),
+            clock.clone(),
+            config.dispatcher(),
+        )
+        .with_metrics(metrics.clone());
+        let engine = Engine::start_reporting(
             store.clone(),
             CatalogHandle::new(catalog),
             clock.clone(),
             config.engine_settings(),
             dispatcher.waker(),
+            health.clone(),
         )
         .with_metrics(metrics.clone());
+        let dispatcher = Arc::new(dispatcher.with_health(health));
         for declared in &config.declared_campaigns {
-            match engine.declare_campaign(declared.clone()).await? {
+            let declared = match engine.declare_campaign(declared.clone()).await {
+                Ok(declared) => declared,
+                Err(e) => {
+                    engine.stop().await;
+                    return Err(e.into());
+                }
+            };
+            match declared {
                 Ok(text) => tracing::info!(%text, "campaign from the config"),
-                Err(text) => return Err(DaemonError::Campaign(text)),
+                Err(text) => {
+                    engine.stop().await;
+                    return Err(DaemonError::Campaign(text));
+                }
             }
         }
-        let (shutdown, rx) = watch::channel(false);
+        let rx = shutdown.subscribe();
         let dispatcher_task = tokio::spawn(dispatcher.run(rx.clone()));
         let scheduler_task = tokio::spawn(engine.clone().run_scheduler(
             store.clone(),
             clock.clone(),
             rx.clone(),
         ));
-        let roster_task = tokio::spawn(engine.clone().run_roster(store.clone(), platforms, rx));
-        tracing::info!(database = %config.database.url, lessons = %lessons_dir.display(), "nibble started");
-        Ok(Self {
-            engine,
-            store,
+        let roster_task = tokio::spawn(engine.clone().run_roster(
+            store.clone(),
+            platforms,
             clock,
-            lessons_dir,
-            shutdown,
+            rx,
+        ));
+        Ok((
+            engine,
+            metrics,
             dispatcher_task,
             scheduler_task,
             roster_task,
-            slack: None,
-            discord: None,
-            metrics,
-            ops: None,
-            xapi: None,
-        })
+        ))
     }
 
     /// Starts receiving events from the enabled platforms.
@@ -191,9 +275,13 @@ impl Daemon {
                 store: self.store.clone(),
                 metrics: self.metrics.clone(),
                 connections,
+                health: self.health.clone(),
             };
             // The bot's job goes on without them: a taken port is reported, not fatal.
-            match crate::ops::serve(&config.ops.listen, state, self.shutdown.subscribe()).await {
+            let limits = crate::ops::OpsLimits::default();
+            match crate::ops::serve(&config.ops.listen, state, limits, self.shutdown.subscribe())
+                .await
+            {
                 Ok(served) => self.ops = Some(served),
                 Err(e) => {
                     tracing::error!(address = %config.ops.listen, error = %e, "cannot serve /healthz and /metrics")
@@ -237,6 +325,7 @@ impl Daemon {
             sink,
             x.batch_size,
             std::time::Duration::from_secs(x.interval_secs.max(1)),
+            crate::ops::Retry::new("xAPI export", self.health.clone(), self.clock.clone()),
             self.shutdown.subscribe(),
         )));
         tracing::info!(endpoint = %x.endpoint, file = ?x.file, "xAPI export started");
@@ -254,6 +343,11 @@ impl Daemon {
 
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// The background loops failing now (what `/healthz` reports).
+    pub fn loop_health(&self) -> &Arc<crate::ops::LoopHealth> {
+        &self.health
     }
 
     /// Reloads lessons; a broken file keeps its previous version and nothing loaded is lost (see
@@ -300,7 +394,8 @@ impl Daemon {
         outcome.problems
     }
 
-    /// Stops the dispatcher after its current pass and closes the database.
+    /// Stops the dispatcher after its current pass, then every other task and the engine's writer, and
+    /// only then gives the database lock up and closes the database (nothing may use it after that).
     pub async fn shutdown(self) {
         if let Some(slack) = &self.slack {
             slack.shutdown().await;
@@ -323,12 +418,15 @@ impl Daemon {
                 tracing::error!(error = %e, task = name, "task ended badly");
             }
         }
+        self.engine.stop().await;
+        self.lock.release().await;
         self.store.close().await;
         tracing::info!("nibble stopped");
     }
 }
 
-/// `nibble run`: starts the daemon and serves until SIGINT or SIGTERM.
+/// `nibble run`: starts the daemon and serves until SIGINT or SIGTERM (or until another daemon took
+/// the database over).
 pub async fn run(config: Config, env: HashMap<String, String>) -> Result<(), DaemonError> {
     let adapters = Adapters::from_config(&config, &env)?;
     let platforms = adapters.platforms();
@@ -336,10 +434,21 @@ pub async fn run(config: Config, env: HashMap<String, String>) -> Result<(), Dae
         return Err(DaemonError::NoPlatform);
     }
     let mut daemon = Daemon::start(&config, platforms, Arc::new(SystemClock)).await?;
-    daemon.connect(&config, &adapters).await?;
-    daemon.start_xapi(&config, &env)?;
-    wait_for_signals(&daemon).await?;
+    if let Err(e) = daemon.connect(&config, &adapters).await {
+        daemon.shutdown().await;
+        return Err(e);
+    }
+    if let Err(e) = daemon.start_xapi(&config, &env) {
+        daemon.shutdown().await;
+        return Err(e);
+    }
+    let lost = daemon.lock.lost();
+    let outcome = tokio::select! {
+        r = wait_for_signals(&daemon) => r,
+        _ = lost.notified() => Err(DaemonError::LockLost),
+    };
     tracing::info!("stopping: finishing in-flight work");
+    let (store, token) = daemon.lock.releaser();
     if tokio::time::timeout(STOP_DEADLINE, daemon.shutdown())
         .await
         .is_err()
@@ -347,8 +456,10 @@ pub async fn run(config: Config, env: HashMap<String, String>) -> Result<(), Dae
         tracing::warn!(
             "in-flight work did not finish within 10 s: stopping anyway (unsent messages are resent after a restart, never twice)"
         );
+        // The next start need not wait for the lock to expire.
+        lock::release(&store, &token).await;
     }
-    Ok(())
+    outcome
 }
 
 /// What the daemon is asked to do from outside.

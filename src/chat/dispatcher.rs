@@ -9,8 +9,10 @@ use chrono::{DateTime, Duration, Utc};
 use futures_util::StreamExt;
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
-use tokio::sync::{Notify, watch};
+use tokio::sync::Notify;
 
+#[path = "dispatcher_run.rs"]
+mod run;
 #[path = "dispatcher_threads.rs"]
 mod threads;
 
@@ -58,6 +60,7 @@ pub struct Dispatcher {
     buckets: Mutex<HashMap<i64, Arc<TokenBucket>>>,
     wake: Arc<Notify>,
     metrics: Arc<crate::ops::Metrics>,
+    health: Arc<crate::ops::LoopHealth>,
 }
 
 impl Dispatcher {
@@ -79,7 +82,14 @@ impl Dispatcher {
             buckets: Mutex::new(HashMap::new()),
             wake: Arc::new(Notify::new()),
             metrics: Arc::default(),
+            health: Arc::default(),
         }
+    }
+
+    /// Reports the run loop's failures here (the daemon's `/healthz`).
+    pub fn with_health(mut self, health: Arc<crate::ops::LoopHealth>) -> Self {
+        self.health = health;
+        self
     }
 
     /// Counts sends, failures and 429s into these metrics (the daemon's `/metrics`).
@@ -316,53 +326,6 @@ impl Dispatcher {
             total.sent += r.sent;
             total.retried += r.retried;
             total.failed += r.failed;
-        }
-    }
-
-    /// Sends until shutdown: wakes when notified or when the next row falls due.
-    pub async fn run(self: Arc<Self>, mut shutdown: watch::Receiver<bool>) {
-        let mut recover = true;
-        let mut progress = super::progress::Progress::default();
-        // Threads a platform could not open yet are retried at most this often (no hammering).
-        let mut thread_retry = tokio::time::Instant::now();
-        loop {
-            // At start, and after a pass that failed half-way (its claimed rows are still `sending`).
-            if recover {
-                match self.recover_in_doubt().await {
-                    Ok(_) => recover = false,
-                    Err(e) => tracing::error!(error = %e, "cannot resolve in-doubt sends"),
-                }
-                // Sends it resolved as posted may still need their threads.
-                thread_retry = tokio::time::Instant::now();
-            }
-            // Threads not opened yet (a crash, a platform failure, a platform not enabled then):
-            // at start, after a recovery, and every 30 s (a partial index makes the check cheap).
-            if tokio::time::Instant::now() >= thread_retry {
-                thread_retry = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
-                if let Err(e) = self.open_pending_threads().await {
-                    tracing::error!(error = %e, "cannot open pending threads");
-                }
-            }
-            match self.run_pass().await {
-                Ok(report) => progress.record(&self.store, &report).await,
-                Err(e) => {
-                    tracing::error!(error = %e, "outbox pass failed");
-                    recover = true;
-                }
-            }
-            let wait = match self.store.next_due().await {
-                Ok(Some(at)) => (at - self.clock.now()).to_std().unwrap_or_default(),
-                _ => std::time::Duration::from_secs(5),
-            }
-            .clamp(
-                std::time::Duration::from_millis(20),
-                std::time::Duration::from_secs(5),
-            );
-            tokio::select! {
-                _ = self.wake.notified() => {}
-                _ = tokio::time::sleep(wait) => {}
-                _ = shutdown.changed() => return,
-            }
         }
     }
 

@@ -51,6 +51,9 @@ impl Sim<'_> {
         )?;
         let at: DateTime<Utc> = self.clock.now();
         writeln!(out, "Simulated until {}.", at.format("%a %-d %B %H:%M UTC"))?;
+        // The writer folds recognition on its own when idle: it must end before the store closes
+        // (otherwise "recognition fold failed … closed pool" at exit).
+        self.engine.stop().await;
         self.store.close().await;
         Ok(DemoSummary {
             progress,

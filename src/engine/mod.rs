@@ -137,6 +137,8 @@ pub(crate) struct Core {
     communities: crate::config::CommunitySettings,
     /// When this engine started: campaign slots due before it were missed while nibble was down.
     started_at: chrono::DateTime<chrono::Utc>,
+    /// The recognition fold's backoff after a failure (only the writer task uses it).
+    fold_retry: std::sync::Mutex<writer::FoldRetry>,
 }
 
 /// Cheap to clone: a handle to the single writer task that applies work in batched transactions.
@@ -147,6 +149,10 @@ pub struct Engine {
     catalog: CatalogHandle,
     schedule_changed: Arc<Notify>,
     roster_changed: Arc<Notify>,
+    /// The failing background loops (the writer's fold, the scheduler, the roster), for `/healthz`.
+    health: Arc<crate::ops::LoopHealth>,
+    /// The writer task, awaited by `stop` so nothing touches the store after it is closed.
+    writer: Arc<tokio::sync::Mutex<Option<tokio::task::JoinHandle<()>>>>,
     /// Reactions by which moderators feature replies: adapters skip every other reaction early.
     feature_reactions: Arc<Vec<String>>,
 }
@@ -176,12 +182,33 @@ impl Engine {
         settings: EngineSettings,
         outbox_ready: Arc<Notify>,
     ) -> Self {
+        Self::start_reporting(
+            store,
+            catalog,
+            clock,
+            settings,
+            outbox_ready,
+            Arc::default(),
+        )
+    }
+
+    /// `start`, with the engine's loops reporting their failures to `health` (the daemon's board).
+    pub fn start_reporting(
+        store: Store,
+        catalog: CatalogHandle,
+        clock: Arc<dyn Clock>,
+        settings: EngineSettings,
+        outbox_ready: Arc<Notify>,
+        health: Arc<crate::ops::LoopHealth>,
+    ) -> Self {
         let (jobs, rx) = mpsc::channel(4096);
         let feature_reactions = Arc::new(settings.communities.feature_reactions.clone());
+        let fold_retry = crate::ops::Retry::new("recognition fold", health.clone(), clock.clone());
         let core = Core {
             store,
             catalog: catalog.clone(),
             started_at: clock.now(),
+            fold_retry: std::sync::Mutex::new(writer::FoldRetry::new(fold_retry)),
             clock,
             rules: settings.points,
             campaigns: settings.campaigns,
@@ -193,14 +220,35 @@ impl Engine {
         let schedule_changed = Arc::new(Notify::new());
         let roster_changed = Arc::new(Notify::new());
         let watchers = vec![schedule_changed.clone(), roster_changed.clone()];
-        tokio::spawn(writer::run(core, rx, outbox_ready, watchers));
+        let writer = tokio::spawn(writer::run(core, rx, outbox_ready, watchers));
         Self {
             jobs,
             metrics: Arc::default(),
             catalog,
             schedule_changed,
             roster_changed,
+            health,
+            writer: Arc::new(tokio::sync::Mutex::new(Some(writer))),
             feature_reactions,
+        }
+    }
+
+    /// The background loops failing now (the daemon's loops report here too), for `/healthz`.
+    pub fn loop_health(&self) -> Arc<crate::ops::LoopHealth> {
+        self.health.clone()
+    }
+
+    /// Stops the writer: the work queued so far is applied, later work is refused (`ShutDown`), and
+    /// this returns once the writer has finished, so the store can be closed with nothing running.
+    pub async fn stop(&self) {
+        let (tx, rx) = oneshot::channel();
+        if self.jobs.send(writer::Job::Stop(tx)).await.is_ok() {
+            let _ = rx.await;
+        }
+        if let Some(task) = self.writer.lock().await.take()
+            && let Err(e) = task.await
+        {
+            tracing::error!(error = %e, "the engine's writer ended badly");
         }
     }
 

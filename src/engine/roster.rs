@@ -20,15 +20,18 @@ impl Engine {
         self,
         store: Store,
         platforms: Vec<Arc<dyn ChatPlatform>>,
+        clock: Arc<dyn crate::clock::Clock>,
         mut shutdown: watch::Receiver<bool>,
     ) {
         let platforms: HashMap<Platform, Arc<dyn ChatPlatform>> =
             platforms.into_iter().map(|p| (p.platform(), p)).collect();
         let mut not_before: HashMap<i64, Instant> = HashMap::new();
         let changed = self.roster_changed.clone();
+        let mut retry = crate::ops::Retry::new("roster", self.loop_health(), clock);
         loop {
             match store.rosters_due().await {
                 Ok(due) => {
+                    retry.succeeded();
                     for r in due {
                         if not_before
                             .get(&r.campaign_id)
@@ -77,7 +80,12 @@ impl Engine {
                     }
                 }
                 Err(e) => {
-                    tracing::error!(error = %e, "cannot read campaigns awaiting their members")
+                    // Backed off while the store fails, deaf to nudges meanwhile.
+                    let wait = retry.failed(&e, true);
+                    tokio::select! {
+                        _ = retry.wait(wait) => continue,
+                        _ = shutdown.changed() => return,
+                    }
                 }
             }
             tokio::select! {

@@ -1,4 +1,5 @@
 //! The scheduler loop: sleeps until the earliest persisted fire time (or a schedule change), then ticks.
+//! While the store fails it backs off (1 s doubling to 60 s), deaf to schedule changes meanwhile.
 
 use super::Engine;
 use crate::clock::Clock;
@@ -21,6 +22,7 @@ impl Engine {
         mut shutdown: watch::Receiver<bool>,
     ) {
         let changed = self.schedule_changed();
+        let mut retry = crate::ops::Retry::new("scheduler", self.loop_health(), clock.clone());
         loop {
             match self.run_due().await {
                 Ok(r)
@@ -46,17 +48,29 @@ impl Engine {
                     );
                 }
                 Ok(_) => {}
-                Err(e) => tracing::error!(error = %e, "campaign tick failed: retrying shortly"),
+                Err(e) => {
+                    let store = matches!(e, super::EngineError::Store(_));
+                    let wait = retry.failed(&e, store);
+                    tokio::select! {
+                        _ = retry.wait(wait) => continue,
+                        _ = shutdown.changed() => return,
+                    }
+                }
             }
             let wait = match store.next_campaign_due().await {
                 Ok(Some(at)) => (at - clock.now()).to_std().unwrap_or_default(),
                 Ok(None) => MAX_SLEEP,
                 Err(e) => {
-                    tracing::error!(error = %e, "cannot read the next campaign slot");
-                    MAX_SLEEP
+                    let wait = retry.failed(&e, true);
+                    tokio::select! {
+                        _ = retry.wait(wait) => continue,
+                        _ = shutdown.changed() => return,
+                    }
                 }
             }
             .clamp(MIN_SLEEP, MAX_SLEEP);
+            // Reached only when the tick and the look-up both worked.
+            retry.succeeded();
             tokio::select! {
                 _ = changed.notified() => {}
                 _ = tokio::time::sleep(wait) => {}

@@ -38,6 +38,49 @@ pub(crate) enum Job {
         Box<RawCampaign>,
         oneshot::Sender<Result<Result<String, String>, EngineError>>,
     ),
+    /// Apply what is queued, refuse anything later, and end; answered (dropped) when the writer ends.
+    Stop(oneshot::Sender<()>),
+}
+
+/// The recognition fold's backoff: after a failure, no fold is tried before `not_before`.
+pub(crate) struct FoldRetry {
+    retry: crate::ops::Retry,
+    not_before: Option<tokio::time::Instant>,
+}
+
+impl FoldRetry {
+    pub fn new(retry: crate::ops::Retry) -> Self {
+        Self {
+            retry,
+            not_before: None,
+        }
+    }
+}
+
+impl Core {
+    fn fold_retry(&self) -> std::sync::MutexGuard<'_, FoldRetry> {
+        self.fold_retry.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// How long a fold must still wait after a failure (zero: it may run).
+    fn fold_wait(&self) -> std::time::Duration {
+        self.fold_retry()
+            .not_before
+            .map(|t| t.saturating_duration_since(tokio::time::Instant::now()))
+            .unwrap_or_default()
+    }
+
+    fn fold_failed(&self, error: &dyn std::fmt::Display) {
+        let mut r = self.fold_retry();
+        let wait = r.retry.failed(error, true);
+        r.not_before = Some(tokio::time::Instant::now() + wait);
+    }
+
+    fn fold_succeeded(&self) {
+        let mut r = self.fold_retry();
+        r.retry.succeeded();
+        r.not_before = None;
+    }
 }
 
 impl Job {
@@ -48,7 +91,7 @@ impl Job {
                 matches!(e.kind, EventKind::Command { .. } | EventKind::MemberJoined)
             }
             Job::Declare(..) | Job::Roster(..) => true,
-            Job::Push(..) | Job::Tick(..) | Job::Fold(_) => false,
+            Job::Push(..) | Job::Tick(..) | Job::Fold(_) | Job::Stop(_) => false,
         }
     }
 }
@@ -98,9 +141,13 @@ pub(crate) async fn run(
     let mut batch = Vec::with_capacity(MAX_BATCH);
     let mut fold_pending = false;
     let mut last_fold = tokio::time::Instant::now();
+    // Dropped when the writer ends: that answers whoever asked it to stop.
+    let mut stopping: Vec<oneshot::Sender<()>> = Vec::new();
     loop {
         let received = if fold_pending {
-            match tokio::time::timeout(FOLD_IDLE, rx.recv_many(&mut batch, MAX_BATCH)).await {
+            // After a failed fold, the next one waits out its backoff.
+            let idle = FOLD_IDLE.max(core.fold_wait());
+            match tokio::time::timeout(idle, rx.recv_many(&mut batch, MAX_BATCH)).await {
                 Ok(n) => n,
                 Err(_) => {
                     // Idle: fold in transactions of its own until caught up or work arrives.
@@ -112,14 +159,27 @@ pub(crate) async fn run(
             rx.recv_many(&mut batch, MAX_BATCH).await
         };
         if received == 0 {
+            drop(stopping);
             return;
         }
-        let (folds, jobs): (Vec<Job>, Vec<Job>) = std::mem::take(&mut batch)
+        let (stops, jobs): (Vec<Job>, Vec<Job>) = std::mem::take(&mut batch)
             .into_iter()
-            .partition(|j| matches!(j, Job::Fold(_)));
+            .partition(|j| matches!(j, Job::Stop(_)));
+        if !stops.is_empty() {
+            // Jobs already queued are still applied; the channel then reports closed, which ends the loop.
+            rx.close();
+            stopping.extend(stops.into_iter().filter_map(|j| match j {
+                Job::Stop(reply) => Some(reply),
+                _ => None,
+            }));
+        }
+        let (folds, jobs): (Vec<Job>, Vec<Job>) =
+            jobs.into_iter().partition(|j| matches!(j, Job::Fold(_)));
         for job in folds {
             if let Job::Fold(reply) = job {
-                while fold(&core, &outbox_ready, super::fold::BULK_FOLD_LIMIT).await {}
+                // A failure ends it too (the fold is retried after its backoff).
+                while fold(&core, &outbox_ready, super::fold::BULK_FOLD_LIMIT).await == Some(true) {
+                }
                 fold_pending = false;
                 let _ = reply.send(());
             }
@@ -136,7 +196,9 @@ pub(crate) async fn run(
         let asks = jobs
             .iter()
             .any(|j| matches!(j, Job::Event(e, _) if matches!(e.kind, EventKind::Command { .. })));
-        let ride = fold_pending && (asks || last_fold.elapsed() >= FOLD_EVERY);
+        let ride = fold_pending
+            && core.fold_wait().is_zero()
+            && (asks || last_fold.elapsed() >= FOLD_EVERY);
         if ride {
             last_fold = tokio::time::Instant::now();
         }
@@ -211,11 +273,13 @@ async fn attempt(
         match super::fold::apply_fold(core, &mut sp, core.clock.now(), limit).await {
             Ok(report) => {
                 sp.commit().await?;
+                core.fold_succeeded();
                 queued |= report.badges > 0;
                 fold_left = report.more;
             }
             Err(e) => {
-                tracing::error!(error = %e, "recognition fold failed; it will be retried");
+                // The cursors did not move: the rows are folded again after the backoff.
+                core.fold_failed(&e);
                 sp.rollback().await?;
             }
         }
@@ -245,7 +309,7 @@ async fn attempt(
                 super::campaign_enrol::enrol_roster(core, &mut tx, *id, people, now).await,
             ),
             // Taken out of the batch before it is applied (folds run in their own transactions).
-            Job::Fold(_) => Outcome::Roster(Ok(0)),
+            Job::Fold(_) | Job::Stop(_) => Outcome::Roster(Ok(0)),
         };
         let failed = outcome.failed();
         outcomes.push(outcome);
@@ -272,7 +336,7 @@ fn fail(job: Job, e: &StoreError) {
         Job::Tick(_, tx) => drop(tx.send(Err(err()))),
         Job::Declare(_, tx) => drop(tx.send(Err(err()))),
         Job::Roster(_, _, tx) => drop(tx.send(Err(err()))),
-        Job::Fold(tx) => drop(tx.send(())),
+        Job::Fold(tx) | Job::Stop(tx) => drop(tx.send(())),
     }
 }
 
@@ -293,8 +357,14 @@ fn reply_all(jobs: Vec<Job>, outcomes: Vec<Outcome>) {
 /// Folds while nothing else waits; returns whether folding is still pending.
 async fn fold_while_idle(core: &Core, rx: &mpsc::Receiver<Job>, outbox_ready: &Notify) -> bool {
     loop {
-        if !fold(core, outbox_ready, super::fold::FOLD_LIMIT).await {
-            return false;
+        if !core.fold_wait().is_zero() {
+            return true;
+        }
+        match fold(core, outbox_ready, super::fold::FOLD_LIMIT).await {
+            Some(true) => {}
+            Some(false) => return false,
+            // Still pending: retried once its backoff is over.
+            None => return true,
         }
         if !rx.is_empty() {
             return true;
@@ -302,8 +372,8 @@ async fn fold_while_idle(core: &Core, rx: &mpsc::Receiver<Job>, outbox_ready: &N
     }
 }
 
-/// Folds one chunk in a transaction of its own; returns whether more is left.
-async fn fold(core: &Core, outbox_ready: &Notify, limit: i64) -> bool {
+/// Folds one chunk in a transaction of its own; returns whether more is left, None when it failed.
+async fn fold(core: &Core, outbox_ready: &Notify, limit: i64) -> Option<bool> {
     let span = tracing::info_span!("engine.fold");
     let result = async {
         let mut tx = core.store.begin().await?;
@@ -315,15 +385,16 @@ async fn fold(core: &Core, outbox_ready: &Notify, limit: i64) -> bool {
     .await;
     match result {
         Ok(report) => {
+            core.fold_succeeded();
             if report.badges > 0 {
                 outbox_ready.notify_one();
             }
-            report.more
+            Some(report.more)
         }
         Err(e) => {
-            // The cursors did not move: the rows are folded again with the next batch.
-            tracing::error!(error = %e, "recognition fold failed; will retry with the next batch");
-            false
+            // The cursors did not move: the rows are folded again after the backoff.
+            core.fold_failed(&e);
+            None
         }
     }
 }

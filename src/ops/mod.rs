@@ -1,7 +1,11 @@
-//! Operations: the counters behind `/metrics` and the local HTTP server for `/healthz` and `/metrics`.
+//! Operations: the counters behind `/metrics`, the background loops' health and backoff, and the local
+//! HTTP server for `/healthz` and `/metrics`.
 
+pub mod health;
+mod healthz;
 pub mod metrics;
 pub mod server;
 
+pub use health::{Backoff, LoopHealth, Retry};
 pub use metrics::{Gauges, Metrics};
-pub use server::{OpsState, serve};
+pub use server::{OpsLimits, OpsState, serve};

@@ -1,6 +1,10 @@
-//! The operations endpoints on a local address: `GET /healthz` (database and platform connections,
-//! 200 or 503 with a JSON body) and `GET /metrics` (Prometheus text).
+//! The operations endpoints on a local address: `GET /healthz` (database, background loops and
+//! platform connections, 200 or 503 with a JSON body) and `GET /metrics` (Prometheus text). The
+//! listener protects itself: headers must arrive in time (idle kept-alive connections are closed the
+//! same way), a connection lives a bounded time, at most so many are served at once, and accept
+//! errors (out of file descriptors) pause the loop instead of spinning it.
 
+use super::health::LoopHealth;
 use super::metrics::{Gauges, Metrics};
 use crate::chat::Connection;
 use crate::store::Store;
@@ -10,11 +14,12 @@ use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Method, Request, Response, StatusCode};
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use std::net::SocketAddr;
 use std::sync::Arc;
-use tokio::net::TcpListener;
-use tokio::sync::watch;
+use std::time::Duration;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
 
 /// What the endpoints read.
 #[derive(Clone)]
@@ -23,43 +28,145 @@ pub struct OpsState {
     pub metrics: Arc<Metrics>,
     /// Each enabled platform's connection, by name.
     pub connections: Vec<(&'static str, Arc<Connection>)>,
+    /// The background loops failing now.
+    pub health: Arc<LoopHealth>,
+}
+
+/// The listener's limits.
+#[derive(Debug, Clone)]
+pub struct OpsLimits {
+    /// A request's headers must arrive within this; a kept-alive connection may idle this long.
+    pub header_timeout: Duration,
+    /// The longest one connection is kept, whatever it does (a slowly dripped body included).
+    pub connection_lifetime: Duration,
+    /// Connections served at once; further ones wait in the listen backlog until one ends.
+    pub max_connections: usize,
+}
+
+impl Default for OpsLimits {
+    fn default() -> Self {
+        Self {
+            header_timeout: Duration::from_secs(5),
+            connection_lifetime: Duration::from_secs(60),
+            max_connections: 32,
+        }
+    }
+}
+
+/// The pause after `errors` accept failures in a row: 10 ms doubling to 1 s (out of file descriptors,
+/// accepting again at once would only fail again, spinning a core).
+pub fn accept_pause(errors: u32) -> Duration {
+    let doublings = errors.saturating_sub(1).min(7);
+    (Duration::from_millis(10) * (1 << doublings)).min(Duration::from_secs(1))
+}
+
+/// Whether the endpoints are reachable from other machines (they are unauthenticated).
+pub fn beyond_loopback(addr: &SocketAddr) -> bool {
+    !addr.ip().is_loopback()
 }
 
 /// Binds the address; the server runs until shutdown. Returns the bound address (port 0 picks one).
 pub async fn serve(
     addr: &str,
     state: OpsState,
-    mut shutdown: watch::Receiver<bool>,
+    limits: OpsLimits,
+    shutdown: watch::Receiver<bool>,
 ) -> std::io::Result<(SocketAddr, tokio::task::JoinHandle<()>)> {
     let listener = TcpListener::bind(addr).await?;
     let bound = listener.local_addr()?;
     tracing::info!(address = %bound, "ops endpoints: /healthz and /metrics");
+    if beyond_loopback(&bound) {
+        tracing::warn!(address = %bound,
+            "the ops endpoints are unauthenticated and listen beyond this machine: prefer a loopback address (127.0.0.1) or a firewall");
+    }
+    let permits = Arc::new(Semaphore::new(limits.max_connections.max(1)));
     let task = tokio::spawn(async move {
-        loop {
-            let accepted = tokio::select! {
-                a = listener.accept() => a,
-                _ = shutdown.changed() => return,
-            };
-            let Ok((stream, _)) = accepted else { continue };
-            let state = state.clone();
-            tokio::spawn(async move {
-                let service = service_fn(move |req| {
-                    let state = state.clone();
-                    async move { Ok::<_, std::convert::Infallible>(respond(&state, req).await) }
-                });
-                if let Err(e) = http1::Builder::new()
-                    .serve_connection(TokioIo::new(stream), service)
-                    .await
-                {
-                    tracing::debug!(error = %e, "ops connection ended");
-                }
-            });
-        }
+        let listener = &listener;
+        let accept = move || async move { listener.accept().await.map(|(stream, _)| stream) };
+        let serve_one = |stream, permit| {
+            tokio::spawn(serve_connection(
+                stream,
+                state.clone(),
+                limits.clone(),
+                permit,
+            ));
+        };
+        accept_loop(accept, permits, serve_one, shutdown).await;
     });
     Ok((bound, task))
 }
 
-fn reply(status: StatusCode, content_type: &str, body: String) -> Response<Full<Bytes>> {
+/// Accepts until shutdown, each connection with a permit (at the cap, the next waits for one to end);
+/// after an error it pauses (`accept_pause`), logging the first of a run.
+async fn accept_loop<S, Fut>(
+    mut accept: impl FnMut() -> Fut,
+    permits: Arc<Semaphore>,
+    mut serve: impl FnMut(S, OwnedSemaphorePermit),
+    mut shutdown: watch::Receiver<bool>,
+) where
+    Fut: std::future::Future<Output = std::io::Result<S>>,
+{
+    let mut errors = 0u32;
+    loop {
+        let permit = match permits.clone().try_acquire_owned() {
+            Ok(p) => p,
+            Err(_) => {
+                tracing::debug!("ops connections at their cap: the next waits for one to end");
+                tokio::select! {
+                    p = permits.clone().acquire_owned() => match p { Ok(p) => p, Err(_) => return },
+                    _ = shutdown.changed() => return,
+                }
+            }
+        };
+        let accepted = tokio::select! {
+            a = accept() => a,
+            _ = shutdown.changed() => return,
+        };
+        match accepted {
+            Ok(stream) => {
+                if errors > 0 {
+                    tracing::info!(failures = errors, "accepting ops connections again");
+                    errors = 0;
+                }
+                serve(stream, permit);
+            }
+            Err(e) => {
+                errors = errors.saturating_add(1);
+                if errors == 1 {
+                    tracing::warn!(error = %e, "cannot accept ops connections (out of file descriptors?): pausing between attempts");
+                }
+                tokio::select! {
+                    _ = tokio::time::sleep(accept_pause(errors)) => {}
+                    _ = shutdown.changed() => return,
+                }
+            }
+        }
+    }
+}
+
+/// Serves one connection within the limits; its permit is returned when it ends.
+async fn serve_connection(
+    stream: TcpStream,
+    state: OpsState,
+    limits: OpsLimits,
+    _permit: OwnedSemaphorePermit,
+) {
+    let service = service_fn(move |req| {
+        let state = state.clone();
+        async move { Ok::<_, std::convert::Infallible>(respond(&state, req).await) }
+    });
+    let connection = http1::Builder::new()
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.header_timeout)
+        .serve_connection(TokioIo::new(stream), service);
+    match tokio::time::timeout(limits.connection_lifetime, connection).await {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => tracing::debug!(error = %e, "ops connection ended"),
+        Err(_) => tracing::debug!("ops connection closed: open too long"),
+    }
+}
+
+pub(super) fn reply(status: StatusCode, content_type: &str, body: String) -> Response<Full<Bytes>> {
     let mut r = Response::new(Full::new(Bytes::from(body)));
     *r.status_mut() = status;
     if let Ok(v) = content_type.parse() {
@@ -78,7 +185,7 @@ async fn respond(state: &OpsState, req: Request<Incoming>) -> Response<Full<Byte
         );
     }
     match req.uri().path() {
-        "/healthz" => health(state).await,
+        "/healthz" => super::healthz::health(state).await,
         "/metrics" => {
             let (outbox_pending, outbox_failed) =
                 state.store.outbox_depth().await.unwrap_or((-1, -1));
@@ -100,30 +207,70 @@ async fn respond(state: &OpsState, req: Request<Incoming>) -> Response<Full<Byte
     }
 }
 
-async fn health(state: &OpsState) -> Response<Full<Bytes>> {
-    let database = match state.store.ping().await {
-        Ok(()) => "ok".to_string(),
-        Err(e) => format!("error: {e}"),
-    };
-    let platforms: serde_json::Map<String, serde_json::Value> = state
-        .connections
-        .iter()
-        .map(|(name, c)| (name.to_string(), serde_json::json!(c.state())))
-        .collect();
-    let healthy = database == "ok"
-        && state
-            .connections
-            .iter()
-            .all(|(_, c)| c.state() == "connected");
-    let body = serde_json::json!({
-        "status": if healthy { "ok" } else { "degraded" },
-        "database": database,
-        "platforms": platforms,
-    });
-    let status = if healthy {
-        StatusCode::OK
-    } else {
-        StatusCode::SERVICE_UNAVAILABLE
-    };
-    reply(status, "application/json", format!("{body}\n"))
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accept_errors_pause_longer_each_time_up_to_a_second() {
+        let pauses: Vec<u128> = (1..=9).map(|n| accept_pause(n).as_millis()).collect();
+        assert_eq!(pauses, [10, 20, 40, 80, 160, 320, 640, 1000, 1000]);
+    }
+
+    /// Out of file descriptors, `accept` fails at once every time: over ten seconds (tokio's paused
+    /// clock, advanced by the runtime whenever every task waits, so no real waiting) the loop tries a
+    /// handful of times; a spinning loop passes 100 tries without the clock moving.
+    #[tokio::test(start_paused = true)]
+    async fn accept_errors_pause_the_loop_instead_of_spinning() {
+        use std::sync::atomic::{AtomicU32, Ordering};
+        let calls = Arc::new(AtomicU32::new(0));
+        let tried = Arc::new(tokio::sync::Notify::new());
+        let (counted, notify) = (calls.clone(), tried.clone());
+        let accept = move || {
+            counted.fetch_add(1, Ordering::Relaxed);
+            notify.notify_one();
+            async {
+                tokio::task::yield_now().await;
+                Err::<(), _>(std::io::Error::from_raw_os_error(24)) // EMFILE
+            }
+        };
+        let (stop, rx) = watch::channel(false);
+        let task = tokio::spawn(accept_loop(
+            accept,
+            Arc::new(Semaphore::new(4)),
+            |_, _| {},
+            rx,
+        ));
+        let started = tokio::time::Instant::now();
+        let watch_tries = async {
+            while calls.load(Ordering::Relaxed) <= 100 {
+                tried.notified().await;
+            }
+        };
+        let spun = tokio::time::timeout(Duration::from_secs(10), watch_tries).await;
+        let tries = calls.load(Ordering::Relaxed);
+        assert!(
+            spun.is_err(),
+            "{tries} accept attempts in {:?}",
+            started.elapsed()
+        );
+        // 10 ms doubling to 1 s: 8 tries in the first 1.27 s, then about one a second.
+        assert!((8..=20).contains(&tries), "{tries} accept attempts in 10 s");
+        let _ = stop.send(true);
+        task.await.expect("loop ends on shutdown");
+    }
+
+    #[test]
+    fn only_loopback_addresses_stay_on_this_machine() {
+        for (addr, beyond) in [
+            ("127.0.0.1:9100", false),
+            ("[::1]:9100", false),
+            ("0.0.0.0:9100", true),
+            ("[::]:9100", true),
+            ("192.168.1.5:9100", true),
+        ] {
+            let addr: SocketAddr = addr.parse().expect("address");
+            assert_eq!(beyond_loopback(&addr), beyond, "{addr}");
+        }
+    }
 }

@@ -104,12 +104,13 @@ fn to_json(row: &sqlx::sqlite::SqliteRow) -> Result<Map<String, Value>, StoreErr
 }
 
 impl Store {
-    /// Every table's name (the export's coverage is checked against it). The demo's marker is not
-    /// data: a copy of a demo database is not the demo's to replace.
+    /// Every table's name (the export's coverage is checked against it), but those that belong to
+    /// this file rather than its data: the running daemon's lock, and the demo's marker (a copy of
+    /// a demo database is not the demo's to replace).
     pub async fn table_names(&self) -> Result<Vec<String>, StoreError> {
         Ok(sqlx::query_scalar(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
-             AND name NOT IN ('_sqlx_migrations', 'demo_marker') ORDER BY name",
+             AND name NOT IN ('_sqlx_migrations', 'daemon_lock', 'demo_marker') ORDER BY name",
         )
         .fetch_all(&self.pool)
         .await?)

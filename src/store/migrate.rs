@@ -86,6 +86,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../../migrations/0016_member_roles.sql"),
     ),
     (
+        17,
+        "daemon_lock",
+        include_str!("../../migrations/0017_daemon_lock.sql"),
+    ),
+    (
         18,
         "demo_marker",
         include_str!("../../migrations/0018_demo_marker.sql"),

@@ -47,32 +47,35 @@ impl Default for XapiConfig {
     }
 }
 
-/// The longest wait between two attempts after failures.
-const MAX_BACKOFF: Duration = Duration::from_secs(60);
-
-/// Exports until shutdown.
+/// Exports until shutdown; after a failure it backs off (1 s doubling to 60 s). A failing store is
+/// reported to `/healthz` as such; a failing LRS only shows there, it does not make nibble unhealthy.
 pub async fn run(
     store: Store,
     catalog: CatalogHandle,
     sink: Sink,
     batch: i64,
     interval: Duration,
+    mut retry: crate::ops::Retry,
     mut shutdown: watch::Receiver<bool>,
 ) {
-    let mut backoff = Duration::from_secs(1);
     loop {
-        let wait = match export_batch(&store, &catalog, &sink, batch).await {
-            Ok(0) => interval,
+        let exported = export_batch(&store, &catalog, &sink, batch).await;
+        let wait = match exported {
             Ok(n) => {
-                tracing::debug!(statements = n, "xAPI statements exported");
-                backoff = Duration::from_secs(1);
-                Duration::ZERO
+                retry.succeeded();
+                if n == 0 {
+                    interval
+                } else {
+                    tracing::debug!(statements = n, "xAPI statements exported");
+                    Duration::ZERO
+                }
             }
             Err(e) => {
-                tracing::warn!(error = %e, retry_in = ?backoff, "xAPI export failed: will retry");
-                let wait = backoff;
-                backoff = (backoff * 2).min(MAX_BACKOFF);
-                wait
+                let wait = retry.failed(&e, matches!(e, SinkError::Store(_)));
+                tokio::select! {
+                    _ = retry.wait(wait) => continue,
+                    _ = shutdown.changed() => return,
+                }
             }
         };
         tokio::select! {
