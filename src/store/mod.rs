@@ -124,7 +124,10 @@ pub enum StoreError {
     ChangedWhileRead { url: String },
     #[error("transaction failed: {0}")]
     Failed(String),
-    #[error("stored data is invalid: {0}")]
+    /// A stored value nibble cannot read back (written by hand, or by a tool other than nibble).
+    #[error(
+        "the database holds a value nibble cannot read ({0}): correct it, or restore from a backup"
+    )]
     Invalid(String),
 }
 

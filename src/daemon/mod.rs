@@ -2,21 +2,28 @@
 //! lesson reload on SIGHUP and a clean shutdown on SIGINT/SIGTERM.
 
 use crate::chat::{ChatPlatform, Dispatcher};
-use crate::clock::{Clock, SystemClock};
+use crate::clock::Clock;
 use crate::config::Config;
 use crate::content::{Problems, load_catalog};
-use crate::discord::{DiscordError, DiscordListener, DiscordPlatform};
+use crate::discord::{DiscordError, DiscordListener};
 use crate::engine::{CatalogHandle, Engine};
-use crate::slack::{SlackError, SlackListener, SlackPlatform, SlackTokens};
+use crate::slack::{SlackError, SlackListener};
 use crate::store::{Store, StoreError};
-use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-#[path = "daemon_lock.rs"]
+mod adapters;
 pub mod lock;
+mod reload;
+mod run;
+mod signals;
+mod xapi;
+
+pub use adapters::Adapters;
+pub use run::run;
+pub use signals::{Signal, serve_signals};
 
 #[derive(Debug, thiserror::Error)]
 pub enum DaemonError {
@@ -67,44 +74,6 @@ pub struct Daemon {
 
 /// How long a stop may take: in-flight work finishes, then the process exits regardless.
 const STOP_DEADLINE: std::time::Duration = std::time::Duration::from_secs(10);
-
-/// The platform adapters the config enables, with their secrets from the environment.
-#[derive(Default)]
-pub struct Adapters {
-    pub slack: Option<Arc<SlackPlatform>>,
-    pub discord: Option<Arc<DiscordPlatform>>,
-}
-
-impl Adapters {
-    pub fn from_config(
-        config: &Config,
-        env: &HashMap<String, String>,
-    ) -> Result<Self, DaemonError> {
-        let slack = if config.slack.enabled {
-            let tokens = SlackTokens::resolve(&config.slack, env)?;
-            Some(SlackPlatform::new(&config.slack, &tokens)?)
-        } else {
-            None
-        };
-        let discord = if config.discord.enabled {
-            Some(DiscordPlatform::new(&config.discord, env)?)
-        } else {
-            None
-        };
-        Ok(Self { slack, discord })
-    }
-
-    pub fn platforms(&self) -> Vec<Arc<dyn ChatPlatform>> {
-        let mut out: Vec<Arc<dyn ChatPlatform>> = Vec::new();
-        if let Some(s) = &self.slack {
-            out.push(s.clone());
-        }
-        if let Some(d) = &self.discord {
-            out.push(d.clone());
-        }
-        out
-    }
-}
 
 impl Daemon {
     /// Opens and migrates the database, loads the lessons strictly, and starts the engine and dispatcher.
@@ -291,47 +260,6 @@ impl Daemon {
         Ok(())
     }
 
-    /// Starts the xAPI export when `[xapi]` enables it (the LRS password from the environment or
-    /// `password_file`).
-    pub fn start_xapi(
-        &mut self,
-        config: &Config,
-        env: &HashMap<String, String>,
-    ) -> Result<(), DaemonError> {
-        let x = &config.xapi;
-        if !x.enabled {
-            return Ok(());
-        }
-        let sink = match &x.file {
-            Some(path) => crate::xapi::Sink::File(path.clone()),
-            None => {
-                let password = match (env.get("NIBBLE_XAPI_PASSWORD"), &x.password_file) {
-                    (Some(p), _) => p.trim().to_string(),
-                    (None, Some(path)) => std::fs::read_to_string(path)
-                        .map_err(|e| {
-                            DaemonError::Xapi(format!("cannot read `{}`: {e}", path.display()))
-                        })?
-                        .trim()
-                        .to_string(),
-                    (None, None) => String::new(),
-                };
-                crate::xapi::Sink::http(&x.endpoint, &x.username, &password)
-                    .map_err(|e| DaemonError::Xapi(e.to_string()))?
-            }
-        };
-        self.xapi = Some(tokio::spawn(crate::xapi::run(
-            self.store.clone(),
-            self.engine.catalog().clone(),
-            sink,
-            x.batch_size,
-            std::time::Duration::from_secs(x.interval_secs.max(1)),
-            crate::ops::Retry::new("xAPI export", self.health.clone(), self.clock.clone()),
-            self.shutdown.subscribe(),
-        )));
-        tracing::info!(endpoint = %x.endpoint, file = ?x.file, "xAPI export started");
-        Ok(())
-    }
-
     /// Where `/healthz` and `/metrics` are served, when they are.
     pub fn ops_address(&self) -> Option<std::net::SocketAddr> {
         self.ops.as_ref().map(|(a, _)| *a)
@@ -348,50 +276,6 @@ impl Daemon {
     /// The background loops failing now (what `/healthz` reports).
     pub fn loop_health(&self) -> &Arc<crate::ops::LoopHealth> {
         &self.health
-    }
-
-    /// Reloads lessons; a broken file keeps its previous version and nothing loaded is lost (see
-    /// `content::reload`). Returns the problems found.
-    #[tracing::instrument(name = "daemon.reload_lessons", skip(self))]
-    pub async fn reload_lessons(&self) -> Problems {
-        let current = self.engine.catalog().current();
-        let dir = self.lessons_dir.clone();
-        // The folder is read on a thread of its own: a stalled disk or network share holds up the
-        // reload, never the signal loop (SIGTERM is still honoured within its deadline).
-        let (done, outcome) = tokio::sync::oneshot::channel();
-        let spawned = std::thread::Builder::new()
-            .name("lessons-reload".into())
-            .spawn(move || {
-                let _ = done.send(current.reload(&dir));
-            });
-        let outcome = match spawned {
-            Ok(_) => outcome.await.ok(),
-            Err(e) => {
-                tracing::error!(error = %e, "cannot start a thread to reload the lessons");
-                None
-            }
-        };
-        let Some(outcome) = outcome else {
-            return Problems::default();
-        };
-        for p in &outcome.problems.0 {
-            tracing::error!(problem = %p, "lessons reloaded with a problem: the loaded version is kept");
-        }
-        if let Err(e) = self
-            .store
-            .sync_catalog(&outcome.catalog, self.clock.now())
-            .await
-        {
-            tracing::error!(error = %e, "cannot record the reloaded lessons");
-        }
-        tracing::info!(
-            courses = outcome.catalog.courses().len(),
-            lessons = outcome.catalog.lesson_count(),
-            problems = outcome.problems.0.len(),
-            "lessons reloaded"
-        );
-        self.engine.catalog().replace(outcome.catalog);
-        outcome.problems
     }
 
     /// Stops the dispatcher after its current pass, then every other task and the engine's writer, and
@@ -423,107 +307,4 @@ impl Daemon {
         self.store.close().await;
         tracing::info!("nibble stopped");
     }
-}
-
-/// `nibble run`: starts the daemon and serves until SIGINT or SIGTERM (or until another daemon took
-/// the database over).
-pub async fn run(config: Config, env: HashMap<String, String>) -> Result<(), DaemonError> {
-    let adapters = Adapters::from_config(&config, &env)?;
-    let platforms = adapters.platforms();
-    if platforms.is_empty() {
-        return Err(DaemonError::NoPlatform);
-    }
-    let mut daemon = Daemon::start(&config, platforms, Arc::new(SystemClock)).await?;
-    if let Err(e) = daemon.connect(&config, &adapters).await {
-        daemon.shutdown().await;
-        return Err(e);
-    }
-    if let Err(e) = daemon.start_xapi(&config, &env) {
-        daemon.shutdown().await;
-        return Err(e);
-    }
-    let lost = daemon.lock.lost();
-    let outcome = tokio::select! {
-        r = wait_for_signals(&daemon) => r,
-        _ = lost.notified() => Err(DaemonError::LockLost),
-    };
-    tracing::info!("stopping: finishing in-flight work");
-    let (store, token) = daemon.lock.releaser();
-    if tokio::time::timeout(STOP_DEADLINE, daemon.shutdown())
-        .await
-        .is_err()
-    {
-        tracing::warn!(
-            "in-flight work did not finish within 10 s: stopping anyway (unsent messages are resent after a restart, never twice)"
-        );
-        // The next start need not wait for the lock to expire.
-        lock::release(&store, &token).await;
-    }
-    outcome
-}
-
-/// What the daemon is asked to do from outside.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Signal {
-    Reload,
-    Stop,
-}
-
-/// Serves signals until a stop (or until no sender is left): a reload runs beside the loop, so a stop
-/// is honoured even while a reload is stuck on the disk; reload requests during a reload are folded
-/// into one more reload after it.
-pub async fn serve_signals<F>(
-    signals: &mut tokio::sync::mpsc::Receiver<Signal>,
-    mut reload: impl FnMut() -> F,
-) where
-    F: std::future::Future<Output = Problems>,
-{
-    let mut running: Option<std::pin::Pin<Box<F>>> = None;
-    let mut again = false;
-    loop {
-        tokio::select! {
-            signal = signals.recv() => match signal {
-                None | Some(Signal::Stop) => return,
-                Some(Signal::Reload) if running.is_some() => again = true,
-                Some(Signal::Reload) => running = Some(Box::pin(reload())),
-            },
-            _ = async { if let Some(r) = running.as_mut() { r.await; } }, if running.is_some() => {
-                running = again.then(|| Box::pin(reload()));
-                again = false;
-            }
-        }
-    }
-}
-
-#[cfg(unix)]
-async fn wait_for_signals(daemon: &Daemon) -> Result<(), DaemonError> {
-    use tokio::signal::unix::{SignalKind, signal};
-    let mut hangup = signal(SignalKind::hangup()).map_err(DaemonError::Signals)?;
-    let mut terminate = signal(SignalKind::terminate()).map_err(DaemonError::Signals)?;
-    let (send, mut signals) = tokio::sync::mpsc::channel(4);
-    let forward = tokio::spawn(async move {
-        loop {
-            let signal = tokio::select! {
-                _ = hangup.recv() => Signal::Reload,
-                _ = terminate.recv() => Signal::Stop,
-                r = tokio::signal::ctrl_c() => {
-                    if let Err(e) = r {
-                        tracing::error!(error = %e, "cannot listen for Ctrl-C");
-                    }
-                    Signal::Stop
-                }
-            };
-            if send.send(signal).await.is_err() || signal == Signal::Stop {
-                return;
-            }
-        }
-    });
-    serve_signals(&mut signals, || daemon.reload_lessons()).await;
-    forward.abort();
-    Ok(())
-}
-
-#[cfg(not(unix))]
-async fn wait_for_signals(_daemon: &Daemon) -> Result<(), DaemonError> {
-    tokio::signal::ctrl_c().await.map_err(DaemonError::Signals)
 }
