@@ -127,8 +127,13 @@ enum Command {
 enum LessonsCommand {
     /// Validate every course and lesson; print each problem as file:line: message (exit code 1 if any).
     Check {
-        /// Lessons directory (default: the config's lessons.dir, "lessons").
+        /// Lessons directory (default: the config's lessons.dir, "lessons", else the built-in courses).
         dir: Option<PathBuf>,
+    },
+    /// Write the courses built into nibble to a new folder, to start your own from.
+    Export {
+        /// The folder to create (it must not exist, or be empty).
+        dir: PathBuf,
     },
 }
 
@@ -164,6 +169,7 @@ fn real_main(cli: Cli) -> Result<ExitCode> {
         config.log.format = format.clone();
     }
     init_logging(&config, &cli.command);
+    use_built_in_courses_if_needed(&mut config, &cli.command)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -181,6 +187,12 @@ fn real_main(cli: Cli) -> Result<ExitCode> {
                 Ok(ExitCode::SUCCESS)
             }
             Command::Run => nibble::daemon::run(config, std::env::vars().collect()).await.map(|()| ExitCode::SUCCESS).map_err(Into::into),
+            Command::Lessons { command: LessonsCommand::Export { dir } } => {
+                let files = nibble::content::embedded::export_to(&dir)
+                    .with_context(|| format!("cannot write the built-in courses to `{}`", dir.display()))?;
+                write_stdout(&format!("{}: {files} files of the built-in courses written; point [lessons] dir (or NIBBLE_LESSONS_DIR) at it\n", dir.display()))?;
+                Ok(ExitCode::SUCCESS)
+            }
             Command::Lessons { command: LessonsCommand::Check { dir } } => {
                 let dir = dir.unwrap_or(config.lessons.dir);
                 match load_catalog(&dir) {
@@ -247,6 +259,10 @@ fn real_main(cli: Cli) -> Result<ExitCode> {
             }
             Command::Report { tenant, course, since, format } => {
                 if !database_exists(&config.database.url) {
+                    // Right after `nibble demo`, the database to read is the demo's.
+                    if std::path::Path::new("nibble-demo.db").is_file() {
+                        bail!("database `{}` does not exist; the demo's is nibble-demo.db: `nibble report --database nibble-demo.db`", config.database.url);
+                    }
                     bail!("database `{}` does not exist (run `nibble demo` first, or pass --database)", config.database.url);
                 }
                 let since = since.as_deref().map(nibble::report::parse_since).transpose()?;
@@ -315,4 +331,25 @@ fn init_logging(config: &Config, command: &Command) {
     } else {
         builder.init();
     }
+}
+
+/// Without a configured lessons folder and without `lessons/` here, the courses built into nibble
+/// are used (unpacked once into the temporary directory), so the demo and a fresh install work
+/// from any directory. A configured folder always wins, missing or not.
+fn use_built_in_courses_if_needed(config: &mut Config, command: &Command) -> Result<()> {
+    let needs_lessons = !matches!(
+        command,
+        Command::Lessons {
+            command: LessonsCommand::Export { .. }
+        }
+    );
+    if config.lessons.configured || config.lessons.dir.exists() || !needs_lessons {
+        return Ok(());
+    }
+    config.lessons.dir = nibble::content::embedded::unpacked()
+        .context("cannot unpack the courses built into nibble")?;
+    if matches!(command, Command::Run) {
+        tracing::info!(lessons = %config.lessons.dir.display(), "no lessons folder here: using the courses built into nibble");
+    }
+    Ok(())
 }

@@ -79,6 +79,10 @@ pub struct DatabaseConfig {
 #[serde(deny_unknown_fields, default)]
 pub struct LessonsConfig {
     pub dir: PathBuf,
+    /// Whether the file or the environment set `dir`: a configured folder always wins; without
+    /// one, a missing `lessons/` falls back to the courses built into nibble.
+    #[serde(skip)]
+    pub configured: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -126,6 +130,7 @@ impl Default for LessonsConfig {
     fn default() -> Self {
         Self {
             dir: PathBuf::from("lessons"),
+            configured: false,
         }
     }
 }
@@ -194,6 +199,10 @@ impl Config {
                 })?;
             overrides.insert(format!("{}.{}", target.section, target.key), var);
         }
+        config.lessons.configured = table
+            .get("lessons")
+            .and_then(toml::Value::as_table)
+            .is_some_and(|t| t.contains_key("dir"));
         let origins = origin::Origins {
             path: &name,
             text: &text,

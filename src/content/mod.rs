@@ -3,6 +3,7 @@
 mod catalog;
 mod course_file;
 mod diagnostic_file;
+pub mod embedded;
 mod images;
 mod lesson_file;
 mod markdown;

@@ -67,7 +67,11 @@ pub async fn run(opts: &DemoOptions, out: &mut dyn Write) -> Result<DemoSummary,
         "Lessons: {} courses, {} lessons from {}",
         catalog.courses().len(),
         catalog.lesson_count(),
-        opts.lessons_dir.display()
+        if crate::content::embedded::is_unpacked(&opts.lessons_dir) {
+            "the courses built into nibble".to_string()
+        } else {
+            opts.lessons_dir.display().to_string()
+        }
     )?;
     writeln!(
         out,

@@ -3,7 +3,7 @@
 use crate::support::lessons_dir;
 use std::process::{Command, Output};
 
-fn nibble(args: &[&str], cwd: &std::path::Path) -> Output {
+pub fn nibble(args: &[&str], cwd: &std::path::Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_nibble"))
         .args(args)
         .current_dir(cwd)
@@ -12,7 +12,7 @@ fn nibble(args: &[&str], cwd: &std::path::Path) -> Output {
         .expect("run nibble")
 }
 
-fn text(o: &Output) -> String {
+pub fn text(o: &Output) -> String {
     format!(
         "{}{}",
         String::from_utf8_lossy(&o.stdout),

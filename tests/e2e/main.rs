@@ -6,6 +6,7 @@ mod support;
 
 mod backup_consistency;
 mod both_platforms;
+mod built_in_courses;
 mod campaign_edges;
 mod campaign_fanout;
 mod campaign_rosters;

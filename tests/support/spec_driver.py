@@ -75,7 +75,12 @@ def check_query(spec_path, args, params):
 
 
 def main():
-    body_path = os.path.join(tempfile.mkdtemp(prefix="nibble-spec-"), "body.json")
+    # A temp folder of our own, removed when the test's driver ends (it is one per fake server).
+    with tempfile.TemporaryDirectory(prefix="nibble-spec-") as folder:
+        serve(os.path.join(folder, "body.json"))
+
+
+def serve(body_path):
     for line in sys.stdin:
         request = json.loads(line)
         args = request["args"]
