@@ -2,9 +2,6 @@
 
 pub mod backup;
 pub mod bench;
-pub mod bench_leaderboard;
-pub mod bench_partners;
-pub mod bench_search;
 pub mod campaign_cli;
 pub mod chat;
 pub mod cli_output;
