@@ -1,5 +1,6 @@
 //! The crate's layout rules, read from the source: `config` and `ops` sit on no dependency cycle
-//! between top-level modules, and SQL lives only in `src/store/`.
+//! between top-level modules, SQL lives only in `src/store/`, and `src/lib.rs`'s layout doc lists
+//! every module after the modules it uses.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -139,4 +140,39 @@ fn sql_lives_only_in_the_store() {
         })
         .collect();
     assert!(outside.is_empty(), "SQL outside src/store/: {outside:?}");
+}
+
+/// The modules in the order `src/lib.rs`'s layout doc lists them (`//! - [`name`]: …` lines); the
+/// modules named on one line share a rank.
+fn documented_order() -> BTreeMap<String, usize> {
+    let lib = std::fs::read_to_string(src().join("lib.rs")).unwrap_or_else(|e| panic!("{e}"));
+    let mut ranks = BTreeMap::new();
+    let entries = lib.lines().filter_map(|l| l.strip_prefix("//! - [`"));
+    for (rank, entry) in entries.enumerate() {
+        let names = entry.split("]: ").next().unwrap_or("");
+        for name in names
+            .split("[`")
+            .map(|n| n.trim_end_matches([',', ' ', ']', '`']))
+        {
+            ranks.insert(name.to_string(), rank);
+        }
+    }
+    ranks
+}
+
+#[test]
+fn the_layout_doc_lists_every_module_after_the_ones_it_uses() {
+    let graph = module_graph();
+    let ranks = documented_order();
+    for (module, uses) in &graph {
+        let rank = ranks
+            .get(module)
+            .unwrap_or_else(|| panic!("`{module}` is missing from src/lib.rs's layout doc"));
+        for used in uses {
+            assert!(
+                ranks.get(used).is_some_and(|r| r < rank),
+                "`{module}` uses `{used}`, which src/lib.rs's layout doc lists after it (or not at all)"
+            );
+        }
+    }
 }
