@@ -288,13 +288,13 @@ fn real_main(cli: Cli) -> Result<ExitCode> {
             Command::Bench { learners, leaderboard, members, rows, search, lessons, partners } => {
                 let database = PathBuf::from(cli.database.unwrap_or_else(|| "nibble-bench.db".into()));
                 let report = if let Some(pool) = partners {
-                    nibble::bench_partners::run(&database, &config.lessons.dir, pool.max(2), config.database.durability).await?
+                    nibble::bench::partners::run(&database, &config.lessons.dir, pool.max(2), config.database.durability).await?
                 } else if search {
-                    nibble::bench_search::run(lessons.max(1))?
+                    nibble::bench::search::run(lessons.max(1))?
                 } else if leaderboard {
-                    nibble::bench_leaderboard::run(&database, &config.lessons.dir, members.max(1), rows, config.database.durability).await?
+                    nibble::bench::leaderboard::run(&database, &config.lessons.dir, members.max(1), rows, config.database.durability).await?
                 } else {
-                    nibble::bench::run(&database, &config.lessons.dir, learners, config.database.durability, config.engine_settings()).await?
+                    nibble::bench::answers::run(&database, &config.lessons.dir, learners, config.database.durability, config.engine_settings()).await?
                 };
                 write_stdout(&report.to_string())?;
                 Ok(ExitCode::SUCCESS)

@@ -1,6 +1,5 @@
 //! The chat port: the neutral message and event model every platform adapter speaks, and the outbox dispatcher.
 
-mod connection;
 mod dispatcher;
 mod event;
 mod message;
@@ -8,7 +7,6 @@ mod pace;
 mod payload;
 mod progress;
 
-pub use connection::Connection;
 pub use dispatcher::{Dispatcher, DispatcherConfig, PassReport};
 pub use event::{Event, EventKind, Reply, UserRef};
 pub use message::{Choice, Destination, Feedback, LessonPart, Message, QuestionCard, Verdict};

@@ -1,23 +1,26 @@
 //! Settings: a TOML file plus `NIBBLE_<SECTION>_<KEY>` environment overrides, validated with key names.
 
 mod community;
+mod engine_settings;
 mod env;
 mod fields;
 mod origin;
 mod platforms;
 mod recognition;
+mod xapi;
 
 pub use community::CommunitySettings;
+pub use engine_settings::{CampaignSettings, EngineSettings};
 pub use env::{OTHER_VARS, SECRET_VARS};
 pub use platforms::{CommandScope, DiscordConfig, SlackConfig};
 pub use recognition::{Announce, RecognitionSettings};
+pub use xapi::XapiConfig;
 
 use crate::chat::DispatcherConfig;
 use crate::domain::badges::{BadgeDef, default_badges};
 use crate::domain::campaign::RawCampaign;
 use crate::domain::points::PointsRules;
 use crate::domain::review::ReviewRules;
-use crate::engine::{CampaignSettings, EngineSettings};
 use crate::scheduler::QuietHours;
 use crate::store::Durability;
 use env::{EnvMap, apply_env};
@@ -53,7 +56,7 @@ pub struct Config {
     pub outbox: OutboxConfig,
     pub log: LogConfig,
     pub ops: OpsConfig,
-    pub xapi: crate::xapi::XapiConfig,
+    pub xapi: XapiConfig,
     pub slack: SlackConfig,
     pub discord: DiscordConfig,
     pub campaigns: CampaignSettings,

@@ -92,7 +92,7 @@ async fn gateway_of(http: &serenity::http::Http, address: &str) -> Result<String
 /// Keeps `/healthz` in step with the gateway. serenity announces a stage change only once the
 /// shard is connected again, so a drop it cannot resume is seen in its shard manager instead: the
 /// shard is restarted, and has no runner until its new connection is made (then `ready` says so).
-async fn watch(shards: Arc<ShardManager>, connection: Arc<crate::chat::Connection>) {
+async fn watch(shards: Arc<ShardManager>, connection: Arc<crate::ops::Connection>) {
     let mut tick = tokio::time::interval(std::time::Duration::from_millis(500));
     loop {
         tick.tick().await;

@@ -62,7 +62,7 @@ pub struct DiscordPlatform {
     /// Given by the dispatcher: where problems a team lead must hear of are recorded.
     store: std::sync::OnceLock<crate::store::Store>,
     /// The gateway's state for `/healthz`.
-    pub connection: Arc<crate::chat::Connection>,
+    pub connection: Arc<crate::ops::Connection>,
 }
 
 impl std::fmt::Debug for DiscordPlatform {

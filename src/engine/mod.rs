@@ -30,9 +30,10 @@ mod setup_notices;
 mod ticker;
 mod writer;
 
-pub use campaign_plan::CampaignSettings;
 pub use campaign_tick::TickReport;
 pub use campaigns::mention_id;
+// The settings are config types: the engine reads them, the config never reads the engine.
+pub use crate::config::{CampaignSettings, EngineSettings};
 pub use deliver::Recipient;
 pub use mentions::{Mention, parse_mention};
 
@@ -56,17 +57,6 @@ pub enum EngineError {
     UnknownCourse(String),
     #[error("campaign {0} vanished while it was being changed")]
     UnknownCampaign(i64),
-}
-
-/// What the engine is configured with.
-#[derive(Debug, Clone)]
-pub struct EngineSettings {
-    pub points: PointsRules,
-    pub campaigns: CampaignSettings,
-    pub recognition: crate::config::RecognitionSettings,
-    pub badges: Vec<crate::domain::badges::BadgeDef>,
-    pub reviews: crate::domain::review::ReviewRules,
-    pub communities: crate::config::CommunitySettings,
 }
 
 impl EngineError {
@@ -155,19 +145,6 @@ pub struct Engine {
     writer: Arc<tokio::sync::Mutex<Option<tokio::task::JoinHandle<()>>>>,
     /// Reactions by which moderators feature replies: adapters skip every other reaction early.
     feature_reactions: Arc<Vec<String>>,
-}
-
-impl Default for EngineSettings {
-    fn default() -> Self {
-        Self {
-            points: PointsRules::default(),
-            campaigns: CampaignSettings::default(),
-            recognition: crate::config::RecognitionSettings::default(),
-            badges: crate::domain::badges::default_badges(),
-            reviews: crate::domain::review::ReviewRules::default(),
-            communities: crate::config::CommunitySettings::default(),
-        }
-    }
 }
 
 /// Recipients one tick handles in one transaction.

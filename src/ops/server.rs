@@ -4,9 +4,9 @@
 //! same way), a connection lives a bounded time, at most so many are served at once, and accept
 //! errors (out of file descriptors) pause the loop instead of spinning it.
 
+use super::connection::Connection;
 use super::health::LoopHealth;
 use super::metrics::{Gauges, Metrics};
-use crate::chat::Connection;
 use crate::store::Store;
 use bytes::Bytes;
 use http_body_util::Full;

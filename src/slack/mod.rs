@@ -122,7 +122,7 @@ pub struct SlackPlatform {
     config: SlackConfig,
     uploads: files::Uploads,
     /// Socket Mode's state for `/healthz`: connected once Slack said hello.
-    pub connection: Arc<crate::chat::Connection>,
+    pub connection: Arc<crate::ops::Connection>,
 }
 
 impl SlackPlatform {

@@ -1,6 +1,8 @@
-//! Queries used only by `nibble bench`: the raw single-row transaction ceiling and prompt lookups.
+//! Queries used only by `nibble bench`: the raw single-row transaction ceiling, prompt lookups, a
+//! seeded ledger, timed board queries and the partner pool's history.
 
 use super::{Store, StoreError};
+use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 impl Store {
@@ -123,5 +125,25 @@ impl Store {
         let started = Instant::now();
         Self::board_rank(&mut conn, tenant_id, period, member_id).await?;
         Ok((top_took, started.elapsed(), top.len()))
+    }
+}
+
+/// Who met whom in the database's only partner pool, and the pool's members.
+pub type PoolHistory = (HashMap<(i64, i64), u32>, Vec<i64>);
+
+impl Store {
+    /// The meetings and members of the one partner pool the partners benchmark creates.
+    pub async fn only_pool_history(&self) -> Result<PoolHistory, StoreError> {
+        let pool_id: i64 = sqlx::query_scalar("SELECT id FROM partner_pools")
+            .fetch_one(&self.pool)
+            .await?;
+        let mut conn = self.pool.acquire().await?;
+        let last_met = Self::pool_meetings(&mut conn, pool_id).await?;
+        let members: Vec<i64> =
+            sqlx::query_scalar("SELECT member_id FROM partner_members WHERE pool_id = $1")
+                .bind(pool_id)
+                .fetch_all(&mut *conn)
+                .await?;
+        Ok((last_met, members))
     }
 }

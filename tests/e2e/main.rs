@@ -33,6 +33,7 @@ mod fake_shapes;
 mod fuzz_replay;
 mod gateway_fallback;
 mod import_integrity;
+mod layout;
 mod lesson_files;
 mod lesson_images;
 mod lessons;

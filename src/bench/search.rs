@@ -1,7 +1,7 @@
 //! `nibble bench --search`: writes 1,000 generated lesson files (real format, 2-7 minute bodies),
 //! loads them through the real parser, then times `/learn <words>` searches over them.
 
-use crate::bench::BenchError;
+use super::BenchError;
 use crate::content::load_catalog;
 use crate::demo::Rng;
 use std::fmt::Write;

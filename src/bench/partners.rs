@@ -2,11 +2,11 @@
 //! through the engine and a real SQLite file; ten rounds held with `/partner round`, each timed
 //! whole (history read, matching, groups and introductions written), and the matching alone.
 
-use crate::bench::BenchError;
+use super::BenchError;
 use crate::chat::{Event, EventKind, Platform, Reply, UserRef};
 use crate::demo::Rng;
 use crate::domain::matching::{Candidate, RoundInput, plan_round};
-use crate::store::{Durability, Store};
+use crate::store::Durability;
 use std::fmt::Write;
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -47,7 +47,7 @@ pub async fn run(
     members: usize,
     durability: Durability,
 ) -> Result<String, BenchError> {
-    let (store, engine) = crate::bench::fresh_engine(database, lessons_dir, durability).await?;
+    let (store, engine) = super::fresh_engine(database, lessons_dir, durability).await?;
     let mut rng = Rng::new(3);
     let mut n = 0;
     let lead = UserRef {
@@ -100,23 +100,7 @@ pub async fn run(
         }
     }
     // The matching alone for round 11, on the history the rounds left.
-    let pool_id: i64 = sqlx::query_scalar("SELECT id FROM partner_pools")
-        .fetch_one(store.pool())
-        .await
-        .map_err(crate::store::StoreError::from)?;
-    let mut conn = store
-        .pool()
-        .acquire()
-        .await
-        .map_err(crate::store::StoreError::from)?;
-    let last_met = Store::pool_meetings(&mut conn, pool_id).await?;
-    let ids: Vec<i64> =
-        sqlx::query_scalar("SELECT member_id FROM partner_members WHERE pool_id = $1")
-            .bind(pool_id)
-            .fetch_all(&mut *conn)
-            .await
-            .map_err(crate::store::StoreError::from)?;
-    drop(conn);
+    let (last_met, ids) = store.only_pool_history().await?;
     let input = RoundInput {
         members: ids
             .iter()

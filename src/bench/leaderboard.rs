@@ -1,7 +1,7 @@
 //! `nibble bench --leaderboard`: a tenant of 100,000 members with 1,000,000 ledger rows, folded into
 //! standings, then the top ten and a member's rank timed for this week, this month and all time.
 
-use crate::bench::BenchError;
+use super::BenchError;
 use crate::demo::Rng;
 use crate::domain::periods::Period;
 use crate::store::Durability;
@@ -21,7 +21,7 @@ pub async fn run(
     rows: usize,
     durability: Durability,
 ) -> Result<String, BenchError> {
-    let (store, engine) = crate::bench::fresh_engine(database, lessons_dir, durability).await?;
+    let (store, engine) = super::fresh_engine(database, lessons_dir, durability).await?;
     let mut rng = Rng::new(42);
     let now = Utc::now();
     // Awards over the last 90 days; a few members are far more active than most (squared draw).

@@ -1,6 +1,7 @@
 //! `nibble bench`: quiz answers from many learners through the engine into a real SQLite file,
 //! measured next to the raw single-row transaction rate of the same disk (the ceiling).
 
+use super::{BenchError, fresh, peak_memory};
 use crate::chat::{Event, EventKind, Platform, UserRef, encode_answer};
 use crate::clock::{Clock, SystemClock};
 use crate::content::{Lesson, load_catalog};
@@ -8,7 +9,7 @@ use crate::engine::{
     CatalogHandle, Engine, EngineError, EngineSettings, LessonChoice, PushLesson, PushOutcome,
     Recipient,
 };
-use crate::store::{Durability, Store, StoreError};
+use crate::store::{Durability, Store};
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -18,59 +19,6 @@ use tokio::sync::Notify;
 
 /// In-flight requests, as from many chat users clicking at once.
 const CONCURRENCY: usize = 128;
-
-#[derive(Debug, thiserror::Error)]
-pub enum BenchError {
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error(transparent)]
-    Engine(#[from] EngineError),
-    #[error("the lessons have problems:\n{0}")]
-    Lessons(crate::content::Problems),
-    /// The io error is in the message, not kept as a source (`{:#}` would print it twice).
-    #[error("cannot prepare `{path}`: {reason}")]
-    Io {
-        path: PathBuf,
-        reason: std::io::Error,
-    },
-    #[error("a benchmark task failed: {0}")]
-    Task(String),
-}
-
-/// Removes a database file and its WAL companions.
-pub(crate) fn fresh(path: &Path) -> Result<(), BenchError> {
-    for suffix in ["", "-wal", "-shm"] {
-        let p = PathBuf::from(format!("{}{suffix}", path.display()));
-        match std::fs::remove_file(&p) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                return Err(BenchError::Io { path: p, reason: e });
-            }
-            _ => {}
-        }
-    }
-    Ok(())
-}
-
-/// A fresh database at `database` with the lessons synced and an engine on it (default settings,
-/// the system clock), for the benchmarks that seed their own data.
-pub(crate) async fn fresh_engine(
-    database: &Path,
-    lessons_dir: &Path,
-    durability: Durability,
-) -> Result<(Store, Engine), BenchError> {
-    fresh(database)?;
-    let catalog = load_catalog(lessons_dir).map_err(BenchError::Lessons)?;
-    let store = Store::open(&database.display().to_string(), durability).await?;
-    store.sync_catalog(&catalog, SystemClock.now()).await?;
-    let engine = Engine::start(
-        store.clone(),
-        CatalogHandle::new(catalog),
-        Arc::new(SystemClock),
-        EngineSettings::default(),
-        Arc::new(Notify::new()),
-    );
-    Ok((store, engine))
-}
 
 pub async fn run(
     database: &Path,
@@ -222,23 +170,4 @@ pub async fn run(
         "| points totals differing from the ledger | {mismatches} |"
     );
     Ok(out)
-}
-
-/// CPU time (user + system) this process has used so far, from /proc (Linux; 10 ms resolution).
-pub fn cpu_time() -> Option<Duration> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    // Fields after the command name (which may hold spaces) start at ") ": utime and stime are
-    // fields 14 and 15 of the line, in clock ticks (100 per second on Linux).
-    let rest = stat.rsplit_once(") ")?.1;
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
-    Some(Duration::from_millis(ticks * 10))
-}
-
-/// The process's peak resident memory, from /proc (Linux).
-pub fn peak_memory() -> Option<String> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(format!("{:.1} MiB", kb / 1024.0))
 }
