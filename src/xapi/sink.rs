@@ -8,6 +8,7 @@ use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
+use secrecy::{ExposeSecret, SecretString};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -34,15 +35,35 @@ pub enum SinkError {
 pub enum Sink {
     Http {
         url: String,
-        authorization: Option<String>,
+        /// `Basic …` (it carries the password): exposed only into the request that sends it.
+        authorization: Option<SecretString>,
         client: Box<Client<Https, Full<Bytes>>>,
     },
     File(PathBuf),
 }
 
+impl std::fmt::Debug for Sink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Sink::Http {
+                url, authorization, ..
+            } => f
+                .debug_struct("Http")
+                .field("url", url)
+                .field("authorization", authorization)
+                .finish_non_exhaustive(),
+            Sink::File(path) => f.debug_tuple("File").field(path).finish(),
+        }
+    }
+}
+
 impl Sink {
     /// An LRS at `endpoint` (its xAPI base), with Basic auth when a user is given.
-    pub fn http(endpoint: &str, username: &str, password: &str) -> Result<Self, SinkError> {
+    pub fn http(
+        endpoint: &str,
+        username: &str,
+        password: &SecretString,
+    ) -> Result<Self, SinkError> {
         let connector = hyper_rustls::HttpsConnectorBuilder::new()
             .with_native_roots()
             .map_err(|e| SinkError::Config(format!("TLS roots: {e}")))?
@@ -50,9 +71,9 @@ impl Sink {
             .enable_http1()
             .build();
         let authorization = (!username.is_empty()).then(|| {
-            let token =
-                base64::engine::general_purpose::STANDARD.encode(format!("{username}:{password}"));
-            format!("Basic {token}")
+            let token = base64::engine::general_purpose::STANDARD
+                .encode(format!("{username}:{}", password.expose_secret()));
+            SecretString::new(format!("Basic {token}"))
         });
         Ok(Sink::Http {
             url: format!("{}/statements", endpoint.trim_end_matches('/')),
@@ -92,7 +113,7 @@ impl Sink {
                     .header("Content-Type", "application/json")
                     .header("X-Experience-API-Version", "1.0.3");
                 if let Some(auth) = authorization {
-                    request = request.header("Authorization", auth.as_str());
+                    request = request.header("Authorization", auth.expose_secret().as_str());
                 }
                 let request = request
                     .body(Full::new(Bytes::from(body)))

@@ -110,7 +110,8 @@ async fn statements_reach_a_checking_lrs_once_each_after_a_refusal() {
         .expect("bind");
     let addr = listener.local_addr().expect("addr");
     tokio::spawn(async move { axum::serve(listener, router).await });
-    let sink = Sink::http(&format!("http://{addr}/xapi/"), "lrs-user", "secret").expect("sink");
+    let password = secrecy::SecretString::new("secret".into());
+    let sink = Sink::http(&format!("http://{addr}/xapi/"), "lrs-user", &password).expect("sink");
     let catalog = CatalogHandle::new(app.catalog.clone());
 
     assert!(
