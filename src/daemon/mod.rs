@@ -18,6 +18,8 @@ mod adapters;
 pub mod lock;
 mod reload;
 mod run;
+#[cfg(test)]
+mod secrets_tests;
 mod signals;
 mod xapi;
 

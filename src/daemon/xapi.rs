@@ -29,6 +29,7 @@ impl Daemon {
                         .to_string(),
                     (None, None) => String::new(),
                 };
+                let password = secrecy::SecretString::new(password);
                 crate::xapi::Sink::http(&x.endpoint, &x.username, &password)
                     .map_err(|e| DaemonError::Xapi(e.to_string()))?
             }

@@ -5,10 +5,12 @@
 
 use super::DiscordError;
 use crate::config::DiscordConfig;
+use secrecy::{ExposeSecret, SecretString};
 use serenity::http::{Http, HttpBuilder};
 
-pub fn build(config: &DiscordConfig, token: &str) -> Result<Http, DiscordError> {
-    let mut builder = HttpBuilder::new(token);
+/// A REST client sending `token` (serenity keeps it in its own redacted secret type).
+pub fn build(config: &DiscordConfig, token: &SecretString) -> Result<Http, DiscordError> {
+    let mut builder = HttpBuilder::new(token.expose_secret());
     if let Some(address) = &config.api_address {
         let addr: std::net::SocketAddr = address.parse().map_err(|_| {
             DiscordError::Client(format!(

@@ -21,6 +21,7 @@ use crate::chat::{
 use crate::config::DiscordConfig;
 use pacing::Pacer;
 use refusal::{Action, refused};
+use secrecy::{ExposeSecret, SecretString};
 use serenity::http::Http;
 use serenity::model::id::{ChannelId, UserId};
 use std::collections::HashMap;
@@ -55,7 +56,8 @@ pub enum DiscordError {
 /// The Discord side of the chat port: posts messages (paced, idempotent by nonce).
 pub struct DiscordPlatform {
     http: Arc<Http>,
-    token: String,
+    /// Exposed only to serenity's clients, which send it.
+    token: SecretString,
     config: DiscordConfig,
     pacer: Pacer,
     dms: Mutex<HashMap<String, ChannelId>>,
@@ -77,16 +79,16 @@ impl DiscordPlatform {
         env: &HashMap<String, String>,
     ) -> Result<Arc<Self>, DiscordError> {
         let token = match (env.get("NIBBLE_DISCORD_TOKEN"), &config.token_file) {
-            (Some(t), _) if !t.trim().is_empty() => t.trim().to_string(),
+            (Some(t), _) if !t.trim().is_empty() => SecretString::new(t.trim().to_string()),
             (_, Some(path)) => std::fs::read_to_string(path)
-                .map(|s| s.trim().to_string())
+                .map(|s| SecretString::new(s.trim().to_string()))
                 .map_err(|reason| DiscordError::TokenFile {
                     path: path.display().to_string(),
                     reason,
                 })?,
             _ => return Err(DiscordError::MissingToken),
         };
-        let token = token.trim_start_matches("Bot ").to_string();
+        let token = SecretString::new(token.expose_secret().trim_start_matches("Bot ").to_string());
         Ok(Arc::new(Self {
             http: Arc::new(http::build(config, &token)?),
             token,

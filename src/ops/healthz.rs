@@ -1,17 +1,17 @@
 //! `GET /healthz`: 200 when the database answers a probe in time, no background loop finds the store
 //! failing and every platform is connected; 503 otherwise, with the reasons in a JSON body.
 
-use super::server::{OpsState, reply};
-use bytes::Bytes;
-use http_body_util::Full;
-use hyper::{Response, StatusCode};
+use super::server::OpsState;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use std::time::Duration;
 
 /// How long the database probe may take before the store counts as failing (a locked or hung
 /// database must not hang the health check too).
 pub const PROBE_TIMEOUT: Duration = Duration::from_secs(2);
 
-pub(super) async fn health(state: &OpsState) -> Response<Full<Bytes>> {
+pub(super) async fn health(State(state): State<OpsState>) -> Response {
     let probe = match tokio::time::timeout(PROBE_TIMEOUT, state.store.ping()).await {
         Ok(Ok(())) => None,
         Ok(Err(e)) => Some(format!("error: {e}")),
@@ -54,5 +54,10 @@ pub(super) async fn health(state: &OpsState) -> Response<Full<Bytes>> {
     } else {
         StatusCode::SERVICE_UNAVAILABLE
     };
-    reply(status, "application/json", format!("{body}\n"))
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json")],
+        format!("{body}\n"),
+    )
+        .into_response()
 }

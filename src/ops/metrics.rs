@@ -1,23 +1,44 @@
-//! Counters the daemon keeps for `/metrics`, rendered in Prometheus' text exposition format.
+//! Counters the daemon keeps for `/metrics`, held and rendered by `prometheus-client` (the
+//! Prometheus project's own crate) in the OpenMetrics text format.
 
-use std::fmt::Write;
-use std::sync::atomic::{AtomicU64, Ordering};
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::Histogram;
+use prometheus_client::registry::Registry;
+use std::sync::Mutex;
 use std::time::Duration;
 
 /// Upper bounds (seconds) of the handler latency histogram's buckets.
 const BUCKETS: [f64; 10] = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5];
 
-#[derive(Debug, Default)]
+/// The platforms counted; each has its series from the start (at 0), others are not counted.
+const PLATFORMS: [&str; 3] = ["local", "slack", "discord"];
+
+/// The content type of `render`'s text.
+pub const CONTENT_TYPE: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct PlatformLabel {
+    platform: &'static str,
+}
+
+/// What the daemon counts; counters only go up, the gauges are set when scraped.
+#[derive(Debug)]
 pub struct Metrics {
-    events: [AtomicU64; 3],
-    event_errors: AtomicU64,
-    sent: AtomicU64,
-    failed: AtomicU64,
-    retried: AtomicU64,
-    rate_limited: AtomicU64,
-    latency_buckets: [AtomicU64; BUCKETS.len()],
-    latency_count: AtomicU64,
-    latency_sum_micros: AtomicU64,
+    /// Behind a lock only because a scrape sets the gauges and then encodes: two scrapes at once
+    /// must not mix their gauge values.
+    registry: Mutex<Registry>,
+    events: Family<PlatformLabel, Counter>,
+    event_errors: Counter,
+    sent: Counter,
+    failed: Counter,
+    retried: Counter,
+    rate_limited: Counter,
+    outbox_pending: Gauge,
+    outbox_failed: Gauge,
+    latency: Histogram,
 }
 
 /// What the daemon knows only when scraped (read from the database and the listeners).
@@ -27,134 +48,118 @@ pub struct Gauges {
     pub outbox_failed: i64,
 }
 
-const PLATFORMS: [&str; 3] = ["local", "slack", "discord"];
-
-fn bump(counter: &AtomicU64, by: u64) {
-    counter.fetch_add(by, Ordering::Relaxed);
+impl Default for Metrics {
+    fn default() -> Self {
+        let m = Metrics {
+            registry: Mutex::new(Registry::default()),
+            events: Family::default(),
+            event_errors: Counter::default(),
+            sent: Counter::default(),
+            failed: Counter::default(),
+            retried: Counter::default(),
+            rate_limited: Counter::default(),
+            outbox_pending: Gauge::default(),
+            outbox_failed: Gauge::default(),
+            latency: Histogram::new(BUCKETS),
+        };
+        for platform in PLATFORMS {
+            let _ = m.events.get_or_create(&PlatformLabel { platform });
+        }
+        {
+            let mut r = m.lock();
+            // Counters are registered without `_total`: the encoder appends it to their samples.
+            r.register(
+                "nibble_events_handled",
+                "Incoming platform events handled",
+                m.events.clone(),
+            );
+            for (name, help, counter) in [
+                (
+                    "nibble_event_errors",
+                    "Events whose handling failed",
+                    &m.event_errors,
+                ),
+                (
+                    "nibble_deliveries_sent",
+                    "Outbox messages sent to a platform",
+                    &m.sent,
+                ),
+                (
+                    "nibble_deliveries_failed",
+                    "Outbox messages given up on",
+                    &m.failed,
+                ),
+                (
+                    "nibble_deliveries_retried",
+                    "Sends deferred for a retry (rate limit or transient error)",
+                    &m.retried,
+                ),
+                (
+                    "nibble_rate_limited",
+                    "429 answers from a platform",
+                    &m.rate_limited,
+                ),
+            ] {
+                r.register(name, help, counter.clone());
+            }
+            r.register(
+                "nibble_outbox_pending",
+                "Outbox messages waiting to be sent",
+                m.outbox_pending.clone(),
+            );
+            r.register(
+                "nibble_outbox_failed",
+                "Outbox messages that failed for good",
+                m.outbox_failed.clone(),
+            );
+            r.register(
+                "nibble_handler_latency_seconds",
+                "Time to handle one incoming event",
+                m.latency.clone(),
+            );
+        }
+        m
+    }
 }
 
 impl Metrics {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Registry> {
+        self.registry.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
     /// One incoming event handled (or refused with an error) in `took`.
     pub fn event(&self, platform: &str, took: Duration, ok: bool) {
-        if let Some(i) = PLATFORMS.iter().position(|p| *p == platform) {
-            bump(&self.events[i], 1);
+        if let Some(platform) = PLATFORMS.iter().find(|p| **p == platform) {
+            self.events.get_or_create(&PlatformLabel { platform }).inc();
         }
         if !ok {
-            bump(&self.event_errors, 1);
+            self.event_errors.inc();
         }
-        let secs = took.as_secs_f64();
-        for (bound, bucket) in BUCKETS.iter().zip(&self.latency_buckets) {
-            if secs <= *bound {
-                bump(bucket, 1);
-            }
-        }
-        bump(&self.latency_count, 1);
-        bump(&self.latency_sum_micros, took.as_micros() as u64);
+        self.latency.observe(took.as_secs_f64());
     }
 
     /// One dispatcher pass's outcome.
     pub fn deliveries(&self, sent: usize, failed: usize, retried: usize) {
-        bump(&self.sent, sent as u64);
-        bump(&self.failed, failed as u64);
-        bump(&self.retried, retried as u64);
+        self.sent.inc_by(sent as u64);
+        self.failed.inc_by(failed as u64);
+        self.retried.inc_by(retried as u64);
     }
 
     /// A platform answered 429.
     pub fn rate_limited(&self) {
-        bump(&self.rate_limited, 1);
+        self.rate_limited.inc();
     }
 
+    /// Every metric with the scraped gauges, as OpenMetrics text (`CONTENT_TYPE`).
     pub fn render(&self, gauges: &Gauges) -> String {
-        let get = |c: &AtomicU64| c.load(Ordering::Relaxed);
+        let registry = self.lock();
+        self.outbox_pending.set(gauges.outbox_pending);
+        self.outbox_failed.set(gauges.outbox_failed);
         let mut out = String::new();
-        let mut metric = |name: &str, kind: &str, help: &str| {
-            let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}");
-        };
-        metric(
-            "nibble_events_handled_total",
-            "counter",
-            "Incoming platform events handled.",
-        );
-        let mut lines = String::new();
-        for (p, c) in PLATFORMS.iter().zip(&self.events) {
-            let _ = writeln!(
-                lines,
-                "nibble_events_handled_total{{platform=\"{p}\"}} {}",
-                get(c)
-            );
+        if let Err(e) = prometheus_client::encoding::text::encode(&mut out, &registry) {
+            // Writing to a String does not fail; should the encoder, say so in the scrape.
+            out = format!("# encoding the metrics failed: {e}\n");
         }
-        out.push_str(&lines);
-        let simple: [(&str, &str, &str, u64); 5] = [
-            (
-                "nibble_event_errors_total",
-                "counter",
-                "Events whose handling failed.",
-                get(&self.event_errors),
-            ),
-            (
-                "nibble_deliveries_sent_total",
-                "counter",
-                "Outbox messages sent to a platform.",
-                get(&self.sent),
-            ),
-            (
-                "nibble_deliveries_failed_total",
-                "counter",
-                "Outbox messages given up on.",
-                get(&self.failed),
-            ),
-            (
-                "nibble_deliveries_retried_total",
-                "counter",
-                "Sends deferred for a retry (rate limit or transient error).",
-                get(&self.retried),
-            ),
-            (
-                "nibble_rate_limited_total",
-                "counter",
-                "429 answers from a platform.",
-                get(&self.rate_limited),
-            ),
-        ];
-        for (name, kind, help, value) in simple {
-            let _ = writeln!(
-                out,
-                "# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}"
-            );
-        }
-        for (name, help, value) in [
-            (
-                "nibble_outbox_pending",
-                "Outbox messages waiting to be sent.",
-                gauges.outbox_pending,
-            ),
-            (
-                "nibble_outbox_failed",
-                "Outbox messages that failed for good.",
-                gauges.outbox_failed,
-            ),
-        ] {
-            let _ = writeln!(
-                out,
-                "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {value}"
-            );
-        }
-        let name = "nibble_handler_latency_seconds";
-        let _ = writeln!(
-            out,
-            "# HELP {name} Time to handle one incoming event.\n# TYPE {name} histogram"
-        );
-        for (bound, bucket) in BUCKETS.iter().zip(&self.latency_buckets) {
-            let _ = writeln!(out, "{name}_bucket{{le=\"{bound}\"}} {}", get(bucket));
-        }
-        let count = get(&self.latency_count);
-        let _ = writeln!(out, "{name}_bucket{{le=\"+Inf\"}} {count}");
-        let _ = writeln!(
-            out,
-            "{name}_sum {}",
-            get(&self.latency_sum_micros) as f64 / 1e6
-        );
-        let _ = writeln!(out, "{name}_count {count}");
         out
     }
 }
@@ -192,5 +197,29 @@ mod tests {
                 "missing `{line}` in\n{text}"
             );
         }
+    }
+
+    #[test]
+    fn every_platform_has_its_series_from_the_start_and_the_text_is_complete_openmetrics() {
+        let m = Metrics::default();
+        m.event("irc", Duration::from_millis(1), true);
+        let text = m.render(&Gauges::default());
+        for platform in PLATFORMS {
+            let line = format!("nibble_events_handled_total{{platform=\"{platform}\"}} 0");
+            assert!(
+                text.lines().any(|l| l == line),
+                "missing `{line}` in\n{text}"
+            );
+        }
+        assert!(!text.contains("irc"), "{text}");
+        assert!(
+            text.contains("# TYPE nibble_events_handled counter\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("# HELP nibble_outbox_pending Outbox messages waiting to be sent.\n")
+        );
+        assert!(text.ends_with("# EOF\n"), "{text}");
+        println!("{text}");
     }
 }

@@ -1,25 +1,32 @@
 //! The operations endpoints on a local address: `GET /healthz` (database, background loops and
-//! platform connections, 200 or 503 with a JSON body) and `GET /metrics` (Prometheus text). The
-//! listener protects itself: headers must arrive in time (idle kept-alive connections are closed the
-//! same way), a connection lives a bounded time, at most so many are served at once, and accept
-//! errors (out of file descriptors) pause the loop instead of spinning it.
+//! platform connections, 200 or 503 with a JSON body) and `GET /metrics` (OpenMetrics text), routed
+//! by axum. The listener protects itself: headers must arrive in time (idle kept-alive connections
+//! are closed the same way), a connection lives a bounded time, at most so many are served at once,
+//! and accept errors (out of file descriptors) pause the loop instead of spinning it.
+//!
+//! Why not `axum::serve`: it builds its hyper connections without a timer, so it cannot bound how
+//! long headers take (a slowloris holds a connection forever), and it has no connection cap. The
+//! accept loop and hyper's HTTP/1 builder stay ours; each connection is served by the axum router.
 
 use super::connection::Connection;
 use super::health::LoopHealth;
-use super::metrics::{Gauges, Metrics};
+use super::metrics::{self, Gauges, Metrics};
 use crate::store::Store;
-use bytes::Bytes;
-use http_body_util::Full;
-use hyper::body::Incoming;
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::http::{Method, StatusCode, header};
+use axum::middleware::{self as layer, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
 use hyper::server::conn::http1;
-use hyper::service::service_fn;
-use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::service::TowerToHyperService;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
+use tracing::Instrument;
 
 /// What the endpoints read.
 #[derive(Clone)]
@@ -80,13 +87,14 @@ pub async fn serve(
             "the ops endpoints are unauthenticated and listen beyond this machine: prefer a loopback address (127.0.0.1) or a firewall");
     }
     let permits = Arc::new(Semaphore::new(limits.max_connections.max(1)));
+    let app = router(state);
     let task = tokio::spawn(async move {
         let listener = &listener;
         let accept = move || async move { listener.accept().await.map(|(stream, _)| stream) };
         let serve_one = |stream, permit| {
             tokio::spawn(serve_connection(
                 stream,
-                state.clone(),
+                app.clone(),
                 limits.clone(),
                 permit,
             ));
@@ -144,21 +152,29 @@ async fn accept_loop<S, Fut>(
     }
 }
 
+/// The endpoints: GET (and so HEAD) `/healthz` and `/metrics`; any other method is refused with
+/// 405, any other path with 404.
+fn router(state: OpsState) -> Router {
+    Router::new()
+        .route("/healthz", get(super::healthz::health))
+        .route("/metrics", get(metrics_text))
+        .method_not_allowed_fallback(get_only)
+        .fallback(unknown_path)
+        .layer(layer::from_fn(request_span))
+        .with_state(state)
+}
+
 /// Serves one connection within the limits; its permit is returned when it ends.
 async fn serve_connection(
     stream: TcpStream,
-    state: OpsState,
+    app: Router,
     limits: OpsLimits,
     _permit: OwnedSemaphorePermit,
 ) {
-    let service = service_fn(move |req| {
-        let state = state.clone();
-        async move { Ok::<_, std::convert::Infallible>(respond(&state, req).await) }
-    });
     let connection = http1::Builder::new()
         .timer(TokioTimer::new())
         .header_read_timeout(limits.header_timeout)
-        .serve_connection(TokioIo::new(stream), service);
+        .serve_connection(TokioIo::new(stream), TowerToHyperService::new(app));
     match tokio::time::timeout(limits.connection_lifetime, connection).await {
         Ok(Ok(())) => {}
         Ok(Err(e)) => tracing::debug!(error = %e, "ops connection ended"),
@@ -166,45 +182,40 @@ async fn serve_connection(
     }
 }
 
-pub(super) fn reply(status: StatusCode, content_type: &str, body: String) -> Response<Full<Bytes>> {
-    let mut r = Response::new(Full::new(Bytes::from(body)));
-    *r.status_mut() = status;
-    if let Ok(v) = content_type.parse() {
-        r.headers_mut().insert(hyper::header::CONTENT_TYPE, v);
-    }
-    r
+async fn request_span(request: Request, next: Next) -> Response {
+    let span = tracing::info_span!("ops.request", path = %request.uri().path());
+    next.run(request).instrument(span).await
 }
 
-#[tracing::instrument(name = "ops.request", skip_all, fields(path = %req.uri().path()))]
-async fn respond(state: &OpsState, req: Request<Incoming>) -> Response<Full<Bytes>> {
-    if req.method() != Method::GET {
-        return reply(
-            StatusCode::METHOD_NOT_ALLOWED,
-            "text/plain",
-            "GET only\n".into(),
-        );
+async fn metrics_text(State(state): State<OpsState>) -> Response {
+    let (outbox_pending, outbox_failed) = state.store.outbox_depth().await.unwrap_or((-1, -1));
+    let gauges = Gauges {
+        outbox_pending,
+        outbox_failed,
+    };
+    let text = state.metrics.render(&gauges);
+    ([(header::CONTENT_TYPE, metrics::CONTENT_TYPE)], text).into_response()
+}
+
+async fn get_only() -> Response {
+    (
+        StatusCode::METHOD_NOT_ALLOWED,
+        [(header::CONTENT_TYPE, "text/plain")],
+        "GET only\n",
+    )
+        .into_response()
+}
+
+async fn unknown_path(method: Method) -> Response {
+    if method != Method::GET {
+        return get_only().await;
     }
-    match req.uri().path() {
-        "/healthz" => super::healthz::health(state).await,
-        "/metrics" => {
-            let (outbox_pending, outbox_failed) =
-                state.store.outbox_depth().await.unwrap_or((-1, -1));
-            let gauges = Gauges {
-                outbox_pending,
-                outbox_failed,
-            };
-            reply(
-                StatusCode::OK,
-                "text/plain; version=0.0.4",
-                state.metrics.render(&gauges),
-            )
-        }
-        _ => reply(
-            StatusCode::NOT_FOUND,
-            "text/plain",
-            "try /healthz or /metrics\n".into(),
-        ),
-    }
+    (
+        StatusCode::NOT_FOUND,
+        [(header::CONTENT_TYPE, "text/plain")],
+        "try /healthz or /metrics\n",
+    )
+        .into_response()
 }
 
 #[cfg(test)]

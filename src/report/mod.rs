@@ -32,6 +32,8 @@ pub enum ReportError {
     BadDate(String),
     #[error("no course `{0}`")]
     UnknownCourse(String),
+    #[error("cannot write the report as CSV: {0}")]
+    Csv(#[from] csv::Error),
 }
 
 /// Parses `--since` as a UTC date.
@@ -85,7 +87,10 @@ pub async fn render(
     }
     Ok(match format {
         Format::Table => table(&reports),
-        Format::Csv => csv(&reports),
+        Format::Csv => csv(&reports)?,
         Format::Json => json(&reports),
     })
 }
+
+#[cfg(test)]
+mod csv_tests;

@@ -139,14 +139,6 @@ pub fn table(reports: &[Report]) -> String {
     o
 }
 
-fn csv_field(value: &str) -> String {
-    if value.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", value.replace('"', "\"\""))
-    } else {
-        value.to_string()
-    }
-}
-
 fn opt(x: Option<f64>) -> String {
     x.map_or(String::new(), |v| v.to_string())
 }
@@ -154,8 +146,9 @@ fn opt(x: Option<f64>) -> String {
 /// A CSV section: its name, columns and rows.
 type Block<'a> = (&'a str, Vec<&'a str>, Vec<Vec<String>>);
 
-/// One CSV block per section; every row starts with the section and the tenant.
-pub fn csv(reports: &[Report]) -> String {
+/// One CSV block per section; every row starts with the section and the tenant. Fields are quoted
+/// only when they must be (a comma, a quote or a line break in them).
+pub fn csv(reports: &[Report]) -> Result<String, csv::Error> {
     let mut blocks: Vec<Block> = vec![
         (
             "courses",
@@ -305,13 +298,23 @@ pub fn csv(reports: &[Report]) -> String {
         if i > 0 {
             out.push('\n');
         }
-        let _ = writeln!(out, "section,tenant,{}", columns.join(","));
-        for row in rows {
-            let cells: Vec<String> = row.iter().map(|c| csv_field(c)).collect();
-            let _ = writeln!(out, "{section},{}", cells.join(","));
-        }
+        out.push_str(&csv_block(section, columns, rows)?);
     }
-    out
+    Ok(out)
+}
+
+/// One section as CSV: its header row, then its rows, each led by the section's name.
+fn csv_block(section: &str, columns: &[&str], rows: &[Vec<String>]) -> Result<String, csv::Error> {
+    let mut block = csv::Writer::from_writer(Vec::new());
+    block.write_record(["section", "tenant"].iter().chain(columns))?;
+    for row in rows {
+        block.write_record(std::iter::once(section).chain(row.iter().map(String::as_str)))?;
+    }
+    let bytes = block
+        .into_inner()
+        .map_err(|e| csv::Error::from(e.into_error()))?;
+    // Every field came in as UTF-8 and the writer adds only ASCII.
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 pub fn json(reports: &[Report]) -> String {

@@ -26,6 +26,7 @@ use crate::chat::{
 use crate::config::SlackConfig;
 use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::connect::HttpConnector;
+use secrecy::{ExposeSecret, SecretString};
 use slack_morphism::errors::SlackClientError;
 use slack_morphism::prelude::*;
 use std::collections::HashMap;
@@ -62,17 +63,12 @@ pub enum SlackError {
     SocketModeRefused(String),
 }
 
-/// Tokens, read from the environment or the files the config names. Never printed.
-#[derive(Clone)]
+/// Tokens, read from the environment or the files the config names. Never printed (their Debug
+/// is redacted); exposed only to the Slack client that sends them.
+#[derive(Clone, Debug)]
 pub struct SlackTokens {
-    bot: String,
-    app: String,
-}
-
-impl std::fmt::Debug for SlackTokens {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("SlackTokens(<redacted>)")
-    }
+    bot: SecretString,
+    app: SecretString,
 }
 
 impl SlackTokens {
@@ -82,11 +78,11 @@ impl SlackTokens {
     ) -> Result<Self, SlackError> {
         let read = |var: &'static str, file: &Option<std::path::PathBuf>, prefix: &'static str| {
             let value = match (env.get(var), file) {
-                (Some(v), _) if !v.trim().is_empty() => v.trim().to_string(),
+                (Some(v), _) if !v.trim().is_empty() => SecretString::new(v.trim().to_string()),
                 (_, Some(path)) => read_token(path)?,
                 _ => return Err(SlackError::MissingToken(var)),
             };
-            if value.starts_with(prefix) {
+            if value.expose_secret().starts_with(prefix) {
                 Ok(value)
             } else {
                 Err(SlackError::BadToken(var, prefix))
@@ -99,9 +95,9 @@ impl SlackTokens {
     }
 }
 
-fn read_token(path: &Path) -> Result<String, SlackError> {
+fn read_token(path: &Path) -> Result<SecretString, SlackError> {
     std::fs::read_to_string(path)
-        .map(|s| s.trim().to_string())
+        .map(|s| SecretString::new(s.trim().to_string()))
         .map_err(|reason| SlackError::TokenFile {
             path: path.display().to_string(),
             reason,
@@ -147,10 +143,10 @@ impl SlackPlatform {
                 pacing::dm_opens(config.pacing_scale),
             )),
             client,
-            bot: SlackApiToken::new(tokens.bot.clone().into()),
+            bot: SlackApiToken::new(tokens.bot.expose_secret().clone().into()),
             team_bot: std::sync::OnceLock::new(),
             spacing: pacing::ChannelSpacing::new(config.pacing_scale),
-            app: SlackApiToken::new(tokens.app.clone().into()),
+            app: SlackApiToken::new(tokens.app.expose_secret().clone().into()),
             config: config.clone(),
             uploads: files::Uploads::default(),
             connection: Arc::default(),

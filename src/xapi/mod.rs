@@ -5,7 +5,7 @@
 mod sink;
 mod statement;
 
-pub use sink::{Sink, SinkError};
+pub use sink::{CONNECT_TIMEOUT, REQUEST_TIMEOUT, Sink, SinkError};
 pub use statement::{statement, statement_id};
 
 use crate::engine::CatalogHandle;

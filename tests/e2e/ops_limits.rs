@@ -1,6 +1,6 @@
 //! The ops listener under abuse (issue 19, item 9): partial and idle connections are closed after the
 //! header timeout, a connection cap holds and `/healthz` is still answered while the cap is full of
-//! idle connections.
+//! idle connections; routes, methods and the metrics content type.
 
 use nibble::ops::{LoopHealth, Metrics, OpsLimits, OpsState, serve};
 use nibble::store::{Durability, Store};
@@ -115,4 +115,46 @@ async fn the_connection_cap_holds_and_healthz_is_answered_while_idle_connections
     }
     // And with room again, answered as usual.
     assert!(healthz(addr).await.starts_with("HTTP/1.1 200"));
+}
+
+/// Sends one raw request on a fresh connection and returns the whole answer.
+async fn request(addr: SocketAddr, head: &str) -> String {
+    let mut stream = TcpStream::connect(addr).await.expect("connect");
+    let raw = format!("{head}\r\nHost: x\r\nConnection: close\r\n\r\n");
+    stream.write_all(raw.as_bytes()).await.expect("write");
+    read_until_closed(&mut stream, "a request").await
+}
+
+#[tokio::test]
+async fn routes_methods_and_the_metrics_content_type() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (addr, _stop) = ops_server(dir.path(), 8).await;
+    let metrics = request(addr, "GET /metrics HTTP/1.1").await;
+    assert!(metrics.starts_with("HTTP/1.1 200"), "{metrics}");
+    assert!(
+        metrics
+            .to_lowercase()
+            .contains("content-type: application/openmetrics-text; version=1.0.0"),
+        "{metrics}"
+    );
+    assert!(metrics.contains("nibble_outbox_pending 0\n"), "{metrics}");
+    assert!(metrics.ends_with("# EOF\n"), "{metrics}");
+    for head in [
+        "POST /healthz HTTP/1.1",
+        "DELETE /metrics HTTP/1.1",
+        "PUT /nope HTTP/1.1",
+    ] {
+        let answer = request(addr, head).await;
+        assert!(answer.starts_with("HTTP/1.1 405"), "{head}: {answer}");
+        assert!(answer.ends_with("GET only\n"), "{head}: {answer}");
+    }
+    let unknown = request(addr, "GET /nope HTTP/1.1").await;
+    assert!(unknown.starts_with("HTTP/1.1 404"), "{unknown}");
+    assert!(unknown.ends_with("try /healthz or /metrics\n"), "{unknown}");
+    let head = request(addr, "HEAD /healthz HTTP/1.1").await;
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    assert!(
+        head.ends_with("\r\n\r\n"),
+        "HEAD answers without a body: {head}"
+    );
 }

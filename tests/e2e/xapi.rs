@@ -1,5 +1,6 @@
 //! xAPI export against a local LRS that checks every statement's required fields, the version
-//! header and Basic auth, and refuses the first batch (the exporter retries); and to a file.
+//! header and Basic auth, and refuses the first batch (the exporter retries); to a file; and to a
+//! silent LRS, which fails the send after the request timeout instead of hanging it.
 
 use crate::recognition::take_lesson;
 use crate::support::{spawn_app, user};
@@ -110,7 +111,8 @@ async fn statements_reach_a_checking_lrs_once_each_after_a_refusal() {
         .expect("bind");
     let addr = listener.local_addr().expect("addr");
     tokio::spawn(async move { axum::serve(listener, router).await });
-    let sink = Sink::http(&format!("http://{addr}/xapi/"), "lrs-user", "secret").expect("sink");
+    let password = secrecy::SecretString::new("secret".into());
+    let sink = Sink::http(&format!("http://{addr}/xapi/"), "lrs-user", &password).expect("sink");
     let catalog = CatalogHandle::new(app.catalog.clone());
 
     assert!(
@@ -186,4 +188,46 @@ async fn statements_can_go_to_a_file() {
         .collect();
     assert!(lines.len() >= 4, "{}", lines.len());
     assert!(lines.iter().all(|s| check(s).is_empty()));
+}
+
+/// An LRS that accepts connections and never answers: the send fails after `REQUEST_TIMEOUT`
+/// (tokio's paused clock jumps ahead while everything waits, so the test takes no real 30 s).
+#[tokio::test(start_paused = true)]
+async fn a_silent_lrs_fails_the_send_after_the_request_timeout() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let (accepted, mut accepted_rx) = tokio::sync::mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((stream, _)) = listener.accept().await {
+            let _ = accepted.send(());
+            held.push(stream); // kept open, never read, never answered
+        }
+    });
+    let password = secrecy::SecretString::new("secret".into());
+    let sink = Sink::http(&format!("http://{addr}/xapi"), "lrs-user", &password).expect("sink");
+    let started = tokio::time::Instant::now();
+    let sent = tokio::time::timeout(
+        nibble::xapi::REQUEST_TIMEOUT * 2,
+        sink.send(&[serde_json::json!({"id": "silent"})]),
+    )
+    .await
+    .expect("the send gave up by itself");
+    let took = started.elapsed();
+    assert!(
+        accepted_rx.try_recv().is_ok(),
+        "the LRS accepted the connection"
+    );
+    match sent {
+        Err(nibble::xapi::SinkError::Silent(after)) => {
+            assert_eq!(after, nibble::xapi::REQUEST_TIMEOUT)
+        }
+        other => panic!("expected a timeout, got {other:?}"),
+    }
+    assert!(
+        took >= nibble::xapi::REQUEST_TIMEOUT && took < nibble::xapi::REQUEST_TIMEOUT * 2,
+        "gave up after {took:?}"
+    );
 }
