@@ -16,6 +16,7 @@ pub mod demo;
 pub mod discord;
 pub mod domain;
 pub mod engine;
+pub mod error_text;
 pub mod fuzzing;
 pub mod local;
 pub mod ops;
