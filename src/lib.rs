@@ -16,6 +16,7 @@
 //!
 //! - [`clock`]: injected time, the system clock and a manual one. Uses nothing.
 //! - [`cli_output`]: writing command output, choosing log colours. Uses nothing.
+//! - [`error_text`]: an error and its causes on one line, each cause once. Uses nothing.
 //! - [`content`]: lesson, course and quiz files, parsed and validated into a catalog. Uses nothing.
 //! - [`scheduler`]: cron schedules in a time zone, quiet hours, catch-up. Uses nothing.
 //! - [`domain`]: pure rules without I/O (grading, points, badges, streaks, campaigns, matching,
@@ -64,6 +65,7 @@ pub mod demo;
 pub mod discord;
 pub mod domain;
 pub mod engine;
+pub mod error_text;
 pub mod fuzzing;
 pub mod local;
 pub mod ops;

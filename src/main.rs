@@ -177,7 +177,7 @@ fn real_main(cli: Cli) -> Result<ExitCode> {
     runtime.block_on(async move {
         match cli.command {
             Command::Demo { days, seed } => {
-                let database = PathBuf::from(cli.database.as_deref().unwrap_or("nibble-demo.db").trim_start_matches("sqlite://"));
+                let database = nibble::store::database_path(cli.database.as_deref().unwrap_or("nibble-demo.db"))?;
                 let opts = nibble::demo::DemoOptions { database, lessons_dir: config.lessons.dir.clone(), days, seed };
                 let mut out = std::io::stdout().lock();
                 match nibble::demo::run(&opts, &mut out).await {
@@ -214,6 +214,11 @@ fn real_main(cli: Cli) -> Result<ExitCode> {
                 Ok(ExitCode::SUCCESS)
             }
             Command::Campaign { tenant, words } => {
+                // The words take everything after them: a global option there would be read as a
+                // word and the command would run on the default database instead.
+                if let Some(option) = words.iter().find_map(|w| global_option(w)) {
+                    bail!("`{option}` after the campaign words is not read as an option: put it before them (`nibble {option} … campaign --tenant {tenant} …`)");
+                }
                 let text = nibble::campaign_cli::run(&config, &tenant, &words).await?;
                 write_stdout(&format!("{text}\n"))?;
                 Ok(if text.starts_with("Campaign not created") || text.starts_with("There is no") { ExitCode::FAILURE } else { ExitCode::SUCCESS })
@@ -286,7 +291,7 @@ fn real_main(cli: Cli) -> Result<ExitCode> {
                 Ok(ExitCode::SUCCESS)
             }
             Command::Bench { learners, leaderboard, members, rows, search, lessons, partners } => {
-                let database = PathBuf::from(cli.database.unwrap_or_else(|| "nibble-bench.db".into()));
+                let database = nibble::store::database_path(cli.database.as_deref().unwrap_or("nibble-bench.db"))?;
                 let report = if let Some(pool) = partners {
                     nibble::bench::partners::run(&database, &config.lessons.dir, pool.max(2), config.database.durability).await?
                 } else if search {
@@ -301,6 +306,18 @@ fn real_main(cli: Cli) -> Result<ExitCode> {
             }
         }
     })
+}
+
+/// The global option a campaign word spells (`--database`, `--config=x.toml` …), if any.
+fn global_option(word: &str) -> Option<&'static str> {
+    ["--database", "--config", "--log-format"]
+        .into_iter()
+        .find(|o| {
+            word == *o
+                || word
+                    .strip_prefix(o)
+                    .is_some_and(|rest| rest.starts_with('='))
+        })
 }
 
 fn database_exists(url: &str) -> bool {

@@ -1,7 +1,7 @@
 //! `nibble bench`: quiz answers from many learners through the engine into a real SQLite file,
 //! measured next to the raw single-row transaction rate of the same disk (the ceiling).
 
-use super::{BenchError, fresh, peak_memory};
+use super::{BenchError, fresh, open_marked, peak_memory};
 use crate::chat::{Event, EventKind, Platform, UserRef, encode_answer};
 use crate::clock::{Clock, SystemClock};
 use crate::content::{Lesson, load_catalog};
@@ -9,7 +9,7 @@ use crate::engine::{
     CatalogHandle, Engine, EngineError, EngineSettings, LessonChoice, PushLesson, PushOutcome,
     Recipient,
 };
-use crate::store::{Durability, Store};
+use crate::store::Durability;
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -35,17 +35,17 @@ pub async fn run(
         .cloned()
         .ok_or_else(|| BenchError::Task("no lesson to answer".into()))?;
     let raw_path = PathBuf::from(format!("{}.raw", database.display()));
-    fresh(database)?;
-    fresh(&raw_path)?;
+    fresh(database).await?;
+    fresh(&raw_path).await?;
 
     // The ceiling: single-row transactions on the same disk with the same durability.
-    let raw_store = Store::open(&raw_path.display().to_string(), durability).await?;
+    let raw_store = open_marked(&raw_path, durability).await?;
     let raw_n = learners.clamp(1000, 20_000);
     let raw_elapsed = raw_store.single_row_transactions(raw_n).await?;
     raw_store.close().await;
     let raw_rate = raw_n as f64 / raw_elapsed.as_secs_f64();
 
-    let store = Store::open(&database.display().to_string(), durability).await?;
+    let store = open_marked(database, durability).await?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     store.sync_catalog(&catalog, clock.now()).await?;
     let engine = Engine::start(

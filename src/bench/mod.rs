@@ -30,22 +30,34 @@ pub enum BenchError {
         path: PathBuf,
         reason: std::io::Error,
     },
+    #[error(
+        "refusing to replace `{path}`: {reason}. The benchmark replaces only a database an earlier \
+         `nibble bench` or `nibble demo` created; pass another --database path"
+    )]
+    Refused { path: PathBuf, reason: String },
     #[error("a benchmark task failed: {0}")]
     Task(String),
 }
 
-/// Removes a database file and its WAL companions.
-pub(crate) fn fresh(path: &Path) -> Result<(), BenchError> {
-    for suffix in ["", "-wal", "-shm"] {
-        let p = PathBuf::from(format!("{}{suffix}", path.display()));
-        match std::fs::remove_file(&p) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                return Err(BenchError::Io { path: p, reason: e });
+/// Clears the benchmark's database path like the demo does: only a database an earlier demo or
+/// benchmark created (and marked) is replaced; anything else at the path is refused, untouched.
+pub(crate) async fn fresh(path: &Path) -> Result<(), BenchError> {
+    crate::demo::clear_demo_database(path)
+        .await
+        .map_err(|e| match e {
+            crate::demo::DemoError::Refused { path, reason } => {
+                BenchError::Refused { path, reason }
             }
-            _ => {}
-        }
-    }
-    Ok(())
+            crate::demo::DemoError::Reset { path, reason } => BenchError::Io { path, reason },
+            other => BenchError::Task(other.to_string()),
+        })
+}
+
+/// Opens the fresh database at `path` and marks it as scratch, so the next run may replace it.
+pub(crate) async fn open_marked(path: &Path, durability: Durability) -> Result<Store, BenchError> {
+    let store = Store::open(&path.display().to_string(), durability).await?;
+    store.mark_as_demo(chrono::Utc::now()).await?;
+    Ok(store)
 }
 
 /// A fresh database at `database` with the lessons synced and an engine on it (default settings,
@@ -55,9 +67,9 @@ pub(crate) async fn fresh_engine(
     lessons_dir: &Path,
     durability: Durability,
 ) -> Result<(Store, Engine), BenchError> {
-    fresh(database)?;
     let catalog = load_catalog(lessons_dir).map_err(BenchError::Lessons)?;
-    let store = Store::open(&database.display().to_string(), durability).await?;
+    fresh(database).await?;
+    let store = open_marked(database, durability).await?;
     store.sync_catalog(&catalog, SystemClock.now()).await?;
     let engine = Engine::start(
         store.clone(),

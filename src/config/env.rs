@@ -64,7 +64,13 @@ impl EnvMap {
             }),
             Some((name, Section::Table(keys), key)) => match keys.iter().find(|k| **k == key) {
                 Some(key) => Ok(Some(Target { section: name, key })),
-                None => Err(unknown(format!("[{name}] has no setting `{key}`"))),
+                None => Err(ConfigError::Env {
+                    var: var.to_string(),
+                    message: format!(
+                        "[{name}] has no setting `{key}`; did you mean {}?",
+                        closest_in(name, keys, var)
+                    ),
+                }),
             },
         }
     }
@@ -93,7 +99,8 @@ impl EnvMap {
 }
 
 /// Sets `[section] key` from a variable's value. Values are read as TOML scalars (numbers,
-/// booleans, quoted strings) or arrays of them when they parse, else as the text itself.
+/// booleans, quoted strings) or arrays of them when they parse, else as the text itself. TOML's
+/// dates and times are kept as text: `09:00` is a setting's text, not a TOML local time.
 pub(super) fn apply_env(
     table: &mut toml::Table,
     var: &str,
@@ -105,11 +112,33 @@ pub(super) fn apply_env(
         .ok()
         .and_then(|mut t| t.remove("v"))
         .filter(|v| match v {
-            toml::Value::Table(_) => false,
-            toml::Value::Array(items) => items.iter().all(|i| !i.is_table() && !i.is_array()),
+            toml::Value::Table(_) | toml::Value::Datetime(_) => false,
+            toml::Value::Array(items) => items
+                .iter()
+                .all(|i| !i.is_table() && !i.is_array() && !i.is_datetime()),
             _ => true,
         })
         .unwrap_or(toml::Value::String(value));
+    set(table, var, target, parsed)
+}
+
+/// Sets `[section] key` to the variable's value as text, whatever it looks like: for a text
+/// setting given a value that reads as a number or a boolean (a user name `12345`, a folder `2024`).
+pub(super) fn apply_text(
+    table: &mut toml::Table,
+    var: &str,
+    target: &Target,
+    value: String,
+) -> Result<(), ConfigError> {
+    set(table, var, target, toml::Value::String(value))
+}
+
+fn set(
+    table: &mut toml::Table,
+    var: &str,
+    target: &Target,
+    value: toml::Value,
+) -> Result<(), ConfigError> {
     let entry = table
         .entry(target.section.to_string())
         .or_insert_with(|| toml::Value::Table(toml::Table::new()));
@@ -119,8 +148,23 @@ pub(super) fn apply_env(
             message: format!("`{}` in the config file is not a table", target.section),
         });
     };
-    section_table.insert(target.key.to_string(), parsed);
+    section_table.insert(target.key.to_string(), value);
     Ok(())
+}
+
+/// The variable of `[section]` (its keys and secrets) nearest to `var` in spelling: a wrong key is
+/// suggested one of its own section's variables, not a similar name from another section.
+fn closest_in(section: &str, keys: &[&str], var: &str) -> String {
+    let prefix = format!("NIBBLE_{}_", section.to_uppercase());
+    let secrets = SECRET_VARS
+        .iter()
+        .filter(|v| v.starts_with(&prefix))
+        .map(|v| v.to_string());
+    keys.iter()
+        .map(|k| format!("NIBBLE_{section}_{k}").to_uppercase())
+        .chain(secrets)
+        .min_by_key(|known| edit_distance(known, var))
+        .unwrap_or_else(|| format!("NIBBLE_{}_…", section.to_uppercase()))
 }
 
 /// Levenshtein distance, by characters.
@@ -231,6 +275,35 @@ mod tests {
         assert_eq!(r["streak_milestones"].as_array().map(Vec::len), Some(2));
         assert_eq!(r["time_zone"].as_str(), Some("Europe/Berlin"));
         assert_eq!(r["leaderboards"].as_bool(), Some(false));
+    }
+
+    #[test]
+    fn a_wrong_key_is_suggested_a_key_of_its_own_section() {
+        let e = refusal("NIBBLE_CAMPAIGNS_QUIET_HOUR");
+        assert!(
+            e.contains("did you mean NIBBLE_CAMPAIGNS_QUIET_HOURS?"),
+            "{e}"
+        );
+        let e = refusal("NIBBLE_XAPI_FOLE");
+        assert!(e.contains("did you mean NIBBLE_XAPI_FILE?"), "{e}");
+        let e = refusal("NIBBLE_CAMPAIGNS_FOO");
+        assert!(e.contains("did you mean NIBBLE_CAMPAIGNS_"), "{e}");
+    }
+
+    #[test]
+    fn times_and_dates_are_kept_as_text() {
+        let mut table = toml::Table::new();
+        let target = Target {
+            section: "reviews",
+            key: "time",
+        };
+        apply_env(&mut table, "V", &target, "09:00".to_string()).unwrap_or_else(|e| panic!("{e}"));
+        let reviews = table["reviews"].as_table().expect("table");
+        assert_eq!(reviews["time"].as_str(), Some("09:00"));
+        apply_env(&mut table, "V", &target, "2026-12-01".to_string())
+            .unwrap_or_else(|e| panic!("{e}"));
+        let reviews = table["reviews"].as_table().expect("table");
+        assert_eq!(reviews["time"].as_str(), Some("2026-12-01"));
     }
 
     #[test]

@@ -23,7 +23,7 @@ use crate::domain::points::PointsRules;
 use crate::domain::review::ReviewRules;
 use crate::scheduler::QuietHours;
 use crate::store::Durability;
-use env::{EnvMap, apply_env};
+use env::{EnvMap, apply_env, apply_text};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
@@ -192,14 +192,19 @@ impl Config {
             let Some(target) = map.target(&var)? else {
                 continue;
             };
-            apply_env(&mut table, &var, &target, value)?;
-            config = table
-                .clone()
-                .try_into()
-                .map_err(|e: toml::de::Error| ConfigError::Env {
-                    var: var.clone(),
-                    message: e.message().trim().to_string(),
-                })?;
+            apply_env(&mut table, &var, &target, value.clone())?;
+            config = match table.clone().try_into() {
+                Ok(config) => config,
+                Err(e) => {
+                    let refused = |e: toml::de::Error| ConfigError::Env {
+                        var: var.clone(),
+                        message: e.message().trim().to_string(),
+                    };
+                    // A text setting whose value reads as a number or a boolean takes it as text.
+                    apply_text(&mut table, &var, &target, value)?;
+                    table.clone().try_into().map_err(|_| refused(e))?
+                }
+            };
             overrides.insert(format!("{}.{}", target.section, target.key), var);
         }
         config.lessons.configured = table

@@ -3,6 +3,7 @@
 mod community;
 mod learners;
 mod reset;
+pub use reset::clear_demo_database;
 mod run;
 mod sim;
 mod summary;

@@ -1,5 +1,6 @@
-//! Clearing the demo's database path: only a database an earlier demo created is replaced; a real
-//! nibble database, another program's file, a directory or anything else is left as it is.
+//! Clearing the demo's (and the benchmark's) database path: only a database an earlier demo or
+//! benchmark created is replaced; a real nibble database, another program's file, a directory or
+//! anything else is left as it is.
 
 use super::DemoError;
 use std::io::Read;
@@ -44,8 +45,8 @@ pub async fn clear_demo_database(path: &Path) -> Result<(), DemoError> {
         Ok(true) => {}
         Ok(false) => {
             return Err(refuse(
-                "it is a SQLite database that `nibble demo` did not create (a nibble database in \
-                 use, or another program's)"
+                "it is a SQLite database that neither `nibble demo` nor `nibble bench` created (a \
+                 nibble database in use, or another program's)"
                     .into(),
             ));
         }

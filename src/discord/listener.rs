@@ -85,7 +85,7 @@ async fn gateway_of(http: &serenity::http::Http, address: &str) -> Result<String
         .map(|gateway| gateway.url)
         .map_err(|e| DiscordError::GatewayLookup {
             address: address.to_string(),
-            reason: e.to_string(),
+            reason: crate::error_text::with_causes(&e),
         })
 }
 

@@ -186,12 +186,12 @@ impl SlackPlatform {
         };
         let detail = match error {
             SlackClientError::ApiError(api) => format!("{} {:?}", api.code, api.errors),
-            other => other.to_string(),
+            other => super::describe(other),
         };
         tracing::warn!(lesson = message.lesson_id(), images = ?images, error = %detail, "Slack could not show a lesson picture: the part is sent with a link or the alt text instead");
         let code = match error {
             SlackClientError::ApiError(api) => api.code.clone(),
-            other => other.to_string(),
+            other => super::describe(other),
         };
         self.tell_lead(
             tenant,

@@ -48,7 +48,7 @@ impl SlackListener {
         listener
             .listen_for(&platform.app)
             .await
-            .map_err(|e| SlackError::Connect(e.to_string()))?;
+            .map_err(|e| SlackError::Connect(super::describe(&e)))?;
         listener.start().await;
         tracing::info!("Slack Socket Mode started");
         Ok(Self { listener })

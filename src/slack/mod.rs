@@ -55,12 +55,26 @@ pub enum SlackError {
     Tls(String),
     #[error("cannot connect to Slack Socket Mode: {0}")]
     Connect(String),
+    #[error("cannot reach Slack at {url}: {reason} (check [slack] api_url and the network)")]
+    Unreachable { url: String, reason: String },
     #[error("Slack rejected the bot token (NIBBLE_SLACK_BOT_TOKEN): {0}")]
     BotTokenRejected(String),
     #[error(
         "Slack refused to open Socket Mode ({0}): check that Socket Mode is enabled for the app and that NIBBLE_SLACK_APP_TOKEN is an app-level token with connections:write"
     )]
     SocketModeRefused(String),
+}
+
+/// A Web API failure as text: slack-morphism prints a connection failure's cause as `Some(…)`
+/// (its `Debug`); its own causes are given instead.
+pub(crate) fn describe(e: &SlackClientError) -> String {
+    match e {
+        SlackClientError::HttpProtocolError(p) => match &p.cause {
+            Some(cause) => crate::error_text::with_causes(cause.as_ref()),
+            None => "the HTTP request failed".into(),
+        },
+        other => other.to_string(),
+    }
 }
 
 /// Tokens, read from the environment or the files the config names. Never printed (their Debug
@@ -156,21 +170,26 @@ impl SlackPlatform {
     /// Checks both tokens before listening, so a wrong token or disabled Socket Mode stops the
     /// daemon at start with a clear error instead of a reconnect loop in the logs.
     pub async fn preflight(&self) -> Result<(), SlackError> {
-        let reason = |e: SlackClientError| match e {
-            SlackClientError::ApiError(api) => api.code,
-            other => other.to_string(),
+        // Only an answer from Slack is a refusal; no answer at all is a network problem.
+        let refusal = |e: SlackClientError, refused: fn(String) -> SlackError| match e {
+            SlackClientError::ApiError(api) => refused(api.code),
+            SlackClientError::HttpError(http) => refused(format!("HTTP {}", http.status_code)),
+            other => SlackError::Unreachable {
+                url: self.config.api_url.clone(),
+                reason: describe(&other),
+            },
         };
         let me = self
             .session()
             .auth_test()
             .await
-            .map_err(|e| SlackError::BotTokenRejected(reason(e)))?;
+            .map_err(|e| refusal(e, SlackError::BotTokenRejected))?;
         let _ = self.team_bot.set(self.bot.clone().with_team_id(me.team_id));
         self.client
             .open_session(&self.app)
             .apps_connections_open(&SlackApiAppsConnectionOpenRequest::new())
             .await
-            .map_err(|e| SlackError::SocketModeRefused(reason(e)))?;
+            .map_err(|e| refusal(e, SlackError::SocketModeRefused))?;
         Ok(())
     }
 

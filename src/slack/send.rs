@@ -90,6 +90,6 @@ pub(crate) fn send_error(e: SlackClientError) -> SendError {
         SlackClientError::HttpError(h) if h.status_code.is_client_error() => {
             SendError::Permanent(format!("HTTP {}", h.status_code))
         }
-        other => SendError::Transient(other.to_string()),
+        other => SendError::Transient(super::describe(&other)),
     }
 }

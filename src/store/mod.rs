@@ -167,6 +167,15 @@ pub fn normalise_url(url_or_path: &str) -> String {
     }
 }
 
+/// The file a database URL or path opens, as SQLite reads it (`sqlite://x.db?mode=rwc`,
+/// `sqlite:x.db` and `x.db` are all `x.db`): what the demo and the benchmark must check before
+/// replacing anything.
+pub fn database_path(url_or_path: &str) -> Result<std::path::PathBuf, StoreError> {
+    let url = normalise_url(url_or_path);
+    let options = SqliteConnectOptions::from_str(&url).map_err(|e| classify(&url, e))?;
+    Ok(options.get_filename().to_path_buf())
+}
+
 impl Store {
     /// Opens (creating if missing) the database, in WAL mode with foreign keys on, migrates it and
     /// checks its schema. An existing file is first looked at read-only: another program's database

@@ -115,3 +115,57 @@ fn redirected_logs_carry_no_colour_codes() {
         "ANSI escape in a redirected log: {err:?}"
     );
 }
+
+/// A port nothing listens on.
+fn closed_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    listener.local_addr().expect("addr").port()
+}
+
+/// An unreachable platform at start is named as a network problem with its cause, once: Slack's
+/// client printed its cause as `Some(hyper_util::…)` and nibble called it a rejected token;
+/// serenity's lookup error said only "Error while sending HTTP request.".
+#[test]
+fn an_unreachable_platform_is_said_plainly_with_its_cause() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("n.db").display().to_string();
+    let port = closed_port();
+    let slack_url = format!("http://127.0.0.1:{port}/api");
+    let discord_address = format!("127.0.0.1:{port}");
+    let runs: [(&str, Vec<(&str, &str)>); 2] = [
+        (
+            "cannot reach Slack at",
+            vec![
+                ("NIBBLE_SLACK_ENABLED", "true"),
+                ("NIBBLE_SLACK_BOT_TOKEN", "xoxb-1"),
+                ("NIBBLE_SLACK_APP_TOKEN", "xapp-1"),
+                ("NIBBLE_SLACK_API_URL", slack_url.as_str()),
+            ],
+        ),
+        (
+            "gateway lookup",
+            vec![
+                ("NIBBLE_DISCORD_ENABLED", "true"),
+                ("NIBBLE_DISCORD_TOKEN", "abc.def.ghi"),
+                ("NIBBLE_DISCORD_API_ADDRESS", discord_address.as_str()),
+            ],
+        ),
+    ];
+    for (said, env) in runs {
+        let mut run = command(&["--database", &db, "run"], dir.path());
+        run.env("NIBBLE_OPS_LISTEN", "\"\"");
+        for (k, v) in &env {
+            run.env(k, v);
+        }
+        let out = run.output().expect("run nibble");
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{err}");
+        let last = err.lines().last().unwrap_or_default();
+        assert!(last.contains(said), "{last}");
+        assert!(last.contains("Connection refused"), "no cause: {last}");
+        assert!(
+            !last.contains("Some(") && !last.contains("rejected"),
+            "{last}"
+        );
+    }
+}

@@ -97,3 +97,73 @@ fn a_value_out_of_range_in_the_file_names_its_line() {
     );
     assert!(!dir.path().join("x.db").exists());
 }
+
+/// Every scalar setting can be overridden from the environment: a text setting whose value reads
+/// as a TOML time, number or boolean takes it as text (`NIBBLE_REVIEWS_TIME=09:00` was refused
+/// with a message whose example was the very value given).
+#[test]
+fn text_settings_take_values_that_look_like_times_numbers_or_booleans() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("x.db").display().to_string();
+    for (var, value) in [
+        ("NIBBLE_REVIEWS_TIME", "09:00"),
+        ("NIBBLE_XAPI_USERNAME", "12345"),
+        ("NIBBLE_LESSONS_DIR", "2024"),
+        ("NIBBLE_LESSONS_DIR", "true"),
+    ] {
+        let out = nibble(
+            &["db", "migrate", "--database", &db],
+            dir.path(),
+            &[(var, value)],
+        );
+        assert!(out.status.success(), "{var}={value}: {}", stderr(&out));
+    }
+    // A number setting given text is still refused by name.
+    let out = nibble(
+        &["db", "migrate", "--database", &db],
+        dir.path(),
+        &[("NIBBLE_REVIEWS_PER_DAY", "many")],
+    );
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("NIBBLE_REVIEWS_PER_DAY"), "{err}");
+    // A wrong key is suggested a key of its own section.
+    let out = nibble(
+        &["db", "migrate", "--database", &db],
+        dir.path(),
+        &[("NIBBLE_CAMPAIGNS_QUIET_HOUR", "20:00-08:00")],
+    );
+    let err = stderr(&out);
+    assert!(
+        err.contains("did you mean NIBBLE_CAMPAIGNS_QUIET_HOURS?"),
+        "{err}"
+    );
+}
+
+/// `nibble campaign --tenant T list --database PATH`: the words swallowed `--database`, and the
+/// command ran on (and created) ./nibble.db. It is refused, naming the option, and nothing appears.
+#[test]
+fn a_global_option_among_the_campaign_words_is_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("team.db").display().to_string();
+    let database_option = format!("--database={db}");
+    for words in [
+        vec!["list", "--database", db.as_str()],
+        vec!["list", database_option.as_str()],
+        vec!["pause", "1", "--config", "nibble.toml"],
+    ] {
+        let mut args = vec!["campaign", "--tenant", "slack:T1"];
+        args.extend(&words);
+        let out = nibble(&args, dir.path(), &[]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{words:?}: {err}");
+        assert!(
+            err.contains("after the campaign words") && err.contains("--"),
+            "{words:?}: {err}"
+        );
+        assert!(
+            !dir.path().join("nibble.db").exists(),
+            "{words:?} ran on ./nibble.db"
+        );
+    }
+}

@@ -84,7 +84,7 @@ fn a_real_nibble_database_is_refused_and_left_untouched() {
         dir.path(),
     );
     assert!(out.status.success(), "{}", stderr(&out));
-    assert_refused(&db, "that `nibble demo` did not create");
+    assert_refused(&db, "that neither `nibble demo` nor `nibble bench` created");
 }
 
 #[tokio::test]
@@ -102,7 +102,7 @@ async fn another_programs_sqlite_file_is_refused() {
         .await
         .expect("row");
     conn.close().await.expect("close");
-    assert_refused(&db, "that `nibble demo` did not create");
+    assert_refused(&db, "that neither `nibble demo` nor `nibble bench` created");
 }
 
 #[test]
@@ -158,4 +158,121 @@ async fn a_demo_database_from_before_the_mark_is_replaced() {
     conn.close().await.expect("close");
     let again = demo(&db);
     assert!(again.status.success(), "{}", stderr(&again));
+}
+
+/// A nibble database made by a campaign command, as a team's real one is.
+fn real_database(dir: &Path) -> PathBuf {
+    let db = dir.join("nibble.db");
+    let out = nibble(
+        &[
+            "--database",
+            &db.display().to_string(),
+            "campaign",
+            "--tenant",
+            "slack:T1",
+            "create",
+            "course=security-awareness",
+            "channel=C1",
+            "cron=0 9 * * Mon",
+            "zone=UTC",
+        ],
+        dir,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    db
+}
+
+/// Runs `args` in `dir` and checks it was refused with `reason`, every file there unchanged.
+fn assert_command_refused(dir: &Path, args: &[&str], reason: &str) {
+    let before = snapshot(dir);
+    let out = nibble(args, dir);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{args:?} not refused: {err}");
+    assert!(
+        err.contains("refusing to replace") && err.contains(reason),
+        "{args:?}: {err}"
+    );
+    assert!(
+        snapshot(dir) == before,
+        "{args:?} changed files in the folder"
+    );
+}
+
+/// `sqlite:PATH` and `sqlite://PATH?mode=rwc` open PATH: the demo checks that file, and does not
+/// write its week into a real database (which the next demo would then delete as its own).
+#[test]
+fn a_database_given_as_a_url_is_checked_as_the_file_it_opens() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = real_database(dir.path());
+    for spelling in [
+        format!("sqlite:{}", db.display()),
+        format!("sqlite://{}?mode=rwc", db.display()),
+    ] {
+        assert_command_refused(
+            dir.path(),
+            &["demo", "--days", "1", "--database", &spelling],
+            "neither `nibble demo` nor `nibble bench` created",
+        );
+    }
+}
+
+/// `nibble bench --database PATH` replaced whatever was at PATH; it now refuses like the demo and
+/// replaces only a database an earlier benchmark (or demo) created.
+#[tokio::test]
+async fn the_benchmark_replaces_only_a_database_it_created() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let bench = |db: &str| {
+        vec![
+            "--database".to_string(),
+            db.to_string(),
+            "bench".into(),
+            "--leaderboard".into(),
+            "--members".into(),
+            "5".into(),
+            "--rows".into(),
+            "20".into(),
+        ]
+    };
+    let real = real_database(dir.path()).display().to_string();
+    let args = bench(&real);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    assert_command_refused(
+        dir.path(),
+        &args,
+        "neither `nibble demo` nor `nibble bench` created",
+    );
+    let url = format!("sqlite:{real}");
+    let args = bench(&url);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    assert_command_refused(
+        dir.path(),
+        &args,
+        "neither `nibble demo` nor `nibble bench` created",
+    );
+
+    let photos = dir.path().join("photos.sqlite");
+    let mut conn =
+        sqlx::SqliteConnection::connect(&format!("sqlite://{}?mode=rwc", photos.display()))
+            .await
+            .expect("create");
+    sqlx::query("CREATE TABLE albums (id INTEGER PRIMARY KEY)")
+        .execute(&mut conn)
+        .await
+        .expect("table");
+    conn.close().await.expect("close");
+    let args = bench(&photos.display().to_string());
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    assert_command_refused(
+        dir.path(),
+        &args,
+        "neither `nibble demo` nor `nibble bench` created",
+    );
+
+    let own = dir.path().join("bench.db").display().to_string();
+    let args = bench(&own);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    for run in ["first", "second"] {
+        let out = nibble(&args, dir.path());
+        assert!(out.status.success(), "{run} run: {}", stderr(&out));
+    }
 }
