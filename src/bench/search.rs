@@ -64,8 +64,8 @@ fn generate(dir: &Path, lessons: usize, rng: &mut Rng) -> Result<Vec<String>, Be
         let ids: Vec<String> = (0..LESSONS_PER_COURSE.min(lessons - c * LESSONS_PER_COURSE))
             .map(|l| format!("lesson-{c:03}-{l:02}"))
             .collect();
-        for id in &ids {
-            let path = course_dir.join(format!("{id}.md"));
+        for (n, id) in ids.iter().enumerate() {
+            let path = course_dir.join(format!("{:02}-{id}.md", n + 1));
             std::fs::write(&path, lesson_file(rng, &vocabulary, id)).map_err(io(&path))?;
         }
         let listed: Vec<String> = ids.iter().map(|i| format!("\"{i}\"")).collect();

@@ -166,6 +166,17 @@ pub(super) fn scan(dir: &Path) -> (Catalog, Problems) {
         for file in sorted_entries(&course_dir).unwrap_or_default() {
             if file.extension().is_some_and(|e| e == "md") && !is_editor_or_hidden(&file) {
                 match read_text(&file) {
+                    // A course folder may hold other Markdown (a README, notes): only files named
+                    // `NN-<slug>.md` are lessons; one that looks like a lesson is told to rename.
+                    Ok(text) if !is_lesson_name(&file) => {
+                        if text.trim_start().starts_with("+++") {
+                            problems.push(Problem::new(
+                                &file,
+                                1,
+                                "lesson file names start with their order number (e.g. `07-<id>.md`): rename it, or it is not read as a lesson",
+                            ));
+                        }
+                    }
                     Ok(text) => match parse_lesson_file(&file, &course_id, &text, &mut problems) {
                         Some(lesson) => lessons.push(lesson),
                         None => {
@@ -311,4 +322,14 @@ fn claimed_lesson_id(file: &Path, text: Option<&str>) -> String {
             .trim_start_matches(['-', '_'])
             .to_string()
     })
+}
+
+/// Is this a lesson file's name: `NN-<slug>.md` (the number orders the files)?
+fn is_lesson_name(file: &Path) -> bool {
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let digits = name.chars().take_while(char::is_ascii_digit).count();
+    digits > 0 && name[digits..].starts_with('-') && name.len() > digits + 1 + ".md".len()
 }

@@ -59,9 +59,20 @@ pub fn host_name() -> String {
 /// looked up (no `/proc`), it is assumed alive and its lock waits to expire.
 fn is_gone(holder: &LockHolder) -> bool {
     let proc = std::path::Path::new("/proc");
-    holder.host == host_name()
-        && proc.join("self").exists()
-        && !proc.join(holder.pid.to_string()).exists()
+    holder.host == host_name() && proc.join("self").exists() && !is_running(holder.pid)
+}
+
+/// Whether process `pid` still runs: a killed process not yet reaped by its parent (a zombie,
+/// state `Z` in `/proc/<pid>/stat`) holds nothing any more.
+fn is_running(pid: i64) -> bool {
+    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+        return false;
+    };
+    // `pid (comm) state …`: the command name may hold spaces or parentheses, so read after the last `)`.
+    let state = stat
+        .rsplit_once(')')
+        .and_then(|(_, rest)| rest.split_whitespace().next());
+    !matches!(state, Some("Z" | "X" | "x"))
 }
 
 /// The lock this daemon holds, with its heartbeat.
@@ -162,5 +173,25 @@ async fn beat(
             // A failing store: retried with backoff, but never slower than the heartbeat.
             Err(e) => retry.failed(&e, true).min(HEARTBEAT),
         };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_running;
+
+    #[test]
+    fn a_zombie_is_not_running_and_a_live_process_is() {
+        assert!(is_running(i64::from(std::process::id())));
+        // A child that exited and was not reaped yet is a zombie.
+        let mut child = std::process::Command::new("true").spawn().expect("spawn");
+        let pid = i64::from(child.id());
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while is_running(pid) && std::time::Instant::now() < deadline {
+            std::thread::yield_now();
+        }
+        assert!(!is_running(pid), "an exited, unreaped child holds nothing");
+        child.wait().expect("reap");
+        assert!(!is_running(pid));
     }
 }

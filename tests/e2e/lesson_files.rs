@@ -132,3 +132,30 @@ fn invalid_utf8_and_oversized_files_are_named_with_their_line() {
     assert_eq!(problems.len(), 1, "{problems:?}");
     assert!(problems[0].contains("KiB"), "{problems:?}");
 }
+
+/// A course folder may hold other Markdown: a README or notes are not lessons; a lesson saved
+/// without its order number is told to rename.
+#[test]
+fn other_markdown_in_a_course_folder_is_not_a_lesson() {
+    let problems = problems_after(|root| {
+        let course = root.join("security-awareness");
+        std::fs::write(
+            course.join("README.md"),
+            "# Notes for authors\n\nNot a lesson.\n",
+        )
+        .expect("write");
+        std::fs::write(course.join("notes.md"), "- todo: a seventh lesson\n").expect("write");
+    });
+    assert!(problems.is_empty(), "{problems:?}");
+    let problems = problems_after(|root| {
+        let course = root.join("security-awareness");
+        let text = std::fs::read_to_string(course.join("03-turn-on-mfa.md")).expect("read");
+        std::fs::write(course.join("mfa-draft.md"), text).expect("write");
+    });
+    assert_eq!(
+        problems,
+        [
+            "/security-awareness/mfa-draft.md:1: lesson file names start with their order number (e.g. `07-<id>.md`): rename it, or it is not read as a lesson"
+        ]
+    );
+}
