@@ -167,6 +167,9 @@ impl SlackPlatform {
         }))
     }
 
+    /// How long each start-up check waits for Slack.
+    pub const PREFLIGHT_PATIENCE_SECS: u64 = 30;
+
     /// Checks both tokens before listening, so a wrong token or disabled Socket Mode stops the
     /// daemon at start with a clear error instead of a reconnect loop in the logs.
     pub async fn preflight(&self) -> Result<(), SlackError> {
@@ -179,17 +182,27 @@ impl SlackPlatform {
                 reason: describe(&other),
             },
         };
-        let me = self
-            .session()
-            .auth_test()
-            .await
-            .map_err(|e| refusal(e, SlackError::BotTokenRejected))?;
+        // A server that accepts the connection and never answers must not hang the start.
+        let silent = || SlackError::Unreachable {
+            url: self.config.api_url.clone(),
+            reason: format!("no answer within {} s", Self::PREFLIGHT_PATIENCE_SECS),
+        };
+        let me = tokio::time::timeout(
+            std::time::Duration::from_secs(Self::PREFLIGHT_PATIENCE_SECS),
+            self.session().auth_test(),
+        )
+        .await
+        .map_err(|_| silent())?
+        .map_err(|e| refusal(e, SlackError::BotTokenRejected))?;
         let _ = self.team_bot.set(self.bot.clone().with_team_id(me.team_id));
-        self.client
-            .open_session(&self.app)
-            .apps_connections_open(&SlackApiAppsConnectionOpenRequest::new())
-            .await
-            .map_err(|e| refusal(e, SlackError::SocketModeRefused))?;
+        let app = self.client.open_session(&self.app);
+        tokio::time::timeout(
+            std::time::Duration::from_secs(Self::PREFLIGHT_PATIENCE_SECS),
+            app.apps_connections_open(&SlackApiAppsConnectionOpenRequest::new()),
+        )
+        .await
+        .map_err(|_| silent())?
+        .map_err(|e| refusal(e, SlackError::SocketModeRefused))?;
         Ok(())
     }
 

@@ -309,3 +309,46 @@ async fn an_in_doubt_send_is_looked_up_in_history_and_thread_replies() {
     );
     app.daemon.shutdown().await;
 }
+
+/// A Slack API address that accepts connections and never answers does not hang the start: each
+/// start-up check gives up after its patience (tokio's paused clock: no real waiting).
+#[tokio::test(start_paused = true)]
+async fn a_silent_slack_at_start_is_unreachable_not_a_hang() {
+    let silent = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let url = format!("http://{}/api/", silent.local_addr().expect("address"));
+    let held = tokio::spawn(async move {
+        let mut open = Vec::new();
+        while let Ok((socket, _)) = silent.accept().await {
+            open.push(socket); // accepted, never answered
+        }
+    });
+    let mut config = nibble::config::Config::default();
+    config.slack.enabled = true;
+    config.slack.api_url = url.clone();
+    let env = std::collections::HashMap::from([
+        (
+            "NIBBLE_SLACK_BOT_TOKEN".to_string(),
+            "xoxb-1-silent".to_string(),
+        ),
+        (
+            "NIBBLE_SLACK_APP_TOKEN".to_string(),
+            "xapp-1-silent".to_string(),
+        ),
+    ]);
+    let adapters = nibble::daemon::Adapters::from_config(&config, &env).expect("adapters");
+    let slack = adapters.slack.expect("slack is enabled");
+    let outcome = tokio::time::timeout(std::time::Duration::from_secs(3600), slack.preflight())
+        .await
+        .expect("the check gives up on its own");
+    let error = outcome
+        .expect_err("a silent server is an error")
+        .to_string();
+    assert!(
+        error.contains(&format!("cannot reach Slack at {url}"))
+            && error.contains("no answer within 30 s"),
+        "{error}"
+    );
+    held.abort();
+}
