@@ -22,26 +22,9 @@ fn stderr(o: &Output) -> String {
 
 /// A nibble database with one campaign, so report and export have rows to write.
 fn database(dir: &Path) -> String {
-    let db = dir.join("n.db").display().to_string();
-    let out = command(
-        &[
-            "--database",
-            &db,
-            "campaign",
-            "--tenant",
-            "slack:T1",
-            "create",
-            "course=security-awareness",
-            "channel=C1",
-            "cron=0 9 * * Mon",
-            "zone=UTC",
-        ],
-        dir,
-    )
-    .output()
-    .expect("run nibble");
-    assert!(out.status.success(), "{}", stderr(&out));
-    db
+    crate::demo_refusal::real_database(dir)
+        .display()
+        .to_string()
 }
 
 #[test]

@@ -30,6 +30,19 @@ fn demo(db: &Path) -> Output {
     )
 }
 
+/// Runs `statements` on the SQLite file at `path` (created if missing), as another program would.
+async fn run_sql(path: &Path, statements: &[&str]) {
+    let url = format!("sqlite://{}?mode=rwc", path.display());
+    let mut conn = sqlx::SqliteConnection::connect(&url).await.expect("open");
+    for statement in statements {
+        sqlx::query(statement)
+            .execute(&mut conn)
+            .await
+            .unwrap_or_else(|e| panic!("{statement}: {e}"));
+    }
+    conn.close().await.expect("close");
+}
+
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).to_string()
 }
@@ -91,17 +104,14 @@ fn a_real_nibble_database_is_refused_and_left_untouched() {
 async fn another_programs_sqlite_file_is_refused() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("photos.sqlite");
-    let url = format!("sqlite://{}?mode=rwc", db.display());
-    let mut conn = sqlx::SqliteConnection::connect(&url).await.expect("create");
-    sqlx::query("CREATE TABLE albums (id INTEGER PRIMARY KEY, name TEXT)")
-        .execute(&mut conn)
-        .await
-        .expect("table");
-    sqlx::query("INSERT INTO albums (name) VALUES ('holidays')")
-        .execute(&mut conn)
-        .await
-        .expect("row");
-    conn.close().await.expect("close");
+    run_sql(
+        &db,
+        &[
+            "CREATE TABLE albums (id INTEGER PRIMARY KEY, name TEXT)",
+            "INSERT INTO albums (name) VALUES ('holidays')",
+        ],
+    )
+    .await;
     assert_refused(&db, "that neither `nibble demo` nor `nibble bench` created");
 }
 
@@ -145,23 +155,17 @@ async fn a_demo_database_from_before_the_mark_is_replaced() {
     let db = dir.path().join("demo.db");
     let first = demo(&db);
     assert!(first.status.success(), "{}", stderr(&first));
-    let url = format!("sqlite://{}", db.display());
-    let mut conn = sqlx::SqliteConnection::connect(&url).await.expect("open");
-    sqlx::query("DROP TABLE demo_marker")
-        .execute(&mut conn)
-        .await
-        .expect("drop the mark");
-    sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-        .execute(&mut conn)
-        .await
-        .expect("checkpoint");
-    conn.close().await.expect("close");
+    run_sql(
+        &db,
+        &["DROP TABLE demo_marker", "PRAGMA wal_checkpoint(TRUNCATE)"],
+    )
+    .await;
     let again = demo(&db);
     assert!(again.status.success(), "{}", stderr(&again));
 }
 
 /// A nibble database made by a campaign command, as a team's real one is.
-fn real_database(dir: &Path) -> PathBuf {
+pub fn real_database(dir: &Path) -> PathBuf {
     let db = dir.join("nibble.db");
     let out = nibble(
         &[
@@ -251,15 +255,7 @@ async fn the_benchmark_replaces_only_a_database_it_created() {
     );
 
     let photos = dir.path().join("photos.sqlite");
-    let mut conn =
-        sqlx::SqliteConnection::connect(&format!("sqlite://{}?mode=rwc", photos.display()))
-            .await
-            .expect("create");
-    sqlx::query("CREATE TABLE albums (id INTEGER PRIMARY KEY)")
-        .execute(&mut conn)
-        .await
-        .expect("table");
-    conn.close().await.expect("close");
+    run_sql(&photos, &["CREATE TABLE albums (id INTEGER PRIMARY KEY)"]).await;
     let args = bench(&photos.display().to_string());
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     assert_command_refused(
