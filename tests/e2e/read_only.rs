@@ -151,6 +151,17 @@ async fn a_database_at_another_schema_version_is_refused() {
     .await
     .expect("a newer migration");
     store.close().await;
+    // SQLite removes the -wal and -shm files as its last connection closes, which may finish on
+    // sqlx's worker thread just after `close` returns: the snapshot waits for that.
+    crate::support::eventually("the database's journal files are gone", || {
+        let file = file.clone();
+        async move {
+            ["-wal", "-shm"]
+                .iter()
+                .all(|s| !Path::new(&format!("{}{s}", file.display())).exists())
+        }
+    })
+    .await;
     let before = snapshot(&file);
     let newer = format!(
         "written by a newer nibble (schema 99, this binary knows {}): upgrade nibble",
