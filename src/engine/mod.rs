@@ -1,41 +1,23 @@
 //! The application: turns incoming events and lesson pushes into domain calls, store writes and outbox rows.
 
-mod answer;
-mod campaign_commands;
-mod campaign_enrol;
-mod campaign_plan;
-mod campaign_tick;
-mod campaign_views;
 mod campaigns;
-mod commands;
-mod community_commands;
-mod community_posts;
-mod community_schedule;
-mod community_tick;
-mod deliver;
-mod diagnostics;
-mod discussions;
-mod fold;
-mod mentions;
-mod partner_commands;
+mod community;
+mod core;
+mod lessons;
 mod partners;
-mod recognition_commands;
-mod reply_moderation;
-mod report_command;
-mod review_click;
-mod review_commands;
+mod recognition;
+mod reports;
 mod reviews;
-mod roster;
 mod setup_notices;
 mod ticker;
 mod writer;
 
-pub use campaign_tick::TickReport;
-pub use campaigns::mention_id;
+pub use campaigns::tick::TickReport;
+pub use core::text::mention_id;
 // The settings are config types: the engine reads them, the config never reads the engine.
 pub use crate::config::{CampaignSettings, EngineSettings};
-pub use deliver::Recipient;
-pub use mentions::{Mention, parse_mention};
+pub use core::deliver::Recipient;
+pub use core::mentions::{Mention, parse_mention};
 
 use crate::chat::{Event, Platform, Reply};
 use crate::clock::Clock;

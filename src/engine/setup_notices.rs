@@ -3,8 +3,8 @@
 //! may never read it; the next team lead who uses a command sees it once, with the platform's reason.
 
 use super::EngineError;
-use super::writer::Applied;
 use crate::chat::{Event, Message, Reply};
+use crate::engine::core::applied::Applied;
 use crate::store::{Store, Tx};
 use chrono::{DateTime, Utc};
 

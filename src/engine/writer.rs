@@ -96,21 +96,6 @@ impl Job {
     }
 }
 
-/// A job's result, and whether it queued outbox messages (so the dispatcher is woken).
-pub(crate) struct Applied<T> {
-    pub value: T,
-    pub queued_messages: bool,
-}
-
-impl<T> Applied<T> {
-    pub fn new(value: T, queued_messages: bool) -> Self {
-        Self {
-            value,
-            queued_messages,
-        }
-    }
-}
-
 enum Outcome {
     Reply(Result<Reply, EngineError>),
     Push(Result<PushOutcome, EngineError>),
@@ -178,8 +163,14 @@ pub(crate) async fn run(
         for job in folds {
             if let Job::Fold(reply) = job {
                 // A failure ends it too (the fold is retried after its backoff).
-                while fold(&core, &outbox_ready, super::fold::BULK_FOLD_LIMIT).await == Some(true) {
-                }
+                while fold(
+                    &core,
+                    &outbox_ready,
+                    crate::engine::recognition::fold::BULK_FOLD_LIMIT,
+                )
+                .await
+                    == Some(true)
+                {}
                 fold_pending = false;
                 let _ = reply.send(());
             }
@@ -269,8 +260,10 @@ async fn attempt(
     if fold {
         // In a savepoint: a failing fold is undone alone and the batch goes on.
         let mut sp = Store::savepoint(&mut tx).await?;
-        let limit = super::fold::FOLD_LIMIT;
-        match super::fold::apply_fold(core, &mut sp, core.clock.now(), limit).await {
+        let limit = crate::engine::recognition::fold::FOLD_LIMIT;
+        match crate::engine::recognition::fold::apply_fold(core, &mut sp, core.clock.now(), limit)
+            .await
+        {
             Ok(report) => {
                 sp.commit().await?;
                 core.fold_succeeded();
@@ -288,25 +281,28 @@ async fn attempt(
         let now = core.clock.now();
         let outcome = match job {
             Job::Event(event, _) => {
-                let r = super::answer::apply_event(core, &mut tx, event, now).await;
+                let r =
+                    crate::engine::lessons::answer::apply_event(core, &mut tx, event, now).await;
                 queued |= r.as_ref().is_ok_and(|a| a.queued_messages);
                 Outcome::Reply(r.map(|a| a.value))
             }
             Job::Push(push, _) => {
-                let r = super::deliver::apply_push(core, &mut tx, push, now).await;
+                let r = crate::engine::core::deliver::apply_push(core, &mut tx, push, now).await;
                 queued |= r.as_ref().is_ok_and(|a| a.queued_messages);
                 Outcome::Push(r.map(|a| a.value))
             }
             Job::Tick(limit, _) => {
-                let r = super::campaign_tick::apply_tick(core, &mut tx, *limit, now).await;
+                let r =
+                    crate::engine::campaigns::tick::apply_tick(core, &mut tx, *limit, now).await;
                 queued |= r.as_ref().is_ok_and(|a| a.queued_messages);
                 Outcome::Tick(r.map(|a| a.value))
             }
-            Job::Declare(raw, _) => {
-                Outcome::Declare(super::campaign_enrol::declare(core, &mut tx, raw, now).await)
-            }
+            Job::Declare(raw, _) => Outcome::Declare(
+                crate::engine::campaigns::enrol::declare(core, &mut tx, raw, now).await,
+            ),
             Job::Roster(id, people, _) => Outcome::Roster(
-                super::campaign_enrol::enrol_roster(core, &mut tx, *id, people, now).await,
+                crate::engine::campaigns::enrol::enrol_roster(core, &mut tx, *id, people, now)
+                    .await,
             ),
             // Taken out of the batch before it is applied (folds run in their own transactions).
             Job::Fold(_) | Job::Stop(_) => Outcome::Roster(Ok(0)),
@@ -360,7 +356,13 @@ async fn fold_while_idle(core: &Core, rx: &mpsc::Receiver<Job>, outbox_ready: &N
         if !core.fold_wait().is_zero() {
             return true;
         }
-        match fold(core, outbox_ready, super::fold::FOLD_LIMIT).await {
+        match fold(
+            core,
+            outbox_ready,
+            crate::engine::recognition::fold::FOLD_LIMIT,
+        )
+        .await
+        {
             Some(true) => {}
             Some(false) => return false,
             // Still pending: retried once its backoff is over.
@@ -377,7 +379,9 @@ async fn fold(core: &Core, outbox_ready: &Notify, limit: i64) -> Option<bool> {
     let span = tracing::info_span!("engine.fold");
     let result = async {
         let mut tx = core.store.begin().await?;
-        let report = super::fold::apply_fold(core, &mut tx, core.clock.now(), limit).await?;
+        let report =
+            crate::engine::recognition::fold::apply_fold(core, &mut tx, core.clock.now(), limit)
+                .await?;
         tx.commit().await.map_err(StoreError::from)?;
         Ok::<_, EngineError>(report)
     }

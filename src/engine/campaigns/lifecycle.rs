@@ -1,0 +1,262 @@
+//! Team-lead campaign commands (`/nibble campaign …`, also what the CLI and config declarations run):
+//! create with validation and a preview, list, show with progress and overdue learners, pause, resume,
+//! stop, send-next; and enrolling a member who joins a campaign's channel.
+
+use crate::chat::Event;
+use crate::content::Catalog;
+use crate::domain::campaign::{CampaignError, CampaignSpec, RawCampaign};
+use crate::engine::campaigns::enrol::{enrol_member, tenant_quiet};
+use crate::engine::campaigns::plan::Plan;
+use crate::engine::{Core, EngineError};
+use crate::scheduler::local_date;
+use crate::store::{CampaignRecord, MemberRef, NewRecipient, Store, Tx, parse_ts};
+
+use chrono::{DateTime, Utc};
+use std::collections::HashSet;
+
+pub const CAMPAIGN_USAGE: &str = "Campaign commands (team leads):\n\
+• `/nibble campaign create course=<id> [channel=#ch|dm members=@a,@b] cron=\"0 9 * * Mon-Fri\" zone=Europe/Berlin [name=…] [start=YYYY-MM-DD] [end=…] [due=…] [catch-up=once|skip] [when-done=finish|wait] [learner-time] [draft]`\n\
+• `/nibble campaign list`, `show <id>`, `pause <id>`, `resume <id>`, `stop <id>`, `send-next <id>`\n\
+• `/nibble quiet-hours 20:00-08:00|off`: no campaign DMs in those hours (learner's time)";
+
+/// The id in an escaped mention (or a bare id); a plain `@name` / `#name` names nobody nibble can
+/// be sure of, so it is refused rather than taken for an id.
+fn escaped_id(
+    text: &str,
+    key: &'static str,
+    expected: &'static str,
+) -> Result<String, CampaignError> {
+    let sigil = if key == "channel" { '#' } else { '@' };
+    match crate::engine::core::mentions::parse_mention(text, sigil) {
+        Some(crate::engine::core::mentions::Mention::Id(id)) => Ok(id),
+        _ => Err(CampaignError::BadValue {
+            key,
+            value: text.to_string(),
+            expected,
+        }),
+    }
+}
+
+/// Lessons of a course the member has done (completed, or received when it has no questions) and the total.
+pub(crate) async fn course_progress(
+    tx: &mut Tx<'_>,
+    catalog: &Catalog,
+    course: &str,
+    member: &MemberRef,
+) -> Result<(usize, usize), EngineError> {
+    let Some(course) = catalog.course(course) else {
+        return Ok((0, 0));
+    };
+    let completed: HashSet<String> = Store::completed_lessons(tx, member)
+        .await?
+        .into_iter()
+        .map(|(_, l)| l)
+        .collect();
+    let seen: HashSet<String> = Store::lessons_seen_by(tx, member.tenant_id, member.member_id)
+        .await?
+        .into_iter()
+        .collect();
+    let skipped: HashSet<String> =
+        Store::skipped_lessons(tx, member.tenant_id, member.member_id, &course.id)
+            .await?
+            .into_iter()
+            .collect();
+    let lessons: Vec<_> = catalog.lessons_of(course).collect();
+    // A lesson a diagnostic showed the learner masters counts as done.
+    let done = lessons
+        .iter()
+        .filter(|l| {
+            completed.contains(&l.id)
+                || skipped.contains(&l.id)
+                || (l.questions.is_empty() && seen.contains(&l.id))
+        })
+        .count();
+    Ok((done, lessons.len()))
+}
+
+/// Creates a campaign from a validated spec and enrols its audience. Returns the reply text.
+pub(crate) async fn create(
+    core: &Core,
+    tx: &mut Tx<'_>,
+    tenant_id: i64,
+    spec: &CampaignSpec,
+    created_by: &str,
+    now: DateTime<Utc>,
+) -> Result<Result<(i64, String), String>, EngineError> {
+    let catalog = core.catalog.current();
+    let Some(course) = catalog.course(&spec.course) else {
+        let known: Vec<&str> = catalog.courses().iter().map(|c| c.id.as_str()).collect();
+        return Ok(Err(format!(
+            "There is no course `{}`. Courses: {}.",
+            spec.course,
+            known.join(", ")
+        )));
+    };
+    let Some(id) = Store::insert_campaign(tx, tenant_id, spec, created_by, now).await? else {
+        return Ok(Err(format!(
+            "A campaign named “{}” already exists here: pick another `name=`.",
+            spec.name
+        )));
+    };
+    let rec = Store::campaign(tx, id)
+        .await?
+        .ok_or(EngineError::UnknownCampaign(id))?;
+    let plan = Plan::from_record(&rec)?;
+    let mut enrolled = 0;
+    if !spec.draft {
+        enrolled = enrol_audience(core, tx, &plan, spec, now).await?;
+    } else if spec.dm {
+        // Members are enrolled now; their first slot is set when the campaign is resumed.
+        for m in &spec.members {
+            let (member_id, _) = Store::ensure_member_id(tx, tenant_id, m, now).await?;
+            enrolled += usize::from(
+                Store::enroll(
+                    tx,
+                    &NewRecipient {
+                        campaign_id: id,
+                        recipient: m,
+                        member_id: Some(member_id),
+                        next_due_at: None,
+                        next_reminder_at: None,
+                    },
+                    now,
+                )
+                .await?,
+            );
+        }
+    }
+    let preview: Vec<String> = plan
+        .preview(now, 5)
+        .iter()
+        .map(|t| format!("• {}", t.format("%a %d %b %Y %H:%M %Z")))
+        .collect();
+    let audience = if spec.dm {
+        let joiners = spec
+            .channel
+            .as_ref()
+            .map(|c| format!(", plus everyone who joins <#{c}>"))
+            .unwrap_or_default();
+        format!("by DM to {enrolled} member(s){joiners}")
+    } else {
+        format!("in <#{}>", spec.channel.clone().unwrap_or_default())
+    };
+    let state = if spec.draft {
+        format!(" It is a draft: `/nibble campaign resume {id}` starts it.")
+    } else {
+        String::new()
+    };
+    Ok(Ok((
+        id,
+        format!(
+            "Campaign #{id} “{}” created: “{}” ({} lessons) {audience}, on `{}` in {}.{state}\nNext five sends ({}):\n{}",
+            spec.name,
+            course.title,
+            course.lesson_ids.len(),
+            spec.schedule.cron,
+            spec.schedule.zone.name(),
+            spec.schedule.zone.name(),
+            preview.join("\n")
+        ),
+    )))
+}
+
+/// Enrols the channel (or the listed members) with their first slot. Returns how many were added.
+async fn enrol_audience(
+    core: &Core,
+    tx: &mut Tx<'_>,
+    plan: &Plan,
+    spec: &CampaignSpec,
+    now: DateTime<Utc>,
+) -> Result<usize, EngineError> {
+    let quiet = tenant_quiet(core, tx, plan.tenant_id).await?;
+    let mut added = 0;
+    if !spec.dm {
+        let channel = spec.channel.clone().unwrap_or_default();
+        let first = plan.next_slot(now, None, None);
+        added += usize::from(
+            Store::enroll(
+                tx,
+                &NewRecipient {
+                    campaign_id: plan.id,
+                    recipient: &channel,
+                    member_id: None,
+                    next_due_at: first,
+                    next_reminder_at: None,
+                },
+                now,
+            )
+            .await?,
+        );
+        return Ok(added);
+    }
+    for m in &spec.members {
+        let (member_id, zone) = Store::ensure_member_id(tx, plan.tenant_id, m, now).await?;
+        let zone = zone.as_deref();
+        added += usize::from(enrol_member(tx, plan, m, member_id, zone, quiet, core, now).await?);
+    }
+    Ok(added)
+}
+
+/// Finds a tenant's campaign by `#id`, id or name.
+pub(crate) async fn find(
+    tx: &mut Tx<'_>,
+    tenant_id: i64,
+    key: &str,
+) -> Result<Option<CampaignRecord>, EngineError> {
+    let key = key.trim().trim_start_matches('#');
+    Ok(Store::campaigns(tx, tenant_id)
+        .await?
+        .into_iter()
+        .find(|c| c.id.to_string() == key || c.name == key))
+}
+
+/// Reads a `create` request from chat words: the current channel is the default target.
+pub(crate) fn spec_from_words(
+    args: &str,
+    event: &Event,
+    now: DateTime<Utc>,
+) -> Result<CampaignSpec, CampaignError> {
+    let mut raw = RawCampaign::from_words(args)?;
+    raw.channel = match raw.channel.as_deref() {
+        Some("here") | None
+            if !event.is_dm && !raw.dm || raw.channel.as_deref() == Some("here") =>
+        {
+            Some(event.channel.clone())
+        }
+        Some(c) => Some(escaped_id(
+            c,
+            "channel",
+            "a channel picked from the list that opens as you type #",
+        )?),
+        None => None,
+    };
+    raw.members = raw
+        .members
+        .iter()
+        .map(|m| {
+            escaped_id(
+                m,
+                "members",
+                "members picked from the list that opens as you type @",
+            )
+        })
+        .collect::<Result<_, _>>()?;
+    raw.validate(|zone| local_date(now, zone))
+}
+
+/// The next send as a team lead should read it: only an active campaign sends; a paused, draft or
+/// finished one still has recipients' due times stored, which are not a promise.
+pub(crate) fn next_send_text(state: &str, at: Option<&str>) -> String {
+    match state {
+        "active" => due_text(at),
+        "paused" => "none while paused".into(),
+        "draft" => "none until resumed (draft)".into(),
+        _ => "none (finished)".into(),
+    }
+}
+
+fn due_text(at: Option<&str>) -> String {
+    at.and_then(|s| parse_ts(s).ok())
+        .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+        .unwrap_or_else(|| "none scheduled".into())
+}

@@ -1,0 +1,316 @@
+//! The scheduler's tick: sends each due recipient its next lesson (one per slot, never a burst), applies
+//! the catch-up policy to missed slots, learners' holds and quiet hours, and sends due-date reminders.
+//! Each recipient's send and its next fire time commit in the same transaction as the outbox rows.
+
+use crate::chat::{Destination, Message, Platform, UserRef};
+use crate::domain::campaign::WhenDone;
+use crate::engine::campaigns::plan::Plan;
+use crate::engine::core::applied::Applied;
+use crate::engine::core::deliver::{Recipient, apply_push};
+use crate::engine::{Core, EngineError, LessonChoice, PushLesson, PushOutcome};
+use crate::scheduler::{CatchUp, QuietHours};
+use crate::store::{DueFor, DueRecipient, MemberRef, Store, StoreError, Tx, parse_ts};
+use chrono::{DateTime, Duration, Utc};
+use std::collections::HashMap;
+
+/// What one tick did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TickReport {
+    pub lessons: usize,
+    /// Missed slots dropped by a `skip` policy.
+    pub skipped: usize,
+    /// Slots held by a learner's pause or snooze, or moved out of quiet hours.
+    pub held: usize,
+    /// Recipients who had every lesson.
+    pub finished: usize,
+    pub reminders: usize,
+    /// Daily review DMs queued.
+    pub reviews: usize,
+    /// Partner rounds held, and rounds whose check-in went out.
+    pub partner_rounds: usize,
+    pub check_ins: usize,
+    /// Community threads opened by prompt and check-in schedules, and digests posted.
+    pub threads: usize,
+    pub digests: usize,
+    /// More recipients were due than one tick takes: tick again.
+    pub more: bool,
+}
+
+impl TickReport {
+    pub fn add(&mut self, o: &TickReport) {
+        self.lessons += o.lessons;
+        self.skipped += o.skipped;
+        self.held += o.held;
+        self.finished += o.finished;
+        self.reminders += o.reminders;
+        self.reviews += o.reviews;
+        self.partner_rounds += o.partner_rounds;
+        self.check_ins += o.check_ins;
+        self.threads += o.threads;
+        self.digests += o.digests;
+    }
+}
+
+/// Per-tick caches: campaigns and tenants' quiet hours are read once.
+#[derive(Default)]
+struct Cache {
+    plans: HashMap<i64, Option<Plan>>,
+    quiet: HashMap<i64, Option<QuietHours>>,
+}
+
+impl Cache {
+    async fn plan(&mut self, tx: &mut Tx<'_>, id: i64) -> Result<Option<Plan>, EngineError> {
+        if let Some(p) = self.plans.get(&id) {
+            return Ok(p.clone());
+        }
+        let plan = match Store::campaign(tx, id).await? {
+            Some(rec) => match Plan::from_record(&rec) {
+                Ok(p) => Some(p),
+                Err(e) => {
+                    tracing::error!(campaign = id, error = %e, "skipping a campaign that cannot be read");
+                    None
+                }
+            },
+            None => None,
+        };
+        self.plans.insert(id, plan.clone());
+        Ok(plan)
+    }
+
+    async fn quiet(
+        &mut self,
+        core: &Core,
+        tx: &mut Tx<'_>,
+        tenant_id: i64,
+    ) -> Result<Option<QuietHours>, EngineError> {
+        if let Some(q) = self.quiet.get(&tenant_id) {
+            return Ok(*q);
+        }
+        let q = crate::engine::campaigns::enrol::tenant_quiet(core, tx, tenant_id).await?;
+        self.quiet.insert(tenant_id, q);
+        Ok(q)
+    }
+}
+
+pub(crate) async fn apply_tick(
+    core: &Core,
+    tx: &mut Tx<'_>,
+    limit: i64,
+    now: DateTime<Utc>,
+) -> Result<Applied<TickReport>, EngineError> {
+    let mut report = TickReport::default();
+    let mut cache = Cache::default();
+    let due = Store::due(tx, DueFor::Lesson, now, limit).await?;
+    report.more = due.len() as i64 == limit;
+    for r in &due {
+        let Some(plan) = cache.plan(tx, r.campaign_id).await? else {
+            // Logged when read; parked so it cannot hold up the others.
+            Store::set_recipient_due(tx, r.id, None).await?;
+            continue;
+        };
+        lesson_slot(core, tx, &mut cache, &plan, r, now, &mut report).await?;
+    }
+    let reminders = Store::due(tx, DueFor::Reminder, now, limit).await?;
+    report.more |= reminders.len() as i64 == limit;
+    for r in &reminders {
+        let Some(plan) = cache.plan(tx, r.campaign_id).await? else {
+            Store::set_next_reminder(tx, r.id, None, false).await?;
+            continue;
+        };
+        reminder(core, tx, &mut cache, &plan, r, now, &mut report).await?;
+    }
+    let (reviews, more) =
+        crate::engine::reviews::schedule::review_tick(core, tx, now, limit).await?;
+    report.reviews = reviews;
+    report.more |= more;
+    let (rounds, checkins, more) =
+        crate::engine::partners::rounds::partner_tick(core, tx, now, limit).await?;
+    report.partner_rounds = rounds;
+    report.check_ins = checkins;
+    report.more |= more;
+    let (threads, digests, more) =
+        crate::engine::community::tick::community_tick(core, tx, now, limit).await?;
+    report.threads = threads;
+    report.digests = digests;
+    report.more |= more;
+    let queued =
+        report.lessons + report.reminders + report.reviews + rounds + checkins + threads + digests
+            > 0;
+    if queued || report.skipped > 0 {
+        tracing::info!(?report, "campaign tick");
+    }
+    Ok(Applied::new(report, queued))
+}
+
+fn due_at(r: &DueRecipient) -> Result<DateTime<Utc>, StoreError> {
+    parse_ts(r.due_at.as_deref().unwrap_or_default())
+}
+
+async fn lesson_slot(
+    core: &Core,
+    tx: &mut Tx<'_>,
+    cache: &mut Cache,
+    plan: &Plan,
+    r: &DueRecipient,
+    now: DateTime<Utc>,
+    report: &mut TickReport,
+) -> Result<(), EngineError> {
+    if plan.ended(now) {
+        Store::set_campaign_state(tx, plan.id, "finished").await?;
+        return Ok(());
+    }
+    let member_zone = r.member_zone.as_deref();
+    let quiet = cache.quiet(core, tx, plan.tenant_id).await?;
+    let next = |after| plan.next_slot(after, member_zone, quiet);
+    // Missed: the slot passed while the engine was not running (not merely a busy fan-out).
+    let due = due_at(r)?;
+    let missed =
+        due < core.started_at && now - due > Duration::seconds(core.campaigns.late_after_secs);
+    if missed && plan.catch_up == CatchUp::Skip {
+        Store::advance_recipient(tx, r.id, next(now), false, false, now).await?;
+        report.skipped += 1;
+        return Ok(());
+    }
+    if r.recipient_kind == "member" {
+        let snoozed = r.snoozed_until.as_deref().map(parse_ts).transpose()?;
+        let zone = plan.quiet_zone(member_zone);
+        let hold = if r.paused == Some(true) {
+            next(now)
+        } else if let Some(until) = snoozed.filter(|u| *u > now) {
+            next(until)
+        } else {
+            quiet
+                .map(|q| q.next_allowed(now, zone))
+                .filter(|a| *a > now)
+        };
+        if hold.is_some() {
+            Store::advance_recipient(tx, r.id, hold, false, false, now).await?;
+            report.held += 1;
+            return Ok(());
+        }
+    }
+    let Some(platform) = Platform::parse(&r.platform) else {
+        tracing::error!(recipient = r.id, platform = %r.platform, "campaign recipient on an unknown platform: parked");
+        return Ok(Store::set_recipient_due(tx, r.id, None).await?);
+    };
+    let recipient = if r.recipient_kind == "member" {
+        Recipient::Member(UserRef {
+            id: r.recipient.clone(),
+            name: r.member_name.clone().unwrap_or_else(|| r.recipient.clone()),
+            time_zone: r.member_zone.clone(),
+            is_lead: false,
+            is_moderator: false,
+        })
+    } else {
+        Recipient::Channel(r.recipient.clone())
+    };
+    let push = PushLesson {
+        platform,
+        tenant: r.tenant_external_id.clone(),
+        recipient,
+        lesson: LessonChoice::NextIn(plan.course.clone()),
+        origin: format!("campaign:{}", plan.id),
+    };
+    let outcome = match apply_push(core, tx, &push, now).await {
+        Ok(applied) => applied.value,
+        Err(e @ (EngineError::UnknownCourse(_) | EngineError::UnknownLesson(_))) => {
+            // The course left the catalog (renamed, broken file): try again at the next slot.
+            tracing::error!(campaign = plan.id, error = %e, "campaign course unavailable: slot skipped");
+            Store::advance_recipient(tx, r.id, next(now), false, false, now).await?;
+            return Ok(());
+        }
+        Err(e) => return Err(e),
+    };
+    let following = next(now);
+    match outcome {
+        PushOutcome::Queued { .. } => {
+            Store::advance_recipient(tx, r.id, following, true, following.is_none(), now).await?;
+            report.lessons += 1;
+        }
+        PushOutcome::CourseFinished if plan.when_done == WhenDone::Finish => {
+            Store::advance_recipient(tx, r.id, None, false, true, now).await?;
+            report.finished += 1;
+            if !plan.dm {
+                Store::set_campaign_state(tx, plan.id, "finished").await?;
+            }
+        }
+        PushOutcome::CourseFinished | PushOutcome::AlreadyDelivered => {
+            Store::advance_recipient(tx, r.id, following, false, following.is_none(), now).await?;
+        }
+    }
+    if following.is_none() {
+        // The campaign's window is over (its end date is the same instant for every recipient).
+        Store::set_campaign_state(tx, plan.id, "finished").await?;
+    }
+    Ok(())
+}
+
+async fn reminder(
+    core: &Core,
+    tx: &mut Tx<'_>,
+    cache: &mut Cache,
+    plan: &Plan,
+    r: &DueRecipient,
+    now: DateTime<Utc>,
+    report: &mut TickReport,
+) -> Result<(), EngineError> {
+    let Some(member_id) = r.member_id else {
+        return Ok(Store::set_next_reminder(tx, r.id, None, false).await?);
+    };
+    let member = MemberRef {
+        tenant_id: plan.tenant_id,
+        member_id,
+    };
+    let catalog = core.catalog.current();
+    let (done, total) =
+        crate::engine::campaigns::lifecycle::course_progress(tx, &catalog, &plan.course, &member)
+            .await?;
+    if done >= total {
+        return Ok(Store::set_next_reminder(tx, r.id, None, false).await?);
+    }
+    let zone = plan.quiet_zone(r.member_zone.as_deref());
+    // A paused or snoozed learner is not reminded either; quiet hours hold the reminder too.
+    let snoozed = r.snoozed_until.as_deref().map(parse_ts).transpose()?;
+    let every = Duration::days(core.campaigns.remind_every_days.max(1));
+    let hold = if r.paused == Some(true) {
+        Some(now + every)
+    } else if let Some(until) = snoozed.filter(|u| *u > now) {
+        Some(until)
+    } else {
+        cache
+            .quiet(core, tx, plan.tenant_id)
+            .await?
+            .map(|q| q.next_allowed(now, zone))
+            .filter(|a| *a > now)
+    };
+    if hold.is_some() {
+        return Ok(Store::set_next_reminder(tx, r.id, hold, false).await?);
+    }
+    let title = catalog
+        .course(&plan.course)
+        .map_or(plan.course.clone(), |c| c.title.clone());
+    let due = plan.due_on.map(|d| d.to_string()).unwrap_or_default();
+    let overdue = plan
+        .due_on
+        .is_some_and(|d| d < now.with_timezone(&zone).date_naive());
+    let text = if overdue {
+        format!(
+            "⏰ “{title}” was due on {due}. You've done {done} of {total} lessons: `/learn {}` picks up where you left off.",
+            plan.course
+        )
+    } else {
+        format!(
+            "⏰ Reminder: “{title}” is due on {due}. You've done {done} of {total} lessons: `/learn {}` sends the next one now.",
+            plan.course
+        )
+    };
+    let key = format!("remind:{}:{}", r.id, r.reminders_sent);
+    let to = Destination::Member {
+        user: r.recipient.clone(),
+    };
+    crate::engine::core::deliver::queue(tx, plan.tenant_id, &key, &to, &Message::text(text), now)
+        .await?;
+    Store::set_next_reminder(tx, r.id, Some(now + every), true).await?;
+    report.reminders += 1;
+    Ok(())
+}

@@ -1,0 +1,11 @@
+//! The shared core every feature builds on: members, replies, text helpers, delivery and mentions.
+
+pub(crate) mod applied;
+pub(crate) mod deliver;
+pub(crate) mod members;
+pub(crate) mod mentions;
+pub(crate) mod reply;
+pub(crate) mod roster;
+pub(crate) mod tenant_rules;
+pub(crate) mod text;
+pub(crate) mod threads;

@@ -1,0 +1,345 @@
+//! Slash commands every learner has: `/learn`, `/points`, `/progress`, and help for anything unknown.
+
+use crate::chat::{Choice, Event, Message, Reply, encode_open};
+use crate::content::{Catalog, Lesson};
+use crate::engine::core::applied::Applied;
+use crate::engine::core::deliver::{Delivery, Recipient, deliver};
+use crate::engine::core::members::member_once;
+use crate::engine::core::reply::{say, say_queued, silent};
+use crate::engine::{Core, EngineError};
+use crate::store::{MemberRef, Store, Tx};
+use chrono::{DateTime, Utc};
+use std::collections::HashSet;
+
+pub const USAGE: &str = "Here's what I can do:\n\
+• `/learn`: your next lesson, by DM\n\
+• `/learn <lesson id, course id or words>`: a specific lesson, the next in a course, or a search\n\
+• `/learn diagnose <course>`: a short quiz that skips the lessons you already master\n\
+• `/points`: your points, this week, your rank and your streak\n\
+• `/leaderboard [week|month|all] [here]`: the top ten (here: this channel's)\n\
+• `/badges [@member]`: badges earned\n\
+• `/nibble leaderboard hide|show`: leave or rejoin the leaderboards\n\
+• `/progress`: your courses, lessons done and quiz accuracy\n\
+• `/nibble courses`: every course\n\
+• `/nibble snooze 3d` / `/nibble snooze off`: hold campaign lessons for a while\n\
+• `/nibble pause` / `/nibble resume`: stop or restart campaign lessons\n\
+• `/nibble reviews`: your spaced-repetition reviews; `/nibble review-time 08:30` (or `off`) sets when they come\n\
+• `/nibble vacation 2w` / `/nibble vacation off`: hold reviews, streak and campaign lessons while you're away\n\
+• `/partner join|leave|pause 2w|avoid @member`: accountability partners in this channel (`/partner help`)\n\
+• `/nibble campaign …`: drip campaigns (team leads; `/nibble campaign help`)\n\
+• `/nibble needs-help <course>`: learners struggling with a course (team leads)\n\
+• `/nibble report [course]`: the team's learning report (team leads)\n\
+• `/share <story>`: post a success story for the community; `/ask [course] <question>`: ask mentors and moderators\n\
+• `/nibble suggest [topic]`: suggest a topic for a new lesson, or vote for one\n\
+• `/nibble moderate`: community moderators' tools (threads, featuring, digests)\n\
+• `/nibble forget-me`: erase your personal data\n\
+• `/nibble help`: this list";
+
+/// How many search results `/learn <words>` offers.
+const SEARCH_RESULTS: usize = 5;
+
+pub(crate) async fn apply(
+    core: &Core,
+    tx: &mut Tx<'_>,
+    event: &Event,
+    name: &str,
+    args: &str,
+    now: DateTime<Utc>,
+) -> Result<Applied<Reply>, EngineError> {
+    let Some(member) = member_once(tx, event, now).await? else {
+        return silent(false);
+    };
+    let catalog = core.catalog.current();
+    let args = args.trim();
+    match name.trim_start_matches('/').to_lowercase().as_str() {
+        "learn" => learn(tx, &catalog, event, &member, args, now).await,
+        "points" => {
+            crate::engine::recognition::commands::points(core, tx, event, &member, now).await
+        }
+        "leaderboard" => {
+            crate::engine::recognition::commands::leaderboard(core, tx, event, &member, args, now)
+                .await
+        }
+        "badges" => crate::engine::recognition::commands::badges(core, tx, &member, args).await,
+        "progress" => progress(tx, &catalog, &member).await,
+        "nibble" | "help" => {
+            let (sub, rest) = args.split_once(char::is_whitespace).unwrap_or((args, ""));
+            let sub = if sub.is_empty() {
+                "help".to_string()
+            } else {
+                sub.to_lowercase()
+            };
+            if let Some(done) =
+                crate::engine::campaigns::commands::apply(core, tx, event, &member, &sub, rest, now)
+                    .await
+            {
+                return done;
+            }
+            if let Some(done) = crate::engine::community::commands::route(
+                core,
+                tx,
+                event,
+                &member,
+                (&sub, rest),
+                now,
+            )
+            .await
+            {
+                return done;
+            }
+            match sub.as_str() {
+                "leaderboard" => {
+                    crate::engine::recognition::commands::leaderboard_setting(
+                        tx, event, &member, rest,
+                    )
+                    .await
+                }
+                "timezone" | "weekends" => {
+                    crate::engine::recognition::commands::tenant_setting(
+                        tx, event, &member, &sub, rest,
+                    )
+                    .await
+                }
+                "review-time" => {
+                    crate::engine::reviews::commands::review_time(
+                        core, tx, event, &member, rest, now,
+                    )
+                    .await
+                }
+                "reviews" => {
+                    crate::engine::reviews::commands::reviews(core, tx, event, &member, now).await
+                }
+                "vacation" => {
+                    crate::engine::reviews::commands::vacation(core, tx, event, &member, rest, now)
+                        .await
+                }
+                "forget-me" if rest.trim() != "confirm" => say(
+                    "This erases your personal data here: your name and id, streak, badges, reviews, partner pools and the messages addressed to you. Your answers stay in the team's statistics without anything that identifies you, and you leave the leaderboards. Type `/nibble forget-me confirm` to go ahead.",
+                ),
+                "forget-me" => {
+                    let done =
+                        Store::forget_member_in(tx, member.member_id, &event.user.id).await?;
+                    tracing::info!(member = member.member_id, "a member asked to be forgotten");
+                    say(format!("🗑 Done. {done}"))
+                }
+                "report" => {
+                    crate::engine::reports::command::report(core, tx, event, &member, rest, now)
+                        .await
+                }
+                "needs-help" if !event.user.is_lead => say(
+                    "Only team leads can see who needs help: ask yours, or check `/progress` for your own results.",
+                ),
+                "needs-help" => {
+                    crate::engine::lessons::diagnostics::needs_help(core, tx, &member, rest).await
+                }
+                "help" => say(USAGE),
+                "courses" => say(courses(&catalog)),
+                other => say(format!("I don't know `/nibble {other}`.\n{USAGE}")),
+            }
+        }
+        "partner" => {
+            crate::engine::partners::commands::apply(core, tx, event, &member, args, now).await
+        }
+        command @ ("share" | "ask") => {
+            crate::engine::community::posts::post(core, tx, event, &member, (command, args), now)
+                .await
+        }
+        other => say(format!("I don't know the command `/{other}`.\n{USAGE}")),
+    }
+}
+
+async fn learn(
+    tx: &mut Tx<'_>,
+    catalog: &Catalog,
+    event: &Event,
+    member: &MemberRef,
+    args: &str,
+    now: DateTime<Utc>,
+) -> Result<Applied<Reply>, EngineError> {
+    let seen: HashSet<String> = Store::lessons_seen_by(tx, member.tenant_id, member.member_id)
+        .await?
+        .into_iter()
+        .collect();
+    let (lesson, resend) = if args.is_empty() {
+        let all = catalog
+            .courses()
+            .iter()
+            .flat_map(|c| catalog.lessons_of(c))
+            .collect();
+        match next_unseen(all, &seen) {
+            Some(l) => (l, false),
+            None => {
+                return say(
+                    "You've done every lesson there is. Nice work! 🎉 `/progress` shows your results.",
+                );
+            }
+        }
+    } else if let Some(course) = args
+        .strip_prefix("diagnose")
+        .filter(|rest| rest.is_empty() || rest.starts_with(char::is_whitespace))
+    {
+        return crate::engine::lessons::diagnostics::start(
+            tx,
+            catalog,
+            event,
+            member,
+            course.trim(),
+            now,
+        )
+        .await;
+    } else if let Some(l) = catalog.lesson(args) {
+        (l, true)
+    } else if let Some(course) = catalog.course(args) {
+        match next_unseen(catalog.lessons_of(course).collect(), &seen) {
+            Some(l) => (l, false),
+            None => {
+                return say(format!(
+                    "You've finished every lesson of “{}”. 🎉",
+                    course.title
+                ));
+            }
+        }
+    } else {
+        return search(catalog, args);
+    };
+    send_lesson(tx, catalog, event, member, lesson, resend, now).await
+}
+
+/// Search results for `/learn <words>`: the best matches, each with a button that sends it.
+fn search(catalog: &Catalog, query: &str) -> Result<Applied<Reply>, EngineError> {
+    let hits = catalog.search(query, SEARCH_RESULTS);
+    if hits.is_empty() {
+        return say(format!(
+            "No lesson matches “{query}”. Try `/learn` for your next lesson, or `/nibble courses`."
+        ));
+    }
+    let mut lines = vec![format!("Lessons matching “{query}”, best first:")];
+    for l in &hits {
+        let course = catalog
+            .course(&l.course_id)
+            .map_or("", |c| c.title.as_str());
+        lines.push(format!(
+            "• **{}** ({course}, {} min): {} `/learn {}`",
+            l.title, l.minutes, l.objective, l.id
+        ));
+    }
+    let choices = hits
+        .iter()
+        .map(|l| Choice {
+            label: l.title.clone(),
+            payload: encode_open(&l.id),
+        })
+        .collect();
+    let menu = Message::Menu {
+        text: lines.join("\n"),
+        choices,
+    };
+    Ok(Applied::new(Reply::Ephemeral(menu), false))
+}
+
+/// A search result's button: sends that lesson by DM.
+pub(crate) async fn open_lesson(
+    core: &Core,
+    tx: &mut Tx<'_>,
+    event: &Event,
+    lesson_id: &str,
+    now: DateTime<Utc>,
+) -> Result<Applied<Reply>, EngineError> {
+    let catalog = core.catalog.current();
+    let Some(lesson) = catalog.lesson(lesson_id) else {
+        return say("That lesson no longer exists: `/learn <words>` searches again.");
+    };
+    let Some(member) = member_once(tx, event, now).await? else {
+        return silent(false);
+    };
+    send_lesson(tx, &catalog, event, &member, lesson, true, now).await
+}
+
+/// Queues a lesson to the member by DM and says so.
+async fn send_lesson(
+    tx: &mut Tx<'_>,
+    catalog: &Catalog,
+    event: &Event,
+    member: &MemberRef,
+    lesson: &Lesson,
+    resend: bool,
+    now: DateTime<Utc>,
+) -> Result<Applied<Reply>, EngineError> {
+    let course_title = catalog
+        .course(&lesson.course_id)
+        .map(|c| c.title.as_str())
+        .unwrap_or("");
+    deliver(
+        tx,
+        &Delivery {
+            tenant_id: member.tenant_id,
+            lesson,
+            course_title,
+            recipient: &Recipient::Member(event.user.clone()),
+            member_id: Some(member.member_id),
+            origin: "learn",
+            resend,
+        },
+        now,
+    )
+    .await?;
+    let text = if event.is_dm {
+        format!("Here's “{}” ({} min).", lesson.title, lesson.minutes)
+    } else {
+        format!(
+            "📬 I've sent you “{}” ({} min) by DM.",
+            lesson.title, lesson.minutes
+        )
+    };
+    say_queued(text)
+}
+
+fn next_unseen<'a>(lessons: Vec<&'a Lesson>, seen: &HashSet<String>) -> Option<&'a Lesson> {
+    lessons.into_iter().find(|l| !seen.contains(&l.id))
+}
+
+async fn progress(
+    tx: &mut Tx<'_>,
+    catalog: &Catalog,
+    member: &MemberRef,
+) -> Result<Applied<Reply>, EngineError> {
+    let done = Store::completed_lessons(tx, member).await?;
+    let stats = Store::member_progress(tx, member).await?;
+    let mut lines = vec!["**Your progress**".to_string()];
+    for course in catalog.courses() {
+        let n = done.iter().filter(|(c, _)| *c == course.id).count();
+        if n > 0 {
+            lines.push(format!(
+                "• {}: {n} of {} lessons",
+                course.title,
+                course.lesson_ids.len()
+            ));
+        }
+    }
+    if lines.len() == 1 {
+        lines.push("No lessons completed yet: `/learn` starts one.".into());
+    }
+    if let Some(s) = stats.filter(|s| s.graded > 0) {
+        lines.push(format!(
+            "Quiz accuracy: {}% ({} of {} right)",
+            s.correct * 100 / s.graded,
+            s.correct,
+            s.graded
+        ));
+    }
+    say(lines.join("\n"))
+}
+
+fn courses(catalog: &Catalog) -> String {
+    let mut lines = vec!["**Courses**".to_string()];
+    for c in catalog.courses() {
+        lines.push(format!(
+            "• {} ({} lessons): {} `/learn {}`",
+            c.title,
+            c.lesson_ids.len(),
+            c.description,
+            c.id
+        ));
+    }
+    lines.join("\n")
+}

@@ -1,0 +1,4 @@
+//! Points, streaks, badges and leaderboards, folded from answers.
+
+pub(crate) mod commands;
+pub(crate) mod fold;

@@ -1,0 +1,3 @@
+//! The team lead's learning report in chat.
+
+pub(crate) mod command;
