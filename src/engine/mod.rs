@@ -8,110 +8,27 @@ mod partners;
 mod recognition;
 mod reports;
 mod reviews;
+mod route;
 mod setup_notices;
+mod tick;
 mod ticker;
 mod writer;
 
-pub use campaigns::tick::TickReport;
+pub use core::errors::EngineError;
+pub use core::state::CatalogHandle;
+pub(crate) use core::state::Core;
 pub use core::text::mention_id;
+pub use core::work::{LessonChoice, PushLesson, PushOutcome, TickReport};
 // The settings are config types: the engine reads them, the config never reads the engine.
 pub use crate::config::{CampaignSettings, EngineSettings};
 pub use core::deliver::Recipient;
 pub use core::mentions::{Mention, parse_mention};
 
-use crate::chat::{Event, Platform, Reply};
+use crate::chat::{Event, Reply};
 use crate::clock::Clock;
-use crate::content::Catalog;
-use crate::domain::points::PointsRules;
-use crate::store::{Store, StoreError};
-use std::sync::{Arc, RwLock};
+use crate::store::Store;
+use std::sync::Arc;
 use tokio::sync::{Notify, mpsc, oneshot};
-
-#[derive(Debug, thiserror::Error)]
-pub enum EngineError {
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error("the engine has shut down")]
-    ShutDown,
-    #[error("unknown lesson `{0}`")]
-    UnknownLesson(String),
-    #[error("unknown course `{0}`")]
-    UnknownCourse(String),
-    #[error("campaign {0} vanished while it was being changed")]
-    UnknownCampaign(i64),
-}
-
-impl EngineError {
-    /// What a chat user is told (internal detail stays in the logs).
-    pub fn user_message(&self) -> &'static str {
-        match self {
-            EngineError::UnknownLesson(_) => "That lesson doesn't exist.",
-            EngineError::UnknownCourse(_) => "That course doesn't exist.",
-            _ => "Sorry, something went wrong on my side. Please try again in a moment.",
-        }
-    }
-}
-
-/// The current lesson catalog; replaced whole when lessons are reloaded.
-#[derive(Clone, Default)]
-pub struct CatalogHandle(Arc<RwLock<Arc<Catalog>>>);
-
-impl CatalogHandle {
-    pub fn new(catalog: Catalog) -> Self {
-        Self(Arc::new(RwLock::new(Arc::new(catalog))))
-    }
-    pub fn current(&self) -> Arc<Catalog> {
-        self.0.read().unwrap_or_else(|e| e.into_inner()).clone()
-    }
-    pub fn replace(&self, catalog: Catalog) {
-        *self.0.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(catalog);
-    }
-}
-
-/// Which lesson a push sends.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum LessonChoice {
-    Id(String),
-    /// The first lesson of this course the recipient has not been sent or completed.
-    NextIn(String),
-}
-
-/// A lesson pushed to a recipient (the demo's daily drip, and campaigns later).
-#[derive(Debug, Clone)]
-pub struct PushLesson {
-    pub platform: Platform,
-    pub tenant: String,
-    pub recipient: Recipient,
-    pub lesson: LessonChoice,
-    /// What sent it, e.g. "demo" or "campaign:3"; one delivery per origin, lesson and recipient.
-    pub origin: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PushOutcome {
-    /// Queued as this many messages.
-    Queued { delivery_id: i64, messages: usize },
-    /// This origin had already delivered the lesson to this recipient.
-    AlreadyDelivered,
-    /// The recipient has had every lesson of the course.
-    CourseFinished,
-}
-
-pub(crate) struct Core {
-    store: Store,
-    catalog: CatalogHandle,
-    clock: Arc<dyn Clock>,
-    rules: PointsRules,
-    campaigns: CampaignSettings,
-    recognition: crate::config::RecognitionSettings,
-    badges: Vec<crate::domain::badges::BadgeDef>,
-    reviews: crate::domain::review::ReviewRules,
-    communities: crate::config::CommunitySettings,
-    /// When this engine started: campaign slots due before it were missed while nibble was down.
-    started_at: chrono::DateTime<chrono::Utc>,
-    /// The recognition fold's backoff after a failure (only the writer task uses it).
-    fold_retry: std::sync::Mutex<writer::FoldRetry>,
-}
 
 /// Cheap to clone: a handle to the single writer task that applies work in batched transactions.
 #[derive(Clone)]
@@ -167,7 +84,7 @@ impl Engine {
             store,
             catalog: catalog.clone(),
             started_at: clock.now(),
-            fold_retry: std::sync::Mutex::new(writer::FoldRetry::new(fold_retry)),
+            fold_retry: std::sync::Mutex::new(core::state::FoldRetry::new(fold_retry)),
             clock,
             rules: settings.points,
             campaigns: settings.campaigns,

@@ -2,9 +2,9 @@
 //! a channel nibble is not in, a lesson picture shown as a link. The log says it too, but an operator
 //! may never read it; the next team lead who uses a command sees it once, with the platform's reason.
 
-use super::EngineError;
 use crate::chat::{Event, Message, Reply};
 use crate::engine::core::applied::Applied;
+use crate::engine::core::errors::EngineError;
 use crate::store::{Store, Tx};
 use chrono::{DateTime, Utc};
 

@@ -49,7 +49,7 @@ impl Engine {
                 }
                 Ok(_) => {}
                 Err(e) => {
-                    let store = matches!(e, super::EngineError::Store(_));
+                    let store = matches!(e, crate::engine::core::errors::EngineError::Store(_));
                     let wait = retry.failed(&e, store);
                     tokio::select! {
                         _ = retry.wait(wait) => continue,

@@ -6,9 +6,14 @@
 //! batch is rolled back and its jobs are applied again one transaction each, so one failure cannot
 //! take its neighbours' work with it.
 
-use super::{Core, EngineError, PushLesson, PushOutcome, TickReport};
 use crate::chat::{Event, EventKind, Reply, UserRef};
 use crate::domain::campaign::RawCampaign;
+use crate::engine::core::errors::EngineError;
+use crate::engine::core::state::Core;
+use crate::engine::core::state::FoldRetry;
+use crate::engine::core::work::PushLesson;
+use crate::engine::core::work::PushOutcome;
+use crate::engine::core::work::TickReport;
 use crate::store::{Store, StoreError, Tx};
 use std::sync::Arc;
 use tokio::sync::{Notify, mpsc, oneshot};
@@ -40,21 +45,6 @@ pub(crate) enum Job {
     ),
     /// Apply what is queued, refuse anything later, and end; answered (dropped) when the writer ends.
     Stop(oneshot::Sender<()>),
-}
-
-/// The recognition fold's backoff: after a failure, no fold is tried before `not_before`.
-pub(crate) struct FoldRetry {
-    retry: crate::ops::Retry,
-    not_before: Option<tokio::time::Instant>,
-}
-
-impl FoldRetry {
-    pub fn new(retry: crate::ops::Retry) -> Self {
-        Self {
-            retry,
-            not_before: None,
-        }
-    }
 }
 
 impl Core {
@@ -281,8 +271,7 @@ async fn attempt(
         let now = core.clock.now();
         let outcome = match job {
             Job::Event(event, _) => {
-                let r =
-                    crate::engine::lessons::answer::apply_event(core, &mut tx, event, now).await;
+                let r = crate::engine::route::apply_event(core, &mut tx, event, now).await;
                 queued |= r.as_ref().is_ok_and(|a| a.queued_messages);
                 Outcome::Reply(r.map(|a| a.value))
             }
@@ -292,8 +281,7 @@ async fn attempt(
                 Outcome::Push(r.map(|a| a.value))
             }
             Job::Tick(limit, _) => {
-                let r =
-                    crate::engine::campaigns::tick::apply_tick(core, &mut tx, *limit, now).await;
+                let r = crate::engine::tick::apply_tick(core, &mut tx, *limit, now).await;
                 queued |= r.as_ref().is_ok_and(|a| a.queued_messages);
                 Outcome::Tick(r.map(|a| a.value))
             }

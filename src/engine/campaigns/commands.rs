@@ -6,9 +6,10 @@ use crate::engine::campaigns::lifecycle::{CAMPAIGN_USAGE, create, find, spec_fro
 use crate::engine::campaigns::plan::Plan;
 use crate::engine::campaigns::views::{list, show};
 use crate::engine::core::applied::Applied;
+use crate::engine::core::errors::EngineError;
 use crate::engine::core::reply::say;
+use crate::engine::core::state::Core;
 use crate::engine::core::text::parse_length;
-use crate::engine::{Core, EngineError};
 use crate::scheduler::QuietHours;
 use crate::store::{CampaignRecord, MemberRef, NewRecipient, Store, Tx};
 use chrono::{DateTime, Utc};

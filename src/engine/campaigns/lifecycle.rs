@@ -7,7 +7,8 @@ use crate::content::Catalog;
 use crate::domain::campaign::{CampaignError, CampaignSpec, RawCampaign};
 use crate::engine::campaigns::enrol::{enrol_member, tenant_quiet};
 use crate::engine::campaigns::plan::Plan;
-use crate::engine::{Core, EngineError};
+use crate::engine::core::errors::EngineError;
+use crate::engine::core::state::Core;
 use crate::scheduler::local_date;
 use crate::store::{CampaignRecord, MemberRef, NewRecipient, Store, Tx, parse_ts};
 

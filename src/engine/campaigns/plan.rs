@@ -1,7 +1,7 @@
 //! A stored campaign as a schedule: a recipient's next slot, its window, quiet hours and reminders.
 
 use crate::domain::campaign::WhenDone;
-use crate::engine::EngineError;
+use crate::engine::core::errors::EngineError;
 use crate::scheduler::{CatchUp, QuietHours, Schedule, parse_zone, resolve_local};
 use crate::store::{CampaignRecord, StoreError};
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};

@@ -1,55 +1,21 @@
-//! The scheduler's tick: sends each due recipient its next lesson (one per slot, never a burst), applies
+//! The campaigns' part of a tick: sends each due recipient its next lesson (one per slot, never a burst), applies
 //! the catch-up policy to missed slots, learners' holds and quiet hours, and sends due-date reminders.
 //! Each recipient's send and its next fire time commit in the same transaction as the outbox rows.
 
 use crate::chat::{Destination, Message, Platform, UserRef};
 use crate::domain::campaign::WhenDone;
 use crate::engine::campaigns::plan::Plan;
-use crate::engine::core::applied::Applied;
 use crate::engine::core::deliver::{Recipient, apply_push};
-use crate::engine::{Core, EngineError, LessonChoice, PushLesson, PushOutcome};
+use crate::engine::core::errors::EngineError;
+use crate::engine::core::state::Core;
+use crate::engine::core::work::LessonChoice;
+use crate::engine::core::work::PushLesson;
+use crate::engine::core::work::PushOutcome;
+use crate::engine::core::work::TickReport;
 use crate::scheduler::{CatchUp, QuietHours};
 use crate::store::{DueFor, DueRecipient, MemberRef, Store, StoreError, Tx, parse_ts};
 use chrono::{DateTime, Duration, Utc};
 use std::collections::HashMap;
-
-/// What one tick did.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct TickReport {
-    pub lessons: usize,
-    /// Missed slots dropped by a `skip` policy.
-    pub skipped: usize,
-    /// Slots held by a learner's pause or snooze, or moved out of quiet hours.
-    pub held: usize,
-    /// Recipients who had every lesson.
-    pub finished: usize,
-    pub reminders: usize,
-    /// Daily review DMs queued.
-    pub reviews: usize,
-    /// Partner rounds held, and rounds whose check-in went out.
-    pub partner_rounds: usize,
-    pub check_ins: usize,
-    /// Community threads opened by prompt and check-in schedules, and digests posted.
-    pub threads: usize,
-    pub digests: usize,
-    /// More recipients were due than one tick takes: tick again.
-    pub more: bool,
-}
-
-impl TickReport {
-    pub fn add(&mut self, o: &TickReport) {
-        self.lessons += o.lessons;
-        self.skipped += o.skipped;
-        self.held += o.held;
-        self.finished += o.finished;
-        self.reminders += o.reminders;
-        self.reviews += o.reviews;
-        self.partner_rounds += o.partner_rounds;
-        self.check_ins += o.check_ins;
-        self.threads += o.threads;
-        self.digests += o.digests;
-    }
-}
 
 /// Per-tick caches: campaigns and tenants' quiet hours are read once.
 #[derive(Default)]
@@ -92,12 +58,13 @@ impl Cache {
     }
 }
 
-pub(crate) async fn apply_tick(
+/// This tick's campaign lessons and due-date reminders.
+pub(crate) async fn campaign_tick(
     core: &Core,
     tx: &mut Tx<'_>,
     limit: i64,
     now: DateTime<Utc>,
-) -> Result<Applied<TickReport>, EngineError> {
+) -> Result<TickReport, EngineError> {
     let mut report = TickReport::default();
     let mut cache = Cache::default();
     let due = Store::due(tx, DueFor::Lesson, now, limit).await?;
@@ -119,27 +86,7 @@ pub(crate) async fn apply_tick(
         };
         reminder(core, tx, &mut cache, &plan, r, now, &mut report).await?;
     }
-    let (reviews, more) =
-        crate::engine::reviews::schedule::review_tick(core, tx, now, limit).await?;
-    report.reviews = reviews;
-    report.more |= more;
-    let (rounds, checkins, more) =
-        crate::engine::partners::rounds::partner_tick(core, tx, now, limit).await?;
-    report.partner_rounds = rounds;
-    report.check_ins = checkins;
-    report.more |= more;
-    let (threads, digests, more) =
-        crate::engine::community::tick::community_tick(core, tx, now, limit).await?;
-    report.threads = threads;
-    report.digests = digests;
-    report.more |= more;
-    let queued =
-        report.lessons + report.reminders + report.reviews + rounds + checkins + threads + digests
-            > 0;
-    if queued || report.skipped > 0 {
-        tracing::info!(?report, "campaign tick");
-    }
-    Ok(Applied::new(report, queued))
+    Ok(report)
 }
 
 fn due_at(r: &DueRecipient) -> Result<DateTime<Utc>, StoreError> {

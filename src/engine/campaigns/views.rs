@@ -5,8 +5,9 @@ use crate::chat::Reply;
 use crate::engine::campaigns::lifecycle::{CAMPAIGN_USAGE, course_progress, next_send_text};
 use crate::engine::campaigns::plan::Plan;
 use crate::engine::core::applied::Applied;
+use crate::engine::core::errors::EngineError;
 use crate::engine::core::reply::say;
-use crate::engine::{Core, EngineError};
+use crate::engine::core::state::Core;
 use crate::store::{CampaignRecord, MemberRef, Store, Tx};
 use chrono::{DateTime, Utc};
 

@@ -3,7 +3,9 @@
 
 use crate::chat::{Destination, Event, Message, Reply};
 use crate::engine::core::applied::Applied;
+use crate::engine::core::errors::EngineError;
 use crate::engine::core::reply::{say, say_queued};
+use crate::engine::core::state::Core;
 use crate::engine::core::text::NOT_MODERATOR;
 use crate::engine::core::text::clip;
 use crate::engine::core::text::number;
@@ -11,7 +13,6 @@ use crate::engine::core::text::plural;
 use crate::engine::core::text::unquote;
 use crate::engine::core::threads::Opening;
 use crate::engine::core::threads::open;
-use crate::engine::{Core, EngineError};
 use crate::store::{MemberRef, Store, Tx};
 use chrono::{DateTime, Utc};
 

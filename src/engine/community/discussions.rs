@@ -5,8 +5,9 @@
 use crate::chat::{Event, Reply};
 use crate::domain::points::lesson_source;
 use crate::engine::core::applied::Applied;
+use crate::engine::core::errors::EngineError;
 use crate::engine::core::reply::silent;
-use crate::engine::{Core, EngineError};
+use crate::engine::core::state::Core;
 use crate::store::{Award, DiscussionRow, ReplyRow, Store, Tx, ts};
 use chrono::{DateTime, Utc};
 

@@ -3,12 +3,13 @@
 
 use crate::chat::{Choice, Event, Message, Reply, encode_vote};
 use crate::engine::core::applied::Applied;
+use crate::engine::core::errors::EngineError;
 use crate::engine::core::reply::{say, say_queued};
+use crate::engine::core::state::Core;
 use crate::engine::core::text::channel_ref;
 use crate::engine::core::text::clip;
 use crate::engine::core::threads::Opening;
 use crate::engine::core::threads::open;
-use crate::engine::{Core, EngineError};
 use crate::store::{MemberRef, Store, Tx};
 use chrono::{DateTime, Utc};
 

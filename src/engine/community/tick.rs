@@ -2,12 +2,13 @@
 //! post the week's threads, reply counts, featured replies, newcomers and unanswered questions.
 
 use crate::chat::{Destination, Message};
+use crate::engine::core::errors::EngineError;
+use crate::engine::core::state::Core;
 use crate::engine::core::text::channel_ref;
 use crate::engine::core::text::clip;
 use crate::engine::core::text::plural;
 use crate::engine::core::threads::Opening;
 use crate::engine::core::threads::open;
-use crate::engine::{Core, EngineError};
 use crate::scheduler::Schedule;
 use crate::store::{Digest, Store, StoreError, Tx};
 use chrono::{DateTime, Duration, Utc};

@@ -5,7 +5,11 @@ use crate::chat::{
 };
 use crate::content::{Lesson, QuestionKind, split_into_parts};
 use crate::engine::core::applied::Applied;
-use crate::engine::{Core, EngineError, LessonChoice, PushLesson, PushOutcome};
+use crate::engine::core::errors::EngineError;
+use crate::engine::core::state::Core;
+use crate::engine::core::work::LessonChoice;
+use crate::engine::core::work::PushLesson;
+use crate::engine::core::work::PushOutcome;
 use crate::store::{NewDelivery, Store, StoreError, Tx};
 use chrono::{DateTime, Utc};
 

@@ -3,7 +3,7 @@
 //! (`@ana`), as Slack sends them otherwise. Only the escaped form carries an id; a plain name is
 //! looked up among the workspace's members, and never invents one.
 
-use crate::engine::EngineError;
+use crate::engine::core::errors::EngineError;
 use crate::store::{Store, Tx};
 
 #[derive(Debug, Clone, PartialEq, Eq)]

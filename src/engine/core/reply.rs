@@ -2,7 +2,7 @@
 
 use super::applied::Applied;
 use crate::chat::{Message, Reply};
-use crate::engine::EngineError;
+use crate::engine::core::errors::EngineError;
 
 /// An ephemeral text reply; nothing was queued for the outbox.
 pub(crate) fn say(text: impl Into<String>) -> Result<Applied<Reply>, EngineError> {

@@ -1,7 +1,8 @@
 //! A workspace's zone, streak rules and leaderboard switch: its own settings over the defaults.
 
 use crate::domain::streaks::StreakRules;
-use crate::engine::{Core, EngineError};
+use crate::engine::core::errors::EngineError;
+use crate::engine::core::state::Core;
 use crate::store::{Store, Tx};
 use chrono_tz::Tz;
 

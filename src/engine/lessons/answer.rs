@@ -1,98 +1,30 @@
-//! Incoming events: routing, and grading a quiz button click (verified server-side, first answer counts).
+//! Grading a quiz button click (verified server-side, first answer counts) and its feedback.
 
-use crate::chat::{Action, Destination, Event, EventKind, Feedback, Message, Reply, Verdict};
+use crate::chat::{Event, Feedback, Message, Reply, Verdict};
 use crate::content::{Lesson, Question};
 use crate::domain::grading::{decode_choices, encode_choices, grade};
 use crate::domain::points::{answer_source, for_answer, lesson_source};
 use crate::engine::core::applied::Applied;
-use crate::engine::core::reply::silent;
-use crate::engine::{Core, EngineError};
+use crate::engine::core::errors::EngineError;
+use crate::engine::core::state::Core;
 use crate::store::{Award, NewAnswer, PromptRow, Store, Tx};
 use chrono::{DateTime, Utc};
-
-pub(crate) async fn apply_event(
-    core: &Core,
-    tx: &mut Tx<'_>,
-    event: &Event,
-    now: DateTime<Utc>,
-) -> Result<Applied<Reply>, EngineError> {
-    match &event.kind {
-        EventKind::Button { payload, values } => {
-            apply_click(core, tx, event, payload, values, now).await
-        }
-        EventKind::Command { name, args } => {
-            let applied =
-                crate::engine::lessons::learn::apply(core, tx, event, name, args, now).await?;
-            crate::engine::setup_notices::tell_lead(tx, event, applied, now).await
-        }
-        EventKind::MemberJoined => welcome(core, tx, event, now).await,
-        EventKind::Message { id, text, thread } => {
-            crate::engine::community::discussions::on_message(
-                core,
-                tx,
-                event,
-                (id, text, thread.as_deref()),
-                now,
-            )
-            .await
-        }
-        EventKind::MessageEdited { id, text } => {
-            crate::engine::community::discussions::on_edit(core, tx, event, (id, text), now).await
-        }
-        EventKind::MessageDeleted { id } => {
-            crate::engine::community::discussions::on_delete(core, tx, event, id, now).await
-        }
-        EventKind::Reaction {
-            message,
-            emoji,
-            added,
-        } => {
-            crate::engine::community::discussions::on_reaction(
-                core,
-                tx,
-                event,
-                (message, emoji, *added),
-                now,
-            )
-            .await
-        }
-    }
-}
 
 /// Refuses a click; nothing has been written when this is called.
 fn reject(text: &str) -> Result<Applied<Reply>, EngineError> {
     Ok(Applied::new(Reply::Ephemeral(Message::text(text)), false))
 }
 
-async fn apply_click(
+/// A quiz answer: the prompt must belong to this workspace (or this DM's recipient), the question
+/// must be unchanged since it was sent, and the clicker must be its recipient.
+pub(crate) async fn answer_quiz(
     core: &Core,
     tx: &mut Tx<'_>,
     event: &Event,
-    payload: &str,
-    values: &[String],
+    prompt_id: i64,
+    choices: Vec<usize>,
     now: DateTime<Utc>,
 ) -> Result<Applied<Reply>, EngineError> {
-    let (prompt_id, choices) = match Action::decode(payload, values) {
-        Ok(Action::Answer { prompt_id, choices }) => (prompt_id, choices),
-        Ok(Action::Review { prompt_id, choices }) => {
-            return crate::engine::reviews::click::apply(core, tx, event, prompt_id, &choices, now)
-                .await;
-        }
-        Ok(Action::Open { lesson_id }) => {
-            return crate::engine::lessons::learn::open_lesson(core, tx, event, &lesson_id, now)
-                .await;
-        }
-        Ok(Action::Vote { suggestion_id }) => {
-            return crate::engine::community::posts::vote(tx, event, suggestion_id, now).await;
-        }
-        Ok(action @ (Action::JoinPool { .. } | Action::CheckIn { .. })) => {
-            return crate::engine::partners::commands::click(core, tx, event, action, now).await;
-        }
-        Err(_) => {
-            tracing::warn!(payload, "rejected a malformed button payload");
-            return reject("That button isn't valid here.");
-        }
-    };
     let platform = event.platform.as_str();
     let prompt = if event.is_dm && event.tenant.is_empty() {
         // A click in a DM without a workspace (Discord): only the quiz's own recipient may answer.
@@ -288,35 +220,6 @@ pub(crate) fn feedback(
         points,
         note,
     }
-}
-
-async fn welcome(
-    core: &Core,
-    tx: &mut Tx<'_>,
-    event: &Event,
-    now: DateTime<Utc>,
-) -> Result<Applied<Reply>, EngineError> {
-    let Some(crate::store::MemberRef {
-        tenant_id,
-        member_id,
-    }) = crate::engine::core::members::member_once(tx, event, now).await?
-    else {
-        return silent(false);
-    };
-    let u = &event.user;
-    crate::engine::campaigns::enrol::on_join(core, tx, tenant_id, member_id, event, now).await?;
-    // A mention, not a name: it reads right even when the platform has not told us the name yet.
-    let text = format!(
-        "Welcome, <@{}>! I'm nibble: short lessons and one-tap quizzes right here in chat. \
-         Type `/learn` for your first lesson, or `/learn <topic>` to find one.",
-        u.id
-    );
-    let to = Destination::Member { user: u.id.clone() };
-    let key = format!("welcome:{tenant_id}:{}", u.id);
-    let queued =
-        crate::engine::core::deliver::queue(tx, tenant_id, &key, &to, &Message::text(text), now)
-            .await?;
-    silent(queued)
 }
 
 /// The channel a channel quiz was answered in (DM quizzes belong to no channel's board).

@@ -6,13 +6,14 @@ use crate::chat::{
 };
 use crate::domain::campaign::split_words;
 use crate::engine::core::applied::Applied;
+use crate::engine::core::errors::EngineError;
 use crate::engine::core::reply::{say, say_queued};
+use crate::engine::core::state::Core;
 use crate::engine::core::text::channel_ref;
 use crate::engine::core::text::parse_length;
 use crate::engine::partners::rounds::cadence;
 use crate::engine::partners::rounds::next_round_text;
 use crate::engine::partners::rounds::run_round;
-use crate::engine::{Core, EngineError};
 use crate::store::{Award, MemberRef, NewPool, PoolRow, Store, Tx};
 use chrono::{DateTime, Utc};
 

@@ -4,8 +4,9 @@
 
 use crate::chat::{CheckInOutcome, Choice, Destination, Message, encode_check_in};
 use crate::domain::matching::{Candidate, RoundInput, plan_round};
+use crate::engine::core::errors::EngineError;
+use crate::engine::core::state::Core;
 use crate::engine::core::text::channel_ref;
-use crate::engine::{Core, EngineError};
 use crate::scheduler::Schedule;
 use crate::store::{PoolMember, PoolRow, Store, Tx};
 use chrono::{DateTime, Duration, Offset, TimeZone, Utc};

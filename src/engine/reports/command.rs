@@ -3,8 +3,9 @@
 
 use crate::chat::{Event, Reply};
 use crate::engine::core::applied::Applied;
+use crate::engine::core::errors::EngineError;
 use crate::engine::core::reply::say;
-use crate::engine::{Core, EngineError};
+use crate::engine::core::state::Core;
 use crate::report::{Filter, build};
 use crate::store::{MemberRef, Tx};
 use chrono::{DateTime, Utc};

@@ -5,8 +5,9 @@ use crate::chat::{Event, Message, Reply, Verdict};
 use crate::domain::grading::{decode_choices, encode_choices, grade};
 use crate::domain::review::{rating, review};
 use crate::engine::core::applied::Applied;
+use crate::engine::core::errors::EngineError;
+use crate::engine::core::state::Core;
 use crate::engine::lessons::answer::feedback;
-use crate::engine::{Core, EngineError};
 use crate::store::{Award, Store, Tx};
 use chrono::{DateTime, Utc};
 

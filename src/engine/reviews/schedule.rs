@@ -7,7 +7,8 @@ use crate::chat::{
 };
 use crate::content::QuestionKind;
 use crate::domain::review::{CardState, parse_review_time, rating, review};
-use crate::engine::{Core, EngineError};
+use crate::engine::core::errors::EngineError;
+use crate::engine::core::state::Core;
 use crate::scheduler::{local_date, resolve_local};
 use crate::store::{CardRow, NewActivity, NewCard, ReviewDue, Store, StoreError, Tx, parse_ts};
 use chrono::{DateTime, Duration, NaiveTime, Utc};
