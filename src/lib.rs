@@ -17,6 +17,8 @@
 //! - [`clock`]: injected time, the system clock and a manual one. Uses nothing.
 //! - [`cli_output`]: writing command output, choosing log colours. Uses nothing.
 //! - [`error_text`]: an error and its causes on one line, each cause once. Uses nothing.
+//! - [`command`]: commands as typed values: each feature's grammar, parsed once from chat text
+//!   (or built from Discord's options, the CLI or a form), and who may run each. Uses nothing.
 //! - [`content`]: lesson, course and quiz files, parsed and validated into a catalog. Uses nothing.
 //! - [`scheduler`]: cron schedules in a time zone, quiet hours, catch-up. Uses nothing.
 //! - [`domain`]: pure rules without I/O (grading, points, badges, streaks, campaigns, matching,
@@ -27,15 +29,15 @@
 //! - [`ops`]: metrics, loop and connection health, backoff, the `/healthz` and `/metrics` server.
 //!   Uses `store`, `clock`.
 //! - [`chat`]: the port: neutral messages and events, the `ChatPlatform` trait, the outbox
-//!   dispatcher and pacing. Uses `store`, `ops`, `content`, `clock`.
+//!   dispatcher and pacing. Uses `command`, `store`, `ops`, `content`, `clock`.
 //! - [`config`]: the TOML file and environment overrides, validated; the settings types the engine
 //!   and the xAPI export read, and the dispatcher's settings built from it. Uses `chat`, `store`,
 //!   `domain`, `scheduler`, `content`.
 //! - [`local`]: an in-process chat platform for tests, the demo and benchmarks. Uses `chat`,
 //!   `content`.
 //! - [`engine`]: the application: events and due jobs into domain calls, store writes and outbox
-//!   rows. Uses `config`, `chat`, `ops`, `report`, `store`, `domain`, `scheduler`, `content`,
-//!   `clock`.
+//!   rows. Uses `command`, `config`, `chat`, `ops`, `report`, `store`, `domain`, `scheduler`,
+//!   `content`, `clock`.
 //! - [`xapi`]: the optional xAPI statement export. Uses `engine` (the catalog handle), `ops`,
 //!   `store`, `domain`, `content`.
 //! - [`slack`], [`discord`]: the platform adapters (slack-morphism, serenity). Use `engine`,
@@ -58,6 +60,7 @@ pub mod campaign_cli;
 pub mod chat;
 pub mod cli_output;
 pub mod clock;
+pub mod command;
 pub mod config;
 pub mod content;
 pub mod daemon;

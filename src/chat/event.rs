@@ -24,6 +24,9 @@ pub enum EventKind {
         name: String,
         args: String,
     },
+    /// A command built from typed values (Discord's slash-command options, the CLI, a form): the
+    /// same value chat text parses to, or why the values do not make one.
+    Invoked(Result<crate::command::Command, crate::command::UsageError>),
     /// A button click or a submitted selection: the opaque payload and any selected values.
     Button {
         payload: String,

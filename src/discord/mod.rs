@@ -1,5 +1,6 @@
 //! The Discord adapter: serenity's gateway for events, its REST client for messages.
 
+mod command_values;
 mod commands;
 mod handler;
 mod http;

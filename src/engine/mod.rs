@@ -14,10 +14,10 @@ mod tick;
 mod ticker;
 mod writer;
 
+pub use crate::command::values::mention_id;
 pub use core::errors::EngineError;
 pub use core::state::CatalogHandle;
 pub(crate) use core::state::Core;
-pub use core::text::mention_id;
 pub use core::work::{LessonChoice, PushLesson, PushOutcome, TickReport};
 // The settings are config types: the engine reads them, the config never reads the engine.
 pub use crate::config::{CampaignSettings, EngineSettings};

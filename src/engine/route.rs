@@ -1,37 +1,15 @@
 //! Routing: which feature handles an incoming event, click or command.
 
 use crate::chat::{Action, Destination, Event, EventKind, Message, Reply};
+use crate::command::{AccountCommand, Command, ReportCommand, USAGE, UsageError};
 use crate::engine::core::applied::Applied;
+use crate::engine::core::ctx::Ctx;
 use crate::engine::core::errors::EngineError;
 use crate::engine::core::members::member_once;
 use crate::engine::core::reply::{say, silent};
 use crate::engine::core::state::Core;
-use crate::store::{Store, Tx};
+use crate::store::{MemberRef, Store, Tx};
 use chrono::{DateTime, Utc};
-
-pub const USAGE: &str = "Here's what I can do:\n\
-• `/learn`: your next lesson, by DM\n\
-• `/learn <lesson id, course id or words>`: a specific lesson, the next in a course, or a search\n\
-• `/learn diagnose <course>`: a short quiz that skips the lessons you already master\n\
-• `/points`: your points, this week, your rank and your streak\n\
-• `/leaderboard [week|month|all] [here]`: the top ten (here: this channel's)\n\
-• `/badges [@member]`: badges earned\n\
-• `/nibble leaderboard hide|show`: leave or rejoin the leaderboards\n\
-• `/progress`: your courses, lessons done and quiz accuracy\n\
-• `/nibble courses`: every course\n\
-• `/nibble snooze 3d` / `/nibble snooze off`: hold campaign lessons for a while\n\
-• `/nibble pause` / `/nibble resume`: stop or restart campaign lessons\n\
-• `/nibble reviews`: your spaced-repetition reviews; `/nibble review-time 08:30` (or `off`) sets when they come\n\
-• `/nibble vacation 2w` / `/nibble vacation off`: hold reviews, streak and campaign lessons while you're away\n\
-• `/partner join|leave|pause 2w|avoid @member`: accountability partners in this channel (`/partner help`)\n\
-• `/nibble campaign …`: drip campaigns (team leads; `/nibble campaign help`)\n\
-• `/nibble needs-help <course>`: learners struggling with a course (team leads)\n\
-• `/nibble report [course]`: the team's learning report (team leads)\n\
-• `/share <story>`: post a success story for the community; `/ask [course] <question>`: ask mentors and moderators\n\
-• `/nibble suggest [topic]`: suggest a topic for a new lesson, or vote for one\n\
-• `/nibble moderate`: community moderators' tools (threads, featuring, digests)\n\
-• `/nibble forget-me`: erase your personal data\n\
-• `/nibble help`: this list";
 
 pub(crate) async fn apply_event(
     core: &Core,
@@ -42,7 +20,11 @@ pub(crate) async fn apply_event(
     match &event.kind {
         EventKind::Button { payload, values } => click(core, tx, event, payload, values, now).await,
         EventKind::Command { name, args } => {
-            let applied = command(core, tx, event, name, args, now).await?;
+            let applied = command(core, tx, event, Input::Text(name, args), now).await?;
+            crate::engine::setup_notices::tell_lead(tx, event, applied, now).await
+        }
+        EventKind::Invoked(parsed) => {
+            let applied = command(core, tx, event, Input::Typed(parsed), now).await?;
             crate::engine::setup_notices::tell_lead(tx, event, applied, now).await
         }
         EventKind::MemberJoined => welcome(core, tx, event, now).await,
@@ -140,114 +122,173 @@ async fn welcome(
     silent(queued)
 }
 
+/// A command as typed in chat, or already a value (Discord's options, the CLI).
+enum Input<'a> {
+    Text(&'a str, &'a str),
+    Typed(&'a Result<Command, UsageError>),
+}
+
+/// A slash command: the member first (a redelivery is answered with nothing), then the command
+/// value, then who may run it (one place for every command), then its feature's handler.
 async fn command(
     core: &Core,
     tx: &mut Tx<'_>,
     event: &Event,
-    name: &str,
-    args: &str,
+    input: Input<'_>,
     now: DateTime<Utc>,
 ) -> Result<Applied<Reply>, EngineError> {
     let Some(member) = member_once(tx, event, now).await? else {
         return silent(false);
     };
-    let catalog = core.catalog.current();
-    let args = args.trim();
-    match name.trim_start_matches('/').to_lowercase().as_str() {
-        "learn" => {
-            crate::engine::lessons::learn::learn(tx, &catalog, event, &member, args, now).await
+    let parsed = match input {
+        Input::Text(name, args) => {
+            if let Some(done) = legacy_command(core, tx, event, &member, (name, args), now).await {
+                return done;
+            }
+            Command::parse(name, args)
         }
+        Input::Typed(parsed) => parsed.clone(),
+    };
+    let user = &event.user;
+    let command = match parsed {
+        Ok(command) => command,
+        Err(e) => {
+            return say(
+                match e.permission.refusal_for(user.is_lead, user.is_moderator) {
+                    Some(refusal) => refusal.to_string(),
+                    None => e.message,
+                },
+            );
+        }
+    };
+    if let Some(refusal) = command
+        .permission()
+        .refusal_for(user.is_lead, user.is_moderator)
+    {
+        return say(refusal);
+    }
+    let mut ctx = Ctx {
+        core,
+        tx,
+        event,
+        member,
+        catalog: core.catalog.current(),
+        now,
+    };
+    execute(&mut ctx, command).await
+}
+
+/// Runs a command someone may run.
+pub(crate) async fn execute(
+    ctx: &mut Ctx<'_, '_>,
+    command: Command,
+) -> Result<Applied<Reply>, EngineError> {
+    match command {
+        Command::Account(c) => account(ctx, c).await,
+        Command::Lessons(c) => crate::engine::lessons::commands::execute(ctx, c).await,
+        Command::Report(ReportCommand::Report { course }) => {
+            crate::engine::reports::command::report(ctx, course).await
+        }
+    }
+}
+
+async fn account(
+    ctx: &mut Ctx<'_, '_>,
+    command: AccountCommand,
+) -> Result<Applied<Reply>, EngineError> {
+    match command {
+        AccountCommand::Help => say(USAGE),
+        AccountCommand::ForgetMe { confirmed: false } => say(
+            "This erases your personal data here: your name and id, streak, badges, reviews, partner pools and the messages addressed to you. Your answers stay in the team's statistics without anything that identifies you, and you leave the leaderboards. Type `/nibble forget-me confirm` to go ahead.",
+        ),
+        AccountCommand::ForgetMe { confirmed: true } => {
+            let done =
+                Store::forget_member_in(ctx.tx, ctx.member.member_id, &ctx.event.user.id).await?;
+            tracing::info!(
+                member = ctx.member.member_id,
+                "a member asked to be forgotten"
+            );
+            say(format!("🗑 Done. {done}"))
+        }
+    }
+}
+
+/// The features whose commands are still routed by their text (being moved to command values).
+async fn legacy_command(
+    core: &Core,
+    tx: &mut Tx<'_>,
+    event: &Event,
+    member: &MemberRef,
+    (name, args): (&str, &str),
+    now: DateTime<Utc>,
+) -> Option<Result<Applied<Reply>, EngineError>> {
+    let args = args.trim();
+    let name = name.trim_start_matches('/').to_lowercase();
+    Some(match name.as_str() {
         "points" => {
-            crate::engine::recognition::commands::points(core, tx, event, &member, now).await
+            crate::engine::recognition::commands::points(core, tx, event, member, now).await
         }
         "leaderboard" => {
-            crate::engine::recognition::commands::leaderboard(core, tx, event, &member, args, now)
+            crate::engine::recognition::commands::leaderboard(core, tx, event, member, args, now)
                 .await
         }
-        "badges" => crate::engine::recognition::commands::badges(core, tx, &member, args).await,
-        "progress" => crate::engine::lessons::learn::progress(tx, &catalog, &member).await,
+        "badges" => crate::engine::recognition::commands::badges(core, tx, member, args).await,
+        "partner" => {
+            crate::engine::partners::commands::apply(core, tx, event, member, args, now).await
+        }
+        command @ ("share" | "ask") => {
+            crate::engine::community::posts::post(core, tx, event, member, (command, args), now)
+                .await
+        }
         "nibble" | "help" => {
-            let (sub, rest) = args.split_once(char::is_whitespace).unwrap_or((args, ""));
-            let sub = if sub.is_empty() {
-                "help".to_string()
-            } else {
-                sub.to_lowercase()
-            };
+            let (sub, rest) = crate::command::subcommand(args);
             if let Some(done) =
-                crate::engine::campaigns::commands::apply(core, tx, event, &member, &sub, rest, now)
+                crate::engine::campaigns::commands::apply(core, tx, event, member, &sub, rest, now)
                     .await
             {
-                return done;
+                return Some(done);
             }
             if let Some(done) = crate::engine::community::commands::route(
                 core,
                 tx,
                 event,
-                &member,
+                member,
                 (&sub, rest),
                 now,
             )
             .await
             {
-                return done;
+                return Some(done);
             }
             match sub.as_str() {
                 "leaderboard" => {
                     crate::engine::recognition::commands::leaderboard_setting(
-                        tx, event, &member, rest,
+                        tx, event, member, rest,
                     )
                     .await
                 }
                 "timezone" | "weekends" => {
                     crate::engine::recognition::commands::tenant_setting(
-                        tx, event, &member, &sub, rest,
+                        tx, event, member, &sub, rest,
                     )
                     .await
                 }
                 "review-time" => {
                     crate::engine::reviews::commands::review_time(
-                        core, tx, event, &member, rest, now,
+                        core, tx, event, member, rest, now,
                     )
                     .await
                 }
                 "reviews" => {
-                    crate::engine::reviews::commands::reviews(core, tx, event, &member, now).await
+                    crate::engine::reviews::commands::reviews(core, tx, event, member, now).await
                 }
                 "vacation" => {
-                    crate::engine::reviews::commands::vacation(core, tx, event, &member, rest, now)
+                    crate::engine::reviews::commands::vacation(core, tx, event, member, rest, now)
                         .await
                 }
-                "forget-me" if rest.trim() != "confirm" => say(
-                    "This erases your personal data here: your name and id, streak, badges, reviews, partner pools and the messages addressed to you. Your answers stay in the team's statistics without anything that identifies you, and you leave the leaderboards. Type `/nibble forget-me confirm` to go ahead.",
-                ),
-                "forget-me" => {
-                    let done =
-                        Store::forget_member_in(tx, member.member_id, &event.user.id).await?;
-                    tracing::info!(member = member.member_id, "a member asked to be forgotten");
-                    say(format!("🗑 Done. {done}"))
-                }
-                "report" => {
-                    crate::engine::reports::command::report(core, tx, event, &member, rest, now)
-                        .await
-                }
-                "needs-help" if !event.user.is_lead => say(
-                    "Only team leads can see who needs help: ask yours, or check `/progress` for your own results.",
-                ),
-                "needs-help" => {
-                    crate::engine::lessons::diagnostics::needs_help(core, tx, &member, rest).await
-                }
-                "help" => say(USAGE),
-                "courses" => say(crate::engine::lessons::learn::courses(&catalog)),
-                other => say(format!("I don't know `/nibble {other}`.\n{USAGE}")),
+                _ => return None,
             }
         }
-        "partner" => {
-            crate::engine::partners::commands::apply(core, tx, event, &member, args, now).await
-        }
-        command @ ("share" | "ask") => {
-            crate::engine::community::posts::post(core, tx, event, &member, (command, args), now)
-                .await
-        }
-        other => say(format!("I don't know the command `/{other}`.\n{USAGE}")),
-    }
+        _ => return None,
+    })
 }

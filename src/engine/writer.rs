@@ -78,7 +78,10 @@ impl Job {
     fn touches_schedule(&self) -> bool {
         match self {
             Job::Event(e, _) => {
-                matches!(e.kind, EventKind::Command { .. } | EventKind::MemberJoined)
+                matches!(
+                    e.kind,
+                    EventKind::Command { .. } | EventKind::Invoked(_) | EventKind::MemberJoined
+                )
             }
             Job::Declare(..) | Job::Roster(..) => true,
             Job::Push(..) | Job::Tick(..) | Job::Fold(_) | Job::Stop(_) => false,
@@ -176,7 +179,7 @@ pub(crate) async fn run(
         // A command may read points, ranks or badges: it always sees everything folded first.
         let asks = jobs
             .iter()
-            .any(|j| matches!(j, Job::Event(e, _) if matches!(e.kind, EventKind::Command { .. })));
+            .any(|j| matches!(j, Job::Event(e, _) if matches!(e.kind, EventKind::Command { .. } | EventKind::Invoked(_))));
         let ride = fold_pending
             && core.fold_wait().is_zero()
             && (asks || last_fold.elapsed() >= FOLD_EVERY);

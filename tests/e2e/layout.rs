@@ -176,3 +176,52 @@ fn the_layout_doc_lists_every_module_after_the_ones_it_uses() {
         }
     }
 }
+
+/// Engine folder (`src/engine/<name>/`) → the engine folders its production code uses.
+fn engine_folder_graph() -> BTreeMap<String, BTreeSet<String>> {
+    let engine = src().join("engine");
+    let folders: BTreeMap<String, PathBuf> = std::fs::read_dir(&engine)
+        .unwrap_or_else(|e| panic!("src/engine: {e}"))
+        .map(|e| e.unwrap_or_else(|e| panic!("{e}")).path())
+        .filter(|p| p.is_dir())
+        .filter_map(|p| Some((p.file_name()?.to_str()?.to_string(), p)))
+        .collect();
+    folders
+        .iter()
+        .map(|(name, path)| {
+            let mut uses = BTreeSet::new();
+            for file in rust_files(path) {
+                let code = production_code(&file);
+                for part in code.split("crate::engine::").skip(1) {
+                    let ident: String = part
+                        .chars()
+                        .take_while(|c| c.is_alphanumeric() || *c == '_')
+                        .collect();
+                    if folders.contains_key(&ident) && ident != *name {
+                        uses.insert(ident);
+                    }
+                }
+            }
+            (name.clone(), uses)
+        })
+        .collect()
+}
+
+#[test]
+fn engine_features_are_folders_without_cycles_over_a_core_that_uses_none() {
+    let graph = engine_folder_graph();
+    // Guards the scan: the recognition fold updates review cards, and every feature uses the core.
+    assert!(graph["recognition"].contains("reviews"), "{graph:?}");
+    assert!(graph["campaigns"].contains("core"), "{graph:?}");
+    assert!(
+        graph["core"].is_empty(),
+        "the engine's core uses features: {:?}",
+        graph["core"]
+    );
+    for folder in graph.keys() {
+        assert!(
+            !reachable(&graph, folder).contains(folder),
+            "engine feature `{folder}` is on a dependency cycle: {graph:?}"
+        );
+    }
+}

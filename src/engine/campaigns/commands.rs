@@ -1,6 +1,7 @@
 //! `/nibble campaign …` and `/nibble quiet-hours` for team leads; `/nibble snooze|pause|resume` for learners.
 
 use crate::chat::{Event, Message, Reply};
+use crate::command::values::parse_length;
 use crate::engine::campaigns::enrol::tenant_quiet;
 use crate::engine::campaigns::lifecycle::{CAMPAIGN_USAGE, create, find, spec_from_words};
 use crate::engine::campaigns::plan::Plan;
@@ -9,7 +10,6 @@ use crate::engine::core::applied::Applied;
 use crate::engine::core::errors::EngineError;
 use crate::engine::core::reply::say;
 use crate::engine::core::state::Core;
-use crate::engine::core::text::parse_length;
 use crate::scheduler::QuietHours;
 use crate::store::{CampaignRecord, MemberRef, NewRecipient, Store, Tx};
 use chrono::{DateTime, Utc};

@@ -2,13 +2,13 @@
 //! with their first slot, quiet hours, and campaigns declared in the config file.
 
 use crate::chat::Event;
+use crate::command::values::mention_id;
 use crate::domain::campaign::RawCampaign;
 use crate::engine::campaigns::lifecycle::create;
 use crate::engine::campaigns::lifecycle::find;
 use crate::engine::campaigns::plan::Plan;
 use crate::engine::core::errors::EngineError;
 use crate::engine::core::state::Core;
-use crate::engine::core::text::mention_id;
 use crate::scheduler::{QuietHours, local_date};
 use crate::store::{NewRecipient, Store, Tx};
 use chrono::{DateTime, Utc};

@@ -2,15 +2,15 @@
 //! points from replies; keep a member off the leaderboards. Only community moderators may use them.
 
 use crate::chat::{Destination, Event, Message, Reply};
+use crate::command::values::number;
+use crate::command::values::unquote;
 use crate::engine::core::applied::Applied;
 use crate::engine::core::errors::EngineError;
 use crate::engine::core::reply::{say, say_queued};
 use crate::engine::core::state::Core;
 use crate::engine::core::text::NOT_MODERATOR;
 use crate::engine::core::text::clip;
-use crate::engine::core::text::number;
 use crate::engine::core::text::plural;
-use crate::engine::core::text::unquote;
 use crate::engine::core::threads::Opening;
 use crate::engine::core::threads::open;
 use crate::store::{MemberRef, Store, Tx};

@@ -2,13 +2,13 @@
 //! member off the leaderboards or bring them back.
 
 use crate::chat::{Event, Reply};
+use crate::command::values::number;
 use crate::engine::community::discussions::{set_featured, settle};
 use crate::engine::core::applied::Applied;
 use crate::engine::core::errors::EngineError;
 use crate::engine::core::reply::say;
 use crate::engine::core::state::Core;
 use crate::engine::core::text::NOT_MODERATOR;
-use crate::engine::core::text::number;
 use crate::store::{MemberRef, Store, Tx};
 use chrono::{DateTime, Utc};
 

@@ -114,7 +114,7 @@ pub(crate) async fn suggest(
     (verb, topic): (&str, &str),
     now: DateTime<Utc>,
 ) -> Result<Applied<Reply>, EngineError> {
-    let topic = crate::engine::core::text::unquote(topic);
+    let topic = crate::command::values::unquote(topic);
     if verb == "suggestions" {
         if !(event.user.is_moderator || event.user.is_lead) {
             return say(

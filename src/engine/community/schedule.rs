@@ -2,11 +2,11 @@
 //! stories and questions are posted.
 
 use crate::chat::{Event, Reply};
+use crate::command::values::unquote;
 use crate::engine::core::applied::Applied;
 use crate::engine::core::errors::EngineError;
 use crate::engine::core::reply::{say, say_queued};
 use crate::engine::core::state::Core;
-use crate::engine::core::text::unquote;
 use crate::scheduler::Schedule;
 use crate::store::{MemberRef, Store, Tx};
 use chrono::{DateTime, Utc};

@@ -1,6 +1,7 @@
 //! The shared core every feature builds on: members, replies, text helpers, delivery and mentions.
 
 pub(crate) mod applied;
+pub(crate) mod ctx;
 pub(crate) mod deliver;
 pub(crate) mod errors;
 pub(crate) mod members;

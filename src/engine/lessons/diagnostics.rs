@@ -6,10 +6,10 @@ use crate::chat::{Event, Message, Reply, Verdict};
 use crate::content::{Catalog, Diagnostic};
 use crate::domain::grading::{decode_choices, encode_choices, grade};
 use crate::engine::core::applied::Applied;
+use crate::engine::core::ctx::Ctx;
 use crate::engine::core::deliver::{Delivery, Recipient, deliver};
 use crate::engine::core::errors::EngineError;
 use crate::engine::core::reply::{say, say_queued};
-use crate::engine::core::state::Core;
 use crate::engine::lessons::answer::feedback;
 use crate::store::{DiagnosticAnswer, MemberRef, PromptRow, Store, Tx};
 use chrono::{DateTime, Utc};
@@ -185,12 +185,10 @@ async fn finish(
 /// `/nibble needs-help <course>` (team leads): learners whose accuracy on the course is below the
 /// threshold, lowest first.
 pub(crate) async fn needs_help(
-    core: &Core,
-    tx: &mut Tx<'_>,
-    member: &MemberRef,
+    ctx: &mut Ctx<'_, '_>,
     course_id: &str,
 ) -> Result<Applied<Reply>, EngineError> {
-    let catalog = core.catalog.current();
+    let (core, catalog) = (ctx.core, ctx.catalog.clone());
     let Some(course) = catalog.course(course_id.trim()) else {
         let ids: Vec<&str> = catalog.courses().iter().map(|c| c.id.as_str()).collect();
         return say(format!(
@@ -198,7 +196,7 @@ pub(crate) async fn needs_help(
             ids.join(", ")
         ));
     };
-    let rows = Store::course_accuracy(tx, member.tenant_id, &course.lesson_ids).await?;
+    let rows = Store::course_accuracy(ctx.tx, ctx.member.tenant_id, &course.lesson_ids).await?;
     let r = &core.reviews;
     let struggling: Vec<_> = rows
         .iter()

@@ -1,8 +1,11 @@
-//! Slash commands every learner has: `/learn`, `/points`, `/progress`, and help for anything unknown.
+//! `/learn` (next lesson, a named lesson or course, a search), its result buttons, `/progress` and
+//! the course list.
 
 use crate::chat::{Choice, Event, Message, Reply, encode_open};
+use crate::command::LearnTarget;
 use crate::content::{Catalog, Lesson};
 use crate::engine::core::applied::Applied;
+use crate::engine::core::ctx::Ctx;
 use crate::engine::core::deliver::{Delivery, Recipient, deliver};
 use crate::engine::core::errors::EngineError;
 use crate::engine::core::members::member_once;
@@ -15,61 +18,77 @@ use std::collections::HashSet;
 /// How many search results `/learn <words>` offers.
 const SEARCH_RESULTS: usize = 5;
 
+/// `/learn`: the next lesson, a named lesson (sent again if seen), a course's next lesson, a
+/// course's diagnostic, or a search.
 pub(crate) async fn learn(
-    tx: &mut Tx<'_>,
-    catalog: &Catalog,
-    event: &Event,
-    member: &MemberRef,
-    args: &str,
-    now: DateTime<Utc>,
+    ctx: &mut Ctx<'_, '_>,
+    target: LearnTarget,
 ) -> Result<Applied<Reply>, EngineError> {
-    let seen: HashSet<String> = Store::lessons_seen_by(tx, member.tenant_id, member.member_id)
-        .await?
-        .into_iter()
-        .collect();
-    let (lesson, resend) = if args.is_empty() {
-        let all = catalog
-            .courses()
-            .iter()
-            .flat_map(|c| catalog.lessons_of(c))
-            .collect();
-        match next_unseen(all, &seen) {
-            Some(l) => (l, false),
-            None => {
-                return say(
-                    "You've done every lesson there is. Nice work! 🎉 `/progress` shows your results.",
-                );
-            }
+    let catalog = ctx.catalog.clone();
+    let topic = match target {
+        LearnTarget::Diagnose(course) => {
+            return crate::engine::lessons::diagnostics::start(
+                ctx.tx,
+                &catalog,
+                ctx.event,
+                &ctx.member,
+                &course,
+                ctx.now,
+            )
+            .await;
         }
-    } else if let Some(course) = args
-        .strip_prefix("diagnose")
-        .filter(|rest| rest.is_empty() || rest.starts_with(char::is_whitespace))
-    {
-        return crate::engine::lessons::diagnostics::start(
-            tx,
-            catalog,
-            event,
-            member,
-            course.trim(),
-            now,
-        )
-        .await;
-    } else if let Some(l) = catalog.lesson(args) {
-        (l, true)
-    } else if let Some(course) = catalog.course(args) {
-        match next_unseen(catalog.lessons_of(course).collect(), &seen) {
-            Some(l) => (l, false),
-            None => {
-                return say(format!(
-                    "You've finished every lesson of “{}”. 🎉",
-                    course.title
-                ));
-            }
-        }
-    } else {
-        return search(catalog, args);
+        LearnTarget::Next => None,
+        LearnTarget::Topic(topic) => Some(topic),
     };
-    send_lesson(tx, catalog, event, member, lesson, resend, now).await
+    let seen: HashSet<String> =
+        Store::lessons_seen_by(ctx.tx, ctx.member.tenant_id, ctx.member.member_id)
+            .await?
+            .into_iter()
+            .collect();
+    let (lesson, resend) = match topic.as_deref() {
+        None => {
+            let all = catalog
+                .courses()
+                .iter()
+                .flat_map(|c| catalog.lessons_of(c))
+                .collect();
+            match next_unseen(all, &seen) {
+                Some(l) => (l, false),
+                None => {
+                    return say(
+                        "You've done every lesson there is. Nice work! 🎉 `/progress` shows your results.",
+                    );
+                }
+            }
+        }
+        Some(topic) => {
+            if let Some(l) = catalog.lesson(topic) {
+                (l, true)
+            } else if let Some(course) = catalog.course(topic) {
+                match next_unseen(catalog.lessons_of(course).collect(), &seen) {
+                    Some(l) => (l, false),
+                    None => {
+                        return say(format!(
+                            "You've finished every lesson of “{}”. 🎉",
+                            course.title
+                        ));
+                    }
+                }
+            } else {
+                return search(&catalog, topic);
+            }
+        }
+    };
+    send_lesson(
+        ctx.tx,
+        &catalog,
+        ctx.event,
+        &ctx.member,
+        lesson,
+        resend,
+        ctx.now,
+    )
+    .await
 }
 
 /// Search results for `/learn <words>`: the best matches, each with a button that sends it.
@@ -165,13 +184,10 @@ fn next_unseen<'a>(lessons: Vec<&'a Lesson>, seen: &HashSet<String>) -> Option<&
     lessons.into_iter().find(|l| !seen.contains(&l.id))
 }
 
-pub(crate) async fn progress(
-    tx: &mut Tx<'_>,
-    catalog: &Catalog,
-    member: &MemberRef,
-) -> Result<Applied<Reply>, EngineError> {
-    let done = Store::completed_lessons(tx, member).await?;
-    let stats = Store::member_progress(tx, member).await?;
+pub(crate) async fn progress(ctx: &mut Ctx<'_, '_>) -> Result<Applied<Reply>, EngineError> {
+    let done = Store::completed_lessons(ctx.tx, &ctx.member).await?;
+    let stats = Store::member_progress(ctx.tx, &ctx.member).await?;
+    let catalog = ctx.catalog.clone();
     let mut lines = vec!["**Your progress**".to_string()];
     for course in catalog.courses() {
         let n = done.iter().filter(|(c, _)| *c == course.id).count();

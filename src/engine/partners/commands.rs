@@ -4,13 +4,13 @@
 use crate::chat::{
     Action, CheckInOutcome, Choice, Destination, Event, Message, Reply, encode_join_pool,
 };
+use crate::command::values::parse_length;
 use crate::domain::campaign::split_words;
 use crate::engine::core::applied::Applied;
 use crate::engine::core::errors::EngineError;
 use crate::engine::core::reply::{say, say_queued};
 use crate::engine::core::state::Core;
 use crate::engine::core::text::channel_ref;
-use crate::engine::core::text::parse_length;
 use crate::engine::partners::rounds::cadence;
 use crate::engine::partners::rounds::next_round_text;
 use crate::engine::partners::rounds::run_round;

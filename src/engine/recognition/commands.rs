@@ -2,13 +2,13 @@
 //! leaderboard opt-out; a team lead's leaderboards switch, time zone and weekend rule.
 
 use crate::chat::{Event, Message, Reply};
+use crate::command::values::mention_id;
 use crate::domain::periods::Period;
 use crate::engine::core::applied::Applied;
 use crate::engine::core::errors::EngineError;
 use crate::engine::core::reply::say;
 use crate::engine::core::state::Core;
 use crate::engine::core::tenant_rules::tenant_rules;
-use crate::engine::core::text::mention_id;
 use crate::engine::recognition::fold::streak_of;
 use crate::store::{BoardLine, MemberRef, Store, TenantSetting, Tx};
 use chrono::{DateTime, Utc};

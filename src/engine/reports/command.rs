@@ -1,14 +1,12 @@
 //! `/nibble report [course]` for team leads: the learning report's summary in one message (well
 //! under every platform's limit); `nibble report` has the full tables.
 
-use crate::chat::{Event, Reply};
+use crate::chat::Reply;
 use crate::engine::core::applied::Applied;
+use crate::engine::core::ctx::Ctx;
 use crate::engine::core::errors::EngineError;
 use crate::engine::core::reply::say;
-use crate::engine::core::state::Core;
 use crate::report::{Filter, build};
-use crate::store::{MemberRef, Tx};
-use chrono::{DateTime, Utc};
 
 fn pct(x: Option<f64>) -> String {
     x.map_or("-".into(), |v| format!("{:.0}%", v * 100.0))
@@ -22,20 +20,13 @@ fn fit(text: String) -> String {
     crate::report::fit(&text, LINE)
 }
 
+/// The report for one course or all (the caller has checked that a team lead asked).
 pub(crate) async fn report(
-    core: &Core,
-    tx: &mut Tx<'_>,
-    event: &Event,
-    member: &MemberRef,
-    args: &str,
-    now: DateTime<Utc>,
+    ctx: &mut Ctx<'_, '_>,
+    course: Option<String>,
 ) -> Result<Applied<Reply>, EngineError> {
-    if !event.user.is_lead {
-        return say("Only team leads can see the team's report; `/progress` shows your own.");
-    }
-    let catalog = core.catalog.current();
-    let course = args.trim();
-    if !course.is_empty() && catalog.course(course).is_none() {
+    let catalog = ctx.catalog.clone();
+    if let Some(course) = course.as_deref().filter(|c| catalog.course(c).is_none()) {
         let ids: Vec<&str> = catalog.courses().iter().map(|c| c.id.as_str()).collect();
         return say(format!(
             "There's no course `{course}`. Courses: {}.",
@@ -43,12 +34,12 @@ pub(crate) async fn report(
         ));
     }
     let filter = Filter {
-        tenant_id: member.tenant_id,
-        tenant: event.tenant.clone(),
-        course: (!course.is_empty()).then(|| course.to_string()),
+        tenant_id: ctx.member.tenant_id,
+        tenant: ctx.event.tenant.clone(),
+        course,
         since: None,
     };
-    let r = build(tx, &catalog, &filter, &core.reviews, now).await?;
+    let r = build(ctx.tx, &catalog, &filter, &ctx.core.reviews, ctx.now).await?;
     let mut lines =
         vec!["📊 **Learning report** (all time; `nibble report` has every table)".to_string()];
     for c in r.courses.iter().take(COURSES) {

@@ -1,6 +1,7 @@
 //! Learners' review settings: `/nibble review-time`, `/nibble reviews` and `/nibble vacation`.
 
 use crate::chat::{Event, Reply};
+use crate::command::values::parse_length;
 use crate::domain::review::parse_review_time;
 use crate::engine::campaigns::commands::reschedule_member;
 use crate::engine::core::applied::Applied;
@@ -8,7 +9,6 @@ use crate::engine::core::errors::EngineError;
 use crate::engine::core::reply::say;
 use crate::engine::core::state::Core;
 use crate::engine::core::tenant_rules::tenant_rules;
-use crate::engine::core::text::parse_length;
 use crate::engine::reviews::schedule::{next_review_at, review_time_of};
 use crate::scheduler::local_date;
 use crate::store::{MemberRef, Store, Tx, Vacation};
