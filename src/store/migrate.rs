@@ -137,7 +137,7 @@ pub async fn apply(pool: &SqlitePool, url: &str) -> Result<(), StoreError> {
         .map_err(|e| corrupt(e.to_string()))?;
     migrator.run(pool).await.map_err(|e| {
         let reason = e.to_string();
-        if reason.contains("not a database") || reason.contains("malformed") {
+        if super::is_corrupt(&sqlx::Error::Migrate(Box::new(e))) {
             StoreError::Corrupt {
                 url: url.to_string(),
                 reason,

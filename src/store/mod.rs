@@ -254,9 +254,28 @@ impl Store {
     }
 }
 
+/// Whether SQLite said the file is damaged or not a database (SQLITE_CORRUPT, SQLITE_NOTADB), by
+/// its result code (the primary code is the extended one's low byte), not by message text.
+pub(crate) fn is_corrupt(e: &sqlx::Error) -> bool {
+    const SQLITE_CORRUPT: i32 = 11;
+    const SQLITE_NOTADB: i32 = 26;
+    let database = match e {
+        sqlx::Error::Migrate(m) => match m.as_ref() {
+            sqlx::migrate::MigrateError::Execute(inner)
+            | sqlx::migrate::MigrateError::ExecuteMigration(inner, _) => inner.as_database_error(),
+            _ => None,
+        },
+        other => other.as_database_error(),
+    };
+    database
+        .and_then(|d| d.code())
+        .and_then(|code| code.parse::<i32>().ok())
+        .is_some_and(|code| matches!(code & 0xff, SQLITE_CORRUPT | SQLITE_NOTADB))
+}
+
 pub(crate) fn classify(url: &str, e: sqlx::Error) -> StoreError {
     let reason = e.to_string();
-    if reason.contains("not a database") || reason.contains("malformed") {
+    if is_corrupt(&e) {
         StoreError::Corrupt {
             url: url.to_string(),
             reason,
