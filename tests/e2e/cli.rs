@@ -1,23 +1,12 @@
 //! The `nibble` binary as a user runs it: help, lessons check, database errors, report and the demo.
 
+use crate::support::cli::nibble_command;
+pub use crate::support::cli::text;
 use crate::support::lessons_dir;
-use std::process::{Command, Output};
+use std::process::Output;
 
 pub fn nibble(args: &[&str], cwd: &std::path::Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_nibble"))
-        .args(args)
-        .current_dir(cwd)
-        .env_remove("NIBBLE_CONFIG")
-        .output()
-        .expect("run nibble")
-}
-
-pub fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
+    nibble_command(cwd).args(args).output().expect("run nibble")
 }
 
 #[test]
@@ -121,7 +110,7 @@ fn the_demo_runs_and_its_database_can_be_read_afterwards() {
     let dir = tempfile::tempdir().expect("tempdir");
     let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let db = dir.path().join("demo.db");
-    let out = Command::new(env!("CARGO_BIN_EXE_nibble"))
+    let out = nibble_command(repo)
         .args([
             "demo",
             "--days",
@@ -129,7 +118,6 @@ fn the_demo_runs_and_its_database_can_be_read_afterwards() {
             "--database",
             &db.display().to_string(),
         ])
-        .current_dir(repo)
         .output()
         .expect("run demo");
     let transcript = text(&out);
@@ -208,10 +196,8 @@ fn operators_manage_campaigns_from_the_command_line() {
     let run = |words: &[&str]| {
         let mut args = vec!["--database", &db, "campaign", "--tenant", "slack:T0123"];
         args.extend_from_slice(words);
-        let out = Command::new(env!("CARGO_BIN_EXE_nibble"))
+        let out = nibble_command(dir.path())
             .args(&args)
-            .current_dir(dir.path())
-            .env_remove("NIBBLE_CONFIG")
             .env("NIBBLE_LESSONS_DIR", &lessons)
             .output()
             .expect("run nibble");

@@ -1,23 +1,17 @@
 //! Where the CLI writes when its output cannot be written (issue 19, item 12): a closed pipe ends
 //! quietly, a full disk is one clear error, never a panic; redirected logs carry no colour codes.
 
+use crate::support::cli::{nibble_command, stderr};
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
 fn command(args: &[&str], cwd: &Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_nibble"));
+    let mut command = nibble_command(cwd);
     command
         .args(args)
-        .current_dir(cwd)
-        .env_remove("NIBBLE_CONFIG")
         .env_remove("NO_COLOR")
-        .env_remove("RUST_LOG")
         .env("NIBBLE_LESSONS_DIR", crate::support::lessons_dir());
     command
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).to_string()
 }
 
 /// A nibble database with one campaign, so report and export have rows to write.

@@ -1,22 +1,16 @@
 //! Configuration mistakes stop `nibble` with the name of what is wrong (issue 19, item 7): a
 //! misspelled variable, an override of any section, a value out of range at its line.
 
-use std::process::{Command, Output};
+use crate::support::cli::{nibble_command, stderr};
+use std::process::Output;
 
 fn nibble(args: &[&str], cwd: &std::path::Path, env: &[(&str, &str)]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_nibble"));
-    command
-        .args(args)
-        .current_dir(cwd)
-        .env_remove("NIBBLE_CONFIG");
+    let mut command = nibble_command(cwd);
+    command.args(args);
     for (k, v) in env {
         command.env(k, v);
     }
     command.output().expect("run nibble")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).to_string()
 }
 
 #[test]

@@ -2,7 +2,8 @@
 //! pid, since when); a clean stop releases the lock; a crashed daemon's lock expires after 30 s
 //! without a heartbeat (at once when its process is gone from this host) and is taken over.
 
-use crate::support::fake_discord::{FakeDiscord, TOKEN};
+use crate::support::cli::{nibble_command, on_fake_discord};
+use crate::support::fake_discord::FakeDiscord;
 use crate::support::lessons_dir;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use nibble::chat::ChatPlatform;
@@ -165,13 +166,8 @@ async fn nibble_run_refuses_a_database_another_daemon_holds() {
     let dir = tempfile::tempdir().expect("tempdir");
     let config = config(dir.path());
     let first = start(&config, Utc::now()).await.expect("first");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_nibble"))
+    let out = on_fake_discord(&mut nibble_command(dir.path()), &fake)
         .args(["run", "--database", &config.database.url])
-        .current_dir(dir.path())
-        .env("NIBBLE_DISCORD_ENABLED", "true")
-        .env("NIBBLE_DISCORD_API_ADDRESS", fake.api_address())
-        .env("NIBBLE_DISCORD_CA_FILE", fake.ca_file())
-        .env("NIBBLE_DISCORD_TOKEN", TOKEN)
         .env("NIBBLE_LESSONS_DIR", lessons_dir())
         .env("NIBBLE_OPS_LISTEN", "")
         .env("NO_COLOR", "1")

@@ -2,15 +2,14 @@
 //! 3): a real nibble database, another program's SQLite file, a directory or a text file at PATH
 //! is refused by name and left byte for byte as it was.
 
+use crate::support::cli::{nibble_command, stderr};
 use sqlx::Connection;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 fn nibble(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_nibble"))
+    nibble_command(cwd)
         .args(args)
-        .current_dir(cwd)
-        .env_remove("NIBBLE_CONFIG")
         .env("NIBBLE_LESSONS_DIR", crate::support::lessons_dir())
         .output()
         .expect("run nibble")
@@ -41,10 +40,6 @@ async fn run_sql(path: &Path, statements: &[&str]) {
             .unwrap_or_else(|e| panic!("{statement}: {e}"));
     }
     conn.close().await.expect("close");
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).to_string()
 }
 
 /// Every file in `dir` with its bytes.

@@ -1,10 +1,11 @@
 //! With `[discord] api_address` set (a test's fake), the gateway comes only from that server
 //! (issue 19, item 11): serenity, when its lookup fails, would connect to Discord's public gateway.
 
-use crate::support::fake_discord::{FakeDiscord, Fault, TOKEN};
+use crate::support::cli::{nibble_command, on_fake_discord};
+use crate::support::fake_discord::{FakeDiscord, Fault};
 use crate::support::lessons_dir;
 use std::path::Path;
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::process::{Child, ExitStatus, Stdio};
 use std::time::Duration;
 
 /// `nibble run` against the fake; killed when dropped, so a test that fails leaves no daemon.
@@ -19,22 +20,15 @@ impl Drop for Daemon {
 
 fn start(fake: &FakeDiscord, dir: &Path) -> Daemon {
     let log = std::fs::File::create(dir.join("nibble.log")).expect("log file");
-    let child = Command::new(env!("CARGO_BIN_EXE_nibble"))
+    let child = on_fake_discord(&mut nibble_command(dir), fake)
         .args([
             "run",
             "--database",
             &dir.join("run.db").display().to_string(),
         ])
-        .current_dir(dir)
-        .env_remove("NIBBLE_CONFIG")
-        .env("NIBBLE_DISCORD_ENABLED", "true")
-        .env("NIBBLE_DISCORD_API_ADDRESS", fake.api_address())
-        .env("NIBBLE_DISCORD_CA_FILE", fake.ca_file())
-        .env("NIBBLE_DISCORD_TOKEN", TOKEN)
         .env("NIBBLE_LESSONS_DIR", lessons_dir())
         .env("NIBBLE_OPS_LISTEN", "")
         .env("NO_COLOR", "1")
-        .env_remove("RUST_LOG")
         .stdout(Stdio::null())
         .stderr(log)
         .spawn()

@@ -3,14 +3,10 @@
 //! and a database from a newer (or older) nibble are refused and left as they were.
 
 use crate::data::{db, nibble};
+use crate::support::cli::stderr;
 use nibble::store::{Durability, Store, latest_version};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::process::Output;
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).to_string()
-}
 
 /// The file's bytes and the folder's entries: what must not change.
 fn snapshot(file: &Path) -> (Vec<u8>, Vec<PathBuf>) {

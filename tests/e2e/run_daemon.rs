@@ -2,6 +2,7 @@
 //! SIGTERM stops it cleanly.
 
 use crate::discord::{CHANNEL, LEARNER, wait_ready};
+use crate::support::cli::{nibble_command, on_fake_discord};
 use crate::support::fake_discord::{FakeDiscord, GUILD, TOKEN, payloads};
 use crate::support::lessons_dir;
 use serde_json::json;
@@ -35,20 +36,14 @@ async fn nibble_run_serves_reloads_on_sighup_and_stops_on_sigterm() {
     let lessons = dir.path().join("lessons");
     copy_dir(&lessons_dir(), &lessons);
     let log = dir.path().join("nibble.log");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_nibble"))
+    let mut child = on_fake_discord(&mut nibble_command(dir.path()), &fake)
         .args([
             "run",
             "--database",
             &dir.path().join("run.db").display().to_string(),
         ])
-        .current_dir(dir.path())
-        .env("NIBBLE_DISCORD_ENABLED", "true")
-        .env("NIBBLE_DISCORD_API_ADDRESS", fake.api_address())
-        .env("NIBBLE_DISCORD_CA_FILE", fake.ca_file())
-        .env("NIBBLE_DISCORD_TOKEN", TOKEN)
         .env("NIBBLE_LESSONS_DIR", &lessons)
         .env("NO_COLOR", "1")
-        .env_remove("RUST_LOG")
         .stdout(Stdio::null())
         .stderr(std::fs::File::create(&log).expect("log file"))
         .spawn()

@@ -2,12 +2,13 @@
 //! `report` and `nibble run` fail naming what is missing instead of reporting success.
 
 use crate::data::{db, nibble};
+use crate::support::cli::{nibble_command, on_fake_discord, stderr};
 use crate::support::eventually;
-use crate::support::fake_discord::{FakeDiscord, TOKEN};
+use crate::support::fake_discord::FakeDiscord;
 use crate::support::lessons_dir;
 use nibble::store::{Durability, Store, StoreError};
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 /// A migrated database with `damage` applied to it, closed.
 async fn damaged(path: &Path, damage: &str) {
@@ -35,10 +36,6 @@ impl Drop for KillOnDrop {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
-}
-
-fn stderr(o: &std::process::Output) -> String {
-    String::from_utf8_lossy(&o.stderr).to_string()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -72,14 +69,8 @@ async fn a_dropped_table_fails_migrate_report_and_run() {
     let fake = FakeDiscord::start().await;
     let log = dir.path().join("run.log");
     let mut child = KillOnDrop(
-        Command::new(env!("CARGO_BIN_EXE_nibble"))
+        on_fake_discord(&mut nibble_command(dir.path()), &fake)
             .args(["run", "--database", &db(&file)])
-            .current_dir(dir.path())
-            .env_remove("NIBBLE_CONFIG")
-            .env("NIBBLE_DISCORD_ENABLED", "true")
-            .env("NIBBLE_DISCORD_API_ADDRESS", fake.api_address())
-            .env("NIBBLE_DISCORD_CA_FILE", fake.ca_file())
-            .env("NIBBLE_DISCORD_TOKEN", TOKEN)
             .env("NIBBLE_LESSONS_DIR", lessons_dir())
             .stdout(Stdio::null())
             .stderr(std::fs::File::create(&log).expect("log"))

@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub mod cli;
 pub mod fake_discord;
 pub mod fake_slack;
 pub mod http;
