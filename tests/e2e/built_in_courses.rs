@@ -70,9 +70,8 @@ fn lessons_export_writes_the_built_in_courses_and_never_overwrites() {
 #[test]
 fn a_configured_folder_wins_even_when_it_is_missing() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_nibble"))
+    let out = crate::support::cli::nibble_command(dir.path())
         .args(["lessons", "check"])
-        .current_dir(dir.path())
         .env("NIBBLE_LESSONS_DIR", "courses-not-here")
         .output()
         .expect("run nibble");

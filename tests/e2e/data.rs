@@ -7,13 +7,12 @@ use crate::recognition::take_lesson;
 use crate::support::{TENANT, reply_text, spawn_app, user};
 use nibble::store::{EXPORT_TABLES, Store};
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 
 /// Runs the binary from the repository folder, with `stdin` as its input.
 pub(crate) fn nibble(args: &[&str], stdin: Option<&[u8]>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_nibble"))
+    let mut child = crate::support::cli::nibble_command(Path::new(env!("CARGO_MANIFEST_DIR")))
         .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

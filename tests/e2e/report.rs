@@ -5,7 +5,7 @@ use crate::campaigns::{lead, utc};
 use crate::recognition::take_lesson;
 use crate::support::{TestApp, reply_text, spawn_app, user};
 use nibble::report::{Format, render};
-use std::process::Command;
+use std::path::Path;
 
 async fn seeded() -> TestApp {
     let app = spawn_app().await;
@@ -185,7 +185,7 @@ async fn team_leads_get_a_summary_in_chat_and_the_cli_prints_json() {
     );
     assert!(summary.chars().count() < 2000);
 
-    let out = Command::new(env!("CARGO_BIN_EXE_nibble"))
+    let out = crate::support::cli::nibble_command(Path::new(env!("CARGO_MANIFEST_DIR")))
         .args([
             "report",
             "--database",
@@ -193,7 +193,6 @@ async fn team_leads_get_a_summary_in_chat_and_the_cli_prints_json() {
             "--format",
             "json",
         ])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .expect("nibble report");
     assert!(
@@ -203,7 +202,7 @@ async fn team_leads_get_a_summary_in_chat_and_the_cli_prints_json() {
     );
     let parsed: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
     assert_eq!(parsed[0]["tenant"], "local:T-ACME");
-    let bad = Command::new(env!("CARGO_BIN_EXE_nibble"))
+    let bad = crate::support::cli::nibble_command(Path::new(env!("CARGO_MANIFEST_DIR")))
         .args([
             "report",
             "--database",
@@ -211,7 +210,6 @@ async fn team_leads_get_a_summary_in_chat_and_the_cli_prints_json() {
             "--since",
             "yesterday",
         ])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .expect("nibble report");
     assert!(!bad.status.success());
