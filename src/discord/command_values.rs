@@ -61,3 +61,70 @@ pub(crate) fn string<'a>(options: &'a [CommandDataOption], name: &str) -> Option
             _ => None,
         })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{Value, json};
+
+    /// Interaction data as Discord sends it for a chat-input command.
+    fn data(name: &str, options: Value) -> CommandData {
+        serde_json::from_value(json!({
+            "id": "1300000000000000001",
+            "name": name,
+            "type": 1,
+            "options": options,
+        }))
+        .expect("command data")
+    }
+
+    #[test]
+    fn options_become_the_values_chat_text_parses_to() {
+        let learn = data(
+            "learn",
+            json!([{"name": "topic", "type": 3, "value": "diagnose security"}]),
+        );
+        assert_eq!(
+            command_of(&learn),
+            Some(Command::parse("learn", "diagnose security"))
+        );
+        assert_eq!(
+            command_of(&data("learn", json!([]))),
+            Some(Ok(Command::Lessons(LessonCommand::Learn(
+                LearnTarget::Next
+            ))))
+        );
+        let report = data(
+            "nibble",
+            json!([{"name": "report", "type": 1, "options": [
+                {"name": "course", "type": 3, "value": " security "}
+            ]}]),
+        );
+        assert_eq!(
+            command_of(&report),
+            Some(Ok(Command::Report(ReportCommand::Report {
+                course: Some("security".into())
+            })))
+        );
+        let forget = data(
+            "nibble",
+            json!([{"name": "forget-me", "type": 1, "options": [
+                {"name": "confirm", "type": 3, "value": "confirm"}
+            ]}]),
+        );
+        assert_eq!(
+            command_of(&forget),
+            Some(Ok(Command::Account(AccountCommand::ForgetMe {
+                confirmed: true
+            })))
+        );
+        let help = data(
+            "nibble",
+            json!([{"name": "help", "type": 1, "options": []}]),
+        );
+        assert_eq!(
+            command_of(&help),
+            Some(Ok(Command::Account(AccountCommand::Help)))
+        );
+    }
+}
