@@ -1,8 +1,11 @@
 //! Discord's typed slash-command options mapped straight to command values (never through text):
-//! a user option is an id, an integer a number, a choice its value.
+//! a user option is an id, an integer a number, a choice its value. A free-text option whose
+//! content is itself grammar (the campaign `command`, a snooze `length`, quiet `hours`) goes
+//! through that value's parser only.
 
 use crate::command::{
-    AccountCommand, Command, LearnTarget, LessonCommand, ReportCommand, UsageError,
+    AccountCommand, CampaignCommand, Command, LearnTarget, LessonCommand, ReportCommand,
+    UsageError,
 };
 use serenity::all::{CommandData, CommandDataOption, CommandDataOptionValue};
 
@@ -17,6 +20,7 @@ pub fn command_of(data: &CommandData) -> Option<Result<Command, UsageError>> {
         "progress" => Command::Lessons(LessonCommand::Progress),
         "nibble" => {
             let (sub, options) = subcommand(options)?;
+            let text = |name| string(options, name).unwrap_or("");
             match sub {
                 "help" => Command::Account(AccountCommand::Help),
                 "courses" => Command::Lessons(LessonCommand::Courses),
@@ -30,13 +34,24 @@ pub fn command_of(data: &CommandData) -> Option<Result<Command, UsageError>> {
                         .map(str::to_string),
                 }),
                 "needs-help" => Command::Lessons(LessonCommand::NeedsHelp {
-                    course: string(options, "course").unwrap_or("").trim().to_string(),
+                    course: text("course").trim().to_string(),
                 }),
+                "snooze" => return Some(campaigns(CampaignCommand::snooze(text("length")))),
+                "pause" => Command::Campaigns(CampaignCommand::PauseLessons),
+                "resume" => Command::Campaigns(CampaignCommand::ResumeLessons),
+                "campaign" => return Some(campaigns(CampaignCommand::parse(text("command")))),
+                "quiet-hours" => {
+                    return Some(campaigns(CampaignCommand::quiet_hours(text("hours"))));
+                }
                 _ => return None,
             }
         }
         _ => return None,
     }))
+}
+
+fn campaigns(read: Result<CampaignCommand, UsageError>) -> Result<Command, UsageError> {
+    read.map(Command::Campaigns)
 }
 
 /// The subcommand (or subcommand group) chosen, and its options.
@@ -61,3 +76,7 @@ pub(crate) fn string<'a>(options: &'a [CommandDataOption], name: &str) -> Option
             _ => None,
         })
 }
+
+#[cfg(test)]
+#[path = "command_values_tests.rs"]
+mod tests;
