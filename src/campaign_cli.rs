@@ -4,9 +4,9 @@
 
 use crate::chat::{Platform, Reply, UserRef};
 use crate::clock::SystemClock;
+use crate::command::{CampaignCommand, Command};
 use crate::config::Config;
 use crate::content::load_catalog;
-use crate::command::{CampaignCommand, Command};
 use crate::engine::{CatalogHandle, CommandStatus, Engine, Operator};
 use crate::store::Store;
 use std::sync::Arc;

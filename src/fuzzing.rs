@@ -6,9 +6,9 @@ use crate::chat::{
     Action, encode_answer, encode_check_in, encode_join_pool, encode_open, encode_review,
     encode_vote, multi_action_id, multi_review_action_id,
 };
-use crate::content::{MAX_PARTS, PART_MAX_CHARS, parse_lesson_text, split_into_parts};
 use crate::command::campaign_spec::raw_campaign;
 use crate::command::values::parse_mention;
+use crate::content::{MAX_PARTS, PART_MAX_CHARS, parse_lesson_text, split_into_parts};
 use crate::domain::campaign::split_words;
 use chrono::{NaiveDate, TimeZone, Utc};
 use std::path::Path;

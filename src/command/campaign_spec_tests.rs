@@ -53,7 +53,13 @@ fn a_description_reads_into_typed_values() {
 
 #[test]
 fn the_command_lines_words_are_one_setting_each() {
-    let words = ["name=Q1 push", "course=c", "channel=C1", "cron=0 9 * * 1-5", "zone=UTC"];
+    let words = [
+        "name=Q1 push",
+        "course=c",
+        "channel=C1",
+        "cron=0 9 * * 1-5",
+        "zone=UTC",
+    ];
     let create = CreateCampaign::from_words(words.map(String::from)).expect("reads");
     assert_eq!(create.campaign.name.as_deref(), Some("Q1 push"));
     assert_eq!(create.campaign.schedule.cron.to_string(), "0 9 * * 1-5");
@@ -68,10 +74,18 @@ fn the_command_lines_words_are_one_setting_each() {
 #[test]
 fn where_the_lessons_go() {
     // No channel: the channel typed in, unless typed in a DM or for a DM campaign.
-    assert_eq!(spec("course=c cron=\"0 9 * * *\" zone=UTC", "C9", false).channel.as_deref(), Some("C9"));
+    assert_eq!(
+        spec("course=c cron=\"0 9 * * *\" zone=UTC", "C9", false)
+            .channel
+            .as_deref(),
+        Some("C9")
+    );
     let dm = "course=c dm members=<@U1>,<@U2> cron=\"0 9 * * *\" zone=UTC";
     let s = spec(dm, "C9", false);
-    assert_eq!((s.channel, s.members), (None, vec!["U1".to_string(), "U2".to_string()]));
+    assert_eq!(
+        (s.channel, s.members),
+        (None, vec!["U1".to_string(), "U2".to_string()])
+    );
     // `here` is the channel typed in, even for a DM campaign.
     let s = spec(&format!("{dm} channel=here"), "C9", false);
     assert_eq!(s.channel.as_deref(), Some("C9"));
@@ -82,7 +96,10 @@ fn where_the_lessons_go() {
     );
     // `here` on the command line, which is in no channel: none.
     let here = CreateCampaign::parse("course=c cron=\"0 9 * * *\" zone=UTC channel=here");
-    let e = here.expect("reads").into_spec("", true, today).expect_err("no channel");
+    let e = here
+        .expect("reads")
+        .into_spec("", true, today)
+        .expect_err("no channel");
     assert_eq!(
         e.to_string(),
         "`channel` is missing (for example channel=#general)"
@@ -193,5 +210,8 @@ fn not_created_quotes_the_reason_and_the_usage() {
         text.starts_with("Campaign not created: a DM campaign needs members"),
         "{text}"
     );
-    assert!(text.ends_with(super::super::campaigns::CAMPAIGN_USAGE), "{text}");
+    assert!(
+        text.ends_with(super::super::campaigns::CAMPAIGN_USAGE),
+        "{text}"
+    );
 }

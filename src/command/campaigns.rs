@@ -88,7 +88,9 @@ impl CampaignRef {
             _ if key.is_empty() => {
                 return Err(UsageError::new(
                     LEAD,
-                    format!("There is no campaign `{typed}` here: `/nibble campaign list` shows them."),
+                    format!(
+                        "There is no campaign `{typed}` here: `/nibble campaign list` shows them."
+                    ),
                 ));
             }
             _ => CampaignKey::Name(key.to_string()),

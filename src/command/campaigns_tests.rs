@@ -31,7 +31,10 @@ fn learners_snooze_pause_and_resume() {
     assert_eq!(nibble("SNOOZE 12h"), snooze(Some(Duration::hours(12))));
     assert_eq!(nibble("snooze  off "), snooze(None));
     assert_eq!(nibble("pause"), campaigns(CampaignCommand::PauseLessons));
-    assert_eq!(nibble("resume now"), campaigns(CampaignCommand::ResumeLessons));
+    assert_eq!(
+        nibble("resume now"),
+        campaigns(CampaignCommand::ResumeLessons)
+    );
     for c in [
         CampaignCommand::Snooze(None),
         CampaignCommand::PauseLessons,
@@ -103,7 +106,11 @@ fn campaign_verbs_name_campaigns_by_number_or_name() {
     );
     assert_eq!(
         nibble("campaign pause Q1 push"),
-        campaigns(manage(Pause, CampaignKey::Name("Q1 push".into()), "Q1 push"))
+        campaigns(manage(
+            Pause,
+            CampaignKey::Name("Q1 push".into()),
+            "Q1 push"
+        ))
     );
     // Written otherwise than a number is, it is a name.
     assert_eq!(
@@ -131,7 +138,13 @@ fn a_campaign_verb_without_a_campaign_finds_none() {
 
 #[test]
 fn any_other_word_is_the_campaign_help() {
-    for args in ["campaign", "campaigns", "campaign help", "campaign Create x", "campaign dance"] {
+    for args in [
+        "campaign",
+        "campaigns",
+        "campaign help",
+        "campaign Create x",
+        "campaign dance",
+    ] {
         assert_eq!(nibble(args), campaigns(CampaignCommand::Help), "{args}");
     }
     for c in [CampaignCommand::Help, CampaignCommand::List] {
@@ -151,9 +164,9 @@ fn a_description_that_does_not_read_is_not_created_and_leads_are_asked_first() {
     );
     // A learner typing it is told who may, not how to write it.
     assert_eq!(e.permission.refusal_for(false, false), Some(NOT_A_LEAD));
-    let Ok(Command::Campaigns(CampaignCommand::Create(create))) = nibble(
-        "campaign create course=c channel=<#C1> cron=\"0 9 * * *\" zone=UTC",
-    ) else {
+    let Ok(Command::Campaigns(CampaignCommand::Create(create))) =
+        nibble("campaign create course=c channel=<#C1> cron=\"0 9 * * *\" zone=UTC")
+    else {
         panic!("a description that reads is a create command");
     };
     assert_eq!(create.campaign.course, "c");
@@ -180,11 +193,23 @@ fn the_command_line_builds_the_same_values_from_shell_words() {
     );
     let create = |w: &[&str]| CampaignCommand::from_words(&words(w));
     assert_eq!(
-        create(&["create", "course=c", "channel=C1", "cron=0 9 * * 1-5", "zone=UTC"]),
+        create(&[
+            "create",
+            "course=c",
+            "channel=C1",
+            "cron=0 9 * * 1-5",
+            "zone=UTC"
+        ]),
         CampaignCommand::parse("create course=c channel=C1 cron=\"0 9 * * 1-5\" zone=UTC"),
     );
-    let e = create(&["create", "course=c", "channel=C1", "cron=0 9 * * Mon-Fry", "zone=UTC"])
-        .expect_err("bad cron");
+    let e = create(&[
+        "create",
+        "course=c",
+        "channel=C1",
+        "cron=0 9 * * Mon-Fry",
+        "zone=UTC",
+    ])
+    .expect_err("bad cron");
     assert!(e.message.starts_with("Campaign not created: "), "{e}");
     assert!(e.message.contains("cron field 5 (day of week)"), "{e}");
 }

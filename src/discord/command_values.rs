@@ -4,8 +4,7 @@
 //! through that value's parser only.
 
 use crate::command::{
-    AccountCommand, CampaignCommand, Command, LearnTarget, LessonCommand, ReportCommand,
-    UsageError,
+    AccountCommand, CampaignCommand, Command, LearnTarget, LessonCommand, ReportCommand, UsageError,
 };
 use serenity::all::{CommandData, CommandDataOption, CommandDataOptionValue};
 

@@ -67,5 +67,8 @@ fn team_leads_options_are_campaign_values() {
     let e = nibble("quiet-hours", string_option("hours", "late"))
         .expect("mapped")
         .expect_err("not hours");
-    assert!(e.message.starts_with("quiet hours are written HH:MM-HH:MM"), "{e}");
+    assert!(
+        e.message.starts_with("quiet hours are written HH:MM-HH:MM"),
+        "{e}"
+    );
 }

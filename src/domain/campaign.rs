@@ -128,7 +128,11 @@ impl RawCampaign {
             .zone
             .ok_or(CampaignError::Missing("zone", "zone=Europe/Berlin"))?;
         let schedule = Schedule::parse(&cron, &zone)?;
-        let start = self.start.as_deref().map(|s| date("start", s)).transpose()?;
+        let start = self
+            .start
+            .as_deref()
+            .map(|s| date("start", s))
+            .transpose()?;
         let end = self.end.as_deref().map(|s| date("end", s)).transpose()?;
         let due = self.due.as_deref().map(|s| date("due", s)).transpose()?;
         // With a start given, the end and due dates are checked here (before catch-up and

@@ -26,8 +26,8 @@ pub use core::deliver::Recipient;
 pub use core::mentions::{Mention, parse_mention};
 
 use crate::chat::{Event, EventKind, Platform, Reply, UserRef};
-use crate::command::{Command, UsageError};
 use crate::clock::Clock;
+use crate::command::{Command, UsageError};
 use crate::store::Store;
 use std::sync::Arc;
 use tokio::sync::{Notify, mpsc, oneshot};

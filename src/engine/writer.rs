@@ -7,8 +7,8 @@
 //! take its neighbours' work with it.
 
 use crate::chat::{Event, EventKind, UserRef};
-use crate::engine::core::applied::CommandOutcome;
 use crate::domain::campaign::RawCampaign;
+use crate::engine::core::applied::CommandOutcome;
 use crate::engine::core::errors::EngineError;
 use crate::engine::core::state::Core;
 use crate::engine::core::state::FoldRetry;
