@@ -1,11 +1,13 @@
-//! `nibble campaign --tenant <platform>:<id> …`: the team-lead campaign commands for operators, run
-//! through the same engine code as the chat command (so the rules and messages are the same).
+//! `nibble campaign --tenant <platform>:<id> …`: the team-lead campaign commands for operators, built
+//! as the same command values as in chat and run by the same engine code (so the rules and messages
+//! are the same); what the command came to sets the exit code.
 
-use crate::chat::{Event, EventKind, Platform, UserRef};
+use crate::chat::{Platform, Reply, UserRef};
 use crate::clock::SystemClock;
+use crate::command::{CampaignCommand, Command};
 use crate::config::Config;
 use crate::content::load_catalog;
-use crate::engine::{CatalogHandle, Engine};
+use crate::engine::{CatalogHandle, CommandStatus, Engine, Operator};
 use crate::store::Store;
 use std::sync::Arc;
 use tokio::sync::Notify;
@@ -27,30 +29,25 @@ pub enum CampaignCliError {
     Engine(#[from] crate::engine::EngineError),
 }
 
-/// Re-quotes words the shell unquoted, so `cron="0 9 * * 1-5"` survives being joined again.
-pub fn join_words(words: &[String]) -> String {
-    words
-        .iter()
-        .map(|w| match w.split_once('=') {
-            Some((k, v)) if v.contains(char::is_whitespace) => format!("{k}=\"{v}\""),
-            _ if w.contains(char::is_whitespace) => format!("\"{w}\""),
-            _ => w.clone(),
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
+/// What a campaign command printed, and whether it did what was asked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CampaignCliOutcome {
+    pub text: String,
+    pub status: CommandStatus,
 }
 
-/// Runs one campaign command against the configured database and returns the reply text.
+/// Runs one campaign command, built from the shell's words, against the configured database.
 pub async fn run(
     config: &Config,
     tenant: &str,
     words: &[String],
-) -> Result<String, CampaignCliError> {
+) -> Result<CampaignCliOutcome, CampaignCliError> {
     let (platform, tenant_id) = tenant
         .split_once(':')
         .and_then(|(p, t)| Some((Platform::parse(p)?, t)))
         .filter(|(_, t)| !t.is_empty())
         .ok_or_else(|| CampaignCliError::Tenant(tenant.to_string()))?;
+    let command = CampaignCommand::from_words(words).map(Command::Campaigns);
     let catalog =
         load_catalog(&config.lessons.dir).map_err(|problems| CampaignCliError::Lessons {
             dir: config.lessons.dir.display().to_string(),
@@ -66,15 +63,9 @@ pub async fn run(
         config.engine_settings(),
         Arc::new(Notify::new()),
     );
-    let event = Event {
-        key: format!(
-            "cli:{}",
-            chrono::Utc::now().timestamp_nanos_opt().unwrap_or_default()
-        ),
+    let operator = Operator {
         platform,
         tenant: tenant_id.to_string(),
-        channel: String::new(),
-        is_dm: true,
         user: UserRef {
             id: "operator".into(),
             name: "operator (CLI)".into(),
@@ -82,34 +73,18 @@ pub async fn run(
             is_lead: true,
             is_moderator: false,
         },
-        kind: EventKind::Command {
-            name: "nibble".into(),
-            args: format!("campaign {}", join_words(words)),
-        },
     };
-    let reply = engine.handle(event).await;
+    let outcome = engine.run_command(operator, command).await;
     // The writer may still be folding the command's effects: it ends before the store closes.
     engine.stop().await;
     store.close().await;
-    let reply = reply?;
-    Ok(match reply {
-        crate::chat::Reply::Ephemeral(m) | crate::chat::Reply::UpdateSource(m) => {
-            crate::local::render_text(&m)
-        }
-        crate::chat::Reply::None => String::new(),
+    let outcome = outcome?;
+    let text = match outcome.reply {
+        Reply::Ephemeral(m) | Reply::UpdateSource(m) => crate::local::render_text(&m),
+        Reply::None => String::new(),
+    };
+    Ok(CampaignCliOutcome {
+        text,
+        status: outcome.status,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn shell_split_words_are_quoted_again() {
-        let words: Vec<String> = ["create", "cron=0 9 * * 1-5", "zone=UTC"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-        assert_eq!(join_words(&words), "create cron=\"0 9 * * 1-5\" zone=UTC");
-    }
 }

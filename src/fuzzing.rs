@@ -6,9 +6,10 @@ use crate::chat::{
     Action, encode_answer, encode_check_in, encode_join_pool, encode_open, encode_review,
     encode_vote, multi_action_id, multi_review_action_id,
 };
+use crate::command::campaign_spec::raw_campaign;
+use crate::command::values::parse_mention;
 use crate::content::{MAX_PARTS, PART_MAX_CHARS, parse_lesson_text, split_into_parts};
-use crate::domain::campaign::{RawCampaign, split_words};
-use crate::engine::parse_mention;
+use crate::domain::campaign::split_words;
 use chrono::{NaiveDate, TimeZone, Utc};
 use std::path::Path;
 
@@ -100,7 +101,9 @@ pub fn command_text(text: &str) {
     }
     let _ = crate::domain::review::parse_review_time(text);
     let today = |_: chrono_tz::Tz| NaiveDate::from_ymd_opt(2026, 11, 26).unwrap_or_default();
-    let Ok(spec) = RawCampaign::from_words(text).and_then(|raw| raw.validate(today)) else {
+    // Every command grammar reads it without panicking, whatever it makes of it.
+    let _ = crate::command::Command::parse("nibble", text);
+    let Ok(spec) = raw_campaign(text).and_then(|raw| raw.validate(today)) else {
         return;
     };
     if let Some(from) = Utc.with_ymd_and_hms(2026, 11, 26, 12, 0, 0).single() {

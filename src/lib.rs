@@ -17,12 +17,13 @@
 //! - [`clock`]: injected time, the system clock and a manual one. Uses nothing.
 //! - [`cli_output`]: writing command output, choosing log colours. Uses nothing.
 //! - [`error_text`]: an error and its causes on one line, each cause once. Uses nothing.
-//! - [`command`]: commands as typed values: each feature's grammar, parsed once from chat text
-//!   (or built from Discord's options, the CLI or a form), and who may run each. Uses nothing.
 //! - [`content`]: lesson, course and quiz files, parsed and validated into a catalog. Uses nothing.
 //! - [`scheduler`]: cron schedules in a time zone, quiet hours, catch-up. Uses nothing.
 //! - [`domain`]: pure rules without I/O (grading, points, badges, streaks, campaigns, matching,
 //!   reviews, periods). Uses `content`, `scheduler`.
+//! - [`command`]: commands as typed values: each feature's grammar, parsed once from chat text
+//!   (or built from Discord's options, the CLI or a form), and who may run each. Uses `domain`
+//!   (campaign descriptions), `scheduler` (quiet hours, schedules).
 //! - [`store`]: SQLite repositories, migrations and every SQL statement. Uses `domain`, `content`.
 //! - [`backup`]: the `nibble export` / `import` format over the store. Uses `store`.
 //! - [`report`]: learning analytics as a table, CSV or JSON. Uses `store`, `domain`, `content`.
@@ -44,7 +45,7 @@
 //!   `config`, `chat`, `ops`, `store`, `content`.
 //! - [`daemon`]: `nibble run`: store, engine, dispatcher, adapters, ops server and xAPI export
 //!   wired together, with reload and shutdown. Uses any module above.
-//! - [`campaign_cli`]: `nibble campaign …` through the engine on the local platform. Uses
+//! - [`campaign_cli`]: `nibble campaign …` as command values through the engine. Uses `command`,
 //!   `engine`, `local`, `config`, `chat`, `store`, `content`, `clock`.
 //! - [`demo`]: `nibble demo`, a simulated team on the local platform. Uses `engine`, `local`,
 //!   `chat`, `store`, `content`, `clock`.
@@ -52,7 +53,7 @@
 //!   own. Uses `engine`, `demo` (its seeded random numbers), `local`, `chat`, `store`, `domain`,
 //!   `content`, `clock`.
 //! - [`fuzzing`]: entry points for the fuzz targets in `fuzz/` and their replay in the tests. Uses
-//!   `slack`, `discord` (their decoders), `engine`, `chat`, `domain`, `content`.
+//!   `slack`, `discord` (their decoders), `command`, `chat`, `domain`, `content`.
 
 pub mod backup;
 pub mod bench;

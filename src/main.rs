@@ -219,9 +219,9 @@ fn real_main(cli: Cli) -> Result<ExitCode> {
                 if let Some(option) = words.iter().find_map(|w| global_option(w)) {
                     bail!("`{option}` after the campaign words is not read as an option: put it before them (`nibble {option} … campaign --tenant {tenant} …`)");
                 }
-                let text = nibble::campaign_cli::run(&config, &tenant, &words).await?;
-                write_stdout(&format!("{text}\n"))?;
-                Ok(if text.starts_with("Campaign not created") || text.starts_with("There is no") { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+                let outcome = nibble::campaign_cli::run(&config, &tenant, &words).await?;
+                write_stdout(&format!("{}\n", outcome.text))?;
+                Ok(if outcome.status.succeeded() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
             }
             Command::Export { tenant } => {
                 if !database_exists(&config.database.url) {

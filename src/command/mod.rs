@@ -5,11 +5,14 @@
 //! word to the feature that owns it, and says who may run each command.
 
 pub mod account;
+pub mod campaign_spec;
+pub mod campaigns;
 pub mod lessons;
 pub mod reports;
 pub mod values;
 
 pub use account::AccountCommand;
+pub use campaigns::{CampaignAction, CampaignCommand, CampaignKey, CampaignRef};
 pub use lessons::{LearnTarget, LessonCommand};
 pub use reports::ReportCommand;
 
@@ -17,6 +20,7 @@ pub use reports::ReportCommand;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
     Account(AccountCommand),
+    Campaigns(CampaignCommand),
     Lessons(LessonCommand),
     Report(ReportCommand),
 }
@@ -90,6 +94,7 @@ impl Command {
         let (sub, rest) = subcommand(args);
         let claims = [
             AccountCommand::parse_sub(&sub, rest).map(|p| p.map(Command::Account)),
+            CampaignCommand::parse_sub(&sub, rest).map(|p| p.map(Command::Campaigns)),
             LessonCommand::parse_sub(&sub, rest).map(|p| p.map(Command::Lessons)),
             ReportCommand::parse_sub(&sub, rest).map(|p| p.map(Command::Report)),
         ];
@@ -105,6 +110,7 @@ impl Command {
     pub fn permission(&self) -> Permission {
         match self {
             Command::Account(c) => c.permission(),
+            Command::Campaigns(c) => c.permission(),
             Command::Lessons(c) => c.permission(),
             Command::Report(c) => c.permission(),
         }

@@ -1,8 +1,10 @@
 //! Discord's typed slash-command options mapped straight to command values (never through text):
-//! a user option is an id, an integer a number, a choice its value.
+//! a user option is an id, an integer a number, a choice its value. A free-text option whose
+//! content is itself grammar (the campaign `command`, a snooze `length`, quiet `hours`) goes
+//! through that value's parser only.
 
 use crate::command::{
-    AccountCommand, Command, LearnTarget, LessonCommand, ReportCommand, UsageError,
+    AccountCommand, CampaignCommand, Command, LearnTarget, LessonCommand, ReportCommand, UsageError,
 };
 use serenity::all::{CommandData, CommandDataOption, CommandDataOptionValue};
 
@@ -17,6 +19,7 @@ pub fn command_of(data: &CommandData) -> Option<Result<Command, UsageError>> {
         "progress" => Command::Lessons(LessonCommand::Progress),
         "nibble" => {
             let (sub, options) = subcommand(options)?;
+            let text = |name| string(options, name).unwrap_or("");
             match sub {
                 "help" => Command::Account(AccountCommand::Help),
                 "courses" => Command::Lessons(LessonCommand::Courses),
@@ -30,13 +33,24 @@ pub fn command_of(data: &CommandData) -> Option<Result<Command, UsageError>> {
                         .map(str::to_string),
                 }),
                 "needs-help" => Command::Lessons(LessonCommand::NeedsHelp {
-                    course: string(options, "course").unwrap_or("").trim().to_string(),
+                    course: text("course").trim().to_string(),
                 }),
+                "snooze" => return Some(campaigns(CampaignCommand::snooze(text("length")))),
+                "pause" => Command::Campaigns(CampaignCommand::PauseLessons),
+                "resume" => Command::Campaigns(CampaignCommand::ResumeLessons),
+                "campaign" => return Some(campaigns(CampaignCommand::parse(text("command")))),
+                "quiet-hours" => {
+                    return Some(campaigns(CampaignCommand::quiet_hours(text("hours"))));
+                }
                 _ => return None,
             }
         }
         _ => return None,
     }))
+}
+
+fn campaigns(read: Result<CampaignCommand, UsageError>) -> Result<Command, UsageError> {
+    read.map(Command::Campaigns)
 }
 
 /// The subcommand (or subcommand group) chosen, and its options.
@@ -63,68 +77,5 @@ pub(crate) fn string<'a>(options: &'a [CommandDataOption], name: &str) -> Option
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::{Value, json};
-
-    /// Interaction data as Discord sends it for a chat-input command.
-    fn data(name: &str, options: Value) -> CommandData {
-        serde_json::from_value(json!({
-            "id": "1300000000000000001",
-            "name": name,
-            "type": 1,
-            "options": options,
-        }))
-        .expect("command data")
-    }
-
-    #[test]
-    fn options_become_the_values_chat_text_parses_to() {
-        let learn = data(
-            "learn",
-            json!([{"name": "topic", "type": 3, "value": "diagnose security"}]),
-        );
-        assert_eq!(
-            command_of(&learn),
-            Some(Command::parse("learn", "diagnose security"))
-        );
-        assert_eq!(
-            command_of(&data("learn", json!([]))),
-            Some(Ok(Command::Lessons(LessonCommand::Learn(
-                LearnTarget::Next
-            ))))
-        );
-        let report = data(
-            "nibble",
-            json!([{"name": "report", "type": 1, "options": [
-                {"name": "course", "type": 3, "value": " security "}
-            ]}]),
-        );
-        assert_eq!(
-            command_of(&report),
-            Some(Ok(Command::Report(ReportCommand::Report {
-                course: Some("security".into())
-            })))
-        );
-        let forget = data(
-            "nibble",
-            json!([{"name": "forget-me", "type": 1, "options": [
-                {"name": "confirm", "type": 3, "value": "confirm"}
-            ]}]),
-        );
-        assert_eq!(
-            command_of(&forget),
-            Some(Ok(Command::Account(AccountCommand::ForgetMe {
-                confirmed: true
-            })))
-        );
-        let help = data(
-            "nibble",
-            json!([{"name": "help", "type": 1, "options": []}]),
-        );
-        assert_eq!(
-            command_of(&help),
-            Some(Ok(Command::Account(AccountCommand::Help)))
-        );
-    }
-}
+#[path = "command_values_tests.rs"]
+mod tests;

@@ -1,7 +1,7 @@
-//! Drip campaigns as team leads describe them: `key=value` words (chat, CLI) or a config table, validated
-//! into a spec with clear messages that name the key at fault.
+//! Drip campaigns as team leads describe them: a config table, or `key=value` words (chat, CLI: read
+//! by `command::campaign_spec`), validated into a spec with clear messages that name the key at fault.
 
-use crate::scheduler::{CatchUp, Schedule, ScheduleError, parse_zone};
+use crate::scheduler::{CatchUp, Schedule, ScheduleError};
 use chrono::NaiveDate;
 use serde::Deserialize;
 
@@ -104,55 +104,16 @@ pub enum CampaignError {
 const KEYS: &str = "name, course, channel, dm, members, cron, zone, learner-time, start, end, due, catch-up, when-done, draft";
 
 impl RawCampaign {
-    /// Reads `key=value` words; values may be quoted ("…" or “…”). Flags stand alone (`dm`, `draft`).
-    pub fn from_words(args: &str) -> Result<Self, CampaignError> {
-        let mut raw = RawCampaign::default();
-        for word in split_words(args)? {
-            let (key, value) = match word.split_once('=') {
-                Some((k, v)) => (k.to_lowercase().replace('_', "-"), v.to_string()),
-                None => (word.to_lowercase().replace('_', "-"), "yes".to_string()),
-            };
-            let flag = |name: &'static str| {
-                flag_value(&value).ok_or_else(|| CampaignError::BadValue {
-                    key: name,
-                    value: value.clone(),
-                    expected: "flags take yes/no, true/false or on/off (or stand alone)",
-                })
-            };
-            match key.as_str() {
-                "name" => raw.name = Some(value),
-                "course" => raw.course = Some(value),
-                "channel" => raw.channel = Some(value),
-                "dm" => raw.dm = flag("dm")?,
-                "members" => raw.members.extend(
-                    value
-                        .split([',', ' '])
-                        .filter(|s| !s.is_empty())
-                        .map(str::to_string),
-                ),
-                "cron" | "schedule" => raw.cron = Some(value),
-                "zone" | "tz" => raw.zone = Some(value),
-                "learner-time" => raw.learner_time = flag("learner-time")?,
-                "start" => raw.start = Some(value),
-                "end" => raw.end = Some(value),
-                "due" => raw.due = Some(value),
-                "catch-up" => raw.catch_up = Some(value),
-                "when-done" => raw.when_done = Some(value),
-                "draft" => raw.draft = flag("draft")?,
-                _ => {
-                    let key = word.split('=').next().unwrap_or(&word).to_string();
-                    return Err(CampaignError::UnknownKey(key));
-                }
-            }
-        }
-        Ok(raw)
-    }
-
     /// Validates; `today` gives the current date in a zone (the default start).
     pub fn validate(
         self,
         today: impl Fn(chrono_tz::Tz) -> NaiveDate,
     ) -> Result<CampaignSpec, CampaignError> {
+        self.check()?.complete(today)
+    }
+
+    /// Reads and checks every value that needs neither the date nor where the campaign is created.
+    pub fn check(self) -> Result<NewCampaign, CampaignError> {
         let course = self
             .course
             .filter(|c| !c.is_empty())
@@ -163,28 +124,21 @@ impl RawCampaign {
         let cron = self
             .cron
             .ok_or(CampaignError::Missing("cron", "cron=\"0 9 * * Mon-Fri\""))?;
-        let zone_name = self
+        let zone = self
             .zone
             .ok_or(CampaignError::Missing("zone", "zone=Europe/Berlin"))?;
-        let schedule = Schedule::parse(&cron, &zone_name)?;
-        let zone = parse_zone(&zone_name)?;
-        let starts_on = match &self.start {
-            Some(s) => date("start", s)?,
-            None => today(zone),
-        };
-        let ends_on = self.end.as_deref().map(|s| date("end", s)).transpose()?;
-        let due_on = self.due.as_deref().map(|s| date("due", s)).transpose()?;
-        if let Some(end) = ends_on.filter(|e| *e < starts_on) {
-            return Err(CampaignError::EndBeforeStart {
-                start: starts_on,
-                end,
-            });
-        }
-        if let Some(due) = due_on.filter(|d| *d < starts_on) {
-            return Err(CampaignError::DueBeforeStart {
-                start: starts_on,
-                due,
-            });
+        let schedule = Schedule::parse(&cron, &zone)?;
+        let start = self
+            .start
+            .as_deref()
+            .map(|s| date("start", s))
+            .transpose()?;
+        let end = self.end.as_deref().map(|s| date("end", s)).transpose()?;
+        let due = self.due.as_deref().map(|s| date("due", s)).transpose()?;
+        // With a start given, the end and due dates are checked here (before catch-up and
+        // when-done, as always); with the default start (today), once the date is known.
+        if let Some(start) = start {
+            check_dates(start, end, due)?;
         }
         let catch_up = match self.catch_up.as_deref() {
             None => CatchUp::Once,
@@ -196,6 +150,53 @@ impl RawCampaign {
                 WhenDone::parse(v).ok_or_else(|| bad("when-done", v, "use finish or wait"))?
             }
         };
+        Ok(NewCampaign {
+            name: self.name.filter(|n| !n.is_empty()),
+            course,
+            channel: self.channel,
+            dm: self.dm,
+            members: self.members,
+            schedule,
+            learner_time: self.learner_time,
+            start,
+            end,
+            due,
+            catch_up,
+            when_done,
+            draft: self.draft,
+        })
+    }
+}
+
+/// A campaign whose values are read and checked; `complete` settles the start date's default and
+/// whether it has an audience.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewCampaign {
+    /// None: named after its course.
+    pub name: Option<String>,
+    pub course: String,
+    pub channel: Option<String>,
+    pub dm: bool,
+    pub members: Vec<String>,
+    pub schedule: Schedule,
+    pub learner_time: bool,
+    /// None: today, in the campaign's zone.
+    pub start: Option<NaiveDate>,
+    pub end: Option<NaiveDate>,
+    pub due: Option<NaiveDate>,
+    pub catch_up: CatchUp,
+    pub when_done: WhenDone,
+    pub draft: bool,
+}
+
+impl NewCampaign {
+    /// The spec, with `today` giving the current date in a zone (the default start).
+    pub fn complete(
+        self,
+        today: impl Fn(chrono_tz::Tz) -> NaiveDate,
+    ) -> Result<CampaignSpec, CampaignError> {
+        let starts_on = self.start.unwrap_or_else(|| today(self.schedule.zone));
+        check_dates(starts_on, self.end, self.due)?;
         let channel = self.channel.filter(|c| !c.is_empty());
         if !self.dm && channel.is_none() {
             return Err(CampaignError::Missing("channel", "channel=#general"));
@@ -204,32 +205,36 @@ impl RawCampaign {
             return Err(CampaignError::NoAudience);
         }
         Ok(CampaignSpec {
-            name: self
-                .name
-                .filter(|n| !n.is_empty())
-                .unwrap_or(course.clone()),
-            course,
+            name: self.name.unwrap_or(self.course.clone()),
+            course: self.course,
             channel,
             dm: self.dm,
             members: self.members,
-            schedule,
+            schedule: self.schedule,
             learner_time: self.learner_time,
             starts_on,
-            ends_on,
-            due_on,
-            catch_up,
-            when_done,
+            ends_on: self.end,
+            due_on: self.due,
+            catch_up: self.catch_up,
+            when_done: self.when_done,
             draft: self.draft,
         })
     }
 }
 
-fn flag_value(value: &str) -> Option<bool> {
-    match value.to_lowercase().as_str() {
-        "yes" | "true" | "on" | "1" => Some(true),
-        "no" | "false" | "off" | "0" => Some(false),
-        _ => None,
+/// The end and due dates, if any, come on or after the start.
+fn check_dates(
+    start: NaiveDate,
+    end: Option<NaiveDate>,
+    due: Option<NaiveDate>,
+) -> Result<(), CampaignError> {
+    if let Some(end) = end.filter(|e| *e < start) {
+        return Err(CampaignError::EndBeforeStart { start, end });
     }
+    if let Some(due) = due.filter(|d| *d < start) {
+        return Err(CampaignError::DueBeforeStart { start, due });
+    }
+    Ok(())
 }
 
 fn bad(key: &'static str, value: &str, expected: &'static str) -> CampaignError {

@@ -2,7 +2,8 @@
 use super::*;
 
 fn parse(args: &str) -> Result<CampaignSpec, CampaignError> {
-    RawCampaign::from_words(args)?.validate(|_| NaiveDate::from_ymd_opt(2026, 11, 26).unwrap())
+    crate::command::campaign_spec::raw_campaign(args)?
+        .validate(|_| NaiveDate::from_ymd_opt(2026, 11, 26).unwrap())
 }
 
 #[test]

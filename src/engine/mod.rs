@@ -15,6 +15,7 @@ mod ticker;
 mod writer;
 
 pub use crate::command::values::mention_id;
+pub use core::applied::{CommandOutcome, CommandStatus};
 pub use core::errors::EngineError;
 pub use core::state::CatalogHandle;
 pub(crate) use core::state::Core;
@@ -24,8 +25,9 @@ pub use crate::config::{CampaignSettings, EngineSettings};
 pub use core::deliver::Recipient;
 pub use core::mentions::{Mention, parse_mention};
 
-use crate::chat::{Event, Reply};
+use crate::chat::{Event, EventKind, Platform, Reply, UserRef};
 use crate::clock::Clock;
+use crate::command::{Command, UsageError};
 use crate::store::Store;
 use std::sync::Arc;
 use tokio::sync::{Notify, mpsc, oneshot};
@@ -44,6 +46,16 @@ pub struct Engine {
     writer: Arc<tokio::sync::Mutex<Option<tokio::task::JoinHandle<()>>>>,
     /// Reactions by which moderators feature replies: adapters skip every other reaction early.
     feature_reactions: Arc<Vec<String>>,
+}
+
+/// Who runs a command from outside chat (an operator at the command line), for which team.
+#[derive(Debug, Clone)]
+pub struct Operator {
+    pub platform: Platform,
+    /// The team: a Slack team id, a Discord guild id.
+    pub tenant: String,
+    /// Who they are, with the roles they run commands with.
+    pub user: UserRef,
 }
 
 /// Recipients one tick handles in one transaction.
@@ -214,6 +226,35 @@ impl Engine {
     /// Handles one incoming event; the reply goes back to the platform right away.
     #[tracing::instrument(name = "engine.handle", skip_all, fields(platform = event.platform.as_str(), key = %event.key))]
     pub async fn handle(&self, event: Event) -> Result<Reply, EngineError> {
+        self.dispatch(event).await.map(|outcome| outcome.reply)
+    }
+
+    /// Runs a command already a value (or why it did not read, answered as in chat) for an operator
+    /// outside chat, with the rules and messages of chat, and says what it came to.
+    #[tracing::instrument(name = "engine.run_command", skip_all, fields(platform = operator.platform.as_str()))]
+    pub async fn run_command(
+        &self,
+        operator: Operator,
+        command: Result<Command, UsageError>,
+    ) -> Result<CommandOutcome, EngineError> {
+        let event = Event {
+            // Unique per run (the wall clock, not the injected one): never taken for a redelivery.
+            key: format!(
+                "cli:{}",
+                chrono::Utc::now().timestamp_nanos_opt().unwrap_or_default()
+            ),
+            platform: operator.platform,
+            tenant: operator.tenant,
+            // An operator is in no channel: the command runs as if sent in a DM.
+            channel: String::new(),
+            is_dm: true,
+            user: operator.user,
+            kind: EventKind::Invoked(command),
+        };
+        self.dispatch(event).await
+    }
+
+    async fn dispatch(&self, event: Event) -> Result<CommandOutcome, EngineError> {
         let started = std::time::Instant::now();
         let platform = event.platform.as_str();
         let (tx, rx) = oneshot::channel();

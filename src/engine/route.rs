@@ -2,11 +2,11 @@
 
 use crate::chat::{Action, Destination, Event, EventKind, Message, Reply};
 use crate::command::{AccountCommand, Command, ReportCommand, USAGE, UsageError};
-use crate::engine::core::applied::Applied;
+use crate::engine::core::applied::{Applied, CommandStatus};
 use crate::engine::core::ctx::Ctx;
 use crate::engine::core::errors::EngineError;
 use crate::engine::core::members::member_once;
-use crate::engine::core::reply::{say, silent};
+use crate::engine::core::reply::{say, say_as, silent};
 use crate::engine::core::state::Core;
 use crate::store::{MemberRef, Store, Tx};
 use chrono::{DateTime, Utc};
@@ -153,19 +153,17 @@ async fn command(
     let command = match parsed {
         Ok(command) => command,
         Err(e) => {
-            return say(
-                match e.permission.refusal_for(user.is_lead, user.is_moderator) {
-                    Some(refusal) => refusal.to_string(),
-                    None => e.message,
-                },
-            );
+            return match e.permission.refusal_for(user.is_lead, user.is_moderator) {
+                Some(refusal) => say_as(CommandStatus::Refused, refusal),
+                None => say_as(CommandStatus::Invalid, e.message),
+            };
         }
     };
     if let Some(refusal) = command
         .permission()
         .refusal_for(user.is_lead, user.is_moderator)
     {
-        return say(refusal);
+        return say_as(CommandStatus::Refused, refusal);
     }
     let mut ctx = Ctx {
         core,
@@ -185,6 +183,7 @@ pub(crate) async fn execute(
 ) -> Result<Applied<Reply>, EngineError> {
     match command {
         Command::Account(c) => account(ctx, c).await,
+        Command::Campaigns(c) => crate::engine::campaigns::commands::execute(ctx, c).await,
         Command::Lessons(c) => crate::engine::lessons::commands::execute(ctx, c).await,
         Command::Report(ReportCommand::Report { course }) => {
             crate::engine::reports::command::report(ctx, course).await
@@ -242,12 +241,6 @@ async fn legacy_command(
         }
         "nibble" | "help" => {
             let (sub, rest) = crate::command::subcommand(args);
-            if let Some(done) =
-                crate::engine::campaigns::commands::apply(core, tx, event, member, &sub, rest, now)
-                    .await
-            {
-                return Some(done);
-            }
             if let Some(done) = crate::engine::community::commands::route(
                 core,
                 tx,

@@ -44,8 +44,13 @@ pub(super) async fn tell_lead(
         }
         Reply::None => Reply::Ephemeral(Message::text(notice)),
         // A lesson, a quiz or an update keeps its shape: the notice waits for the next reply.
-        other => return Ok(Applied::new(other, applied.queued_messages)),
+        other => {
+            return Ok(Applied {
+                value: other,
+                ..applied
+            });
+        }
     };
     Store::mark_problems_told(tx, tenant_id, &problems).await?;
-    Ok(Applied::new(value, applied.queued_messages))
+    Ok(Applied { value, ..applied })
 }

@@ -6,8 +6,9 @@
 //! batch is rolled back and its jobs are applied again one transaction each, so one failure cannot
 //! take its neighbours' work with it.
 
-use crate::chat::{Event, EventKind, Reply, UserRef};
+use crate::chat::{Event, EventKind, UserRef};
 use crate::domain::campaign::RawCampaign;
+use crate::engine::core::applied::CommandOutcome;
 use crate::engine::core::errors::EngineError;
 use crate::engine::core::state::Core;
 use crate::engine::core::state::FoldRetry;
@@ -26,7 +27,7 @@ const FOLD_IDLE: std::time::Duration = std::time::Duration::from_millis(20);
 const FOLD_EVERY: std::time::Duration = std::time::Duration::from_millis(100);
 
 pub(crate) enum Job {
-    Event(Event, oneshot::Sender<Result<Reply, EngineError>>),
+    Event(Event, oneshot::Sender<Result<CommandOutcome, EngineError>>),
     Push(
         PushLesson,
         oneshot::Sender<Result<PushOutcome, EngineError>>,
@@ -90,7 +91,7 @@ impl Job {
 }
 
 enum Outcome {
-    Reply(Result<Reply, EngineError>),
+    Reply(Result<CommandOutcome, EngineError>),
     Push(Result<PushOutcome, EngineError>),
     Tick(Result<TickReport, EngineError>),
     Declare(Result<Result<String, String>, EngineError>),
@@ -276,7 +277,10 @@ async fn attempt(
             Job::Event(event, _) => {
                 let r = crate::engine::route::apply_event(core, &mut tx, event, now).await;
                 queued |= r.as_ref().is_ok_and(|a| a.queued_messages);
-                Outcome::Reply(r.map(|a| a.value))
+                Outcome::Reply(r.map(|a| CommandOutcome {
+                    reply: a.value,
+                    status: a.status,
+                }))
             }
             Job::Push(push, _) => {
                 let r = crate::engine::core::deliver::apply_push(core, &mut tx, push, now).await;

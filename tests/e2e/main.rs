@@ -7,6 +7,7 @@ mod support;
 mod backup_consistency;
 mod both_platforms;
 mod built_in_courses;
+mod campaign_commands;
 mod campaign_edges;
 mod campaign_fanout;
 mod campaign_rosters;

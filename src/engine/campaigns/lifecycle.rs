@@ -1,42 +1,17 @@
-//! Team-lead campaign commands (`/nibble campaign …`, also what the CLI and config declarations run):
-//! create with validation and a preview, list, show with progress and overdue learners, pause, resume,
-//! stop, send-next; and enrolling a member who joins a campaign's channel.
+//! What campaign commands and config declarations share: creating a validated campaign with its
+//! audience and a preview, finding one, a learner's progress in its course and its next send.
 
-use crate::chat::Event;
+use crate::command::CampaignRef;
 use crate::content::Catalog;
-use crate::domain::campaign::{CampaignError, CampaignSpec, RawCampaign};
+use crate::domain::campaign::CampaignSpec;
 use crate::engine::campaigns::enrol::{enrol_member, tenant_quiet};
 use crate::engine::campaigns::plan::Plan;
 use crate::engine::core::errors::EngineError;
 use crate::engine::core::state::Core;
-use crate::scheduler::local_date;
 use crate::store::{CampaignRecord, MemberRef, NewRecipient, Store, Tx, parse_ts};
 
 use chrono::{DateTime, Utc};
 use std::collections::HashSet;
-
-pub const CAMPAIGN_USAGE: &str = "Campaign commands (team leads):\n\
-• `/nibble campaign create course=<id> [channel=#ch|dm members=@a,@b] cron=\"0 9 * * Mon-Fri\" zone=Europe/Berlin [name=…] [start=YYYY-MM-DD] [end=…] [due=…] [catch-up=once|skip] [when-done=finish|wait] [learner-time] [draft]`\n\
-• `/nibble campaign list`, `show <id>`, `pause <id>`, `resume <id>`, `stop <id>`, `send-next <id>`\n\
-• `/nibble quiet-hours 20:00-08:00|off`: no campaign DMs in those hours (learner's time)";
-
-/// The id in an escaped mention (or a bare id); a plain `@name` / `#name` names nobody nibble can
-/// be sure of, so it is refused rather than taken for an id.
-fn escaped_id(
-    text: &str,
-    key: &'static str,
-    expected: &'static str,
-) -> Result<String, CampaignError> {
-    let sigil = if key == "channel" { '#' } else { '@' };
-    match crate::engine::core::mentions::parse_mention(text, sigil) {
-        Some(crate::engine::core::mentions::Mention::Id(id)) => Ok(id),
-        _ => Err(CampaignError::BadValue {
-            key,
-            value: text.to_string(),
-            expected,
-        }),
-    }
-}
 
 /// Lessons of a course the member has done (completed, or received when it has no questions) and the total.
 pub(crate) async fn course_progress(
@@ -198,7 +173,7 @@ async fn enrol_audience(
     Ok(added)
 }
 
-/// Finds a tenant's campaign by `#id`, id or name.
+/// Finds a tenant's campaign by `#id`, id or name (a declaration's name, as written in the config).
 pub(crate) async fn find(
     tx: &mut Tx<'_>,
     tenant_id: i64,
@@ -211,38 +186,16 @@ pub(crate) async fn find(
         .find(|c| c.id.to_string() == key || c.name == key))
 }
 
-/// Reads a `create` request from chat words: the current channel is the default target.
-pub(crate) fn spec_from_words(
-    args: &str,
-    event: &Event,
-    now: DateTime<Utc>,
-) -> Result<CampaignSpec, CampaignError> {
-    let mut raw = RawCampaign::from_words(args)?;
-    raw.channel = match raw.channel.as_deref() {
-        Some("here") | None
-            if !event.is_dm && !raw.dm || raw.channel.as_deref() == Some("here") =>
-        {
-            Some(event.channel.clone())
-        }
-        Some(c) => Some(escaped_id(
-            c,
-            "channel",
-            "a channel picked from the list that opens as you type #",
-        )?),
-        None => None,
-    };
-    raw.members = raw
-        .members
-        .iter()
-        .map(|m| {
-            escaped_id(
-                m,
-                "members",
-                "members picked from the list that opens as you type @",
-            )
-        })
-        .collect::<Result<_, _>>()?;
-    raw.validate(|zone| local_date(now, zone))
+/// Finds the tenant's campaign a command names: the first, in id order, that answers to it.
+pub(crate) async fn find_ref(
+    tx: &mut Tx<'_>,
+    tenant_id: i64,
+    campaign: &CampaignRef,
+) -> Result<Option<CampaignRecord>, EngineError> {
+    Ok(Store::campaigns(tx, tenant_id)
+        .await?
+        .into_iter()
+        .find(|c| campaign.matches(c.id, &c.name)))
 }
 
 /// The next send as a team lead should read it: only an active campaign sends; a paused, draft or

@@ -3,6 +3,7 @@
 pub(crate) mod commands;
 pub(crate) mod enrol;
 pub(crate) mod lifecycle;
+pub(crate) mod manage;
 pub(crate) mod plan;
 pub(crate) mod tick;
 pub(crate) mod views;

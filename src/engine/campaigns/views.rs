@@ -2,7 +2,8 @@
 //! learners).
 
 use crate::chat::Reply;
-use crate::engine::campaigns::lifecycle::{CAMPAIGN_USAGE, course_progress, next_send_text};
+use crate::command::campaigns::CAMPAIGN_USAGE;
+use crate::engine::campaigns::lifecycle::{course_progress, next_send_text};
 use crate::engine::campaigns::plan::Plan;
 use crate::engine::core::applied::Applied;
 use crate::engine::core::errors::EngineError;

@@ -1,0 +1,135 @@
+//! Discord's options (lessons, reports, account, campaigns) reach the engine as the same command values as chat text.
+use super::*;
+use crate::command::{CampaignAction, CampaignKey, CampaignRef, Permission};
+use crate::scheduler::QuietHours;
+use serde_json::{Value, json};
+
+/// `/nibble <sub>` with string options, as Discord sends the interaction's `data`.
+fn nibble(sub: &str, options: Value) -> Option<Result<Command, UsageError>> {
+    let data: CommandData = serde_json::from_value(json!({
+        "id": "1", "name": "nibble", "type": 1,
+        "options": [{"type": 1, "name": sub, "options": options}],
+    }))
+    .expect("Discord's shape");
+    command_of(&data)
+}
+
+fn string_option(name: &str, value: &str) -> Value {
+    json!([{"type": 3, "name": name, "value": value}])
+}
+
+#[test]
+fn learners_options_are_campaign_values() {
+    assert_eq!(
+        nibble("snooze", string_option("length", "3d")),
+        Some(Ok(Command::Campaigns(CampaignCommand::Snooze(Some(
+            chrono::Duration::days(3)
+        )))))
+    );
+    assert_eq!(
+        nibble("pause", json!([])),
+        Some(Ok(Command::Campaigns(CampaignCommand::PauseLessons)))
+    );
+    assert_eq!(
+        nibble("resume", json!([])),
+        Some(Ok(Command::Campaigns(CampaignCommand::ResumeLessons)))
+    );
+    let e = nibble("snooze", string_option("length", "soon"))
+        .expect("mapped")
+        .expect_err("no length");
+    assert!(e.message.starts_with("Snooze for how long?"), "{e}");
+    assert_eq!(e.permission, Permission::Anyone);
+}
+
+#[test]
+fn team_leads_options_are_campaign_values() {
+    assert_eq!(
+        nibble("quiet-hours", string_option("hours", "22:00-07:00")),
+        Some(Ok(Command::Campaigns(CampaignCommand::QuietHours(
+            QuietHours::parse("22:00-07:00").expect("hours")
+        ))))
+    );
+    assert_eq!(
+        nibble("campaign", string_option("command", "pause #2")),
+        Some(Ok(Command::Campaigns(CampaignCommand::Manage {
+            action: CampaignAction::Pause,
+            campaign: CampaignRef {
+                key: CampaignKey::Id(2),
+                typed: "#2".into(),
+            },
+        })))
+    );
+    let create = "create course=c channel=<#81234> cron=\"0 9 * * *\" zone=UTC";
+    assert_eq!(
+        nibble("campaign", string_option("command", create)),
+        Some(Command::parse("nibble", &format!("campaign {create}")))
+    );
+    let e = nibble("quiet-hours", string_option("hours", "late"))
+        .expect("mapped")
+        .expect_err("not hours");
+    assert!(
+        e.message.starts_with("quiet hours are written HH:MM-HH:MM"),
+        "{e}"
+    );
+}
+
+/// Interaction data as Discord sends it for a chat-input command.
+fn data(name: &str, options: Value) -> CommandData {
+    serde_json::from_value(json!({
+        "id": "1300000000000000001",
+        "name": name,
+        "type": 1,
+        "options": options,
+    }))
+    .expect("command data")
+}
+
+#[test]
+fn options_become_the_values_chat_text_parses_to() {
+    let learn = data(
+        "learn",
+        json!([{"name": "topic", "type": 3, "value": "diagnose security"}]),
+    );
+    assert_eq!(
+        command_of(&learn),
+        Some(Command::parse("learn", "diagnose security"))
+    );
+    assert_eq!(
+        command_of(&data("learn", json!([]))),
+        Some(Ok(Command::Lessons(LessonCommand::Learn(
+            LearnTarget::Next
+        ))))
+    );
+    let report = data(
+        "nibble",
+        json!([{"name": "report", "type": 1, "options": [
+            {"name": "course", "type": 3, "value": " security "}
+        ]}]),
+    );
+    assert_eq!(
+        command_of(&report),
+        Some(Ok(Command::Report(ReportCommand::Report {
+            course: Some("security".into())
+        })))
+    );
+    let forget = data(
+        "nibble",
+        json!([{"name": "forget-me", "type": 1, "options": [
+            {"name": "confirm", "type": 3, "value": "confirm"}
+        ]}]),
+    );
+    assert_eq!(
+        command_of(&forget),
+        Some(Ok(Command::Account(AccountCommand::ForgetMe {
+            confirmed: true
+        })))
+    );
+    let help = data(
+        "nibble",
+        json!([{"name": "help", "type": 1, "options": []}]),
+    );
+    assert_eq!(
+        command_of(&help),
+        Some(Ok(Command::Account(AccountCommand::Help)))
+    );
+}
