@@ -17,12 +17,13 @@
 //! - [`clock`]: injected time, the system clock and a manual one. Uses nothing.
 //! - [`cli_output`]: writing command output, choosing log colours. Uses nothing.
 //! - [`error_text`]: an error and its causes on one line, each cause once. Uses nothing.
-//! - [`command`]: commands as typed values: each feature's grammar, parsed once from chat text
-//!   (or built from Discord's options, the CLI or a form), and who may run each. Uses nothing.
 //! - [`content`]: lesson, course and quiz files, parsed and validated into a catalog. Uses nothing.
 //! - [`scheduler`]: cron schedules in a time zone, quiet hours, catch-up. Uses nothing.
 //! - [`domain`]: pure rules without I/O (grading, points, badges, streaks, campaigns, matching,
 //!   reviews, periods). Uses `content`, `scheduler`.
+//! - [`command`]: commands as typed values: each feature's grammar, parsed once from chat text
+//!   (or built from Discord's options, the CLI or a form), and who may run each. Uses `domain`
+//!   (periods, review times, quoted words), `scheduler` (zones, cron expressions).
 //! - [`store`]: SQLite repositories, migrations and every SQL statement. Uses `domain`, `content`.
 //! - [`backup`]: the `nibble export` / `import` format over the store. Uses `store`.
 //! - [`report`]: learning analytics as a table, CSV or JSON. Uses `store`, `domain`, `content`.

@@ -6,19 +6,28 @@
 
 pub mod account;
 pub mod lessons;
+pub mod partners;
+pub mod recognition;
 pub mod reports;
+pub mod reviews;
 pub mod values;
 
 pub use account::AccountCommand;
 pub use lessons::{LearnTarget, LessonCommand};
+pub use partners::{PartnerCommand, PoolCommand, PoolPlan, PoolSettings};
+pub use recognition::{Board, BoardPlace, BoardSwitch, RecognitionCommand};
 pub use reports::ReportCommand;
+pub use reviews::{ReviewCommand, ReviewTime, Vacation};
 
 /// A command, ready to execute.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
     Account(AccountCommand),
     Lessons(LessonCommand),
+    Partner(PartnerCommand),
+    Recognition(RecognitionCommand),
     Report(ReportCommand),
+    Reviews(ReviewCommand),
 }
 
 /// Why a command's text could not be read, told to the person who typed it, and who may run the
@@ -81,6 +90,12 @@ impl Command {
         if let Some(parsed) = LessonCommand::parse(&name, args) {
             return parsed.map(Command::Lessons);
         }
+        if let Some(parsed) = PartnerCommand::parse(&name, args) {
+            return parsed.map(Command::Partner);
+        }
+        if let Some(parsed) = RecognitionCommand::parse(&name, args) {
+            return parsed.map(Command::Recognition);
+        }
         if name != "nibble" && name != "help" {
             return Err(UsageError::new(
                 Permission::Anyone,
@@ -91,7 +106,9 @@ impl Command {
         let claims = [
             AccountCommand::parse_sub(&sub, rest).map(|p| p.map(Command::Account)),
             LessonCommand::parse_sub(&sub, rest).map(|p| p.map(Command::Lessons)),
+            RecognitionCommand::parse_sub(&sub, rest).map(|p| p.map(Command::Recognition)),
             ReportCommand::parse_sub(&sub, rest).map(|p| p.map(Command::Report)),
+            ReviewCommand::parse_sub(&sub, rest).map(|p| p.map(Command::Reviews)),
         ];
         claims.into_iter().flatten().next().unwrap_or_else(|| {
             Err(UsageError::new(
@@ -106,7 +123,10 @@ impl Command {
         match self {
             Command::Account(c) => c.permission(),
             Command::Lessons(c) => c.permission(),
+            Command::Partner(c) => c.permission(),
+            Command::Recognition(c) => c.permission(),
             Command::Report(c) => c.permission(),
+            Command::Reviews(c) => c.permission(),
         }
     }
 }
