@@ -8,13 +8,19 @@ pub mod account;
 pub mod campaign_spec;
 pub mod campaigns;
 pub mod lessons;
+pub mod partners;
+pub mod recognition;
 pub mod reports;
+pub mod reviews;
 pub mod values;
 
 pub use account::AccountCommand;
 pub use campaigns::{CampaignAction, CampaignCommand, CampaignKey, CampaignRef};
 pub use lessons::{LearnTarget, LessonCommand};
+pub use partners::{PartnerCommand, PoolCommand, PoolPlan, PoolSettings};
+pub use recognition::{Board, BoardPlace, BoardSwitch, RecognitionCommand};
 pub use reports::ReportCommand;
+pub use reviews::{ReviewCommand, ReviewTime, Vacation};
 
 /// A command, ready to execute.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,7 +28,10 @@ pub enum Command {
     Account(AccountCommand),
     Campaigns(CampaignCommand),
     Lessons(LessonCommand),
+    Partner(PartnerCommand),
+    Recognition(RecognitionCommand),
     Report(ReportCommand),
+    Reviews(ReviewCommand),
 }
 
 /// Why a command's text could not be read, told to the person who typed it, and who may run the
@@ -85,6 +94,12 @@ impl Command {
         if let Some(parsed) = LessonCommand::parse(&name, args) {
             return parsed.map(Command::Lessons);
         }
+        if let Some(parsed) = PartnerCommand::parse(&name, args) {
+            return parsed.map(Command::Partner);
+        }
+        if let Some(parsed) = RecognitionCommand::parse(&name, args) {
+            return parsed.map(Command::Recognition);
+        }
         if name != "nibble" && name != "help" {
             return Err(UsageError::new(
                 Permission::Anyone,
@@ -96,7 +111,9 @@ impl Command {
             AccountCommand::parse_sub(&sub, rest).map(|p| p.map(Command::Account)),
             CampaignCommand::parse_sub(&sub, rest).map(|p| p.map(Command::Campaigns)),
             LessonCommand::parse_sub(&sub, rest).map(|p| p.map(Command::Lessons)),
+            RecognitionCommand::parse_sub(&sub, rest).map(|p| p.map(Command::Recognition)),
             ReportCommand::parse_sub(&sub, rest).map(|p| p.map(Command::Report)),
+            ReviewCommand::parse_sub(&sub, rest).map(|p| p.map(Command::Reviews)),
         ];
         claims.into_iter().flatten().next().unwrap_or_else(|| {
             Err(UsageError::new(
@@ -112,7 +129,10 @@ impl Command {
             Command::Account(c) => c.permission(),
             Command::Campaigns(c) => c.permission(),
             Command::Lessons(c) => c.permission(),
+            Command::Partner(c) => c.permission(),
+            Command::Recognition(c) => c.permission(),
             Command::Report(c) => c.permission(),
+            Command::Reviews(c) => c.permission(),
         }
     }
 }

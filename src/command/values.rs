@@ -1,9 +1,4 @@
 //! Values shared by every feature's grammar: lengths of time, mentions, quoted text and numbers.
-//!
-//! Mentions in command text come escaped (`<@U1|ana>`, `<#C1|general>`, Discord `<@!1>`), as Slack
-//! sends them for commands registered with `should_escape: true` and Discord always does, or plain
-//! (`@ana`), as Slack sends them otherwise. Only the escaped form carries an id; a plain name is
-//! looked up among the workspace's members (by the engine), and never invents one.
 
 use chrono::Duration;
 
@@ -55,9 +50,16 @@ pub fn number(s: &str) -> Option<i64> {
         .filter(|n| *n > 0)
 }
 
+/// What a command is told when it names no member.
+pub const WHO: &str = "Who? Mention a member, e.g. @ana.";
+
+/// A member or channel as a command names it: escaped (`<@U1|ana>`, `<#C1|general>`, Discord
+/// `<@!1>`), as Slack sends them for commands registered with `should_escape: true` and Discord
+/// always does, or plain (`@ana`), as Slack sends them otherwise. Only the escaped form carries an
+/// id; who a plain name is must be looked up among the workspace's members (never invented).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Mention {
-    /// The platform's id, from markup or typed bare.
+    /// The platform's id, from markup or typed bare (or a Discord user option).
     Id(String),
     /// A plain `@name` / `#name`: who it is must be looked up.
     Name(String),
@@ -98,6 +100,11 @@ pub fn parse_mention(text: &str, sigil: char) -> Option<Mention> {
     }
 }
 
+/// The member a command's text names, or [`WHO`] when it names none.
+pub fn member(text: &str) -> Result<Mention, &'static str> {
+    parse_mention(text, '@').ok_or(WHO)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -130,7 +137,9 @@ mod tests {
             "<@ana>",
         ] {
             assert_eq!(parse_mention(text, '@'), None, "{text}");
+            assert_eq!(member(text), Err(WHO), "{text}");
         }
         assert_eq!(parse_mention("<@U1>", '#'), None);
+        assert_eq!(member(" <@U1> "), Ok(Mention::Id("U1".into())));
     }
 }

@@ -3,9 +3,12 @@
 //! content is itself grammar (the campaign `command`, a snooze `length`, quiet `hours`) goes
 //! through that value's parser only.
 
+use crate::command::values::Mention;
 use crate::command::{
-    AccountCommand, CampaignCommand, Command, LearnTarget, LessonCommand, ReportCommand, UsageError,
+    AccountCommand, Board, CampaignCommand, Command, LearnTarget, LessonCommand, PartnerCommand,
+    PoolCommand, PoolPlan, RecognitionCommand, ReportCommand, ReviewCommand, UsageError,
 };
+use crate::domain::periods::Period;
 use serenity::all::{CommandData, CommandDataOption, CommandDataOptionValue};
 
 /// The command these options make; None for a command whose options are still passed on as the
@@ -17,6 +20,15 @@ pub fn command_of(data: &CommandData) -> Option<Result<Command, UsageError>> {
             string(options, "topic").unwrap_or(""),
         ))),
         "progress" => Command::Lessons(LessonCommand::Progress),
+        "points" => Command::Recognition(RecognitionCommand::Points),
+        "leaderboard" => Command::Recognition(leaderboard(string(options, "period"))),
+        "badges" => Command::Recognition(RecognitionCommand::Badges {
+            of: user(options, "member"),
+        }),
+        "partner" => {
+            let (sub, options) = subcommand(options)?;
+            return Some(partner(sub, options).map(Command::Partner));
+        }
         "nibble" => {
             let (sub, options) = subcommand(options)?;
             let text = |name| string(options, name).unwrap_or("");
@@ -42,6 +54,28 @@ pub fn command_of(data: &CommandData) -> Option<Result<Command, UsageError>> {
                 "quiet-hours" => {
                     return Some(campaigns(CampaignCommand::quiet_hours(text("hours"))));
                 }
+                "leaderboard" => {
+                    let action = string(options, "action").unwrap_or("");
+                    return Some(RecognitionCommand::board_switch(action).map(|switch| {
+                        Command::Recognition(RecognitionCommand::LeaderboardSetting(switch))
+                    }));
+                }
+                "timezone" => {
+                    let zone = RecognitionCommand::time_zone(string(options, "zone").unwrap_or(""));
+                    return Some(zone.map(Command::Recognition));
+                }
+                "weekends" => {
+                    let rule = RecognitionCommand::weekends(string(options, "rule").unwrap_or(""));
+                    return Some(rule.map(Command::Recognition));
+                }
+                "reviews" => Command::Reviews(ReviewCommand::Reviews),
+                "review-time" => {
+                    let time = string(options, "time").unwrap_or("");
+                    return Some(ReviewCommand::review_time(time).map(Command::Reviews));
+                }
+                "vacation" => Command::Reviews(ReviewCommand::Vacation(ReviewCommand::vacation(
+                    string(options, "length").unwrap_or(""),
+                ))),
                 _ => return None,
             }
         }
@@ -51,6 +85,58 @@ pub fn command_of(data: &CommandData) -> Option<Result<Command, UsageError>> {
 
 fn campaigns(read: Result<CampaignCommand, UsageError>) -> Result<Command, UsageError> {
     read.map(Command::Campaigns)
+}
+
+/// `/leaderboard [period]`: the period choice as the enum (Discord has no `here`).
+fn leaderboard(period: Option<&str>) -> RecognitionCommand {
+    match period.map(|p| (Period::parse(p.trim()), p)) {
+        None => RecognitionCommand::leaderboard(""),
+        Some((Some(period), _)) => RecognitionCommand::Leaderboard {
+            board: Ok(Board {
+                period,
+                place: None,
+            }),
+            said_here: false,
+        },
+        // Not one of the registered choices: told as a typed word would be.
+        Some((None, word)) => RecognitionCommand::leaderboard(word),
+    }
+}
+
+/// `/partner <sub>`: a user option is the member's id, `for` a length, `settings` the text of
+/// `create`'s settings (its own grammar).
+fn partner(sub: &str, options: &[CommandDataOption]) -> Result<PartnerCommand, UsageError> {
+    let in_pool = |c| Ok(PartnerCommand::InPool(Ok(c)));
+    match sub {
+        "join" => in_pool(PoolCommand::Join),
+        "leave" => in_pool(PoolCommand::Leave),
+        "stats" => in_pool(PoolCommand::Stats),
+        "round" => in_pool(PoolCommand::Round),
+        "pause" => Ok(PartnerCommand::InPool(PoolCommand::pause(
+            string(options, "for").unwrap_or(""),
+        ))),
+        "avoid" => match user(options, "member") {
+            Some(who) => in_pool(PoolCommand::Avoid(who)),
+            // A registered required option: only a malformed interaction lacks it.
+            None => Ok(PartnerCommand::from_words("avoid")),
+        },
+        "create" => Ok(PartnerCommand::Create(PoolPlan::parse(
+            string(options, "settings").unwrap_or(""),
+        ))),
+        // `help`, and a subcommand Discord was never told of: what `/partner <that>` would say.
+        other => Ok(PartnerCommand::from_words(other)),
+    }
+}
+
+/// A user option: the member's id, as is.
+fn user(options: &[CommandDataOption], name: &str) -> Option<Mention> {
+    options
+        .iter()
+        .find(|o| o.name == name)
+        .and_then(|o| match &o.value {
+            CommandDataOptionValue::User(id) => Some(Mention::Id(id.to_string())),
+            _ => None,
+        })
 }
 
 /// The subcommand (or subcommand group) chosen, and its options.
@@ -79,3 +165,7 @@ pub(crate) fn string<'a>(options: &'a [CommandDataOption], name: &str) -> Option
 #[cfg(test)]
 #[path = "command_values_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "command_values_people_tests.rs"]
+mod people_tests;

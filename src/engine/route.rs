@@ -84,7 +84,7 @@ async fn click(
             crate::engine::community::posts::vote(tx, event, suggestion_id, now).await
         }
         Ok(action @ (Action::JoinPool { .. } | Action::CheckIn { .. })) => {
-            crate::engine::partners::commands::click(core, tx, event, action, now).await
+            crate::engine::partners::click::click(core, tx, event, action, now).await
         }
         Err(_) => {
             tracing::warn!(payload, "rejected a malformed button payload");
@@ -185,9 +185,12 @@ pub(crate) async fn execute(
         Command::Account(c) => account(ctx, c).await,
         Command::Campaigns(c) => crate::engine::campaigns::commands::execute(ctx, c).await,
         Command::Lessons(c) => crate::engine::lessons::commands::execute(ctx, c).await,
+        Command::Partner(c) => crate::engine::partners::commands::execute(ctx, c).await,
+        Command::Recognition(c) => crate::engine::recognition::commands::execute(ctx, c).await,
         Command::Report(ReportCommand::Report { course }) => {
             crate::engine::reports::command::report(ctx, course).await
         }
+        Command::Reviews(c) => crate::engine::reviews::commands::execute(ctx, c).await,
     }
 }
 
@@ -224,24 +227,13 @@ async fn legacy_command(
     let args = args.trim();
     let name = name.trim_start_matches('/').to_lowercase();
     Some(match name.as_str() {
-        "points" => {
-            crate::engine::recognition::commands::points(core, tx, event, member, now).await
-        }
-        "leaderboard" => {
-            crate::engine::recognition::commands::leaderboard(core, tx, event, member, args, now)
-                .await
-        }
-        "badges" => crate::engine::recognition::commands::badges(core, tx, member, args).await,
-        "partner" => {
-            crate::engine::partners::commands::apply(core, tx, event, member, args, now).await
-        }
         command @ ("share" | "ask") => {
             crate::engine::community::posts::post(core, tx, event, member, (command, args), now)
                 .await
         }
         "nibble" | "help" => {
             let (sub, rest) = crate::command::subcommand(args);
-            if let Some(done) = crate::engine::community::commands::route(
+            return crate::engine::community::commands::route(
                 core,
                 tx,
                 event,
@@ -249,38 +241,7 @@ async fn legacy_command(
                 (&sub, rest),
                 now,
             )
-            .await
-            {
-                return Some(done);
-            }
-            match sub.as_str() {
-                "leaderboard" => {
-                    crate::engine::recognition::commands::leaderboard_setting(
-                        tx, event, member, rest,
-                    )
-                    .await
-                }
-                "timezone" | "weekends" => {
-                    crate::engine::recognition::commands::tenant_setting(
-                        tx, event, member, &sub, rest,
-                    )
-                    .await
-                }
-                "review-time" => {
-                    crate::engine::reviews::commands::review_time(
-                        core, tx, event, member, rest, now,
-                    )
-                    .await
-                }
-                "reviews" => {
-                    crate::engine::reviews::commands::reviews(core, tx, event, member, now).await
-                }
-                "vacation" => {
-                    crate::engine::reviews::commands::vacation(core, tx, event, member, rest, now)
-                        .await
-                }
-                _ => return None,
-            }
+            .await;
         }
         _ => return None,
     })

@@ -15,6 +15,7 @@ mod campaigns;
 mod cli;
 mod cli_output;
 mod client_parsing;
+mod command_order;
 mod communities;
 mod communities_adapters;
 mod communities_digest;

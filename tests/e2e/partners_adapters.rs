@@ -236,3 +236,57 @@ async fn discord_introduces_partners_by_dm_and_records_the_check_in() {
     app.fake.assert_valid();
     app.daemon.shutdown().await;
 }
+
+/// The reply's text to an interaction.
+fn content(body: &Value) -> &str {
+    body["data"]["content"].as_str().unwrap_or("")
+}
+
+#[tokio::test]
+async fn discord_user_and_length_options_reach_the_partner_commands_as_values() {
+    let app = spawn_discord_app().await;
+    let other = "830000000000000102";
+    let lead = "830000000000000900";
+    let send = |who: &str, sub: &str, options: Value, permissions: &str| {
+        app.interact(partner(&app.fake.next_id(), who, sub, options, permissions))
+    };
+    let (body, _) = send(lead, "create", json!([]), "32").await;
+    assert!(content(&body).contains("Pool created"), "{body}");
+    let (body, _) = send(LEARNER, "join", json!([]), "0").await;
+    assert!(content(&body).contains("You're in"), "{body}");
+    // A USER option is the member's id: the learner's own is refused, another's is recorded.
+    let member = |id: &str| json!([{"type": 6, "name": "member", "value": id}]);
+    let (body, _) = send(LEARNER, "avoid", member(LEARNER), "0").await;
+    assert_eq!(content(&body), "You can't avoid yourself.", "{body}");
+    let (body, _) = send(LEARNER, "avoid", member(other), "0").await;
+    assert_eq!(
+        content(&body),
+        "Noted, privately: you'll never be paired with them.",
+        "{body}"
+    );
+    let avoided: Vec<String> = sqlx::query_scalar(
+        "SELECT m.external_id FROM partner_avoids a JOIN members m ON m.id = a.avoided_id",
+    )
+    .fetch_all(app.daemon.store().pool())
+    .await
+    .expect("avoids");
+    assert_eq!(avoided, [other]);
+    // The `for` option is a length; a wrong one gets the same message as typed text.
+    let length = |text: &str| json!([{"type": 3, "name": "for", "value": text}]);
+    let (body, _) = send(LEARNER, "pause", length("2w"), "0").await;
+    assert!(
+        content(&body).starts_with("⏸️ No partner rounds for you until"),
+        "{body}"
+    );
+    let (body, _) = send(LEARNER, "pause", length("soon"), "0").await;
+    assert!(content(&body).starts_with("Pause for how long?"), "{body}");
+    // `stats` is for team leads and moderators: the route refuses anyone else.
+    let (body, _) = send(LEARNER, "stats", json!([]), "0").await;
+    assert_eq!(
+        content(&body),
+        "Only team leads and moderators can create pools, hold rounds and see a pool's stats.",
+        "{body}"
+    );
+    app.fake.assert_valid();
+    app.daemon.shutdown().await;
+}

@@ -1,21 +1,35 @@
-//! The member a mention names: reading the mention is the grammar's (`command::values::parse_mention`);
-//! a plain `@name` is looked up among the workspace's members here, and never invents an id.
+//! Who a mention in a command names: an id as given, or a plain `@name` looked up among the
+//! workspace's members (a lookup never invents one). Reading the mention is the grammar's
+//! (`command::values::parse_mention`).
 
 use crate::engine::core::errors::EngineError;
 use crate::store::{Store, Tx};
 
 pub use crate::command::values::{Mention, parse_mention};
 
-/// The member a mention names in this workspace: `Ok(Err(text))` tells the member why not.
+/// The member a mention's text names in this workspace: `Ok(Err(text))` tells the member why not.
 pub(crate) async fn member_id(
     tx: &mut Tx<'_>,
     tenant_id: i64,
     text: &str,
 ) -> Result<Result<String, String>, EngineError> {
-    Ok(match parse_mention(text, '@') {
-        Some(Mention::Id(id)) => Ok(id),
-        Some(Mention::Name(name)) => {
-            let found = Store::members_named(tx, tenant_id, &name).await?;
+    match crate::command::values::member(text) {
+        Ok(mention) => resolve(tx, tenant_id, &mention).await,
+        Err(who) => Ok(Err(who.to_string())),
+    }
+}
+
+/// The member's platform id a mention stands for in this workspace: `Ok(Err(text))` tells the
+/// member why there is none (nobody or several have that name).
+pub(crate) async fn resolve(
+    tx: &mut Tx<'_>,
+    tenant_id: i64,
+    mention: &Mention,
+) -> Result<Result<String, String>, EngineError> {
+    Ok(match mention {
+        Mention::Id(id) => Ok(id.clone()),
+        Mention::Name(name) => {
+            let found = Store::members_named(tx, tenant_id, name).await?;
             match found.as_slice() {
                 [one] => Ok(one.clone()),
                 [] => Err(format!(
@@ -26,6 +40,5 @@ pub(crate) async fn member_id(
                 )),
             }
         }
-        None => Err("Who? Mention a member, e.g. @ana.".into()),
     })
 }

@@ -3,27 +3,15 @@
 //! group is asked whether they met; "met" earns everyone in it points.
 
 use crate::chat::{CheckInOutcome, Choice, Destination, Message, encode_check_in};
+use crate::command::partners::cadence;
 use crate::domain::matching::{Candidate, RoundInput, plan_round};
 use crate::engine::core::errors::EngineError;
 use crate::engine::core::state::Core;
 use crate::engine::core::text::channel_ref;
-use crate::scheduler::Schedule;
 use crate::store::{PoolMember, PoolRow, Store, Tx};
 use chrono::{DateTime, Duration, Offset, TimeZone, Utc};
 use chrono_tz::Tz;
 use std::collections::HashMap;
-
-/// A pool's cadence as a schedule and the least gap between two rounds.
-pub(crate) fn cadence(cadence: &str, zone: &str) -> Result<(Schedule, Duration), String> {
-    let (cron, gap) = match cadence {
-        "weekly" => ("0 9 * * Mon", Duration::zero()),
-        "biweekly" => ("0 9 * * Mon", Duration::days(13)),
-        "monthly" => ("0 9 1 * *", Duration::zero()),
-        other => (other, Duration::zero()),
-    };
-    let schedule = Schedule::parse(cron, zone).map_err(|e| e.to_string())?;
-    Ok((schedule, gap))
-}
 
 /// The pool's next round after one held at `after`.
 pub(crate) fn next_round(pool: &PoolRow, after: DateTime<Utc>) -> Option<DateTime<Utc>> {
