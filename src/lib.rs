@@ -17,10 +17,11 @@
 //! - [`clock`]: injected time, the system clock and a manual one. Uses nothing.
 //! - [`cli_output`]: writing command output, choosing log colours. Uses nothing.
 //! - [`error_text`]: an error and its causes on one line, each cause once. Uses nothing.
-//! - [`command`]: commands as typed values: each feature's grammar, parsed once from chat text
-//!   (or built from Discord's options, the CLI or a form), and who may run each. Uses nothing.
-//! - [`content`]: lesson, course and quiz files, parsed and validated into a catalog. Uses nothing.
 //! - [`scheduler`]: cron schedules in a time zone, quiet hours, catch-up. Uses nothing.
+//! - [`command`]: commands as typed values: each feature's grammar, parsed once from chat text
+//!   (or built from Discord's options, the CLI or a form), and who may run each. Uses `scheduler`
+//!   (a schedule's cron expression and zone are read with the grammar).
+//! - [`content`]: lesson, course and quiz files, parsed and validated into a catalog. Uses nothing.
 //! - [`domain`]: pure rules without I/O (grading, points, badges, streaks, campaigns, matching,
 //!   reviews, periods). Uses `content`, `scheduler`.
 //! - [`store`]: SQLite repositories, migrations and every SQL statement. Uses `domain`, `content`.

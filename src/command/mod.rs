@@ -5,11 +5,19 @@
 //! word to the feature that owns it, and says who may run each command.
 
 pub mod account;
+pub mod community;
+pub mod community_moderate;
+pub mod community_posts;
+pub mod community_schedule;
 pub mod lessons;
 pub mod reports;
 pub mod values;
 
 pub use account::AccountCommand;
+pub use community::CommunityCommand;
+pub use community_moderate::{ReplyAction, ThreadCommand};
+pub use community_posts::Topic;
+pub use community_schedule::{Cadence, CommunitySetting};
 pub use lessons::{LearnTarget, LessonCommand};
 pub use reports::ReportCommand;
 
@@ -17,6 +25,7 @@ pub use reports::ReportCommand;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
     Account(AccountCommand),
+    Community(CommunityCommand),
     Lessons(LessonCommand),
     Report(ReportCommand),
 }
@@ -81,6 +90,9 @@ impl Command {
         if let Some(parsed) = LessonCommand::parse(&name, args) {
             return parsed.map(Command::Lessons);
         }
+        if let Some(parsed) = CommunityCommand::parse(&name, args) {
+            return parsed.map(Command::Community);
+        }
         if name != "nibble" && name != "help" {
             return Err(UsageError::new(
                 Permission::Anyone,
@@ -90,6 +102,7 @@ impl Command {
         let (sub, rest) = subcommand(args);
         let claims = [
             AccountCommand::parse_sub(&sub, rest).map(|p| p.map(Command::Account)),
+            CommunityCommand::parse_sub(&sub, rest).map(|p| p.map(Command::Community)),
             LessonCommand::parse_sub(&sub, rest).map(|p| p.map(Command::Lessons)),
             ReportCommand::parse_sub(&sub, rest).map(|p| p.map(Command::Report)),
         ];
@@ -105,6 +118,7 @@ impl Command {
     pub fn permission(&self) -> Permission {
         match self {
             Command::Account(c) => c.permission(),
+            Command::Community(c) => c.permission(),
             Command::Lessons(c) => c.permission(),
             Command::Report(c) => c.permission(),
         }

@@ -185,6 +185,7 @@ pub(crate) async fn execute(
 ) -> Result<Applied<Reply>, EngineError> {
     match command {
         Command::Account(c) => account(ctx, c).await,
+        Command::Community(c) => crate::engine::community::commands::execute(ctx, c).await,
         Command::Lessons(c) => crate::engine::lessons::commands::execute(ctx, c).await,
         Command::Report(ReportCommand::Report { course }) => {
             crate::engine::reports::command::report(ctx, course).await
@@ -236,27 +237,11 @@ async fn legacy_command(
         "partner" => {
             crate::engine::partners::commands::apply(core, tx, event, member, args, now).await
         }
-        command @ ("share" | "ask") => {
-            crate::engine::community::posts::post(core, tx, event, member, (command, args), now)
-                .await
-        }
         "nibble" | "help" => {
             let (sub, rest) = crate::command::subcommand(args);
             if let Some(done) =
                 crate::engine::campaigns::commands::apply(core, tx, event, member, &sub, rest, now)
                     .await
-            {
-                return Some(done);
-            }
-            if let Some(done) = crate::engine::community::commands::route(
-                core,
-                tx,
-                event,
-                member,
-                (&sub, rest),
-                now,
-            )
-            .await
             {
                 return Some(done);
             }

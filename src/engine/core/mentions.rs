@@ -1,53 +1,11 @@
-//! Mentions in command text: escaped (`<@U1|ana>`, `<#C1|general>`, Discord `<@!1>`), as Slack sends
-//! them for commands registered with `should_escape: true` and Discord always does, or plain
-//! (`@ana`), as Slack sends them otherwise. Only the escaped form carries an id; a plain name is
-//! looked up among the workspace's members, and never invents one.
+//! Who a mention in command text names in a workspace: an escaped mention carries the id; a plain
+//! `@name` is looked up among the workspace's members, and never invents one. Reading the mention
+//! itself is the grammar's (`command::values::parse_mention`).
 
+use crate::command::values::NO_MEMBER;
+pub use crate::command::values::{Mention, parse_mention};
 use crate::engine::core::errors::EngineError;
 use crate::store::{Store, Tx};
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Mention {
-    /// The platform's id, from markup or typed bare.
-    Id(String),
-    /// A plain `@name` / `#name`: who it is must be looked up.
-    Name(String),
-}
-
-/// Does this look like a platform id (Slack `U0123ABC`, `C0123ABC`; Discord digits) rather than a
-/// word someone typed? Ids never hold lower-case letters.
-fn looks_like_id(text: &str) -> bool {
-    let mut chars = text.chars();
-    let first = chars.next();
-    first.is_some_and(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
-        && text
-            .chars()
-            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-')
-}
-
-/// Reads one mention of a member (`sigil` `@`) or a channel (`#`); None for empty text, for a
-/// mention of something else (`<!here>`, a role `<@&1>`, a channel where a member is asked for),
-/// and for markup whose id does not look like one.
-pub fn parse_mention(text: &str, sigil: char) -> Option<Mention> {
-    let t = text.trim();
-    if let Some(inner) = t.strip_prefix('<').and_then(|s| s.strip_suffix('>')) {
-        let inner = inner.strip_prefix(sigil)?;
-        let inner = if sigil == '@' {
-            inner.strip_prefix('!').unwrap_or(inner)
-        } else {
-            inner
-        };
-        let id = inner.split('|').next().unwrap_or(inner);
-        return looks_like_id(id).then(|| Mention::Id(id.to_string()));
-    }
-    match t.strip_prefix(sigil) {
-        Some(name) if !name.is_empty() => Some(Mention::Name(name.to_string())),
-        Some(_) => None,
-        None if t.is_empty() => None,
-        None if looks_like_id(t) => Some(Mention::Id(t.to_string())),
-        None => Some(Mention::Name(t.to_string())),
-    }
-}
 
 /// The member a mention names in this workspace: `Ok(Err(text))` tells the member why not.
 pub(crate) async fn member_id(
@@ -55,10 +13,23 @@ pub(crate) async fn member_id(
     tenant_id: i64,
     text: &str,
 ) -> Result<Result<String, String>, EngineError> {
-    Ok(match parse_mention(text, '@') {
-        Some(Mention::Id(id)) => Ok(id),
-        Some(Mention::Name(name)) => {
-            let found = Store::members_named(tx, tenant_id, &name).await?;
+    match parse_mention(text, '@') {
+        Some(mention) => resolve(tx, tenant_id, &mention).await,
+        None => Ok(Err(NO_MEMBER.into())),
+    }
+}
+
+/// The member an already-read mention names in this workspace: `Ok(Err(text))` tells the member
+/// why not (nobody, or several, go by that name).
+pub(crate) async fn resolve(
+    tx: &mut Tx<'_>,
+    tenant_id: i64,
+    mention: &Mention,
+) -> Result<Result<String, String>, EngineError> {
+    Ok(match mention {
+        Mention::Id(id) => Ok(id.clone()),
+        Mention::Name(name) => {
+            let found = Store::members_named(tx, tenant_id, name).await?;
             match found.as_slice() {
                 [one] => Ok(one.clone()),
                 [] => Err(format!(
@@ -69,43 +40,5 @@ pub(crate) async fn member_id(
                 )),
             }
         }
-        None => Err("Who? Mention a member, e.g. @ana.".into()),
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn escaped_and_plain_forms() {
-        let id = |s: &str| Some(Mention::Id(s.into()));
-        let name = |s: &str| Some(Mention::Name(s.into()));
-        assert_eq!(parse_mention("<@U123|ana>", '@'), id("U123"));
-        assert_eq!(parse_mention("<@U123>", '@'), id("U123"));
-        assert_eq!(parse_mention("<@!81234>", '@'), id("81234"));
-        assert_eq!(parse_mention("<#C1|general>", '#'), id("C1"));
-        assert_eq!(parse_mention(" U123 ", '@'), id("U123"));
-        assert_eq!(parse_mention("@ana", '@'), name("ana"));
-        assert_eq!(parse_mention("#general", '#'), name("general"));
-        // A bare word is a name to look up, never an id.
-        assert_eq!(parse_mention("ana", '@'), name("ana"));
-        assert_eq!(parse_mention("@", '@'), None);
-        assert_eq!(parse_mention("<@>", '@'), None);
-        assert_eq!(parse_mention("", '@'), None);
-    }
-
-    #[test]
-    fn mentions_of_other_things_are_no_member() {
-        for text in [
-            "<!here>",
-            "<!subteam^S1|devs>",
-            "<@&81234>",
-            "<#C1|general>",
-            "<@ana>",
-        ] {
-            assert_eq!(parse_mention(text, '@'), None, "{text}");
-        }
-        assert_eq!(parse_mention("<@U1>", '#'), None);
-    }
 }
