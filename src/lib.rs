@@ -24,7 +24,7 @@
 //! - [`command`]: commands as typed values: each feature's grammar, parsed once from chat text
 //!   (or built from Discord's options, the CLI or a form), and who may run each. Uses `domain`
 //!   (campaign descriptions, periods, review times, quoted words), `scheduler` (quiet hours,
-//!   zones, cron expressions).
+//!   zones, cron expressions of campaigns and community schedules).
 //! - [`store`]: SQLite repositories, migrations and every SQL statement. Uses `domain`, `content`.
 //! - [`backup`]: the `nibble export` / `import` format over the store. Uses `store`.
 //! - [`report`]: learning analytics as a table, CSV or JSON. Uses `store`, `domain`, `content`.

@@ -7,6 +7,10 @@
 pub mod account;
 pub mod campaign_spec;
 pub mod campaigns;
+pub mod community;
+pub mod community_moderate;
+pub mod community_posts;
+pub mod community_schedule;
 pub mod lessons;
 pub mod partners;
 pub mod recognition;
@@ -16,6 +20,10 @@ pub mod values;
 
 pub use account::AccountCommand;
 pub use campaigns::{CampaignAction, CampaignCommand, CampaignKey, CampaignRef};
+pub use community::CommunityCommand;
+pub use community_moderate::{ReplyAction, ThreadCommand};
+pub use community_posts::Topic;
+pub use community_schedule::{Cadence, CommunitySetting};
 pub use lessons::{LearnTarget, LessonCommand};
 pub use partners::{PartnerCommand, PoolCommand, PoolPlan, PoolSettings};
 pub use recognition::{Board, BoardPlace, BoardSwitch, RecognitionCommand};
@@ -27,6 +35,7 @@ pub use reviews::{ReviewCommand, ReviewTime, Vacation};
 pub enum Command {
     Account(AccountCommand),
     Campaigns(CampaignCommand),
+    Community(CommunityCommand),
     Lessons(LessonCommand),
     Partner(PartnerCommand),
     Recognition(RecognitionCommand),
@@ -86,19 +95,12 @@ impl Permission {
 
 impl Command {
     /// Parses a slash command as typed: `name` with or without its slash, `args` as typed after it.
-    /// Each feature claims its own command names and `/nibble` subcommands (a unit test checks
-    /// that no two claim the same one).
+    /// Each feature claims its own command names and `/nibble` subcommands.
     pub fn parse(name: &str, args: &str) -> Result<Command, UsageError> {
         let name = name.trim_start_matches('/').to_lowercase();
         let args = args.trim();
-        if let Some(parsed) = LessonCommand::parse(&name, args) {
-            return parsed.map(Command::Lessons);
-        }
-        if let Some(parsed) = PartnerCommand::parse(&name, args) {
-            return parsed.map(Command::Partner);
-        }
-        if let Some(parsed) = RecognitionCommand::parse(&name, args) {
-            return parsed.map(Command::Recognition);
+        if let Some(parsed) = Self::claims(&name, args).into_iter().next() {
+            return parsed;
         }
         if name != "nibble" && name != "help" {
             return Err(UsageError::new(
@@ -106,21 +108,37 @@ impl Command {
                 format!("I don't know the command `/{name}`.\n{USAGE}"),
             ));
         }
+        let (sub, _) = subcommand(args);
+        Err(UsageError::new(
+            Permission::Anyone,
+            format!("I don't know `/nibble {sub}`.\n{USAGE}"),
+        ))
+    }
+
+    /// What each feature makes of `/name args` (lower-case name, trimmed args): one claim for a
+    /// known command or `/nibble` subcommand, none for an unknown one, never two (a test checks
+    /// every registered command and subcommand).
+    pub(crate) fn claims(name: &str, args: &str) -> Vec<Result<Command, UsageError>> {
+        let by_name = [
+            LessonCommand::parse(name, args).map(|p| p.map(Command::Lessons)),
+            PartnerCommand::parse(name, args).map(|p| p.map(Command::Partner)),
+            RecognitionCommand::parse(name, args).map(|p| p.map(Command::Recognition)),
+            CommunityCommand::parse(name, args).map(|p| p.map(Command::Community)),
+        ];
+        if name != "nibble" && name != "help" {
+            return by_name.into_iter().flatten().collect();
+        }
         let (sub, rest) = subcommand(args);
-        let claims = [
+        let by_sub = [
             AccountCommand::parse_sub(&sub, rest).map(|p| p.map(Command::Account)),
             CampaignCommand::parse_sub(&sub, rest).map(|p| p.map(Command::Campaigns)),
+            CommunityCommand::parse_sub(&sub, rest).map(|p| p.map(Command::Community)),
             LessonCommand::parse_sub(&sub, rest).map(|p| p.map(Command::Lessons)),
             RecognitionCommand::parse_sub(&sub, rest).map(|p| p.map(Command::Recognition)),
             ReportCommand::parse_sub(&sub, rest).map(|p| p.map(Command::Report)),
             ReviewCommand::parse_sub(&sub, rest).map(|p| p.map(Command::Reviews)),
         ];
-        claims.into_iter().flatten().next().unwrap_or_else(|| {
-            Err(UsageError::new(
-                Permission::Anyone,
-                format!("I don't know `/nibble {sub}`.\n{USAGE}"),
-            ))
-        })
+        by_name.into_iter().chain(by_sub).flatten().collect()
     }
 
     /// Who may run this command.
@@ -128,6 +146,7 @@ impl Command {
         match self {
             Command::Account(c) => c.permission(),
             Command::Campaigns(c) => c.permission(),
+            Command::Community(c) => c.permission(),
             Command::Lessons(c) => c.permission(),
             Command::Partner(c) => c.permission(),
             Command::Recognition(c) => c.permission(),

@@ -1,4 +1,9 @@
 //! Values shared by every feature's grammar: lengths of time, mentions, quoted text and numbers.
+//!
+//! Mentions in command text come escaped (`<@U1|ana>`, `<#C1|general>`, Discord `<@!1>`), as Slack
+//! sends them for commands registered with `should_escape: true` and Discord always does, or plain
+//! (`@ana`), as Slack sends them otherwise. Only the escaped form carries an id; a plain name is
+//! looked up among the workspace's members by the handler, and never taken for an id.
 
 use chrono::Duration;
 

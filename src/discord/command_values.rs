@@ -3,10 +3,12 @@
 //! content is itself grammar (the campaign `command`, a snooze `length`, quiet `hours`) goes
 //! through that value's parser only.
 
+use crate::command::community_moderate::thread_number;
 use crate::command::values::Mention;
 use crate::command::{
-    AccountCommand, Board, CampaignCommand, Command, LearnTarget, LessonCommand, PartnerCommand,
-    PoolCommand, PoolPlan, RecognitionCommand, ReportCommand, ReviewCommand, UsageError,
+    AccountCommand, Board, CampaignCommand, Command, CommunityCommand, LearnTarget, LessonCommand,
+    PartnerCommand, PoolCommand, PoolPlan, RecognitionCommand, ReportCommand, ReviewCommand,
+    ThreadCommand, UsageError,
 };
 use crate::domain::periods::Period;
 use serenity::all::{CommandData, CommandDataOption, CommandDataOptionValue};
@@ -15,7 +17,10 @@ use serenity::all::{CommandData, CommandDataOption, CommandDataOptionValue};
 /// words a Slack user would type (see `commands::args_of`).
 pub fn command_of(data: &CommandData) -> Option<Result<Command, UsageError>> {
     let options = &data.options;
+    let community = |parsed: Result<CommunityCommand, UsageError>| parsed.map(Command::Community);
     Some(Ok(match data.name.as_str() {
+        "share" => return Some(community(CommunityCommand::share(text(options, "story")))),
+        "ask" => return Some(community(CommunityCommand::ask(text(options, "question")))),
         "learn" => Command::Lessons(LessonCommand::Learn(LearnTarget::from_topic(
             string(options, "topic").unwrap_or(""),
         ))),
@@ -31,7 +36,6 @@ pub fn command_of(data: &CommandData) -> Option<Result<Command, UsageError>> {
         }
         "nibble" => {
             let (sub, options) = subcommand(options)?;
-            let text = |name| string(options, name).unwrap_or("");
             match sub {
                 "help" => Command::Account(AccountCommand::Help),
                 "courses" => Command::Lessons(LessonCommand::Courses),
@@ -45,14 +49,20 @@ pub fn command_of(data: &CommandData) -> Option<Result<Command, UsageError>> {
                         .map(str::to_string),
                 }),
                 "needs-help" => Command::Lessons(LessonCommand::NeedsHelp {
-                    course: text("course").trim().to_string(),
+                    course: text(options, "course").trim().to_string(),
                 }),
-                "snooze" => return Some(campaigns(CampaignCommand::snooze(text("length")))),
+                "snooze" => {
+                    return Some(campaigns(CampaignCommand::snooze(text(options, "length"))));
+                }
                 "pause" => Command::Campaigns(CampaignCommand::PauseLessons),
                 "resume" => Command::Campaigns(CampaignCommand::ResumeLessons),
-                "campaign" => return Some(campaigns(CampaignCommand::parse(text("command")))),
+                "campaign" => {
+                    return Some(campaigns(CampaignCommand::parse(text(options, "command"))));
+                }
                 "quiet-hours" => {
-                    return Some(campaigns(CampaignCommand::quiet_hours(text("hours"))));
+                    return Some(campaigns(CampaignCommand::quiet_hours(text(
+                        options, "hours",
+                    ))));
                 }
                 "leaderboard" => {
                     let action = string(options, "action").unwrap_or("");
@@ -76,6 +86,19 @@ pub fn command_of(data: &CommandData) -> Option<Result<Command, UsageError>> {
                 "vacation" => Command::Reviews(ReviewCommand::Vacation(ReviewCommand::vacation(
                     string(options, "length").unwrap_or(""),
                 ))),
+                "thread" => return Some(community(thread(options)?)),
+                "suggest" => {
+                    return Some(community(CommunityCommand::suggest(text(options, "topic"))));
+                }
+                "suggestions" => Command::Community(CommunityCommand::Suggestions),
+                // The tool and its arguments are one free-text option: the grammar reads it.
+                "moderate" => {
+                    return Some(
+                        CommunityCommand::parse_sub("moderate", text(options, "command"))
+                            .unwrap_or(Ok(CommunityCommand::ModeratorTools))
+                            .map(Command::Community),
+                    );
+                }
                 _ => return None,
             }
         }
@@ -139,6 +162,24 @@ fn user(options: &[CommandDataOption], name: &str) -> Option<Mention> {
         })
 }
 
+/// `/nibble thread start|list|show|close`: numbers arrive as integers.
+fn thread(options: &[CommandDataOption]) -> Option<Result<CommunityCommand, UsageError>> {
+    let (verb, options) = subcommand(options)?;
+    let thread =
+        match verb {
+            "start" => ThreadCommand::start(text(options, "question")),
+            "list" => Ok(ThreadCommand::List {
+                page: integer(options, "page").filter(|n| *n > 0),
+            }),
+            "show" => thread_number(integer(options, "thread"))
+                .map(|thread| ThreadCommand::Show { thread }),
+            "close" => thread_number(integer(options, "thread"))
+                .map(|thread| ThreadCommand::Close { thread }),
+            _ => return None,
+        };
+    Some(thread.map(CommunityCommand::Thread))
+}
+
 /// The subcommand (or subcommand group) chosen, and its options.
 pub(crate) fn subcommand(options: &[CommandDataOption]) -> Option<(&str, &[CommandDataOption])> {
     options.iter().find_map(|o| match &o.value {
@@ -169,3 +210,22 @@ mod tests;
 #[cfg(test)]
 #[path = "command_values_people_tests.rs"]
 mod people_tests;
+/// A string option's text, empty when it was left out.
+fn text<'a>(options: &'a [CommandDataOption], name: &str) -> &'a str {
+    string(options, name).unwrap_or("")
+}
+
+/// An integer option's value.
+fn integer(options: &[CommandDataOption], name: &str) -> Option<i64> {
+    options
+        .iter()
+        .find(|o| o.name == name)
+        .and_then(|o| match o.value {
+            CommandDataOptionValue::Integer(n) => Some(n),
+            _ => None,
+        })
+}
+
+#[cfg(test)]
+#[path = "command_values_community_tests.rs"]
+mod community_tests;

@@ -133,3 +133,52 @@ fn options_become_the_values_chat_text_parses_to() {
         Some(Ok(Command::Account(AccountCommand::Help)))
     );
 }
+
+/// Every command and `/nibble` subcommand registered on Discord, and the subcommands only typed in
+/// chat, belongs to exactly one feature's grammar: routing never depends on the order features
+/// are asked in.
+#[test]
+fn every_command_and_subcommand_is_claimed_by_exactly_one_feature() {
+    let definitions = super::super::commands::definitions();
+    let commands = definitions.as_array().expect("a list of commands");
+    let mut words: Vec<(String, String)> = Vec::new();
+    for command in commands {
+        let name = command["name"].as_str().expect("a name").to_string();
+        if name != "nibble" {
+            words.push((name, String::new()));
+            continue;
+        }
+        for sub in command["options"].as_array().expect("subcommands") {
+            words.push((
+                name.clone(),
+                sub["name"].as_str().expect("a name").to_string(),
+            ));
+        }
+    }
+    assert!(words.len() > 25, "the definitions were read: {words:?}");
+    for chat_only in [
+        "campaigns",
+        "feature",
+        "unfeature",
+        "unpoint",
+        "exclude",
+        "include",
+        "community",
+        "unschedule",
+        "stories-channel",
+        "qa-channel",
+    ] {
+        words.push(("nibble".into(), chat_only.into()));
+    }
+    for (name, sub) in &words {
+        let claims = Command::claims(name, sub);
+        assert_eq!(
+            claims.len(),
+            1,
+            "`/{name} {sub}` is claimed {} times: {claims:?}",
+            claims.len()
+        );
+    }
+    assert!(Command::claims("nibble", "dance").is_empty());
+    assert!(Command::claims("dance", "").is_empty());
+}

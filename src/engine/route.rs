@@ -8,7 +8,7 @@ use crate::engine::core::errors::EngineError;
 use crate::engine::core::members::member_once;
 use crate::engine::core::reply::{say, say_as, silent};
 use crate::engine::core::state::Core;
-use crate::store::{MemberRef, Store, Tx};
+use crate::store::{Store, Tx};
 use chrono::{DateTime, Utc};
 
 pub(crate) async fn apply_event(
@@ -141,12 +141,7 @@ async fn command(
         return silent(false);
     };
     let parsed = match input {
-        Input::Text(name, args) => {
-            if let Some(done) = legacy_command(core, tx, event, &member, (name, args), now).await {
-                return done;
-            }
-            Command::parse(name, args)
-        }
+        Input::Text(name, args) => Command::parse(name, args),
         Input::Typed(parsed) => parsed.clone(),
     };
     let user = &event.user;
@@ -184,6 +179,7 @@ pub(crate) async fn execute(
     match command {
         Command::Account(c) => account(ctx, c).await,
         Command::Campaigns(c) => crate::engine::campaigns::commands::execute(ctx, c).await,
+        Command::Community(c) => crate::engine::community::commands::execute(ctx, c).await,
         Command::Lessons(c) => crate::engine::lessons::commands::execute(ctx, c).await,
         Command::Partner(c) => crate::engine::partners::commands::execute(ctx, c).await,
         Command::Recognition(c) => crate::engine::recognition::commands::execute(ctx, c).await,
@@ -213,36 +209,4 @@ async fn account(
             say(format!("🗑 Done. {done}"))
         }
     }
-}
-
-/// The features whose commands are still routed by their text (being moved to command values).
-async fn legacy_command(
-    core: &Core,
-    tx: &mut Tx<'_>,
-    event: &Event,
-    member: &MemberRef,
-    (name, args): (&str, &str),
-    now: DateTime<Utc>,
-) -> Option<Result<Applied<Reply>, EngineError>> {
-    let args = args.trim();
-    let name = name.trim_start_matches('/').to_lowercase();
-    Some(match name.as_str() {
-        command @ ("share" | "ask") => {
-            crate::engine::community::posts::post(core, tx, event, member, (command, args), now)
-                .await
-        }
-        "nibble" | "help" => {
-            let (sub, rest) = crate::command::subcommand(args);
-            return crate::engine::community::commands::route(
-                core,
-                tx,
-                event,
-                member,
-                (&sub, rest),
-                now,
-            )
-            .await;
-        }
-        _ => return None,
-    })
 }

@@ -1,71 +1,70 @@
 //! Moderators' tools on replies and members: feature, unfeature, take a reply's points away, keep a
 //! member off the leaderboards or bring them back.
 
-use crate::chat::{Event, Reply};
-use crate::command::values::number;
+use crate::chat::Reply;
+use crate::command::ReplyAction;
+use crate::command::community_moderate::NO_SUCH_REPLY;
+use crate::command::values::Mention;
 use crate::engine::community::discussions::{set_featured, settle};
 use crate::engine::core::applied::Applied;
+use crate::engine::core::ctx::Ctx;
 use crate::engine::core::errors::EngineError;
 use crate::engine::core::reply::say;
-use crate::engine::core::state::Core;
-use crate::engine::core::text::NOT_MODERATOR;
-use crate::store::{MemberRef, Store, Tx};
-use chrono::{DateTime, Utc};
+use crate::store::Store;
 
-/// `/nibble feature|unfeature|unpoint <reply>` and `/nibble exclude|include @member`.
-pub(crate) async fn moderate(
-    core: &Core,
-    tx: &mut Tx<'_>,
-    event: &Event,
-    member: &MemberRef,
-    (verb, rest): (&str, &str),
-    now: DateTime<Utc>,
+/// `/nibble exclude|include @member`.
+pub(crate) async fn leaderboard(
+    ctx: &mut Ctx<'_, '_>,
+    member: &Mention,
+    excluded: bool,
 ) -> Result<Applied<Reply>, EngineError> {
-    if !event.user.is_moderator {
-        return say(NOT_MODERATOR);
-    }
-    if matches!(verb, "exclude" | "include") {
-        if rest.trim().is_empty() {
-            return say(format!("Usage: `/nibble {verb} @member`"));
-        }
-        let who = match crate::engine::core::mentions::member_id(tx, member.tenant_id, rest).await?
-        {
-            Ok(who) => who,
-            Err(why) => return say(why),
-        };
-        let (target, _) = Store::ensure_member_id(tx, member.tenant_id, &who, now).await?;
-        let hide = verb == "exclude";
-        Store::set_leaderboard_hidden(tx, member.tenant_id, target, hide).await?;
-        return say(if hide {
-            format!("<@{who}> is off the leaderboards (their points stay theirs).")
-        } else {
-            format!("<@{who}> is back on the leaderboards.")
-        });
-    }
-    let reply = match number(rest) {
-        Some(id) => Store::reply(tx, member.tenant_id, id).await?,
-        None => None,
+    let tenant_id = ctx.member.tenant_id;
+    let who = match crate::engine::core::mentions::resolve(ctx.tx, tenant_id, member).await? {
+        Ok(who) => who,
+        Err(why) => return say(why),
     };
-    let Some(mut reply) = reply else {
-        return say("No such reply here: `/nibble thread show <thread>` lists reply numbers.");
+    let (target, _) = Store::ensure_member_id(ctx.tx, tenant_id, &who, ctx.now).await?;
+    Store::set_leaderboard_hidden(ctx.tx, tenant_id, target, excluded).await?;
+    say(if excluded {
+        format!("<@{who}> is off the leaderboards (their points stay theirs).")
+    } else {
+        format!("<@{who}> is back on the leaderboards.")
+    })
+}
+
+/// `/nibble feature|unfeature|unpoint <reply>`.
+pub(crate) async fn reply(
+    ctx: &mut Ctx<'_, '_>,
+    action: ReplyAction,
+    reply: i64,
+) -> Result<Applied<Reply>, EngineError> {
+    let (core, now) = (ctx.core, ctx.now);
+    let (tenant_id, moderator) = (ctx.member.tenant_id, ctx.member.member_id);
+    let Some(mut reply) = Store::reply(ctx.tx, tenant_id, reply).await? else {
+        return say(NO_SUCH_REPLY);
     };
-    let Some(d) = Store::discussion(tx, member.tenant_id, reply.discussion_id).await? else {
+    let Some(d) = Store::discussion(ctx.tx, tenant_id, reply.discussion_id).await? else {
         return say("That reply's thread is gone.");
     };
-    let text = match verb {
-        "feature" if reply.member_id == member.member_id => {
+    let text = match action {
+        ReplyAction::Feature if reply.member_id == moderator => {
             "A moderator can't feature their own reply: ask another moderator.".to_string()
         }
-        "feature" | "unfeature" => {
-            let feature = verb == "feature";
+        ReplyAction::Feature | ReplyAction::Unfeature => {
+            let feature = action == ReplyAction::Feature;
             let allowed = !(feature && (d.state != "open" || reply.deleted_at.is_some()));
             if allowed && feature {
-                Store::add_feature(tx, reply.id, member.member_id, "command").await?;
+                Store::add_feature(ctx.tx, reply.id, moderator, "command").await?;
             } else if allowed {
-                Store::remove_feature(tx, reply.id, None).await?;
+                Store::remove_feature(ctx.tx, reply.id, None).await?;
             }
-            if allowed && set_featured(core, tx, &d, &mut reply, feature, now).await? {
-                format!("Reply #{} {verb}d ({} points now).", reply.id, reply.points)
+            if allowed && set_featured(core, ctx.tx, &d, &mut reply, feature, now).await? {
+                format!(
+                    "Reply #{} {}d ({} points now).",
+                    reply.id,
+                    action.verb(),
+                    reply.points
+                )
             } else {
                 format!(
                     "Reply #{} can't be featured: it was deleted or its thread is closed.",
@@ -73,9 +72,9 @@ pub(crate) async fn moderate(
                 )
             }
         }
-        _ => {
+        ReplyAction::Unpoint => {
             reply.points_removed = true;
-            settle(core, tx, &d, &mut reply, None, now).await?;
+            settle(core, ctx.tx, &d, &mut reply, None, now).await?;
             format!("Reply #{} no longer earns points.", reply.id)
         }
     };

@@ -2,50 +2,65 @@
 //! moderators, and `/nibble suggest` topics for new lessons, with votes.
 
 use crate::chat::{Choice, Event, Message, Reply, encode_vote};
+use crate::command::Topic;
+use crate::command::community_posts::{MAX_POST, too_long};
 use crate::engine::core::applied::Applied;
+use crate::engine::core::ctx::Ctx;
 use crate::engine::core::errors::EngineError;
 use crate::engine::core::reply::{say, say_queued};
-use crate::engine::core::state::Core;
 use crate::engine::core::text::channel_ref;
 use crate::engine::core::text::clip;
 use crate::engine::core::threads::Opening;
 use crate::engine::core::threads::open;
-use crate::store::{MemberRef, Store, Tx};
+use crate::store::{Store, Tx};
 use chrono::{DateTime, Utc};
 
-const MAX_POST: usize = 2000;
-
-/// `/share <story>` and `/ask [course] <question>`.
-pub(crate) async fn post(
-    core: &Core,
-    tx: &mut Tx<'_>,
-    event: &Event,
-    member: &MemberRef,
-    (command, args): (&str, &str),
-    now: DateTime<Utc>,
+/// `/share <story>`.
+pub(crate) async fn share(
+    ctx: &mut Ctx<'_, '_>,
+    story: &str,
 ) -> Result<Applied<Reply>, EngineError> {
-    let catalog = core.catalog.current();
-    let (course, text) = match args.split_once(char::is_whitespace) {
-        Some((first, rest)) if command == "ask" && catalog.course(first).is_some() => {
-            (Some(first), rest.trim())
-        }
-        _ => (None, args.trim()),
+    let who = &ctx.event.user.id;
+    let body = format!("🌟 **Success story** from <@{who}>:\n{story}\nComment in the thread 🧵");
+    post(ctx, ("story", "stories"), None, story, body).await
+}
+
+/// `/ask [course] <question>`: a first word that is a course id says what the question is about.
+pub(crate) async fn ask(
+    ctx: &mut Ctx<'_, '_>,
+    question: &str,
+) -> Result<Applied<Reply>, EngineError> {
+    let catalog = ctx.catalog.clone();
+    let (course, text) = match question.split_once(char::is_whitespace) {
+        Some((first, rest)) if catalog.course(first).is_some() => (Some(first), rest.trim()),
+        _ => (None, question),
     };
-    if text.is_empty() {
-        return say(if command == "share" {
-            "Usage: `/share <your story>`: what you tried, and what happened."
-        } else {
-            "Usage: `/ask [course] <your question>`"
-        });
-    }
+    // Only now is it known which words are the question.
     if text.chars().count() > MAX_POST {
-        return say(format!(
-            "That's over {MAX_POST} characters: please shorten it."
-        ));
+        return say(too_long());
     }
-    let role = if command == "share" { "stories" } else { "qa" };
+    let who = &ctx.event.user.id;
+    let about = course
+        .and_then(|c| catalog.course(c))
+        .map(|c| format!(" about “{}”", c.title))
+        .unwrap_or_default();
+    let body = format!(
+        "❓ **Question** from <@{who}>{about}:\n{text}\nMentors and moderators: please answer in the thread 🧵"
+    );
+    post(ctx, ("question", "qa"), course, text, body).await
+}
+
+/// Opens a story's or question's thread in the channel set for its `role` (and course).
+async fn post(
+    ctx: &mut Ctx<'_, '_>,
+    (kind, role): (&str, &str),
+    course: Option<&str>,
+    text: &str,
+    body: String,
+) -> Result<Applied<Reply>, EngineError> {
+    let tenant_id = ctx.member.tenant_id;
     let Some(channel) =
-        Store::community_channel(tx, member.tenant_id, role, course.unwrap_or("")).await?
+        Store::community_channel(ctx.tx, tenant_id, role, course.unwrap_or("")).await?
     else {
         return say(format!(
             "There's no {} channel yet: a community moderator sets one with `/nibble {}`.",
@@ -57,37 +72,19 @@ pub(crate) async fn post(
             }
         ));
     };
-    let who = &event.user.id;
-    let (kind, body) = if command == "share" {
-        (
-            "story",
-            format!("🌟 **Success story** from <@{who}>:\n{text}\nComment in the thread 🧵"),
-        )
-    } else {
-        let about = course
-            .and_then(|c| catalog.course(c))
-            .map(|c| format!(" about “{}”", c.title))
-            .unwrap_or_default();
-        (
-            "question",
-            format!(
-                "❓ **Question** from <@{who}>{about}:\n{text}\nMentors and moderators: please answer in the thread 🧵"
-            ),
-        )
-    };
     let opening = Opening {
-        tenant_id: member.tenant_id,
+        tenant_id,
         kind,
         channel: &channel,
         title: &clip(text, 120),
         text: body,
-        author_id: Some(member.member_id),
+        author_id: Some(ctx.member.member_id),
         course_id: course,
         lesson_id: None,
         reflection: false,
-        key: format!("{kind}:{}", event.key),
+        key: format!("{kind}:{}", ctx.event.key),
     };
-    open(tx, &opening, now).await?;
+    open(ctx.tx, &opening, ctx.now).await?;
     let what = if kind == "story" {
         "Thanks for sharing! Your story"
     } else {
@@ -96,44 +93,28 @@ pub(crate) async fn post(
     say_queued(format!("{what} is posted in {}.", channel_ref(&channel)))
 }
 
-/// Lowercase words of letters and digits: "Giving  Feedback!" and "giving feedback" are one topic.
-fn topic_key(topic: &str) -> String {
-    topic
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect::<Vec<_>>()
-        .join(" ")
+/// `/nibble suggestions` (moderators and team leads): every topic, with votes.
+pub(crate) async fn suggestions(ctx: &mut Ctx<'_, '_>) -> Result<Applied<Reply>, EngineError> {
+    let all = Store::suggestions(ctx.tx, ctx.member.tenant_id, 25).await?;
+    if all.is_empty() {
+        return say("No topic suggestions yet.");
+    }
+    let mut lines = vec![format!("**Lesson topics suggested** (top {})", all.len())];
+    lines.extend(
+        all.iter()
+            .map(|s| format!("• {} vote(s): {}", s.votes, clip(&s.topic, 120))),
+    );
+    say(lines.join("\n"))
 }
 
-/// `/nibble suggest [topic]` (anyone) and `/nibble suggestions` (moderators and team leads).
+/// `/nibble suggest [topic]`: suggests (or votes for) a topic; without one, the top ones to vote for.
 pub(crate) async fn suggest(
-    tx: &mut Tx<'_>,
-    event: &Event,
-    member: &MemberRef,
-    (verb, topic): (&str, &str),
-    now: DateTime<Utc>,
+    ctx: &mut Ctx<'_, '_>,
+    topic: Option<Topic>,
 ) -> Result<Applied<Reply>, EngineError> {
-    let topic = crate::command::values::unquote(topic);
-    if verb == "suggestions" {
-        if !(event.user.is_moderator || event.user.is_lead) {
-            return say(
-                "Only moderators and team leads see every suggestion; `/nibble suggest` shows the top ones.",
-            );
-        }
-        let all = Store::suggestions(tx, member.tenant_id, 25).await?;
-        if all.is_empty() {
-            return say("No topic suggestions yet.");
-        }
-        let mut lines = vec![format!("**Lesson topics suggested** (top {})", all.len())];
-        lines.extend(
-            all.iter()
-                .map(|s| format!("• {} vote(s): {}", s.votes, clip(&s.topic, 120))),
-        );
-        return say(lines.join("\n"));
-    }
-    if topic.is_empty() {
-        let top = Store::suggestions(tx, member.tenant_id, 5).await?;
+    let (tenant_id, member_id) = (ctx.member.tenant_id, ctx.member.member_id);
+    let Some(Topic { text: topic, key }) = topic else {
+        let top = Store::suggestions(ctx.tx, tenant_id, 5).await?;
         if top.is_empty() {
             return say("No suggestions yet: `/nibble suggest <topic>` proposes a lesson topic.");
         }
@@ -154,13 +135,9 @@ pub(crate) async fn suggest(
             choices,
         };
         return Ok(Applied::new(Reply::Ephemeral(menu), false));
-    }
-    let key = topic_key(topic);
-    if key.is_empty() || topic.chars().count() > 200 {
-        return say("A topic needs a few words (at most 200 characters).");
-    }
+    };
     let (_, new_vote) =
-        Store::suggest(tx, member.tenant_id, member.member_id, (topic, &key), now).await?;
+        Store::suggest(ctx.tx, tenant_id, member_id, (&topic, &key), ctx.now).await?;
     say(if new_vote {
         format!("Thanks: “{topic}” is on the list for the lesson writers.")
     } else {
@@ -182,14 +159,4 @@ pub(crate) async fn vote(
     } else {
         "You've voted for that one already (or it isn't a suggestion here)."
     })
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn topics_match_regardless_of_case_and_punctuation() {
-        assert_eq!(super::topic_key("  Giving  Feedback!"), "giving feedback");
-        assert_eq!(super::topic_key("giving feedback"), "giving feedback");
-        assert_eq!(super::topic_key("¡!"), "");
-    }
 }

@@ -1,60 +1,34 @@
 //! Moderators' community settings for a channel: prompt, check-in and digest schedules, and where
 //! stories and questions are posted.
 
-use crate::chat::{Event, Reply};
-use crate::command::values::unquote;
+use crate::chat::Reply;
+use crate::command::community_schedule::{NO_SUCH_SCHEDULE, bad_schedule, schedule_usage};
+use crate::command::{Cadence, CommunitySetting};
 use crate::engine::core::applied::Applied;
+use crate::engine::core::ctx::Ctx;
 use crate::engine::core::errors::EngineError;
 use crate::engine::core::reply::{say, say_queued};
-use crate::engine::core::state::Core;
-use crate::scheduler::Schedule;
+use crate::scheduler::{Schedule, parse_zone};
 use crate::store::{MemberRef, Store, Tx};
-use chrono::{DateTime, Utc};
-
-/// Splits `"<cron>" [zone]` (or `daily|weekly [zone]`) into the cron expression and the rest.
-fn cron_and_rest(args: &str) -> Option<(String, &str)> {
-    let args = args.trim();
-    if let Some(inner) = args.strip_prefix(['"', '“']) {
-        let end = inner.find(['"', '”'])?;
-        let close = inner[end..].chars().next().map_or(1, char::len_utf8);
-        return Some((inner[..end].trim().to_string(), inner[end + close..].trim()));
-    }
-    let (word, rest) = args.split_once(char::is_whitespace).unwrap_or((args, ""));
-    let cron = match word.to_lowercase().as_str() {
-        "daily" => "0 9 * * *",
-        "weekly" => "0 9 * * Mon",
-        "weekdays" => "0 9 * * Mon-Fri",
-        _ => return None,
-    };
-    Some((cron.to_string(), rest.trim()))
-}
 
 /// `/nibble prompts|checkins|digest|community|unschedule|stories-channel|qa-channel …`
 pub(crate) async fn apply(
-    core: &Core,
-    tx: &mut Tx<'_>,
-    event: &Event,
-    member: &MemberRef,
-    (verb, rest): (&str, &str),
-    now: DateTime<Utc>,
+    ctx: &mut Ctx<'_, '_>,
+    setting: CommunitySetting,
 ) -> Result<Applied<Reply>, EngineError> {
-    if !event.user.is_moderator {
-        return say("Only community moderators can change community schedules and channels.");
-    }
-    let catalog = core.catalog.current();
-    match verb {
-        "stories-channel" => {
-            Store::set_community_channel(tx, member.tenant_id, "stories", "", &event.channel)
-                .await?;
+    let tenant_id = ctx.member.tenant_id;
+    let channel = &ctx.event.channel;
+    match setting {
+        CommunitySetting::StoriesChannel => {
+            Store::set_community_channel(ctx.tx, tenant_id, "stories", "", channel).await?;
             say("`/share` stories will be posted in this channel.")
         }
-        "qa-channel" => {
-            let course = rest.trim();
-            if !course.is_empty() && catalog.course(course).is_none() {
+        CommunitySetting::QaChannel { course } => {
+            let course = course.unwrap_or_default();
+            if !course.is_empty() && ctx.catalog.course(&course).is_none() {
                 return say(format!("There's no course `{course}`."));
             }
-            Store::set_community_channel(tx, member.tenant_id, "qa", course, &event.channel)
-                .await?;
+            Store::set_community_channel(ctx.tx, tenant_id, "qa", &course, channel).await?;
             let scope = if course.is_empty() {
                 "any course".to_string()
             } else {
@@ -64,111 +38,99 @@ pub(crate) async fn apply(
                 "`/ask` questions about {scope} will be posted in this channel."
             ))
         }
-        "community" => say(listing(tx, member).await?),
-        "unschedule" => {
-            let id = rest
-                .trim()
-                .trim_start_matches('#')
-                .parse::<i64>()
-                .unwrap_or(0);
-            if Store::delete_community_schedule(tx, member.tenant_id, id).await? {
+        CommunitySetting::Schedules => say(listing(ctx.tx, &ctx.member).await?),
+        CommunitySetting::Unschedule { id } => {
+            if Store::delete_community_schedule(ctx.tx, tenant_id, id).await? {
                 say(format!("Schedule {id} stopped."))
             } else {
-                say("No such schedule: `/nibble community` lists them.")
+                say(NO_SUCH_SCHEDULE)
             }
         }
-        "digest" if rest.trim() == "now" => {
+        CommunitySetting::DigestNow => {
             let queued = crate::engine::community::tick::post_digest(
-                tx,
-                member.tenant_id,
-                &event.channel,
-                &format!("digest-now:{}", event.key),
-                now,
+                ctx.tx,
+                tenant_id,
+                channel,
+                &format!("digest-now:{}", ctx.event.key),
+                ctx.now,
             )
             .await?;
             say_queued(format!("Digest posted here ({queued} message(s))."))
         }
-        _ => schedule(core, tx, event, member, (verb, rest), now).await,
+        CommunitySetting::Prompts { course, cadence } => {
+            let course = course.unwrap_or_default();
+            match ctx.catalog.course(&course) {
+                None if !course.is_empty() => {
+                    return say(format!(
+                        "There's no course `{course}`.\n{}",
+                        schedule_usage("prompts")
+                    ));
+                }
+                Some(c) if c.prompts.is_empty() => {
+                    return say(format!(
+                        "Course `{course}` has no prompts.toml: use `general` for the configured prompts, or add one."
+                    ));
+                }
+                _ => {}
+            }
+            match cadence {
+                Ok(cadence) => schedule(ctx, "prompts", &course, cadence).await,
+                Err(e) => say(e.message),
+            }
+        }
+        CommunitySetting::CheckIns(cadence) => schedule(ctx, "checkins", "", cadence).await,
+        CommunitySetting::Digest(cadence) => schedule(ctx, "digest", "", cadence).await,
     }
 }
 
+/// Sets (or replaces) this channel's schedule of `kind` (for `course`: empty for none or general).
 async fn schedule(
-    core: &Core,
-    tx: &mut Tx<'_>,
-    event: &Event,
-    member: &MemberRef,
-    (verb, rest): (&str, &str),
-    now: DateTime<Utc>,
+    ctx: &mut Ctx<'_, '_>,
+    kind: &str,
+    course: &str,
+    cadence: Cadence,
 ) -> Result<Applied<Reply>, EngineError> {
-    let usage = format!(
-        "Usage: `/nibble {verb} {}\"<cron>\" [zone]` (or `daily`, `weekly`, `weekdays` instead of a cron expression)",
-        if verb == "prompts" {
-            "<course|general> "
-        } else {
-            ""
-        }
-    );
-    let (course, rest) = if verb == "prompts" {
-        let (c, r) = rest
-            .trim()
-            .split_once(char::is_whitespace)
-            .unwrap_or((rest, ""));
-        (c.trim(), r)
-    } else {
-        ("", rest)
-    };
-    let course = if course == "general" { "" } else { course };
-    if verb == "prompts" {
-        let catalog = core.catalog.current();
-        match catalog.course(course) {
-            None if !course.is_empty() => {
-                return say(format!("There's no course `{course}`.\n{usage}"));
+    // No zone given: the moderator's own, else the configured one.
+    let zone = match cadence.zone {
+        Some(zone) => zone,
+        None => {
+            let name = ctx
+                .event
+                .user
+                .time_zone
+                .clone()
+                .unwrap_or_else(|| ctx.core.recognition.time_zone.clone());
+            match parse_zone(&name) {
+                Ok(zone) => zone,
+                Err(e) => return say(bad_schedule(&e, kind)),
             }
-            Some(c) if c.prompts.is_empty() => {
-                return say(format!(
-                    "Course `{course}` has no prompts.toml: use `general` for the configured prompts, or add one."
-                ));
-            }
-            _ => {}
         }
-    }
-    let Some((cron, zone)) = cron_and_rest(rest) else {
-        return say(usage);
     };
-    let zone = unquote(zone);
-    let zone = if zone.is_empty() {
-        event
-            .user
-            .time_zone
-            .clone()
-            .unwrap_or_else(|| core.recognition.time_zone.clone())
-    } else {
-        zone.to_string()
+    let schedule = Schedule {
+        cron: cadence.cron,
+        zone,
     };
-    let schedule = match Schedule::parse(&cron, &zone) {
-        Ok(s) => s,
-        Err(e) => return say(format!("That schedule doesn't work: {e}\n{usage}")),
-    };
-    let Some(next) = schedule.next_after(now) else {
+    let Some(next) = schedule.next_after(ctx.now) else {
         return say("That schedule never fires.");
     };
+    let (cron, zone) = (cadence.text.as_str(), zone.name());
     let id = Store::upsert_community_schedule(
-        tx,
-        member.tenant_id,
-        &event.channel,
-        verb,
+        ctx.tx,
+        ctx.member.tenant_id,
+        &ctx.event.channel,
+        kind,
         course,
-        (&cron, &zone),
+        (cron, zone),
         next,
-        &event.user.id,
-        now,
+        &ctx.event.user.id,
+        ctx.now,
     )
     .await?;
     let first = next
-        .with_timezone(&zone.parse::<chrono_tz::Tz>().unwrap_or(chrono_tz::UTC))
+        .with_timezone(&schedule.zone)
         .format("%a %d %b %Y %H:%M %Z");
     say(format!(
-        "Schedule {id}: {verb} in this channel on `{cron}` ({zone}). First: {first}."
+        "Schedule {id}: {kind} in this channel on `{cron}` ({zone}). First: {first}."
     ))
 }
 

@@ -2,22 +2,9 @@
 //! workspace's members (a lookup never invents one). Reading the mention is the grammar's
 //! (`command::values::parse_mention`).
 
+pub use crate::command::values::{Mention, parse_mention};
 use crate::engine::core::errors::EngineError;
 use crate::store::{Store, Tx};
-
-pub use crate::command::values::{Mention, parse_mention};
-
-/// The member a mention's text names in this workspace: `Ok(Err(text))` tells the member why not.
-pub(crate) async fn member_id(
-    tx: &mut Tx<'_>,
-    tenant_id: i64,
-    text: &str,
-) -> Result<Result<String, String>, EngineError> {
-    match crate::command::values::member(text) {
-        Ok(mention) => resolve(tx, tenant_id, &mention).await,
-        Err(who) => Ok(Err(who.to_string())),
-    }
-}
 
 /// The member's platform id a mention stands for in this workspace: `Ok(Err(text))` tells the
 /// member why there is none (nobody or several have that name).

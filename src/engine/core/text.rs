@@ -1,7 +1,5 @@
 //! Small text helpers every feature shares: clipping, plurals, channel references.
 
-pub(crate) const NOT_MODERATOR: &str = "Only community moderators can do that. Ask one of them, or see `/nibble help` for what you can do.";
-
 pub(crate) fn clip(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         return text.to_string();
