@@ -13,8 +13,17 @@ use crate::command::{
 use crate::domain::periods::Period;
 use serenity::all::{CommandData, CommandDataOption, CommandDataOptionValue};
 
-/// The command these options make; None for a command whose options are still passed on as the
-/// words a Slack user would type (see `commands::args_of`).
+/// The command value of an interaction: its options mapped straight to the value, or, for a
+/// command or subcommand nibble does not know (a stale registration), the usage error chat text
+/// naming it would get. Options are never flattened into text and parsed again.
+pub fn command_value(data: &CommandData) -> Result<Command, UsageError> {
+    command_of(data).unwrap_or_else(|| {
+        let sub = subcommand(&data.options).map_or("", |(name, _)| name);
+        Command::parse(&data.name, sub)
+    })
+}
+
+/// The command these options make; None for a command or subcommand nibble does not know.
 pub fn command_of(data: &CommandData) -> Option<Result<Command, UsageError>> {
     let options = &data.options;
     let community = |parsed: Result<CommunityCommand, UsageError>| parsed.map(Command::Community);

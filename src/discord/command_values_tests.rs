@@ -182,3 +182,53 @@ fn every_command_and_subcommand_is_claimed_by_exactly_one_feature() {
     assert!(Command::claims("nibble", "dance").is_empty());
     assert!(Command::claims("dance", "").is_empty());
 }
+
+/// Every registered command and subcommand maps to a value (a usage error where a required option
+/// is missing), and an unknown one gets what chat text naming it would get.
+#[test]
+fn every_registered_command_has_a_value() {
+    let definitions = super::super::commands::definitions();
+    for command in definitions.as_array().expect("a list of commands") {
+        let name = command["name"].as_str().expect("a name");
+        // A subcommand as chosen, with no options; a group with each of its subcommands.
+        let chosen: Vec<Value> = command["options"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .flat_map(|o| match o["type"].as_u64() {
+                Some(1) => vec![json!([{"name": o["name"], "type": 1, "options": []}])],
+                Some(2) => o["options"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|inner| {
+                        json!([{"name": o["name"], "type": 2, "options": [
+                            {"name": inner["name"], "type": 1, "options": []}
+                        ]}])
+                    })
+                    .collect(),
+                _ => vec![],
+            })
+            .collect();
+        let datas: Vec<CommandData> = if chosen.is_empty() {
+            vec![data(name, json!([]))]
+        } else {
+            chosen
+                .into_iter()
+                .map(|options| data(name, options))
+                .collect()
+        };
+        for d in &datas {
+            assert!(command_of(d).is_some(), "/{name} has no value: {d:?}");
+        }
+    }
+    let stale = data(
+        "nibble",
+        json!([{"name": "dance", "type": 1, "options": []}]),
+    );
+    assert_eq!(command_value(&stale), Command::parse("nibble", "dance"));
+    assert_eq!(
+        command_value(&data("dance", json!([]))),
+        Command::parse("dance", "")
+    );
+}

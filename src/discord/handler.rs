@@ -116,13 +116,7 @@ impl Handler {
     #[tracing::instrument(name = "discord.command", skip_all, fields(command = %c.data.name))]
     async fn command(&self, ctx: &Context, c: CommandInteraction) {
         let received = std::time::Instant::now();
-        let kind = match super::command_values::command_of(&c.data) {
-            Some(parsed) => EventKind::Invoked(parsed),
-            None => EventKind::Command {
-                name: c.data.name.clone(),
-                args: args_of(&c.data),
-            },
-        };
+        let kind = EventKind::Invoked(super::command_values::command_value(&c.data));
         let event = self
             .event(
                 ctx,
