@@ -102,7 +102,19 @@ pub fn command_text(text: &str) {
     let _ = crate::domain::review::parse_review_time(text);
     let today = |_: chrono_tz::Tz| NaiveDate::from_ymd_opt(2026, 11, 26).unwrap_or_default();
     // Every command grammar reads it without panicking, whatever it makes of it.
-    let _ = crate::command::Command::parse("nibble", text);
+    for name in [
+        "nibble",
+        "learn",
+        "partner",
+        "leaderboard",
+        "badges",
+        "share",
+        "ask",
+    ] {
+        let _ = crate::command::Command::parse(name, text);
+    }
+    let (name, rest) = text.split_once(' ').unwrap_or((text, ""));
+    let _ = crate::command::Command::parse(name, rest);
     let Ok(spec) = raw_campaign(text).and_then(|raw| raw.validate(today)) else {
         return;
     };
