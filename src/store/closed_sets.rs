@@ -1,0 +1,66 @@
+//! Closed sets stored as TEXT: each enum reads and writes exactly the words the migrations' CHECK
+//! constraints allow, so old databases, exports and imports read the same.
+
+/// Declares an enum stored as TEXT, with the exact stored word of each variant next to it (the
+/// `closed_sets_tests` pin each word, so a rename here cannot silently change stored data).
+macro_rules! closed_set {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:tt),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, sqlx::Type)]
+        pub enum $name {
+            $($(#[$vmeta])* #[sqlx(rename = $text)] $variant),+
+        }
+
+        impl $name {
+            /// Every value, in declaration order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The stored word, which is also how replies and reports show it.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text),+
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+closed_set!(
+    /// `campaigns.state`.
+    CampaignState {
+        Draft = "draft",
+        Active = "active",
+        Paused = "paused",
+        Finished = "finished",
+    }
+);
+
+closed_set!(
+    /// `campaigns.target_kind`: one shared channel, or each member of a channel by DM.
+    CampaignTarget {
+        Channel = "channel",
+        Members = "members",
+    }
+);
+
+closed_set!(
+    /// `campaign_recipients.recipient_kind` and `deliveries.recipient_kind`.
+    RecipientKind {
+        Member = "member",
+        Channel = "channel",
+    }
+);
+
+closed_set!(
+    /// `campaign_recipients.state`: still sent lessons, or sent every lesson.
+    RecipientState {
+        Active = "active",
+        Done = "done",
+    }
+);
