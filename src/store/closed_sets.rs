@@ -2,13 +2,13 @@
 //! constraints allow, so old databases, exports and imports read the same.
 
 /// Declares an enum stored as TEXT, with the exact stored word of each variant next to it (the
-/// `closed_sets_tests` pin each word, so a rename here cannot silently change stored data).
+/// `closed_sets_tests` pin each word; reports serialise the same word, so a rename here cannot silently change stored data).
 macro_rules! closed_set {
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:tt),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, sqlx::Type)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, sqlx::Type, serde::Serialize)]
         pub enum $name {
-            $($(#[$vmeta])* #[sqlx(rename = $text)] $variant),+
+            $($(#[$vmeta])* #[sqlx(rename = $text)] #[serde(rename = $text)] $variant),+
         }
 
         impl $name {
@@ -25,7 +25,8 @@ macro_rules! closed_set {
 
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
+                // `pad`, not `write_str`: reports align these in fixed-width columns.
+                f.pad(self.as_str())
             }
         }
     };
@@ -62,5 +63,24 @@ closed_set!(
     RecipientState {
         Active = "active",
         Done = "done",
+    }
+);
+
+closed_set!(
+    /// `discussions.kind`: what opened a thread.
+    ThreadKind {
+        Prompt = "prompt",
+        Checkin = "checkin",
+        Lesson = "lesson",
+        Story = "story",
+        Question = "question",
+    }
+);
+
+closed_set!(
+    /// `discussions.state`.
+    ThreadState {
+        Open = "open",
+        Closed = "closed",
     }
 );

@@ -1,6 +1,8 @@
 //! Each closed set reads and writes exactly today's stored words: a renamed variant or word fails here.
 
-use super::{CampaignState, CampaignTarget, RecipientKind, RecipientState};
+use super::{
+    CampaignState, CampaignTarget, RecipientKind, RecipientState, ThreadKind, ThreadState,
+};
 use sqlx::SqlitePool;
 
 async fn memory() -> SqlitePool {
@@ -82,4 +84,34 @@ async fn an_unknown_word_is_a_decode_error_not_a_default() {
         matches!(read, Err(sqlx::Error::ColumnDecode { .. })),
         "{read:?}"
     );
+}
+
+#[tokio::test]
+async fn thread_sets_keep_their_stored_words() {
+    let pool = memory().await;
+    let kinds = [
+        (ThreadKind::Prompt, "prompt"),
+        (ThreadKind::Checkin, "checkin"),
+        (ThreadKind::Lesson, "lesson"),
+        (ThreadKind::Story, "story"),
+        (ThreadKind::Question, "question"),
+    ];
+    round_trips(&pool, ThreadKind::ALL, &kinds).await;
+    let states = [(ThreadState::Open, "open"), (ThreadState::Closed, "closed")];
+    round_trips(&pool, ThreadState::ALL, &states).await;
+    for (value, word) in kinds {
+        let json = serde_json::to_string(&value).expect("serialise");
+        assert_eq!(
+            json,
+            format!("\"{word}\""),
+            "reports serialise the stored word"
+        );
+    }
+}
+
+#[test]
+fn shown_words_honour_column_widths() {
+    // The text report aligns kinds and states in fixed-width columns.
+    assert_eq!(format!("[{:<8}]", ThreadKind::Story), "[story   ]");
+    assert_eq!(format!("[{:>6}]", ThreadState::Open), "[  open]");
 }

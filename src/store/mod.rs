@@ -55,7 +55,9 @@ mod xapi;
 
 pub use answers::{AnswerRow, NewAnswer};
 pub use campaigns::{CampaignRecord, CampaignStats, RosterDue};
-pub use closed_sets::{CampaignState, CampaignTarget, RecipientKind, RecipientState};
+pub use closed_sets::{
+    CampaignState, CampaignTarget, RecipientKind, RecipientState, ThreadKind, ThreadState,
+};
 pub use community::{CommunitySchedule, SuggestionRow};
 pub use daemon_lock::{LockHolder, LockOutcome};
 pub use deliveries::{NewDelivery, PromptRow};

@@ -10,7 +10,7 @@ use crate::engine::core::text::plural;
 use crate::engine::core::threads::Opening;
 use crate::engine::core::threads::open;
 use crate::scheduler::Schedule;
-use crate::store::{Digest, Store, StoreError, Tx};
+use crate::store::{Digest, Store, StoreError, ThreadKind, Tx};
 use chrono::{DateTime, Duration, Utc};
 
 /// A digest message's length limit: inside Discord's 2,000 characters and a Slack section's 3,000.
@@ -49,9 +49,9 @@ pub(crate) async fn community_tick(
                     continue;
                 };
                 let (kind, icon) = if kind == "checkins" {
-                    ("checkin", "🔄 **Check-in**")
+                    (ThreadKind::Checkin, "🔄 **Check-in**")
                 } else {
-                    ("prompt", "💬 **Discussion**")
+                    (ThreadKind::Prompt, "💬 **Discussion**")
                 };
                 let opening = Opening {
                     tenant_id: s.tenant_id,
