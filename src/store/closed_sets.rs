@@ -84,3 +84,13 @@ closed_set!(
         Closed = "closed",
     }
 );
+
+closed_set!(
+    /// `outbox.state`: a message's way out.
+    OutboxState {
+        Pending = "pending",
+        Sending = "sending",
+        Sent = "sent",
+        Failed = "failed",
+    }
+);

@@ -1,7 +1,8 @@
 //! Each closed set reads and writes exactly today's stored words: a renamed variant or word fails here.
 
 use super::{
-    CampaignState, CampaignTarget, RecipientKind, RecipientState, ThreadKind, ThreadState,
+    CampaignState, CampaignTarget, OutboxState, RecipientKind, RecipientState, ThreadKind,
+    ThreadState,
 };
 use sqlx::SqlitePool;
 
@@ -114,4 +115,16 @@ fn shown_words_honour_column_widths() {
     // The text report aligns kinds and states in fixed-width columns.
     assert_eq!(format!("[{:<8}]", ThreadKind::Story), "[story   ]");
     assert_eq!(format!("[{:>6}]", ThreadState::Open), "[  open]");
+}
+
+#[tokio::test]
+async fn outbox_states_keep_their_stored_words() {
+    let pool = memory().await;
+    let states = [
+        (OutboxState::Pending, "pending"),
+        (OutboxState::Sending, "sending"),
+        (OutboxState::Sent, "sent"),
+        (OutboxState::Failed, "failed"),
+    ];
+    round_trips(&pool, OutboxState::ALL, &states).await;
 }
