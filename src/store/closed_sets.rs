@@ -94,3 +94,12 @@ closed_set!(
         Failed = "failed",
     }
 );
+
+closed_set!(
+    /// `community_schedules.kind`: what a channel's schedule posts.
+    ScheduleKind {
+        Prompts = "prompts",
+        Checkins = "checkins",
+        Digest = "digest",
+    }
+);

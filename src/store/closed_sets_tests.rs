@@ -1,8 +1,8 @@
 //! Each closed set reads and writes exactly today's stored words: a renamed variant or word fails here.
 
 use super::{
-    CampaignState, CampaignTarget, OutboxState, RecipientKind, RecipientState, ThreadKind,
-    ThreadState,
+    CampaignState, CampaignTarget, OutboxState, RecipientKind, RecipientState, ScheduleKind,
+    ThreadKind, ThreadState,
 };
 use sqlx::SqlitePool;
 
@@ -127,4 +127,15 @@ async fn outbox_states_keep_their_stored_words() {
         (OutboxState::Failed, "failed"),
     ];
     round_trips(&pool, OutboxState::ALL, &states).await;
+}
+
+#[tokio::test]
+async fn schedule_kinds_keep_their_stored_words() {
+    let pool = memory().await;
+    let kinds = [
+        (ScheduleKind::Prompts, "prompts"),
+        (ScheduleKind::Checkins, "checkins"),
+        (ScheduleKind::Digest, "digest"),
+    ];
+    round_trips(&pool, ScheduleKind::ALL, &kinds).await;
 }

@@ -56,8 +56,8 @@ mod xapi;
 pub use answers::{AnswerRow, NewAnswer};
 pub use campaigns::{CampaignRecord, CampaignStats, RosterDue};
 pub use closed_sets::{
-    CampaignState, CampaignTarget, OutboxState, RecipientKind, RecipientState, ThreadKind,
-    ThreadState,
+    CampaignState, CampaignTarget, OutboxState, RecipientKind, RecipientState, ScheduleKind,
+    ThreadKind, ThreadState,
 };
 pub use community::{CommunitySchedule, SuggestionRow};
 pub use daemon_lock::{LockHolder, LockOutcome};
