@@ -89,11 +89,11 @@ pub(super) fn csv_rows(r: &Report) -> (Vec<Vec<String>>, Vec<Vec<String>>) {
             vec![
                 t.clone(),
                 l.id.to_string(),
-                l.kind.clone(),
+                l.kind.to_string(),
                 l.title.clone(),
                 l.channel.clone(),
                 l.course_id.clone().unwrap_or_default(),
-                l.state.clone(),
+                l.state.to_string(),
                 l.created_at.clone(),
                 l.replies.to_string(),
                 l.members.to_string(),

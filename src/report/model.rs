@@ -158,7 +158,7 @@ pub async fn build(
             campaign_id: c.id,
             name: c.name,
             course_id: c.course_id,
-            state: c.state,
+            state: c.state.as_str().to_string(),
             recipients: s.recipients,
             lessons_sent: s.lessons_sent,
             answered,

@@ -1,6 +1,6 @@
 //! Campaigns and their recipients: each recipient row is a persisted job with its next fire time.
 
-use super::{Conn, Store, StoreError, ts};
+use super::{CampaignState, CampaignTarget, Conn, Store, StoreError, ts};
 use crate::domain::campaign::CampaignSpec;
 use chrono::{DateTime, Utc};
 
@@ -11,7 +11,7 @@ pub struct CampaignRecord {
     pub tenant_id: i64,
     pub name: String,
     pub course_id: String,
-    pub target_kind: String,
+    pub target_kind: CampaignTarget,
     pub channel: Option<String>,
     pub cron: String,
     pub time_zone: String,
@@ -19,7 +19,7 @@ pub struct CampaignRecord {
     pub starts_on: String,
     pub ends_on: Option<String>,
     pub due_on: Option<String>,
-    pub state: String,
+    pub state: CampaignState,
     pub when_done: String,
     pub catch_up: String,
     pub created_by: String,
@@ -86,7 +86,11 @@ impl Store {
         .bind(tenant_id)
         .bind(&spec.name)
         .bind(&spec.course)
-        .bind(if spec.dm { "members" } else { "channel" })
+        .bind(if spec.dm {
+            CampaignTarget::Members
+        } else {
+            CampaignTarget::Channel
+        })
         .bind(&spec.channel)
         .bind(spec.schedule.cron.to_string())
         .bind(spec.schedule.zone.name())
@@ -94,7 +98,11 @@ impl Store {
         .bind(spec.starts_on.to_string())
         .bind(spec.ends_on.map(|d| d.to_string()))
         .bind(spec.due_on.map(|d| d.to_string()))
-        .bind(if spec.draft { "draft" } else { "active" })
+        .bind(if spec.draft {
+            CampaignState::Draft
+        } else {
+            CampaignState::Active
+        })
         .bind(spec.when_done.as_str())
         .bind(spec.catch_up.as_str())
         .bind(created_by)
@@ -126,7 +134,7 @@ impl Store {
     pub async fn set_campaign_state(
         conn: &mut Conn,
         id: i64,
-        state: &str,
+        state: CampaignState,
     ) -> Result<(), StoreError> {
         sqlx::query("UPDATE campaigns SET state = $1 WHERE id = $2")
             .bind(state)

@@ -1,7 +1,7 @@
 //! Community settings and schedules: prompt, check-in and digest schedules, the stories and Q&A
 //! channels, and topic suggestions with their votes.
 
-use super::{Conn, Store, StoreError, ts};
+use super::{Conn, ScheduleKind, Store, StoreError, ts};
 use chrono::{DateTime, Utc};
 
 /// A prompt, check-in or digest schedule for a channel.
@@ -10,8 +10,7 @@ pub struct CommunitySchedule {
     pub id: i64,
     pub tenant_id: i64,
     pub channel: String,
-    /// prompts | checkins | digest
-    pub kind: String,
+    pub kind: ScheduleKind,
     pub course_id: String,
     pub cron: String,
     pub time_zone: String,
@@ -52,7 +51,7 @@ impl Store {
         conn: &mut Conn,
         tenant_id: i64,
         channel: &str,
-        kind: &str,
+        kind: ScheduleKind,
         course_id: &str,
         (cron, zone): (&str, &str),
         next_at: DateTime<Utc>,

@@ -1,14 +1,14 @@
 //! Deliveries (a lesson sent to a recipient) and the quiz prompts posted with them.
 
-use super::{Conn, Store, StoreError, ts};
+use super::{Conn, RecipientKind, Store, StoreError, ts};
 use chrono::{DateTime, Utc};
 
 pub struct NewDelivery<'a> {
     pub tenant_id: i64,
     pub origin: &'a str,
     pub lesson_id: &'a str,
-    /// "member" (by DM) or "channel"
-    pub recipient_kind: &'a str,
+    /// A member (by DM) or a channel.
+    pub recipient_kind: RecipientKind,
     pub recipient: &'a str,
     pub member_id: Option<i64>,
     pub content_hash: &'a str,

@@ -1,13 +1,13 @@
 //! Community read models: a digest's figures, a thread's participation, and the report's thread rows.
 
-use super::{Conn, Store, StoreError, ts};
+use super::{Conn, Store, StoreError, ThreadKind, ThreadState, ts};
 use chrono::{DateTime, Utc};
 
 /// A thread active in the digest's window, with the replies posted in it then.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DigestThread {
     pub id: i64,
-    pub kind: String,
+    pub kind: ThreadKind,
     pub title: String,
     pub channel: String,
     pub replies: i64,
@@ -164,11 +164,11 @@ impl Store {
 pub struct ThreadActivity {
     #[serde(rename = "thread_id")]
     pub id: i64,
-    pub kind: String,
+    pub kind: ThreadKind,
     pub title: String,
     pub channel: String,
     pub course_id: Option<String>,
-    pub state: String,
+    pub state: ThreadState,
     pub created_at: String,
     pub replies: i64,
     pub members: i64,

@@ -1,14 +1,13 @@
 //! Discussion threads the bot opened and the replies members post in them.
 
-use super::{Conn, Store, StoreError, ts};
+use super::{Conn, Store, StoreError, ThreadKind, ThreadState, ts};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 
 /// A thread to record, once its starter message is queued.
 pub struct NewDiscussion<'a> {
     pub tenant_id: i64,
-    /// prompt | checkin | lesson | story | question
-    pub kind: &'a str,
+    pub kind: ThreadKind,
     pub channel: &'a str,
     pub title: &'a str,
     pub author_id: Option<i64>,
@@ -22,7 +21,7 @@ pub struct NewDiscussion<'a> {
 pub struct DiscussionRow {
     pub id: i64,
     pub tenant_id: i64,
-    pub kind: String,
+    pub kind: ThreadKind,
     pub channel: String,
     pub title: String,
     pub author_id: Option<i64>,
@@ -30,7 +29,7 @@ pub struct DiscussionRow {
     pub lesson_id: Option<String>,
     pub reflection: bool,
     pub outbox_id: i64,
-    pub state: String,
+    pub state: ThreadState,
     pub created_at: String,
 }
 
@@ -90,7 +89,7 @@ pub(super) const REPLY_SQL: &str =
     deleted_at, counted, featured, points_removed, points, ledger_seq FROM discussion_replies";
 
 impl Store {
-    #[tracing::instrument(name = "store.create_discussion", skip_all, fields(kind = d.kind))]
+    #[tracing::instrument(name = "store.create_discussion", skip_all, fields(kind = d.kind.as_str()))]
     pub async fn create_discussion(
         conn: &mut Conn,
         d: &NewDiscussion<'_>,

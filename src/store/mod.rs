@@ -17,6 +17,7 @@ mod answers;
 pub mod bench;
 mod campaigns;
 mod catalog_sync;
+mod closed_sets;
 mod community;
 mod daemon_lock;
 mod deliveries;
@@ -54,6 +55,10 @@ mod xapi;
 
 pub use answers::{AnswerRow, NewAnswer};
 pub use campaigns::{CampaignRecord, CampaignStats, RosterDue};
+pub use closed_sets::{
+    CampaignState, CampaignTarget, OutboxState, RecipientKind, RecipientState, ScheduleKind,
+    ThreadKind, ThreadState,
+};
 pub use community::{CommunitySchedule, SuggestionRow};
 pub use daemon_lock::{LockHolder, LockOutcome};
 pub use deliveries::{NewDelivery, PromptRow};
@@ -298,6 +303,8 @@ pub(crate) fn parse_ts(s: &str) -> Result<chrono::DateTime<chrono::Utc>, StoreEr
         .map_err(|e| StoreError::Invalid(format!("timestamp `{s}`: {e}")))
 }
 
+#[cfg(test)]
+mod closed_sets_tests;
 #[cfg(test)]
 #[path = "error_tests.rs"]
 mod error_tests;

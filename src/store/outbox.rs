@@ -1,6 +1,6 @@
 //! The outbox: messages written with the change that produced them, then sent by the dispatcher.
 
-use super::{Conn, Store, StoreError, ts};
+use super::{Conn, OutboxState, Store, StoreError, ts};
 use chrono::{DateTime, Utc};
 
 /// A message waiting to be (or being) sent.
@@ -171,12 +171,15 @@ impl Store {
 
     /// (pending, failed) outbox rows, counted through the state index (cheap at any size).
     pub async fn outbox_depth(&self) -> Result<(i64, i64), StoreError> {
-        let count = |state: &'static str| {
+        let count = |state: OutboxState| {
             sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM outbox WHERE state = $1")
                 .bind(state)
                 .fetch_one(&self.pool)
         };
-        Ok((count("pending").await?, count("failed").await?))
+        Ok((
+            count(OutboxState::Pending).await?,
+            count(OutboxState::Failed).await?,
+        ))
     }
 
     /// Answers when the database does (for `/healthz`).
@@ -186,17 +189,17 @@ impl Store {
     }
 
     pub async fn outbox_counts(&self) -> Result<OutboxCounts, StoreError> {
-        let rows: Vec<(String, i64)> =
+        let rows: Vec<(OutboxState, i64)> =
             sqlx::query_as("SELECT state, COUNT(*) FROM outbox GROUP BY state")
                 .fetch_all(&self.pool)
                 .await?;
         let mut c = OutboxCounts::default();
         for (state, n) in rows {
-            match state.as_str() {
-                "pending" => c.pending = n,
-                "sending" => c.sending = n,
-                "sent" => c.sent = n,
-                _ => c.failed += n,
+            match state {
+                OutboxState::Pending => c.pending = n,
+                OutboxState::Sending => c.sending = n,
+                OutboxState::Sent => c.sent = n,
+                OutboxState::Failed => c.failed = n,
             }
         }
         Ok(c)

@@ -1,7 +1,7 @@
 //! Campaign recipients: each row is a persisted job with its own cursor and next fire time; the
 //! scheduler reads the due ones and advances them in the same transaction as their deliveries.
 
-use super::{Conn, Store, StoreError, parse_ts, ts};
+use super::{Conn, RecipientKind, RecipientState, Store, StoreError, parse_ts, ts};
 use chrono::{DateTime, Utc};
 
 /// A recipient whose next lesson or reminder is due, with what deciding about it needs.
@@ -11,7 +11,7 @@ pub struct DueRecipient {
     pub campaign_id: i64,
     pub platform: String,
     pub tenant_external_id: String,
-    pub recipient_kind: String,
+    pub recipient_kind: RecipientKind,
     pub recipient: String,
     pub member_id: Option<i64>,
     pub member_name: Option<String>,
@@ -21,7 +21,7 @@ pub struct DueRecipient {
     pub due_at: Option<String>,
     pub lessons_sent: i64,
     pub reminders_sent: i64,
-    pub recipient_state: String,
+    pub recipient_state: RecipientState,
 }
 
 /// A channel (no member) or a member joining a campaign, with their first fire times.
@@ -94,7 +94,11 @@ impl Store {
              ON CONFLICT (campaign_id, recipient_kind, recipient) DO NOTHING",
         )
         .bind(r.campaign_id)
-        .bind(if r.member_id.is_some() { "member" } else { "channel" })
+        .bind(if r.member_id.is_some() {
+            RecipientKind::Member
+        } else {
+            RecipientKind::Channel
+        })
         .bind(r.recipient)
         .bind(r.member_id)
         .bind(r.next_due_at.map(ts))

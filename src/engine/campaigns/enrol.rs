@@ -10,7 +10,7 @@ use crate::engine::campaigns::plan::Plan;
 use crate::engine::core::errors::EngineError;
 use crate::engine::core::state::Core;
 use crate::scheduler::{QuietHours, local_date};
-use crate::store::{NewRecipient, Store, Tx};
+use crate::store::{CampaignState, CampaignTarget, NewRecipient, Store, Tx};
 use chrono::{DateTime, Utc};
 
 #[allow(clippy::too_many_arguments)]
@@ -68,12 +68,15 @@ pub(crate) async fn on_join(
             Some(c) => event.channel.is_empty() || *c == event.channel,
             None => false,
         };
-        if rec.target_kind != "members" || rec.state == "finished" || !joined_target {
+        if rec.target_kind != CampaignTarget::Members
+            || rec.state == CampaignState::Finished
+            || !joined_target
+        {
             continue;
         }
         let plan = Plan::from_record(&rec)?;
         let zone = event.user.time_zone.as_deref();
-        let new = if rec.state == "active" {
+        let new = if rec.state == CampaignState::Active {
             let quiet = tenant_quiet(core, tx, tenant_id).await?;
             enrol_member(tx, &plan, &event.user.id, member_id, zone, quiet, core, now).await?
         } else {
@@ -155,7 +158,7 @@ pub(crate) async fn enrol_roster(
             now,
         )
         .await?;
-        added += usize::from(if rec.state == "draft" {
+        added += usize::from(if rec.state == CampaignState::Draft {
             // A draft's members get their first slot when it is resumed.
             Store::enroll(
                 tx,

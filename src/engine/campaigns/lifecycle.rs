@@ -8,7 +8,7 @@ use crate::engine::campaigns::enrol::{enrol_member, tenant_quiet};
 use crate::engine::campaigns::plan::Plan;
 use crate::engine::core::errors::EngineError;
 use crate::engine::core::state::Core;
-use crate::store::{CampaignRecord, MemberRef, NewRecipient, Store, Tx, parse_ts};
+use crate::store::{CampaignRecord, CampaignState, MemberRef, NewRecipient, Store, Tx, parse_ts};
 
 use chrono::{DateTime, Utc};
 use std::collections::HashSet;
@@ -200,12 +200,12 @@ pub(crate) async fn find_ref(
 
 /// The next send as a team lead should read it: only an active campaign sends; a paused, draft or
 /// finished one still has recipients' due times stored, which are not a promise.
-pub(crate) fn next_send_text(state: &str, at: Option<&str>) -> String {
+pub(crate) fn next_send_text(state: CampaignState, at: Option<&str>) -> String {
     match state {
-        "active" => due_text(at),
-        "paused" => "none while paused".into(),
-        "draft" => "none until resumed (draft)".into(),
-        _ => "none (finished)".into(),
+        CampaignState::Active => due_text(at),
+        CampaignState::Paused => "none while paused".into(),
+        CampaignState::Draft => "none until resumed (draft)".into(),
+        CampaignState::Finished => "none (finished)".into(),
     }
 }
 

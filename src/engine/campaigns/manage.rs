@@ -14,7 +14,7 @@ use crate::engine::core::errors::EngineError;
 use crate::engine::core::reply::{say, say_as};
 use crate::engine::core::state::Core;
 use crate::scheduler::local_date;
-use crate::store::{CampaignRecord, NewRecipient, Store, Tx};
+use crate::store::{CampaignRecord, CampaignState, NewRecipient, RecipientState, Store, Tx};
 use chrono::{DateTime, Utc};
 
 /// Creates the campaign where the command was typed (its default channel), starting today unless
@@ -57,27 +57,29 @@ pub(crate) async fn manage(
     let tx = &mut *ctx.tx;
     match action {
         CampaignAction::Show => show(core, tx, &rec, now).await,
-        CampaignAction::Pause if rec.state == "active" => {
-            Store::set_campaign_state(tx, rec.id, "paused").await?;
+        CampaignAction::Pause if rec.state == CampaignState::Active => {
+            Store::set_campaign_state(tx, rec.id, CampaignState::Paused).await?;
             say(format!(
                 "⏸️ Campaign #{} “{}” paused. `/nibble campaign resume {}` continues it.",
                 rec.id, rec.name, rec.id
             ))
         }
-        CampaignAction::Resume if rec.state == "paused" || rec.state == "draft" => {
+        CampaignAction::Resume
+            if matches!(rec.state, CampaignState::Paused | CampaignState::Draft) =>
+        {
             resume(core, tx, &rec, now).await
         }
-        CampaignAction::Stop if rec.state != "finished" => {
-            Store::set_campaign_state(tx, rec.id, "finished").await?;
+        CampaignAction::Stop if rec.state != CampaignState::Finished => {
+            Store::set_campaign_state(tx, rec.id, CampaignState::Finished).await?;
             say(format!(
                 "⏹️ Campaign #{} “{}” stopped. Nothing more will be sent.",
                 rec.id, rec.name
             ))
         }
-        CampaignAction::SendNext if rec.state == "active" => {
+        CampaignAction::SendNext if rec.state == CampaignState::Active => {
             let mut n = 0;
             for r in Store::recipients_of(tx, rec.id).await? {
-                if r.recipient_state == "active" {
+                if r.recipient_state == RecipientState::Active {
                     Store::set_recipient_due(tx, r.id, Some(now)).await?;
                     n += 1;
                 }
@@ -108,7 +110,7 @@ async fn resume(
 ) -> Result<Applied<Reply>, EngineError> {
     let plan = Plan::from_record(rec)?;
     let quiet = tenant_quiet(core, tx, rec.tenant_id).await?;
-    if rec.state == "draft" && !plan.dm {
+    if rec.state == CampaignState::Draft && !plan.dm {
         let channel = rec.channel.clone().unwrap_or_default();
         Store::enroll(
             tx,
@@ -134,12 +136,12 @@ async fn resume(
             let remind = plan.first_reminder(now, core.campaigns.remind_days_before);
             Store::set_next_reminder(tx, r.id, remind, false).await?;
         }
-        if r.recipient_state == "active" && stale {
+        if r.recipient_state == RecipientState::Active && stale {
             let next = plan.next_slot(now, r.member_zone.as_deref(), quiet);
             Store::set_recipient_due(tx, r.id, next).await?;
         }
     }
-    Store::set_campaign_state(tx, rec.id, "active").await?;
+    Store::set_campaign_state(tx, rec.id, CampaignState::Active).await?;
     say(format!(
         "▶️ Campaign #{} “{}” is active. Next sends follow its schedule.",
         rec.id, rec.name

@@ -3,7 +3,7 @@
 use crate::domain::campaign::WhenDone;
 use crate::engine::core::errors::EngineError;
 use crate::scheduler::{CatchUp, QuietHours, Schedule, parse_zone, resolve_local};
-use crate::store::{CampaignRecord, StoreError};
+use crate::store::{CampaignRecord, CampaignTarget, StoreError};
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Tz;
 
@@ -38,7 +38,7 @@ impl Plan {
             id: rec.id,
             tenant_id: rec.tenant_id,
             course: rec.course_id.clone(),
-            dm: rec.target_kind == "members",
+            dm: rec.target_kind == CampaignTarget::Members,
             schedule: Schedule::parse(&rec.cron, &rec.time_zone)
                 .map_err(|_| invalid(rec, "schedule"))?,
             learner_zone: rec.learner_zone,

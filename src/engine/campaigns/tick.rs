@@ -13,7 +13,9 @@ use crate::engine::core::work::PushLesson;
 use crate::engine::core::work::PushOutcome;
 use crate::engine::core::work::TickReport;
 use crate::scheduler::{CatchUp, QuietHours};
-use crate::store::{DueFor, DueRecipient, MemberRef, Store, StoreError, Tx, parse_ts};
+use crate::store::{
+    CampaignState, DueFor, DueRecipient, MemberRef, RecipientKind, Store, StoreError, Tx, parse_ts,
+};
 use chrono::{DateTime, Duration, Utc};
 use std::collections::HashMap;
 
@@ -103,7 +105,7 @@ async fn lesson_slot(
     report: &mut TickReport,
 ) -> Result<(), EngineError> {
     if plan.ended(now) {
-        Store::set_campaign_state(tx, plan.id, "finished").await?;
+        Store::set_campaign_state(tx, plan.id, CampaignState::Finished).await?;
         return Ok(());
     }
     let member_zone = r.member_zone.as_deref();
@@ -118,7 +120,7 @@ async fn lesson_slot(
         report.skipped += 1;
         return Ok(());
     }
-    if r.recipient_kind == "member" {
+    if r.recipient_kind == RecipientKind::Member {
         let snoozed = r.snoozed_until.as_deref().map(parse_ts).transpose()?;
         let zone = plan.quiet_zone(member_zone);
         let hold = if r.paused == Some(true) {
@@ -140,7 +142,7 @@ async fn lesson_slot(
         tracing::error!(recipient = r.id, platform = %r.platform, "campaign recipient on an unknown platform: parked");
         return Ok(Store::set_recipient_due(tx, r.id, None).await?);
     };
-    let recipient = if r.recipient_kind == "member" {
+    let recipient = if r.recipient_kind == RecipientKind::Member {
         Recipient::Member(UserRef {
             id: r.recipient.clone(),
             name: r.member_name.clone().unwrap_or_else(|| r.recipient.clone()),
@@ -178,7 +180,7 @@ async fn lesson_slot(
             Store::advance_recipient(tx, r.id, None, false, true, now).await?;
             report.finished += 1;
             if !plan.dm {
-                Store::set_campaign_state(tx, plan.id, "finished").await?;
+                Store::set_campaign_state(tx, plan.id, CampaignState::Finished).await?;
             }
         }
         PushOutcome::CourseFinished | PushOutcome::AlreadyDelivered => {
@@ -187,7 +189,7 @@ async fn lesson_slot(
     }
     if following.is_none() {
         // The campaign's window is over (its end date is the same instant for every recipient).
-        Store::set_campaign_state(tx, plan.id, "finished").await?;
+        Store::set_campaign_state(tx, plan.id, CampaignState::Finished).await?;
     }
     Ok(())
 }

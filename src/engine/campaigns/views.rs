@@ -9,7 +9,7 @@ use crate::engine::core::applied::Applied;
 use crate::engine::core::errors::EngineError;
 use crate::engine::core::reply::say;
 use crate::engine::core::state::Core;
-use crate::store::{CampaignRecord, MemberRef, Store, Tx};
+use crate::store::{CampaignRecord, CampaignTarget, MemberRef, Store, Tx};
 use chrono::{DateTime, Utc};
 
 pub(crate) async fn list(tx: &mut Tx<'_>, tenant_id: i64) -> Result<Applied<Reply>, EngineError> {
@@ -20,8 +20,8 @@ pub(crate) async fn list(tx: &mut Tx<'_>, tenant_id: i64) -> Result<Applied<Repl
     let mut lines = vec!["**Campaigns**".to_string()];
     for c in &all {
         let stats = Store::campaign_stats(tx, c.id).await?;
-        let target = match (&c.target_kind[..], &c.channel) {
-            ("members", _) => format!("DMs to {}", stats.recipients),
+        let target = match (c.target_kind, &c.channel) {
+            (CampaignTarget::Members, _) => format!("DMs to {}", stats.recipients),
             (_, Some(ch)) => format!("<#{ch}>"),
             _ => String::new(),
         };
@@ -33,7 +33,7 @@ pub(crate) async fn list(tx: &mut Tx<'_>, tenant_id: i64) -> Result<Applied<Repl
             c.course_id,
             c.cron,
             c.time_zone,
-            next_send_text(&c.state, stats.next_due_at.as_deref())
+            next_send_text(c.state, stats.next_due_at.as_deref())
         ));
     }
     say(lines.join("\n"))
@@ -88,7 +88,7 @@ pub(crate) async fn show(
         ),
         format!(
             "Next send: {}",
-            next_send_text(&rec.state, stats.next_due_at.as_deref())
+            next_send_text(rec.state, stats.next_due_at.as_deref())
         ),
     ];
     if let Some(due) = plan

@@ -12,7 +12,7 @@ use crate::engine::core::text::clip;
 use crate::engine::core::text::plural;
 use crate::engine::core::threads::Opening;
 use crate::engine::core::threads::open;
-use crate::store::{DiscussionRow, Store};
+use crate::store::{DiscussionRow, Store, ThreadKind};
 
 /// Lines per page of a thread list: well inside every platform's message limit.
 const PAGE: usize = 10;
@@ -47,7 +47,7 @@ async fn thread(
         ThreadCommand::Start { question } => {
             let opening = Opening {
                 tenant_id: ctx.member.tenant_id,
-                kind: "prompt",
+                kind: ThreadKind::Prompt,
                 channel: &ctx.event.channel,
                 title: &question,
                 text: format!("💬 **Discussion:** {question}\nReply in the thread 🧵"),

@@ -8,7 +8,7 @@ use crate::engine::core::applied::Applied;
 use crate::engine::core::errors::EngineError;
 use crate::engine::core::reply::silent;
 use crate::engine::core::state::Core;
-use crate::store::{Award, DiscussionRow, ReplyRow, Store, Tx, ts};
+use crate::store::{Award, DiscussionRow, ReplyRow, Store, ThreadState, Tx, ts};
 use chrono::{DateTime, Utc};
 
 fn nothing() -> Result<Applied<Reply>, EngineError> {
@@ -140,7 +140,7 @@ pub(crate) async fn on_reaction(
         return nothing();
     }
     let left = if added {
-        if discussion.state != "open" || reply.deleted_at.is_some() {
+        if discussion.state != ThreadState::Open || reply.deleted_at.is_some() {
             return nothing();
         }
         Store::add_feature(tx, reply.id, moderator, emoji).await?;
@@ -162,7 +162,7 @@ pub(crate) async fn set_featured(
     featured: bool,
     now: DateTime<Utc>,
 ) -> Result<bool, EngineError> {
-    if reply.deleted_at.is_some() || (featured && discussion.state != "open") {
+    if reply.deleted_at.is_some() || (featured && discussion.state != ThreadState::Open) {
         return Ok(false);
     }
     reply.featured = featured;
@@ -194,7 +194,7 @@ async fn claim_slot(
 ) -> Result<(), EngineError> {
     let s = &core.communities;
     if reply.counted
-        || discussion.state != "open"
+        || discussion.state != ThreadState::Open
         || reply.points_removed
         || reply.deleted_at.is_some()
         || reply.length < s.min_reply_chars as i64
@@ -253,9 +253,9 @@ async fn reflect(
     reply: &ReplyRow,
     now: DateTime<Utc>,
 ) -> Result<(), EngineError> {
-    let (true, "open", Some(lesson_id), Some(course_id)) = (
+    let (true, ThreadState::Open, Some(lesson_id), Some(course_id)) = (
         discussion.reflection,
-        discussion.state.as_str(),
+        discussion.state,
         discussion.lesson_id.as_deref(),
         discussion.course_id.as_deref(),
     ) else {

@@ -10,7 +10,7 @@ use crate::engine::core::applied::Applied;
 use crate::engine::core::ctx::Ctx;
 use crate::engine::core::errors::EngineError;
 use crate::engine::core::reply::say;
-use crate::store::Store;
+use crate::store::{Store, ThreadState};
 
 /// `/nibble exclude|include @member`.
 pub(crate) async fn leaderboard(
@@ -52,7 +52,8 @@ pub(crate) async fn reply(
         }
         ReplyAction::Feature | ReplyAction::Unfeature => {
             let feature = action == ReplyAction::Feature;
-            let allowed = !(feature && (d.state != "open" || reply.deleted_at.is_some()));
+            let allowed =
+                !(feature && (d.state != ThreadState::Open || reply.deleted_at.is_some()));
             if allowed && feature {
                 Store::add_feature(ctx.tx, reply.id, moderator, "command").await?;
             } else if allowed {

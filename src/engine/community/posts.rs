@@ -12,7 +12,7 @@ use crate::engine::core::text::channel_ref;
 use crate::engine::core::text::clip;
 use crate::engine::core::threads::Opening;
 use crate::engine::core::threads::open;
-use crate::store::{Store, Tx};
+use crate::store::{Store, ThreadKind, Tx};
 use chrono::{DateTime, Utc};
 
 /// `/share <story>`.
@@ -22,7 +22,7 @@ pub(crate) async fn share(
 ) -> Result<Applied<Reply>, EngineError> {
     let who = &ctx.event.user.id;
     let body = format!("🌟 **Success story** from <@{who}>:\n{story}\nComment in the thread 🧵");
-    post(ctx, ("story", "stories"), None, story, body).await
+    post(ctx, (ThreadKind::Story, "stories"), None, story, body).await
 }
 
 /// `/ask [course] <question>`: a first word that is a course id says what the question is about.
@@ -47,13 +47,13 @@ pub(crate) async fn ask(
     let body = format!(
         "❓ **Question** from <@{who}>{about}:\n{text}\nMentors and moderators: please answer in the thread 🧵"
     );
-    post(ctx, ("question", "qa"), course, text, body).await
+    post(ctx, (ThreadKind::Question, "qa"), course, text, body).await
 }
 
 /// Opens a story's or question's thread in the channel set for its `role` (and course).
 async fn post(
     ctx: &mut Ctx<'_, '_>,
-    (kind, role): (&str, &str),
+    (kind, role): (ThreadKind, &str),
     course: Option<&str>,
     text: &str,
     body: String,
@@ -85,7 +85,7 @@ async fn post(
         key: format!("{kind}:{}", ctx.event.key),
     };
     open(ctx.tx, &opening, ctx.now).await?;
-    let what = if kind == "story" {
+    let what = if kind == ThreadKind::Story {
         "Thanks for sharing! Your story"
     } else {
         "Your question"

@@ -9,7 +9,7 @@ use crate::engine::core::ctx::Ctx;
 use crate::engine::core::errors::EngineError;
 use crate::engine::core::reply::{say, say_queued};
 use crate::scheduler::{Schedule, parse_zone};
-use crate::store::{MemberRef, Store, Tx};
+use crate::store::{MemberRef, ScheduleKind, Store, Tx};
 
 /// `/nibble prompts|checkins|digest|community|unschedule|stories-channel|qa-channel …`
 pub(crate) async fn apply(
@@ -74,19 +74,21 @@ pub(crate) async fn apply(
                 _ => {}
             }
             match cadence {
-                Ok(cadence) => schedule(ctx, "prompts", &course, cadence).await,
+                Ok(cadence) => schedule(ctx, ScheduleKind::Prompts, &course, cadence).await,
                 Err(e) => say(e.message),
             }
         }
-        CommunitySetting::CheckIns(cadence) => schedule(ctx, "checkins", "", cadence).await,
-        CommunitySetting::Digest(cadence) => schedule(ctx, "digest", "", cadence).await,
+        CommunitySetting::CheckIns(cadence) => {
+            schedule(ctx, ScheduleKind::Checkins, "", cadence).await
+        }
+        CommunitySetting::Digest(cadence) => schedule(ctx, ScheduleKind::Digest, "", cadence).await,
     }
 }
 
 /// Sets (or replaces) this channel's schedule of `kind` (for `course`: empty for none or general).
 async fn schedule(
     ctx: &mut Ctx<'_, '_>,
-    kind: &str,
+    kind: ScheduleKind,
     course: &str,
     cadence: Cadence,
 ) -> Result<Applied<Reply>, EngineError> {
@@ -102,7 +104,7 @@ async fn schedule(
                 .unwrap_or_else(|| ctx.core.recognition.time_zone.clone());
             match parse_zone(&name) {
                 Ok(zone) => zone,
-                Err(e) => return say(bad_schedule(&e, kind)),
+                Err(e) => return say(bad_schedule(&e, kind.as_str())),
             }
         }
     };

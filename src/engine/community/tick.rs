@@ -10,7 +10,7 @@ use crate::engine::core::text::plural;
 use crate::engine::core::threads::Opening;
 use crate::engine::core::threads::open;
 use crate::scheduler::Schedule;
-use crate::store::{Digest, Store, StoreError, Tx};
+use crate::store::{Digest, ScheduleKind, Store, StoreError, ThreadKind, Tx};
 use chrono::{DateTime, Duration, Utc};
 
 /// A digest message's length limit: inside Discord's 2,000 characters and a Slack section's 3,000.
@@ -33,25 +33,25 @@ pub(crate) async fn community_tick(
         let next = Schedule::parse(&s.cron, &s.time_zone)
             .ok()
             .and_then(|sch| sch.next_after(now));
-        match s.kind.as_str() {
-            "digest" => {
+        match s.kind {
+            ScheduleKind::Digest => {
                 post_digest(tx, s.tenant_id, &s.channel, &key, now).await?;
                 digests += 1;
             }
             kind => {
                 let course = catalog.course(&s.course_id);
                 let list = match (kind, course) {
-                    ("prompts", Some(c)) if !c.prompts.is_empty() => &c.prompts,
-                    ("prompts", _) => &core.communities.prompts,
+                    (ScheduleKind::Prompts, Some(c)) if !c.prompts.is_empty() => &c.prompts,
+                    (ScheduleKind::Prompts, _) => &core.communities.prompts,
                     _ => &core.communities.checkin_prompts,
                 };
                 let Some(prompt) = list.get(s.position as usize % list.len().max(1)) else {
                     continue;
                 };
-                let (kind, icon) = if kind == "checkins" {
-                    ("checkin", "🔄 **Check-in**")
+                let (kind, icon) = if kind == ScheduleKind::Checkins {
+                    (ThreadKind::Checkin, "🔄 **Check-in**")
                 } else {
-                    ("prompt", "💬 **Discussion**")
+                    (ThreadKind::Prompt, "💬 **Discussion**")
                 };
                 let opening = Opening {
                     tenant_id: s.tenant_id,

@@ -10,7 +10,7 @@ use crate::engine::core::state::Core;
 use crate::engine::core::work::LessonChoice;
 use crate::engine::core::work::PushLesson;
 use crate::engine::core::work::PushOutcome;
-use crate::store::{NewDelivery, Store, StoreError, Tx};
+use crate::store::{NewDelivery, RecipientKind, Store, StoreError, ThreadKind, Tx};
 use chrono::{DateTime, Utc};
 
 /// Who receives a lesson.
@@ -111,12 +111,12 @@ pub(crate) async fn deliver(
 ) -> Result<Option<(i64, usize)>, StoreError> {
     let (kind, recipient, destination) = match d.recipient {
         Recipient::Member(u) => (
-            "member",
+            RecipientKind::Member,
             u.id.clone(),
             Destination::Member { user: u.id.clone() },
         ),
         Recipient::Channel(c) => (
-            "channel",
+            RecipientKind::Channel,
             c.clone(),
             Destination::Channel { channel: c.clone() },
         ),
@@ -202,7 +202,7 @@ pub(crate) async fn deliver(
         };
         let opening = crate::engine::core::threads::Opening {
             tenant_id: d.tenant_id,
-            kind: "lesson",
+            kind: ThreadKind::Lesson,
             channel,
             title: prompt,
             text: format!("💬 **Discuss “{}”:** {prompt}{reflect}", lesson.title),

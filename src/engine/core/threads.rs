@@ -1,13 +1,13 @@
 //! Opening a discussion thread: shared by lesson prompts, scheduled prompts and community posts.
 
 use crate::chat::{Destination, Message};
-use crate::store::{NewDiscussion, Store, StoreError, Tx};
+use crate::store::{NewDiscussion, Store, StoreError, ThreadKind, Tx};
 use chrono::{DateTime, Utc};
 
 /// A thread to open with a starter message in a channel.
 pub(crate) struct Opening<'a> {
     pub tenant_id: i64,
-    pub kind: &'a str,
+    pub kind: ThreadKind,
     pub channel: &'a str,
     /// The thread's subject (its Discord name), also listed by moderators and the digest.
     pub title: &'a str,
