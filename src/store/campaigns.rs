@@ -1,6 +1,6 @@
 //! Campaigns and their recipients: each recipient row is a persisted job with its next fire time.
 
-use super::{Conn, Store, StoreError, ts};
+use super::{Conn, Store, StoreError, Timestamp, ts};
 use crate::domain::campaign::CampaignSpec;
 use chrono::{DateTime, Utc};
 
@@ -34,7 +34,7 @@ pub struct CampaignStats {
     pub messages_pending: i64,
     pub messages_sent: i64,
     pub messages_failed: i64,
-    pub next_due_at: Option<String>,
+    pub next_due_at: Option<Timestamp>,
 }
 
 from_row!(CampaignRecord {

@@ -1,7 +1,7 @@
 //! Campaign recipients: each row is a persisted job with its own cursor and next fire time; the
 //! scheduler reads the due ones and advances them in the same transaction as their deliveries.
 
-use super::{Conn, Store, StoreError, parse_ts, ts};
+use super::{Conn, Store, StoreError, Timestamp, parse_ts, ts};
 use chrono::{DateTime, Utc};
 
 /// A recipient whose next lesson or reminder is due, with what deciding about it needs.
@@ -17,8 +17,8 @@ pub struct DueRecipient {
     pub member_name: Option<String>,
     pub member_zone: Option<String>,
     pub paused: Option<bool>,
-    pub snoozed_until: Option<String>,
-    pub due_at: Option<String>,
+    pub snoozed_until: Option<Timestamp>,
+    pub due_at: Option<Timestamp>,
     pub lessons_sent: i64,
     pub reminders_sent: i64,
     pub recipient_state: String,

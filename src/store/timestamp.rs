@@ -60,6 +60,13 @@ impl std::fmt::Display for Timestamp {
     }
 }
 
+/// Reports show the stored text.
+impl serde::Serialize for Timestamp {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
 impl Type<Sqlite> for Timestamp {
     fn type_info() -> SqliteTypeInfo {
         <String as Type<Sqlite>>::type_info()

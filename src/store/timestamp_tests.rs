@@ -14,8 +14,8 @@ async fn memory() -> SqlitePool {
 }
 
 fn moment() -> Timestamp {
-    let at = Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 7).unwrap()
-        + chrono::Duration::milliseconds(42);
+    let at =
+        Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 7).unwrap() + chrono::Duration::milliseconds(42);
     Timestamp(at)
 }
 

@@ -8,7 +8,7 @@ use crate::engine::campaigns::enrol::{enrol_member, tenant_quiet};
 use crate::engine::campaigns::plan::Plan;
 use crate::engine::core::errors::EngineError;
 use crate::engine::core::state::Core;
-use crate::store::{CampaignRecord, MemberRef, NewRecipient, Store, Tx, parse_ts};
+use crate::store::{CampaignRecord, MemberRef, NewRecipient, Store, Timestamp, Tx};
 
 use chrono::{DateTime, Utc};
 use std::collections::HashSet;
@@ -200,7 +200,7 @@ pub(crate) async fn find_ref(
 
 /// The next send as a team lead should read it: only an active campaign sends; a paused, draft or
 /// finished one still has recipients' due times stored, which are not a promise.
-pub(crate) fn next_send_text(state: &str, at: Option<&str>) -> String {
+pub(crate) fn next_send_text(state: &str, at: Option<Timestamp>) -> String {
     match state {
         "active" => due_text(at),
         "paused" => "none while paused".into(),
@@ -209,8 +209,7 @@ pub(crate) fn next_send_text(state: &str, at: Option<&str>) -> String {
     }
 }
 
-fn due_text(at: Option<&str>) -> String {
-    at.and_then(|s| parse_ts(s).ok())
-        .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+fn due_text(at: Option<Timestamp>) -> String {
+    at.map(|t| t.0.format("%Y-%m-%d %H:%M UTC").to_string())
         .unwrap_or_else(|| "none scheduled".into())
 }

@@ -13,7 +13,7 @@ use crate::engine::core::work::PushLesson;
 use crate::engine::core::work::PushOutcome;
 use crate::engine::core::work::TickReport;
 use crate::scheduler::{CatchUp, QuietHours};
-use crate::store::{DueFor, DueRecipient, MemberRef, Store, StoreError, Tx, parse_ts};
+use crate::store::{DueFor, DueRecipient, MemberRef, Store, StoreError, Tx};
 use chrono::{DateTime, Duration, Utc};
 use std::collections::HashMap;
 
@@ -90,7 +90,9 @@ pub(crate) async fn campaign_tick(
 }
 
 fn due_at(r: &DueRecipient) -> Result<DateTime<Utc>, StoreError> {
-    parse_ts(r.due_at.as_deref().unwrap_or_default())
+    r.due_at
+        .map(|t| t.0)
+        .ok_or_else(|| StoreError::Invalid(format!("recipient {} has no due time", r.id)))
 }
 
 async fn lesson_slot(
@@ -119,7 +121,7 @@ async fn lesson_slot(
         return Ok(());
     }
     if r.recipient_kind == "member" {
-        let snoozed = r.snoozed_until.as_deref().map(parse_ts).transpose()?;
+        let snoozed = r.snoozed_until.map(|t| t.0);
         let zone = plan.quiet_zone(member_zone);
         let hold = if r.paused == Some(true) {
             next(now)
@@ -217,7 +219,7 @@ async fn reminder(
     }
     let zone = plan.quiet_zone(r.member_zone.as_deref());
     // A paused or snoozed learner is not reminded either; quiet hours hold the reminder too.
-    let snoozed = r.snoozed_until.as_deref().map(parse_ts).transpose()?;
+    let snoozed = r.snoozed_until.map(|t| t.0);
     let every = Duration::days(core.campaigns.remind_every_days.max(1));
     let hold = if r.paused == Some(true) {
         Some(now + every)
