@@ -155,7 +155,7 @@ pub async fn build(
             .find(|(o, ..)| *o == origin)
             .map_or((0, 0, 0), |(_, a, g, r)| (*a, *g, *r));
         campaigns.push(CampaignLine {
-            campaign_id: c.id,
+            campaign_id: c.id.0,
             name: c.name,
             course_id: c.course_id,
             state: c.state,

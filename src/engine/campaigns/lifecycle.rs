@@ -76,7 +76,7 @@ pub(crate) async fn create(
     };
     let rec = Store::campaign(tx, id)
         .await?
-        .ok_or(EngineError::UnknownCampaign(id))?;
+        .ok_or(EngineError::UnknownCampaign(id.0))?;
     let plan = Plan::from_record(&rec)?;
     let mut enrolled = 0;
     if !spec.draft {
@@ -122,7 +122,7 @@ pub(crate) async fn create(
         String::new()
     };
     Ok(Ok((
-        id,
+        id.0,
         format!(
             "Campaign #{id} “{}” created: “{}” ({} lessons) {audience}, on `{}` in {}.{state}\nNext five sends ({}):\n{}",
             spec.name,
@@ -195,7 +195,7 @@ pub(crate) async fn find_ref(
     Ok(Store::campaigns(tx, tenant_id)
         .await?
         .into_iter()
-        .find(|c| campaign.matches(c.id, &c.name)))
+        .find(|c| campaign.matches(c.id.0, &c.name)))
 }
 
 /// The next send as a team lead should read it: only an active campaign sends; a paused, draft or

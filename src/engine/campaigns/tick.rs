@@ -13,19 +13,19 @@ use crate::engine::core::work::PushLesson;
 use crate::engine::core::work::PushOutcome;
 use crate::engine::core::work::TickReport;
 use crate::scheduler::{CatchUp, QuietHours};
-use crate::store::{DueFor, DueRecipient, MemberRef, Store, StoreError, Tx};
+use crate::store::{CampaignId, DueFor, DueRecipient, MemberRef, Store, StoreError, Tx};
 use chrono::{DateTime, Duration, Utc};
 use std::collections::HashMap;
 
 /// Per-tick caches: campaigns and tenants' quiet hours are read once.
 #[derive(Default)]
 struct Cache {
-    plans: HashMap<i64, Option<Plan>>,
+    plans: HashMap<CampaignId, Option<Plan>>,
     quiet: HashMap<i64, Option<QuietHours>>,
 }
 
 impl Cache {
-    async fn plan(&mut self, tx: &mut Tx<'_>, id: i64) -> Result<Option<Plan>, EngineError> {
+    async fn plan(&mut self, tx: &mut Tx<'_>, id: CampaignId) -> Result<Option<Plan>, EngineError> {
         if let Some(p) = self.plans.get(&id) {
             return Ok(p.clone());
         }
@@ -33,7 +33,7 @@ impl Cache {
             Some(rec) => match Plan::from_record(&rec) {
                 Ok(p) => Some(p),
                 Err(e) => {
-                    tracing::error!(campaign = id, error = %e, "skipping a campaign that cannot be read");
+                    tracing::error!(campaign = id.0, error = %e, "skipping a campaign that cannot be read");
                     None
                 }
             },
@@ -164,7 +164,7 @@ async fn lesson_slot(
         Ok(applied) => applied.value,
         Err(e @ (EngineError::UnknownCourse(_) | EngineError::UnknownLesson(_))) => {
             // The course left the catalog (renamed, broken file): try again at the next slot.
-            tracing::error!(campaign = plan.id, error = %e, "campaign course unavailable: slot skipped");
+            tracing::error!(campaign = plan.id.0, error = %e, "campaign course unavailable: slot skipped");
             Store::advance_recipient(tx, r.id, next(now), false, false, now).await?;
             return Ok(());
         }
