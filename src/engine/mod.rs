@@ -166,7 +166,7 @@ impl Engine {
     /// were new.
     pub async fn enrol_roster(
         &self,
-        campaign_id: i64,
+        campaign_id: crate::store::CampaignId,
         people: Vec<crate::chat::UserRef>,
     ) -> Result<usize, EngineError> {
         let (tx, rx) = oneshot::channel();

@@ -34,7 +34,7 @@ pub(crate) enum Job {
     ),
     Tick(i64, oneshot::Sender<Result<TickReport, EngineError>>),
     Roster(
-        i64,
+        crate::store::CampaignId,
         Vec<UserRef>,
         oneshot::Sender<Result<usize, EngineError>>,
     ),

@@ -94,7 +94,7 @@ pub(super) fn csv_rows(r: &Report) -> (Vec<Vec<String>>, Vec<Vec<String>>) {
                 l.channel.clone(),
                 l.course_id.clone().unwrap_or_default(),
                 l.state.to_string(),
-                l.created_at.clone(),
+                l.created_at.to_string(),
                 l.replies.to_string(),
                 l.members.to_string(),
                 l.featured.to_string(),

@@ -6,7 +6,7 @@ use crate::content::Catalog;
 use crate::domain::grading::decode_choices;
 use crate::domain::review::ReviewRules;
 use crate::domain::streaks::{StreakRules, current_streak};
-use crate::store::{Conn, ReportScope, Store, StoreError, parse_ts};
+use crate::store::{Conn, ReportScope, Store, StoreError, Timestamp};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
@@ -112,7 +112,7 @@ pub async fn build(
 ) -> Result<Report, StoreError> {
     let scope = ReportScope {
         tenant_id: f.tenant_id,
-        since: f.since.map(crate::store::ts).unwrap_or_default(),
+        since: f.since.map(Timestamp),
     };
     let wanted = |course: &str| f.course.as_deref().is_none_or(|c| c == course);
 
@@ -155,7 +155,7 @@ pub async fn build(
             .find(|(o, ..)| *o == origin)
             .map_or((0, 0, 0), |(_, a, g, r)| (*a, *g, *r));
         campaigns.push(CampaignLine {
-            campaign_id: c.id,
+            campaign_id: c.id.0,
             name: c.name,
             course_id: c.course_id,
             state: c.state.as_str().to_string(),
@@ -192,11 +192,7 @@ pub async fn build(
             accuracy,
             streak: current_streak(&days, today, &StreakRules::default(), &[]),
             points: l.points,
-            last_activity: l
-                .last_activity
-                .as_deref()
-                .and_then(|t| parse_ts(t).ok())
-                .map(iso),
+            last_activity: l.last_activity.map(|t| iso(t.0)),
             needs_help: l.graded >= rules.needs_help_min_answers
                 && l.correct * 100 < rules.needs_help_below * l.graded,
         });
@@ -291,25 +287,19 @@ fn item_analysis(
 }
 
 /// Answers, active learners and completed lessons per ISO week (UTC).
-fn engagement(answers: &[(i64, String)], completions: &[String]) -> Vec<WeekLine> {
-    let week = |t: &str| {
-        parse_ts(t).ok().map(|at| {
-            let w = at.iso_week();
-            format!("{}-W{:02}", w.year(), w.week())
-        })
+fn engagement(answers: &[(i64, Timestamp)], completions: &[Timestamp]) -> Vec<WeekLine> {
+    let week = |t: &Timestamp| {
+        let w = t.0.iso_week();
+        format!("{}-W{:02}", w.year(), w.week())
     };
     let mut weeks: BTreeMap<String, (HashSet<i64>, usize, usize)> = BTreeMap::new();
     for (member, at) in answers {
-        if let Some(w) = week(at) {
-            let e = weeks.entry(w).or_default();
-            e.0.insert(*member);
-            e.1 += 1;
-        }
+        let e = weeks.entry(week(at)).or_default();
+        e.0.insert(*member);
+        e.1 += 1;
     }
     for at in completions {
-        if let Some(w) = week(at) {
-            weeks.entry(w).or_default().2 += 1;
-        }
+        weeks.entry(week(at)).or_default().2 += 1;
     }
     weeks
         .into_iter()

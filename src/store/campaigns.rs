@@ -1,13 +1,13 @@
 //! Campaigns and their recipients: each recipient row is a persisted job with its next fire time.
 
-use super::{CampaignState, CampaignTarget, Conn, Store, StoreError, ts};
+use super::{CampaignId, CampaignState, CampaignTarget, Conn, Store, StoreError, Timestamp, ts};
 use crate::domain::campaign::CampaignSpec;
 use chrono::{DateTime, Utc};
 
 /// A stored campaign, as text fields the engine turns back into a spec.
 #[derive(Debug, Clone)]
 pub struct CampaignRecord {
-    pub id: i64,
+    pub id: CampaignId,
     pub tenant_id: i64,
     pub name: String,
     pub course_id: String,
@@ -34,7 +34,7 @@ pub struct CampaignStats {
     pub messages_pending: i64,
     pub messages_sent: i64,
     pub messages_failed: i64,
-    pub next_due_at: Option<String>,
+    pub next_due_at: Option<Timestamp>,
 }
 
 from_row!(CampaignRecord {
@@ -76,7 +76,7 @@ impl Store {
         spec: &CampaignSpec,
         created_by: &str,
         now: DateTime<Utc>,
-    ) -> Result<Option<i64>, StoreError> {
+    ) -> Result<Option<CampaignId>, StoreError> {
         Ok(sqlx::query_scalar(
             "INSERT INTO campaigns (tenant_id, name, course_id, target_kind, channel, cron, time_zone,
                 learner_zone, starts_on, ends_on, due_on, state, when_done, catch_up, created_by, created_at)
@@ -124,7 +124,10 @@ impl Store {
     }
 
     /// A campaign by id (any tenant: the caller checks).
-    pub async fn campaign(conn: &mut Conn, id: i64) -> Result<Option<CampaignRecord>, StoreError> {
+    pub async fn campaign(
+        conn: &mut Conn,
+        id: CampaignId,
+    ) -> Result<Option<CampaignRecord>, StoreError> {
         Ok(sqlx::query_as(&format!("{CAMPAIGN_SQL} WHERE id = $1"))
             .bind(id)
             .fetch_optional(&mut *conn)
@@ -133,7 +136,7 @@ impl Store {
 
     pub async fn set_campaign_state(
         conn: &mut Conn,
-        id: i64,
+        id: CampaignId,
         state: CampaignState,
     ) -> Result<(), StoreError> {
         sqlx::query("UPDATE campaigns SET state = $1 WHERE id = $2")
@@ -146,7 +149,7 @@ impl Store {
 
     pub async fn campaign_stats(
         conn: &mut Conn,
-        campaign_id: i64,
+        campaign_id: CampaignId,
     ) -> Result<CampaignStats, StoreError> {
         Ok(sqlx::query_as(
             "SELECT
@@ -172,7 +175,7 @@ impl Store {
 /// A DM campaign whose channel's current members are still to be enrolled.
 #[derive(Debug, Clone)]
 pub struct RosterDue {
-    pub campaign_id: i64,
+    pub campaign_id: CampaignId,
     pub platform: String,
     pub tenant_external_id: String,
     pub channel: String,
@@ -198,7 +201,7 @@ impl Store {
 
     pub async fn mark_roster_synced(
         conn: &mut Conn,
-        campaign_id: i64,
+        campaign_id: CampaignId,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         sqlx::query("UPDATE campaigns SET roster_synced_at = $1 WHERE id = $2")

@@ -1,7 +1,7 @@
 //! Community settings and schedules: prompt, check-in and digest schedules, the stories and Q&A
 //! channels, and topic suggestions with their votes.
 
-use super::{Conn, ScheduleKind, Store, StoreError, ts};
+use super::{Conn, ScheduleKind, Store, StoreError, Timestamp, ts};
 use chrono::{DateTime, Utc};
 
 /// A prompt, check-in or digest schedule for a channel.
@@ -14,7 +14,7 @@ pub struct CommunitySchedule {
     pub course_id: String,
     pub cron: String,
     pub time_zone: String,
-    pub next_at: Option<String>,
+    pub next_at: Option<Timestamp>,
     pub position: i64,
 }
 

@@ -1,6 +1,6 @@
 //! Community read models: a digest's figures, a thread's participation, and the report's thread rows.
 
-use super::{Conn, Store, StoreError, ThreadKind, ThreadState, ts};
+use super::{Conn, Store, StoreError, ThreadKind, ThreadState, Timestamp, ts};
 use chrono::{DateTime, Utc};
 
 /// A thread active in the digest's window, with the replies posted in it then.
@@ -57,7 +57,7 @@ pub struct Participant {
     pub external_id: String,
     pub name: String,
     pub replies: i64,
-    pub first_at: String,
+    pub first_at: Timestamp,
     pub length: i64,
     pub points: i64,
 }
@@ -169,7 +169,7 @@ pub struct ThreadActivity {
     pub channel: String,
     pub course_id: Option<String>,
     pub state: ThreadState,
-    pub created_at: String,
+    pub created_at: Timestamp,
     pub replies: i64,
     pub members: i64,
     pub featured: i64,
@@ -208,7 +208,7 @@ impl Store {
              ORDER BY d.id"
         ))
         .bind(scope.tenant_id)
-        .bind(&scope.since)
+        .bind(scope.since_bound())
         .fetch_all(&mut *conn)
         .await?)
     }

@@ -1,6 +1,6 @@
 //! Discussion threads the bot opened and the replies members post in them.
 
-use super::{Conn, Store, StoreError, ThreadKind, ThreadState, ts};
+use super::{Conn, Store, StoreError, ThreadKind, ThreadState, Timestamp, ts};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 
@@ -30,7 +30,7 @@ pub struct DiscussionRow {
     pub reflection: bool,
     pub outbox_id: i64,
     pub state: ThreadState,
-    pub created_at: String,
+    pub created_at: Timestamp,
 }
 
 from_row!(DiscussionRow {
@@ -57,8 +57,8 @@ pub struct ReplyRow {
     pub member_id: i64,
     pub length: i64,
     pub day: String,
-    pub created_at: String,
-    pub deleted_at: Option<String>,
+    pub created_at: Timestamp,
+    pub deleted_at: Option<Timestamp>,
     pub counted: bool,
     pub featured: bool,
     pub points_removed: bool,

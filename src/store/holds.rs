@@ -66,7 +66,7 @@ impl Store {
     pub async fn member_recipients(
         conn: &mut Conn,
         member_id: i64,
-    ) -> Result<Vec<(i64, i64, Option<String>)>, StoreError> {
+    ) -> Result<Vec<(i64, super::CampaignId, Option<String>)>, StoreError> {
         Ok(sqlx::query_as(
             "SELECT r.id, r.campaign_id, m.time_zone FROM campaign_recipients r
              JOIN members m ON m.id = r.member_id

@@ -27,6 +27,7 @@ mod dm_channels;
 mod events;
 mod figures;
 mod holds;
+mod ids;
 mod import;
 mod leaderboard;
 mod members;
@@ -49,6 +50,7 @@ mod replies;
 mod report;
 mod reviews;
 mod threads;
+mod timestamp;
 mod uploaded_images;
 mod vacations;
 mod xapi;
@@ -70,6 +72,7 @@ pub use export::EXPORT_TABLES;
 pub use figures::Figures;
 pub use forget::Forgotten;
 pub use holds::{TenantRecognition, TenantSetting};
+pub use ids::{CampaignId, MemberId, PromptId, TenantId};
 pub use import::ImportError;
 pub use leaderboard::{BoardLine, Rank};
 pub use partners::{GroupRow, NewPool, PoolMember, PoolRow, PoolStats};
@@ -80,6 +83,7 @@ pub use recipients::{DueFor, DueRecipient, NewRecipient};
 pub use recognition::{MemberFacts, NewActivity, NewAward, StandingKey};
 pub use report::{ChoiceCount, CourseActivity, LearnerRow, ReportScope};
 pub use reviews::{CardRow, NewCard, ReviewDue, ReviewPromptRow};
+pub use timestamp::{InvalidTimestamp, Timestamp};
 pub use vacations::Vacation;
 pub use xapi::LearningEvent;
 
@@ -138,7 +142,13 @@ pub enum StoreError {
 
 impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> Self {
-        StoreError::Query(e)
+        match e {
+            // A stored value of the wrong shape (a malformed timestamp, say) names its column.
+            sqlx::Error::ColumnDecode { index, source } => {
+                StoreError::Invalid(format!("column {index}: {source}"))
+            }
+            other => StoreError::Query(other),
+        }
     }
 }
 
@@ -293,14 +303,16 @@ pub(crate) fn classify(url: &str, e: sqlx::Error) -> StoreError {
     }
 }
 
+/// The stored text of a moment (see [`Timestamp`]).
 pub(crate) fn ts(at: chrono::DateTime<chrono::Utc>) -> String {
-    at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+    Timestamp(at).to_stored()
 }
 
+/// Reads a stored moment fetched as text (rows carrying [`Timestamp`] need not).
 pub(crate) fn parse_ts(s: &str) -> Result<chrono::DateTime<chrono::Utc>, StoreError> {
-    chrono::DateTime::parse_from_rfc3339(s)
-        .map(|d| d.with_timezone(&chrono::Utc))
-        .map_err(|e| StoreError::Invalid(format!("timestamp `{s}`: {e}")))
+    Timestamp::parse_stored(s)
+        .map(Timestamp::utc)
+        .map_err(|e| StoreError::Invalid(e.to_string()))
 }
 
 #[cfg(test)]

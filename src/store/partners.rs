@@ -1,6 +1,6 @@
 //! Accountability partners: pools, their members and avoid lists, rounds, groups and check-ins.
 
-use super::{Conn, Store, StoreError, ts};
+use super::{Conn, Store, StoreError, Timestamp, ts};
 use chrono::{DateTime, Utc};
 use std::collections::{HashMap, HashSet};
 
@@ -15,7 +15,7 @@ pub struct PoolRow {
     pub group_size: i64,
     pub mentor_course: Option<String>,
     pub state: String,
-    pub next_round_at: Option<String>,
+    pub next_round_at: Option<Timestamp>,
     pub rounds: i64,
 }
 

@@ -1,14 +1,16 @@
 //! Campaign recipients: each row is a persisted job with its own cursor and next fire time; the
 //! scheduler reads the due ones and advances them in the same transaction as their deliveries.
 
-use super::{Conn, RecipientKind, RecipientState, Store, StoreError, parse_ts, ts};
+use super::{
+    CampaignId, Conn, RecipientKind, RecipientState, Store, StoreError, Timestamp, parse_ts, ts,
+};
 use chrono::{DateTime, Utc};
 
 /// A recipient whose next lesson or reminder is due, with what deciding about it needs.
 #[derive(Debug, Clone)]
 pub struct DueRecipient {
     pub id: i64,
-    pub campaign_id: i64,
+    pub campaign_id: CampaignId,
     pub platform: String,
     pub tenant_external_id: String,
     pub recipient_kind: RecipientKind,
@@ -17,8 +19,8 @@ pub struct DueRecipient {
     pub member_name: Option<String>,
     pub member_zone: Option<String>,
     pub paused: Option<bool>,
-    pub snoozed_until: Option<String>,
-    pub due_at: Option<String>,
+    pub snoozed_until: Option<Timestamp>,
+    pub due_at: Option<Timestamp>,
     pub lessons_sent: i64,
     pub reminders_sent: i64,
     pub recipient_state: RecipientState,
@@ -27,7 +29,7 @@ pub struct DueRecipient {
 /// A channel (no member) or a member joining a campaign, with their first fire times.
 #[derive(Debug, Clone)]
 pub struct NewRecipient<'a> {
-    pub campaign_id: i64,
+    pub campaign_id: CampaignId,
     /// The channel id, or the member's platform id.
     pub recipient: &'a str,
     pub member_id: Option<i64>,
@@ -175,7 +177,7 @@ impl Store {
     /// Every recipient of a campaign, in enrolment order.
     pub async fn recipients_of(
         conn: &mut Conn,
-        campaign_id: i64,
+        campaign_id: CampaignId,
     ) -> Result<Vec<DueRecipient>, StoreError> {
         let sql = format!(
             "{} WHERE r.campaign_id = $1 ORDER BY r.id",

@@ -113,7 +113,7 @@ impl Store {
              WHERE id = $9",
         )
         .bind(r.length)
-        .bind(&r.deleted_at)
+        .bind(r.deleted_at)
         .bind(r.counted)
         .bind(r.featured)
         .bind(r.points_removed)

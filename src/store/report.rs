@@ -1,13 +1,20 @@
 //! Read models for learning analytics (`nibble report`, `/nibble report`): one query per view,
 //! scoped to a tenant and a start time; the report module shapes them.
 
-use super::{Conn, Store, StoreError};
+use super::{Conn, Store, StoreError, Timestamp};
 
-/// Whose data, from when (RFC 3339 UTC; "" for all time).
+/// Whose data, from when (`None`: all time).
 #[derive(Debug, Clone)]
 pub struct ReportScope {
     pub tenant_id: i64,
-    pub since: String,
+    pub since: Option<Timestamp>,
+}
+
+impl ReportScope {
+    /// The start as the queries compare it: stored text, or "" (before every time) for all time.
+    pub(super) fn since_bound(&self) -> String {
+        self.since.map(Timestamp::to_stored).unwrap_or_default()
+    }
 }
 
 /// Per course: members it was delivered to, lessons delivered, members who answered, answers.
@@ -59,7 +66,7 @@ pub struct LearnerRow {
     pub graded: i64,
     pub correct: i64,
     pub points: i64,
-    pub last_activity: Option<String>,
+    pub last_activity: Option<Timestamp>,
 }
 
 from_row!(LearnerRow {
@@ -96,7 +103,7 @@ impl Store {
              GROUP BY l.course_id ORDER BY l.course_id",
         )
         .bind(s.tenant_id)
-        .bind(&s.since)
+        .bind(s.since_bound())
         .fetch_all(&mut *conn)
         .await?)
     }
@@ -115,7 +122,7 @@ impl Store {
              WHERE a.tenant_id = $1 AND a.answered_at >= $2 GROUP BY d.origin",
         )
         .bind(s.tenant_id)
-        .bind(&s.since)
+        .bind(s.since_bound())
         .fetch_all(&mut *conn)
         .await?)
     }
@@ -130,7 +137,7 @@ impl Store {
              WHERE tenant_id = $1 AND completed_at >= $2 GROUP BY course_id, member_id",
         )
         .bind(s.tenant_id)
-        .bind(&s.since)
+        .bind(s.since_bound())
         .fetch_all(&mut *conn)
         .await?)
     }
@@ -146,7 +153,7 @@ impl Store {
              ORDER BY lesson_id, question_id, n DESC, choice",
         )
         .bind(s.tenant_id)
-        .bind(&s.since)
+        .bind(s.since_bound())
         .fetch_all(&mut *conn)
         .await?)
     }
@@ -172,7 +179,7 @@ impl Store {
              FROM members m WHERE m.tenant_id = $1 ORDER BY m.display_name, m.id",
         )
         .bind(s.tenant_id)
-        .bind(&s.since)
+        .bind(s.since_bound())
         .fetch_all(&mut *conn)
         .await?)
     }
@@ -181,12 +188,12 @@ impl Store {
     pub async fn answer_times(
         conn: &mut Conn,
         s: &ReportScope,
-    ) -> Result<Vec<(i64, String)>, StoreError> {
+    ) -> Result<Vec<(i64, Timestamp)>, StoreError> {
         Ok(sqlx::query_as(
             "SELECT member_id, answered_at FROM answers WHERE tenant_id = $1 AND answered_at >= $2",
         )
         .bind(s.tenant_id)
-        .bind(&s.since)
+        .bind(s.since_bound())
         .fetch_all(&mut *conn)
         .await?)
     }
@@ -195,12 +202,12 @@ impl Store {
     pub async fn completion_times(
         conn: &mut Conn,
         s: &ReportScope,
-    ) -> Result<Vec<String>, StoreError> {
+    ) -> Result<Vec<Timestamp>, StoreError> {
         Ok(sqlx::query_scalar(
             "SELECT completed_at FROM lesson_completions WHERE tenant_id = $1 AND completed_at >= $2",
         )
         .bind(s.tenant_id)
-        .bind(&s.since)
+        .bind(s.since_bound())
         .fetch_all(&mut *conn)
         .await?)
     }

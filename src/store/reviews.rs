@@ -1,7 +1,7 @@
 //! Spaced-repetition storage: review cards with their FSRS state, the prompts that send them, their
 //! answers (append-only, read by the recognition fold) and each learner's daily review schedule.
 
-use super::{Conn, Store, StoreError, parse_ts, ts};
+use super::{Conn, Store, StoreError, Timestamp, parse_ts, ts};
 use crate::domain::review::CardState;
 use chrono::{DateTime, Utc};
 use sqlx::{QueryBuilder, Sqlite};
@@ -38,7 +38,7 @@ pub struct ReviewDue {
     pub review_time: Option<String>,
     pub last_sent_on: Option<String>,
     pub paused: bool,
-    pub snoozed_until: Option<String>,
+    pub snoozed_until: Option<Timestamp>,
 }
 
 from_row!(ReviewDue {

@@ -1,6 +1,6 @@
 //! What the xAPI exporter reads: learning events past its cursor, with who and where.
 
-use super::{Store, StoreError};
+use super::{Store, StoreError, Timestamp};
 
 /// One learning event to state: `kind` is "answered", "completed" (a lesson or course) or
 /// "experienced" (a lesson delivered to a member).
@@ -17,7 +17,7 @@ pub struct LearningEvent {
     pub correct: Option<bool>,
     /// For a completion: "lesson:<id>" or "course:<id>".
     pub source: Option<String>,
-    pub at: String,
+    pub at: Timestamp,
 }
 
 type Row = (
@@ -30,7 +30,7 @@ type Row = (
     Option<String>,
     Option<bool>,
     Option<String>,
-    String,
+    Timestamp,
 );
 
 impl Store {

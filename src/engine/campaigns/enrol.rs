@@ -10,7 +10,7 @@ use crate::engine::campaigns::plan::Plan;
 use crate::engine::core::errors::EngineError;
 use crate::engine::core::state::Core;
 use crate::scheduler::{QuietHours, local_date};
-use crate::store::{CampaignState, CampaignTarget, NewRecipient, Store, Tx};
+use crate::store::{CampaignId, CampaignState, CampaignTarget, NewRecipient, Store, Tx};
 use chrono::{DateTime, Utc};
 
 #[allow(clippy::too_many_arguments)]
@@ -138,7 +138,7 @@ pub(crate) async fn declare(
 pub(crate) async fn enrol_roster(
     core: &Core,
     tx: &mut Tx<'_>,
-    campaign_id: i64,
+    campaign_id: CampaignId,
     people: &[crate::chat::UserRef],
     now: DateTime<Utc>,
 ) -> Result<usize, EngineError> {

@@ -8,7 +8,7 @@ use crate::engine::campaigns::enrol::{enrol_member, tenant_quiet};
 use crate::engine::campaigns::plan::Plan;
 use crate::engine::core::errors::EngineError;
 use crate::engine::core::state::Core;
-use crate::store::{CampaignRecord, CampaignState, MemberRef, NewRecipient, Store, Tx, parse_ts};
+use crate::store::{CampaignRecord, CampaignState, MemberRef, NewRecipient, Store, Timestamp, Tx};
 
 use chrono::{DateTime, Utc};
 use std::collections::HashSet;
@@ -76,7 +76,7 @@ pub(crate) async fn create(
     };
     let rec = Store::campaign(tx, id)
         .await?
-        .ok_or(EngineError::UnknownCampaign(id))?;
+        .ok_or(EngineError::UnknownCampaign(id.0))?;
     let plan = Plan::from_record(&rec)?;
     let mut enrolled = 0;
     if !spec.draft {
@@ -122,7 +122,7 @@ pub(crate) async fn create(
         String::new()
     };
     Ok(Ok((
-        id,
+        id.0,
         format!(
             "Campaign #{id} “{}” created: “{}” ({} lessons) {audience}, on `{}` in {}.{state}\nNext five sends ({}):\n{}",
             spec.name,
@@ -195,12 +195,12 @@ pub(crate) async fn find_ref(
     Ok(Store::campaigns(tx, tenant_id)
         .await?
         .into_iter()
-        .find(|c| campaign.matches(c.id, &c.name)))
+        .find(|c| campaign.matches(c.id.0, &c.name)))
 }
 
 /// The next send as a team lead should read it: only an active campaign sends; a paused, draft or
 /// finished one still has recipients' due times stored, which are not a promise.
-pub(crate) fn next_send_text(state: CampaignState, at: Option<&str>) -> String {
+pub(crate) fn next_send_text(state: CampaignState, at: Option<Timestamp>) -> String {
     match state {
         CampaignState::Active => due_text(at),
         CampaignState::Paused => "none while paused".into(),
@@ -209,8 +209,7 @@ pub(crate) fn next_send_text(state: CampaignState, at: Option<&str>) -> String {
     }
 }
 
-fn due_text(at: Option<&str>) -> String {
-    at.and_then(|s| parse_ts(s).ok())
-        .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+fn due_text(at: Option<Timestamp>) -> String {
+    at.map(|t| t.0.format("%Y-%m-%d %H:%M UTC").to_string())
         .unwrap_or_else(|| "none scheduled".into())
 }

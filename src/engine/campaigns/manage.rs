@@ -15,7 +15,7 @@ use crate::engine::core::reply::{say, say_as};
 use crate::engine::core::state::Core;
 use crate::scheduler::local_date;
 use crate::store::{CampaignRecord, CampaignState, NewRecipient, RecipientState, Store, Tx};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 
 /// Creates the campaign where the command was typed (its default channel), starting today unless
 /// told otherwise.
@@ -129,8 +129,8 @@ async fn resume(
     for r in Store::recipients_of(tx, rec.id).await? {
         let stale = r
             .due_at
-            .as_deref()
-            .is_none_or(|d| d < crate::store::ts(now).as_str());
+            // As stored: to the millisecond.
+            .is_none_or(|d| d.0 < now.trunc_subsecs(3));
         // Never scheduled (enrolled while draft or paused): their due-date reminders start now too.
         if r.member_id.is_some() && r.due_at.is_none() {
             let remind = plan.first_reminder(now, core.campaigns.remind_days_before);

@@ -3,14 +3,14 @@
 use crate::domain::campaign::WhenDone;
 use crate::engine::core::errors::EngineError;
 use crate::scheduler::{CatchUp, QuietHours, Schedule, parse_zone, resolve_local};
-use crate::store::{CampaignRecord, CampaignTarget, StoreError};
+use crate::store::{CampaignId, CampaignRecord, CampaignTarget, StoreError};
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Tz;
 
 /// What the scheduler needs from a campaign row.
 #[derive(Debug, Clone)]
 pub(crate) struct Plan {
-    pub id: i64,
+    pub id: CampaignId,
     pub tenant_id: i64,
     pub course: String,
     pub dm: bool,

@@ -14,7 +14,8 @@ use crate::engine::core::work::PushOutcome;
 use crate::engine::core::work::TickReport;
 use crate::scheduler::{CatchUp, QuietHours};
 use crate::store::{
-    CampaignState, DueFor, DueRecipient, MemberRef, RecipientKind, Store, StoreError, Tx, parse_ts,
+    CampaignId, CampaignState, DueFor, DueRecipient, MemberRef, RecipientKind, Store, StoreError,
+    Tx,
 };
 use chrono::{DateTime, Duration, Utc};
 use std::collections::HashMap;
@@ -22,12 +23,12 @@ use std::collections::HashMap;
 /// Per-tick caches: campaigns and tenants' quiet hours are read once.
 #[derive(Default)]
 struct Cache {
-    plans: HashMap<i64, Option<Plan>>,
+    plans: HashMap<CampaignId, Option<Plan>>,
     quiet: HashMap<i64, Option<QuietHours>>,
 }
 
 impl Cache {
-    async fn plan(&mut self, tx: &mut Tx<'_>, id: i64) -> Result<Option<Plan>, EngineError> {
+    async fn plan(&mut self, tx: &mut Tx<'_>, id: CampaignId) -> Result<Option<Plan>, EngineError> {
         if let Some(p) = self.plans.get(&id) {
             return Ok(p.clone());
         }
@@ -35,7 +36,7 @@ impl Cache {
             Some(rec) => match Plan::from_record(&rec) {
                 Ok(p) => Some(p),
                 Err(e) => {
-                    tracing::error!(campaign = id, error = %e, "skipping a campaign that cannot be read");
+                    tracing::error!(campaign = id.0, error = %e, "skipping a campaign that cannot be read");
                     None
                 }
             },
@@ -92,7 +93,9 @@ pub(crate) async fn campaign_tick(
 }
 
 fn due_at(r: &DueRecipient) -> Result<DateTime<Utc>, StoreError> {
-    parse_ts(r.due_at.as_deref().unwrap_or_default())
+    r.due_at
+        .map(|t| t.0)
+        .ok_or_else(|| StoreError::Invalid(format!("recipient {} has no due time", r.id)))
 }
 
 async fn lesson_slot(
@@ -121,7 +124,7 @@ async fn lesson_slot(
         return Ok(());
     }
     if r.recipient_kind == RecipientKind::Member {
-        let snoozed = r.snoozed_until.as_deref().map(parse_ts).transpose()?;
+        let snoozed = r.snoozed_until.map(|t| t.0);
         let zone = plan.quiet_zone(member_zone);
         let hold = if r.paused == Some(true) {
             next(now)
@@ -164,7 +167,7 @@ async fn lesson_slot(
         Ok(applied) => applied.value,
         Err(e @ (EngineError::UnknownCourse(_) | EngineError::UnknownLesson(_))) => {
             // The course left the catalog (renamed, broken file): try again at the next slot.
-            tracing::error!(campaign = plan.id, error = %e, "campaign course unavailable: slot skipped");
+            tracing::error!(campaign = plan.id.0, error = %e, "campaign course unavailable: slot skipped");
             Store::advance_recipient(tx, r.id, next(now), false, false, now).await?;
             return Ok(());
         }
@@ -219,7 +222,7 @@ async fn reminder(
     }
     let zone = plan.quiet_zone(r.member_zone.as_deref());
     // A paused or snoozed learner is not reminded either; quiet hours hold the reminder too.
-    let snoozed = r.snoozed_until.as_deref().map(parse_ts).transpose()?;
+    let snoozed = r.snoozed_until.map(|t| t.0);
     let every = Duration::days(core.campaigns.remind_every_days.max(1));
     let hold = if r.paused == Some(true) {
         Some(now + every)

@@ -33,7 +33,7 @@ pub(crate) async fn list(tx: &mut Tx<'_>, tenant_id: i64) -> Result<Applied<Repl
             c.course_id,
             c.cron,
             c.time_zone,
-            next_send_text(c.state, stats.next_due_at.as_deref())
+            next_send_text(c.state, stats.next_due_at)
         ));
     }
     say(lines.join("\n"))
@@ -88,7 +88,7 @@ pub(crate) async fn show(
         ),
         format!(
             "Next send: {}",
-            next_send_text(rec.state, stats.next_due_at.as_deref())
+            next_send_text(rec.state, stats.next_due_at)
         ),
     ];
     if let Some(due) = plan

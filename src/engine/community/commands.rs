@@ -111,10 +111,7 @@ async fn show(ctx: &mut Ctx<'_, '_>, thread: i64) -> Result<Applied<Reply>, Engi
             "• <@{}>: {}, first at {}, {} characters, {} points",
             p.external_id,
             plural(p.replies, "reply", "replies"),
-            p.first_at
-                .get(..16)
-                .unwrap_or(&p.first_at)
-                .replace('T', " "),
+            p.first_at.0.format("%Y-%m-%d %H:%M"),
             p.length,
             p.points
         ));

@@ -8,7 +8,7 @@ use crate::engine::core::applied::Applied;
 use crate::engine::core::errors::EngineError;
 use crate::engine::core::reply::silent;
 use crate::engine::core::state::Core;
-use crate::store::{Award, DiscussionRow, ReplyRow, Store, ThreadState, Tx, ts};
+use crate::store::{Award, DiscussionRow, ReplyRow, Store, ThreadState, Timestamp, Tx};
 use chrono::{DateTime, Utc};
 
 fn nothing() -> Result<Applied<Reply>, EngineError> {
@@ -59,7 +59,7 @@ pub(crate) async fn on_message(
     };
     // Its deletion was handled first (events run concurrently): it never earns anything.
     if Store::was_deleted(tx, tenant_id, &event.channel, id).await? {
-        reply.deleted_at = Some(ts(now));
+        reply.deleted_at = Some(Timestamp(now));
     }
     claim_slot(core, tx, &discussion, &mut reply).await?;
     settle(core, tx, &discussion, &mut reply, None, now).await?;
@@ -107,7 +107,7 @@ pub(crate) async fn on_delete(
         return nothing();
     };
     if reply.deleted_at.is_none() {
-        reply.deleted_at = Some(ts(now));
+        reply.deleted_at = Some(Timestamp(now));
         settle(core, tx, &discussion, &mut reply, None, now).await?;
     }
     nothing()

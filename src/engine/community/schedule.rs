@@ -152,7 +152,8 @@ async fn listing(tx: &mut Tx<'_>, member: &MemberRef) -> Result<String, EngineEr
             crate::engine::core::text::channel_ref(&s.channel),
             s.cron,
             s.time_zone,
-            s.next_at.as_deref().unwrap_or("never")
+            s.next_at
+                .map_or_else(|| "never".to_string(), |t| t.to_string())
         ));
     }
     if schedules.is_empty() {

@@ -27,7 +27,7 @@ pub(crate) async fn community_tick(
     let (mut threads, mut digests) = (0, 0);
     let catalog = core.catalog.current();
     for s in &due {
-        let slot = s.next_at.clone().unwrap_or_default();
+        let slot = s.next_at.map(|t| t.to_string()).unwrap_or_default();
         let key = format!("community:{}:{slot}", s.id);
         // Slots missed while nibble was down are not caught up: the next one is after now.
         let next = Schedule::parse(&s.cron, &s.time_zone)

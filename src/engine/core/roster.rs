@@ -3,7 +3,7 @@
 
 use crate::chat::{ChatPlatform, Platform, SendError};
 use crate::engine::Engine;
-use crate::store::Store;
+use crate::store::{CampaignId, Store};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -25,7 +25,7 @@ impl Engine {
     ) {
         let platforms: HashMap<Platform, Arc<dyn ChatPlatform>> =
             platforms.into_iter().map(|p| (p.platform(), p)).collect();
-        let mut not_before: HashMap<i64, Instant> = HashMap::new();
+        let mut not_before: HashMap<CampaignId, Instant> = HashMap::new();
         let changed = self.roster_changed.clone();
         let mut retry = crate::ops::Retry::new("roster", self.loop_health(), clock);
         loop {
@@ -53,7 +53,7 @@ impl Engine {
                                 match self.enrol_roster(r.campaign_id, people).await {
                                     Ok(added) => {
                                         tracing::info!(
-                                            campaign = r.campaign_id,
+                                            campaign = r.campaign_id.0,
                                             found,
                                             added,
                                             "channel members enrolled"
@@ -61,18 +61,18 @@ impl Engine {
                                         continue;
                                     }
                                     Err(e) => {
-                                        tracing::error!(campaign = r.campaign_id, error = %e, "cannot enrol the channel's members");
+                                        tracing::error!(campaign = r.campaign_id.0, error = %e, "cannot enrol the channel's members");
                                         RETRY_TRANSIENT
                                     }
                                 }
                             }
                             Err(SendError::Permanent(e)) => {
-                                tracing::error!(campaign = r.campaign_id, channel = %r.channel, error = %e,
+                                tracing::error!(campaign = r.campaign_id.0, channel = %r.channel, error = %e,
                                     "cannot list the channel's members (check the bot's scopes or intents); joiners are still enrolled");
                                 RETRY_PERMANENT
                             }
                             Err(e) => {
-                                tracing::warn!(campaign = r.campaign_id, error = %e, "listing the channel's members failed, will retry");
+                                tracing::warn!(campaign = r.campaign_id.0, error = %e, "listing the channel's members failed, will retry");
                                 RETRY_TRANSIENT
                             }
                         };

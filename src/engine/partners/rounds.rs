@@ -157,10 +157,7 @@ pub(crate) async fn run_round(
 
 /// When the pool's next round is, in its zone.
 pub(crate) fn next_round_text(pool: &PoolRow) -> String {
-    let at = pool
-        .next_round_at
-        .as_deref()
-        .and_then(|s| crate::store::parse_ts(s).ok());
+    let at = pool.next_round_at.map(|t| t.0);
     let zone: Option<Tz> = pool.time_zone.parse().ok();
     match (at, zone) {
         (Some(at), Some(zone)) => at

@@ -10,7 +10,7 @@ use crate::domain::review::{CardState, parse_review_time, rating, review};
 use crate::engine::core::errors::EngineError;
 use crate::engine::core::state::Core;
 use crate::scheduler::{local_date, resolve_local};
-use crate::store::{CardRow, NewActivity, NewCard, ReviewDue, Store, StoreError, Tx, parse_ts};
+use crate::store::{CardRow, NewActivity, NewCard, ReviewDue, Store, StoreError, Tx};
 use chrono::{DateTime, Duration, NaiveTime, Utc};
 use chrono_tz::Tz;
 use std::collections::HashMap;
@@ -143,7 +143,7 @@ async fn hold_end(
     if r.paused {
         return Ok(Some(now));
     }
-    let snoozed = r.snoozed_until.as_deref().map(parse_ts).transpose()?;
+    let snoozed = r.snoozed_until.map(|t| t.0);
     Ok(snoozed.filter(|until| *until > now))
 }
 
