@@ -1,7 +1,7 @@
 //! Campaign commands as values from outside chat: `Engine::run_command` says what a command came
 //! to, and `nibble campaign` sets its exit code from that (never from the reply's wording).
 
-use crate::cli::text;
+use crate::support::cli::text;
 use crate::support::{TENANT, lessons_dir, reply_text, spawn_app, user};
 use nibble::chat::{Platform, UserRef};
 use nibble::command::{CampaignCommand, Command};
@@ -111,10 +111,8 @@ fn the_command_lines_exit_code_follows_what_the_command_came_to() {
     let run = |words: &[&str]| {
         let mut args = vec!["--database", &db, "campaign", "--tenant", "slack:T0123"];
         args.extend_from_slice(words);
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_nibble"))
+        let out = crate::support::cli::nibble_command(dir.path())
             .args(&args)
-            .current_dir(dir.path())
-            .env_remove("NIBBLE_CONFIG")
             .env("NIBBLE_LESSONS_DIR", &lessons)
             .output()
             .expect("run nibble");
